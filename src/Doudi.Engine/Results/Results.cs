@@ -1,0 +1,53 @@
+using Doudi.Engine.Tracing;
+using Doudi.Policy.Vocabulary;
+
+namespace Doudi.Engine.Results;
+
+/// <summary>The settlement of one bill. Field names are the public contract of `doudi settle`.</summary>
+public sealed class BillResult
+{
+    public required string Id { get; init; }
+    public required string Person { get; init; }
+    public required DateOnly Date { get; init; }
+    public required string Policy { get; init; }
+    public Category? Category { get; set; }
+    public decimal AssistanceBase { get; set; }
+    public decimal CriticalIllness { get; set; }
+    public decimal Assistance { get; set; }
+    public decimal Tilted { get; set; }
+    public decimal Supplementary { get; set; }
+    public decimal PersonalBurden { get; set; }
+    /// <summary>The in-policy remainder plus admitted out-of-catalogue cost (I-14, fuyang's "reasonable" burden).</summary>
+    public decimal ReasonableBurden { get; set; }
+    /// <summary>What this bill counted against each annual limit (bucket name → amount); lets a server rebuild year-to-date totals.</summary>
+    public Dictionary<string, decimal> Counted { get; } = new(StringComparer.Ordinal);
+    public List<TraceStep> Trace { get; } = [];
+}
+
+public sealed class PersonYearResult
+{
+    public required string Id { get; init; }
+    public required int Year { get; init; }
+    public decimal Assistance { get; set; }
+    public decimal Tilted { get; set; }
+    public decimal SpecialAssistance { get; set; }
+    public decimal CapRelief { get; set; }
+    public decimal PersonalBurden { get; set; }
+    public List<TraceStep> Trace { get; } = [];
+}
+
+public sealed class HouseholdYearResult
+{
+    public required string Id { get; init; }
+    public required int Year { get; init; }
+    public decimal ReasonableBurden { get; set; }
+    public decimal CapRelief { get; set; }
+    public List<TraceStep> Trace { get; } = [];
+}
+
+public sealed class CaseResult
+{
+    public List<BillResult> Bills { get; } = [];
+    public List<PersonYearResult> Persons { get; } = [];
+    public List<HouseholdYearResult> Households { get; } = [];
+}

@@ -1,0 +1,30 @@
+namespace Doudi.Engine.Settlement;
+
+/// <summary>
+/// A person's running totals within one year (I-3): what has been counted against each annual limit,
+/// the critical-illness base so far, and what is left of a look-back deduction. The engine reads it before
+/// a bill and adds the bill's counts after, so a server can rebuild it from stored results.
+/// </summary>
+public sealed class PersonLedger
+{
+    private readonly Dictionary<string, decimal> _counted = new(StringComparer.Ordinal);
+
+    public int Year { get; }
+    public PersonLedger(int year) => Year = year;
+
+    public decimal Counted(string bucket) => _counted.TryGetValue(bucket, out var v) ? v : 0m;
+
+    public void Add(string bucket, decimal amount)
+    {
+        if (amount == 0m) return;
+        _counted[bucket] = Counted(bucket) + amount;
+    }
+
+    /// <summary>Adds everything a settled bill counted (its <c>Counted</c> map).</summary>
+    public void Add(IReadOnlyDictionary<string, decimal> counts)
+    {
+        foreach (var (bucket, amount) in counts) Add(bucket, amount);
+    }
+
+    public IReadOnlyDictionary<string, decimal> All => _counted;
+}
