@@ -1,0 +1,6 @@
+namespace Doudi.Server.Demo;
+
+public static class DemoCounty
+{
+    public static Task LoadAsync(IServiceProvider services) => Task.CompletedTask;
+}
