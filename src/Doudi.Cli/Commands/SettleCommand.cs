@@ -1,0 +1,82 @@
+using System.CommandLine;
+using Doudi.Cases;
+using Doudi.Engine.Cases;
+using Doudi.Engine.Settlement;
+
+namespace Doudi.Cli.Commands;
+
+/// <summary><c>doudi settle FILE.json [-o OUT] [--policies DIR] [--indent]</c>: settles a case file into the result JSON.</summary>
+internal static class SettleCommand
+{
+    public static Command Create(Cli cli)
+    {
+        var file = new Argument<string>("FILE") { Description = "病例文件 (case file, JSON)" };
+        var output = new Option<string?>("--output", "-o") { Description = "结果写入文件，不写则输出到标准输出 (write the result to this file instead of stdout)" };
+        var policies = new Option<string?>("--policies") { Description = "政策文件目录 (policies folder; default: DOUDI_POLICIES or the nearest policies/)" };
+        var indent = new Option<bool>("--indent") { Description = "缩进输出，便于阅读 (indent the result JSON for reading)" };
+        var command = new Command("settle", "结算病例文件 (settle a case file)") { file, output, policies, indent };
+        command.SetAction(parsed => Settle(cli, parsed.GetValue(file)!, parsed.GetValue(output), parsed.GetValue(policies), parsed.GetValue(indent)));
+        return command;
+    }
+
+    public static int Settle(Cli cli, string path, string? output, string? policiesDir, bool indent)
+    {
+        // Check where the result goes before the work, so a typo in -o is not found after settling a million bills.
+        if (output is not null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(output))))
+            return cli.Problem(output, "输出目录不存在 (output folder does not exist)");
+
+        var read = ReadCase(cli, path);
+        if (read is null) return Program.BadInput;
+        if (!read.Ok) return cli.Problems(read.Problems);
+
+        var catalog = PolicySource.Load(cli, policiesDir);
+        if (catalog is null) return Program.BadInput;
+
+        Engine.Results.CaseResult result;
+        try
+        {
+            result = new SettlementEngine(catalog).SettleCase(read.Value!);
+        }
+        catch (SettlementException ex)
+        {
+            return cli.Problems(ex.Problems);
+        }
+
+        // An amount the contract cannot carry is the engine's fault, not the input's: internal error, nothing written.
+        var unwritable = ResultWriter.Check(result);
+        if (unwritable.Count > 0)
+        {
+            cli.Problems(unwritable);
+            return Program.InternalError;
+        }
+
+        if (output is null)
+        {
+            cli.WriteBinary(stream => ResultWriter.Write(result, stream, indent));
+            return Program.Ok;
+        }
+        try
+        {
+            AtomicFile.Write(output, stream => ResultWriter.Write(result, stream, indent));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return cli.Problem(output, $"无法写入结果文件 (cannot write the result file): {ex.Message}");
+        }
+        return Program.Ok;
+    }
+
+    private static ReadResult<CaseFile>? ReadCase(Cli cli, string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            return CaseReader.Read(stream);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            cli.Problem(path, $"无法读取文件 (cannot read file): {ex.Message}");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Doudi.Engine.Cases;
+using Doudi.Engine.Identities;
+using Doudi.Engine.Results;
+using Doudi.Engine.Tracing;
+using Doudi.Policy.Periods;
+using Doudi.Policy.Vocabulary;
+
+namespace Doudi.Engine.Annual;
+
+/// <summary>
+/// A household's year. Under jiande (二.3), the household's reasonable cost of year Y above its line is paid
+/// in full: the line is the lowest among the categories its members hold on 31 December of Y (I-12, I-13).
+/// Elsewhere the household line reports the members' remaining burden, with no relief of its own.
+/// </summary>
+internal static class HouseholdYearRules
+{
+    public static HouseholdYearResult Settle(string householdId, int year, IReadOnlyList<Person> members,
+        IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills, IReadOnlyList<PersonYearResult> memberYears)
+    {
+        var h = new HouseholdYearResult { Id = householdId, Year = year };
+        var rule = bills.Select(b => b.Period.Household).LastOrDefault(x => x is not null);
+        if (rule is null)
+        {
+            h.ReasonableBurden = memberYears.Sum(p => p.PersonalBurden);
+            h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, "I-14", "I-14", "家庭成员年度个人负担合计 sum of members' personal burden", 0m));
+            return h;
+        }
+        var period = bills.Last(b => b.Period.Household is not null).Period;
+        var counted = bills.Where(b => b.Period.Household is not null && !Excluded(b.Bill, b.Period)).ToList();
+        decimal burden = counted.Sum(b => b.Result.PersonalBurden);
+
+        decimal excluded = 0m;
+        var groups = rule.ThresholdPerHousehold ? [counted] : counted.GroupBy(b => b.Bill.Person).Select(g => g.ToList()).ToList();
+        foreach (var group in groups)
+        {
+            var ex = NegativeList.Of(rule, group.Select(b => (b.Bill, b.Result)));
+            if (ex.Total == 0m) continue;
+            excluded += ex.Total;
+            h.Trace.Add(new TraceStep("negative_list", ex.Total, rule.NegativeClasses?.Cite.Rule ?? period.Document, "I-9",
+                "负面清单项目 {0} + 药品超 30 万部分 {1}（药品合计 {2}）+ 耗材超 10 万部分 {3}（耗材合计 {4}）",
+                ex.Listed, ex.DrugExcess, ex.DrugTotal, ex.ConsumableExcess, ex.ConsumableTotal));
+        }
+        h.ReasonableBurden = burden - excluded;
+        h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, period.Document + " 二.2", "I-14",
+            "家庭个人负担 {0} − 负面清单 {1}", burden, excluded));
+
+        var yearEnd = new DateOnly(year, 12, 31);
+        Policy.Parameters.Cited<decimal>? line = null;
+        Category? lineCategory = null;
+        foreach (var m in members)
+            foreach (var id in m.Identities)
+                if (IdentityRules.HeldOn(id, yearEnd, period) && rule.Line[(int)id.Category] is { } l && (line is null || l.Value < line.Value.Value))
+                { line = l; lineCategory = id.Category; }
+        if (line is not { } ln)
+        {
+            h.Trace.Add(new TraceStep("cap_relief", 0m, period.Document + " 二.1", "I-13", "12月31日无成员持有效证件 no member holds a qualifying identity on 31 December", 0m));
+            return h;
+        }
+        h.CapRelief = Math.Max(0m, h.ReasonableBurden - ln.Value);
+        h.Trace.Add(new TraceStep("cap_relief", h.CapRelief, ln.Cite.Rule, "I-12",
+            $"合理医疗费用 {{0}} 超过 {Codes.ToCode(lineCategory!.Value)} 家庭标准 {{1}} 的部分 100% 兜底", h.ReasonableBurden, ln.Value));
+        return h;
+    }
+
+    private static bool Excluded(Bill bill, PolicyPeriod period)
+    {
+        var reason = bill.Excluded != Exclusion.None ? bill.Excluded : bill.Designated ? Exclusion.None : Exclusion.NonDesignated;
+        return reason != Exclusion.None && period.Exclusions[(int)reason] is not null;
+    }
+}

@@ -1,0 +1,25 @@
+using Doudi.Engine.Tracing;
+using Doudi.Policy.Vocabulary;
+
+namespace Doudi.Engine.Tiers;
+
+/// <summary>What settling one bill under one candidate category would pay, before the best candidate is chosen (I-2).</summary>
+internal sealed class BillOutcome
+{
+    public Category? Category;
+    public bool LookBack;
+    public decimal Critical;
+    public decimal AssistanceBase;
+    public decimal Assistance;
+    public decimal Tilted;
+    /// <summary>What the bill adds to the ledger: annual-limit buckets, critical-illness running base, deductions used.</summary>
+    public readonly List<KeyValuePair<string, decimal>> Counts = new(4);
+    public readonly List<TraceStep> Trace = new(8);
+
+    public decimal Benefit => Critical + Assistance + Tilted;
+
+    public void Count(string key, decimal amount)
+    {
+        if (amount != 0m) Counts.Add(new(key, amount));
+    }
+}
