@@ -45,6 +45,9 @@ public static class ServerApp
 
     public static void MapAll(WebApplication app)
     {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        // Inside the exception handler, so request problems are answered here as problem+json (400/403/404/409/422).
         app.Use(async (ctx, next) =>
         {
             try { await next(); }
@@ -57,8 +60,6 @@ public static class ServerApp
                 await Problems.ToResult(new ApiProblemException(e.StatusCode, new("请求无效：" + e.Message, "bad request: " + e.Message)), ctx).ExecuteAsync(ctx);
             }
         });
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();
