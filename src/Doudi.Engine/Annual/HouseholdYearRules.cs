@@ -22,7 +22,8 @@ internal static class HouseholdYearRules
         if (rule is null)
         {
             h.ReasonableBurden = memberYears.Sum(p => p.PersonalBurden);
-            h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, "I-14", "I-14", "家庭成员年度个人负担合计 sum of members' personal burden", 0m));
+            h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, bills[^1].Period.Document + " 个人负担", "I-14",
+                "家庭成员年度个人负担合计 sum of members' personal burden: {0}", h.ReasonableBurden));
             return h;
         }
         var period = bills.Last(b => b.Period.Household is not null).Period;

@@ -30,7 +30,7 @@ internal static class PersonYearRules
         Cap(r, path, bills, problems);
         Resolution(r, bills);
         r.PersonalBurden = burden - r.SpecialAssistance - r.CapRelief;
-        r.Trace.Add(new TraceStep("personal_burden", r.PersonalBurden, "I-14", "I-14",
+        r.Trace.Add(new TraceStep("personal_burden", r.PersonalBurden, bills[^1].Period.Document + " 个人负担", "I-14",
             "各单个人负担合计 {0} − 特殊救助 {1} − 封顶/化解 {2}", burden, r.SpecialAssistance, r.CapRelief));
         return r;
     }
