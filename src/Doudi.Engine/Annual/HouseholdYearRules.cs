@@ -27,7 +27,7 @@ internal static class HouseholdYearRules
             return h;
         }
         var period = bills.Last(b => b.Period.Household is not null).Period;
-        var counted = bills.Where(b => b.Period.Household is not null && !Excluded(b.Bill, b.Period)).ToList();
+        var counted = bills.Where(b => b.Period.Household is not null && !Tiers.BillSettler.IsExcluded(b.Period, b.Bill)).ToList();
         decimal burden = counted.Sum(b => b.Result.PersonalBurden);
 
         decimal excluded = 0m;
@@ -61,11 +61,5 @@ internal static class HouseholdYearRules
         h.Trace.Add(new TraceStep("cap_relief", h.CapRelief, ln.Cite.Rule, "I-12",
             $"合理医疗费用 {{0}} 超过 {Codes.ToCode(lineCategory!.Value)} 家庭标准 {{1}} 的部分 100% 兜底", h.ReasonableBurden, ln.Value));
         return h;
-    }
-
-    private static bool Excluded(Bill bill, PolicyPeriod period)
-    {
-        var reason = bill.Excluded != Exclusion.None ? bill.Excluded : bill.Designated ? Exclusion.None : Exclusion.NonDesignated;
-        return reason != Exclusion.None && period.Exclusions[(int)reason] is not null;
     }
 }

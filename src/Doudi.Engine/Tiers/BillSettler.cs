@@ -94,10 +94,18 @@ internal sealed class BillSettler
         return o;
     }
 
+    /// <summary>Why a bill may be outside assistance: the reason it names, else non-designated when it says so.</summary>
+    public static Exclusion ExclusionOf(Bill bill) =>
+        bill.Excluded != Exclusion.None ? bill.Excluded : bill.Designated ? Exclusion.None : Exclusion.NonDesignated;
+
+    /// <summary>True when the policy in force excludes the bill from assistance.</summary>
+    public static bool IsExcluded(PolicyPeriod period, Bill bill) =>
+        ExclusionOf(bill) is var reason && reason != Exclusion.None && period.Exclusions[(int)reason] is not null;
+
     /// <summary>Exclusions (wenzhou-2020 第十四条 and equivalents) and pengshui's referral rule (I-19) stop assistance, not insurance.</summary>
     private static bool Excluded(PolicyPeriod period, Bill bill, BillOutcome o)
     {
-        var reason = bill.Excluded != Exclusion.None ? bill.Excluded : bill.Designated ? Exclusion.None : Exclusion.NonDesignated;
+        var reason = ExclusionOf(bill);
         if (reason != Exclusion.None && period.Exclusions[(int)reason] is { } cite)
         {
             o.Trace.Add(new TraceStep("exclusion", 0m, cite.Rule, cite.Interpretation,
