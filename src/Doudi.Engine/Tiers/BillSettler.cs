@@ -68,8 +68,8 @@ internal sealed class BillSettler
         var o = new BillOutcome();
         o.Critical = CriticalIllnessTier.Settle(period, bill, null, ledger, o, path, problems);
         if (bill.AssistancePaid is not null) AssistanceTier.Upstream(period, bill, null, o);
-        var objects = period.Objects.FirstOrDefault(c => c is not null);
-        o.Trace.Add(new TraceStep("identity", 0m, objects?.Rule ?? period.Document, "I-1",
+        var rule = period.IdentityRule.FirstOrDefault(r => r is not null);
+        o.Trace.Add(new TraceStep("identity", 0m, rule ?? period.Document, "I-1",
             "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date", 0m));
         return o;
     }
@@ -77,12 +77,12 @@ internal sealed class BillSettler
     private static BillOutcome Outcome(PolicyPeriod period, Bill bill, Candidate candidate, PersonLedger ledger, string path, List<SettlementProblem> problems)
     {
         var o = new BillOutcome { Category = candidate.Category, LookBack = candidate.LookBack };
-        var objects = period.Objects[(int)candidate.Category]!;
+        var objects = period.IdentityRule[(int)candidate.Category]!;
         o.Trace.Add(candidate.LookBack
             ? new TraceStep("identity", 0m, period.Lookback!.Months.Cite.Rule, "I-15",
                 $"{Codes.ToCode(candidate.Category)}（因病支出型）认定日前 {{0}} 个月回溯期内 within the look-back window before recognition",
                 period.Lookback.Months.Value)
-            : new TraceStep("identity", 0m, objects.Rule, "I-1",
+            : new TraceStep("identity", 0m, objects, "I-1",
                 $"{Codes.ToCode(candidate.Category)}，认定次月起有效 effective from the month after recognition", 0m));
 
         o.Critical = CriticalIllnessTier.Settle(period, bill, candidate.Category, ledger, o, path, problems);
