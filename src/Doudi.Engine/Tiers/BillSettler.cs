@@ -36,11 +36,22 @@ internal sealed class BillSettler
         best ??= NoCategory(period, bill, ledger, path, problems);
         if (problems.Count > before) return null;
 
+        // I-14: personal burden = total − every tier's payment on the bill.
+        decimal personal = bill.Total - bill.BasicPaid - best.Critical - best.Assistance - best.Tilted - bill.SupplementaryPaid;
+        if (personal < 0m)
+        {
+            // The tiers would pay more than the bill cost: the inputs contradict each other, and paying it would lose money.
+            // Checked before the ledger moves, so a refused bill counts against no limit.
+            problems.Add(new(path + ".supplementaryPaid",
+                $"各档支付合计超过总费用 the tiers would pay {bill.Total - personal} on a bill of {bill.Total}: supplementaryPaid {bill.SupplementaryPaid} exceeds what is left after the other tiers"));
+            return null;
+        }
+
         var result = new BillResult
         {
             Id = bill.Id, Person = bill.Person, Date = bill.Date, Policy = period.PolicyId, Category = best.Category,
             AssistanceBase = best.AssistanceBase, CriticalIllness = best.Critical, Assistance = best.Assistance,
-            Tilted = best.Tilted, Supplementary = bill.SupplementaryPaid,
+            Tilted = best.Tilted, Supplementary = bill.SupplementaryPaid, PersonalBurden = personal,
         };
         result.Trace.Add(new TraceStep("policy", 0m, period.Document, null,
             _candidates.Count > 1 ? "{0} 个身份可用，取救助额最高者 identities usable on this date; the best paying one is kept" : "按结算日期适用政策 policy in force on the settlement date",
@@ -52,8 +63,6 @@ internal sealed class BillSettler
             result.Counted[key] = result.Counted.TryGetValue(key, out var c) ? c + amount : amount;
         }
 
-        // I-14: personal burden = total − every tier's payment on the bill.
-        result.PersonalBurden = bill.Total - bill.BasicPaid - best.Critical - best.Assistance - best.Tilted - bill.SupplementaryPaid;
         var inPolicyRemainder = Math.Max(0m, bill.InPolicy - bill.BasicPaid - best.Critical - best.Assistance - best.Tilted - bill.SupplementaryPaid);
         result.ReasonableBurden = inPolicyRemainder + bill.ReasonableOutOfPolicy;
         result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, period.Document + " 个人负担", "I-14",
