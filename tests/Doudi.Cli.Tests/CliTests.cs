@@ -132,7 +132,7 @@ public class CliTests
     public void Policy_check_reports_a_bad_file_with_its_name_and_exits_2()
     {
         using var cli = new CliRunner();
-        cli.File("bad.yaml", "id: [BROKEN\n");
+        cli.File("bad.yaml", "id: [unclosed\n");
         var (code, stdout, stderr) = cli.Run("policy", "check", cli.Dir);
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
