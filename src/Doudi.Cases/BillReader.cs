@@ -41,7 +41,7 @@ public static class BillReader
         var cursor = new JsonCursor(utf8Json);
         var value = CaseReader.Run(parser, ref cursor, (CaseParser p, ref JsonCursor c) =>
         {
-            if (!c.Read()) { p.EmptyDocument(); return null; }
+            if (c.IsBlank || !c.Read()) { p.EmptyDocument(); return null; }
             var result = read(p, ref c);
             c.Read(); // throws on anything after the object
             return result;

@@ -1,11 +1,22 @@
+using System.CommandLine;
 using Doudi.Policy.Loading;
-using Doudi.Policy.Periods;
 
 namespace Doudi.Cli;
 
 /// <summary>Finds and loads the policies folder for a command, reporting problems the CLI way.</summary>
 internal static class PolicySource
 {
+    /// <summary><c>--policies DIR</c>: the folder of policy files, when not the default.</summary>
+    public static Option<string?> FolderOption() =>
+        new("--policies") { Description = "政策文件目录，默认取 DOUDI_POLICIES 或最近的 policies/ (policies folder; default: DOUDI_POLICIES or the nearest policies/)" };
+
+    /// <summary>
+    /// <c>--include DIR</c>, repeatable: more parameter files loaded with the policies, e.g. <c>policies/samples</c>
+    /// for the labelled sample values the seeds leave to local rules (I-11). Never loaded unless asked for.
+    /// </summary>
+    public static Option<string[]> IncludeOption() =>
+        new("--include") { Description = "另加载的参数文件目录，可重复，如 policies/samples (extra parameter folder, repeatable)" };
+
     /// <summary>The folder given, else the default one (DOUDI_POLICIES, or the nearest policies/ folder).</summary>
     public static string? Folder(Cli cli, string? given)
     {
@@ -23,18 +34,18 @@ internal static class PolicySource
         return dir;
     }
 
-    /// <summary>Loads every policy file of the folder; on errors prints them (file:line:col: message) and returns null.</summary>
-    public static PolicyCatalog? Load(Cli cli, string? given)
+    /// <summary>Loads the policy files; on errors prints them (<c>file:line:col: message</c>) and returns null.</summary>
+    public static PolicyLoadResult? Load(Cli cli, string? given, string[]? include = null)
     {
         string? dir = Folder(cli, given);
         if (dir is null) return null;
-        var loaded = PolicyLoader.LoadDirectory(dir);
+        var loaded = PolicyLoader.LoadDirectory(dir, include ?? []);
         if (loaded.Errors.Count > 0 || loaded.Catalog is null)
         {
             foreach (var error in loaded.Errors) cli.Error.WriteLine(error.ToString());
             if (loaded.Errors.Count == 0) cli.Problem(dir, "政策文件未能加载 (policies could not be loaded)");
             return null;
         }
-        return loaded.Catalog;
+        return loaded;
     }
 }

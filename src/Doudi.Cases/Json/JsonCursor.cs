@@ -28,8 +28,10 @@ internal ref struct JsonCursor
     /// <summary>Reads a complete document held in memory.</summary>
     public JsonCursor(ReadOnlySpan<byte> json)
     {
-        _reader = new Utf8JsonReader(SkipBom(json), isFinalBlock: true, new JsonReaderState(Options));
+        json = SkipBom(json);
+        _reader = new Utf8JsonReader(json, isFinalBlock: true, new JsonReaderState(Options));
         _final = true;
+        IsBlank = json.TrimStart(" \t\r\n"u8).IsEmpty;
     }
 
     /// <summary>Continues an existing reader (a server parsing one value out of a larger body); the value must be complete in it.</summary>
@@ -52,7 +54,11 @@ internal ref struct JsonCursor
             _filled -= 3;
         }
         _reader = new Utf8JsonReader(_buffer.AsSpan(0, _filled), _final, new JsonReaderState(Options));
+        IsBlank = _final && _buffer.AsSpan(0, _filled).TrimStart(" \t\r\n"u8).IsEmpty;
     }
+
+    /// <summary>The whole input is empty or whitespace: worth its own message rather than the reader's "no JSON tokens".</summary>
+    public bool IsBlank { get; }
 
     public readonly JsonTokenType TokenType => _reader.TokenType;
     public readonly ReadOnlySpan<byte> ValueSpan => _reader.ValueSpan;

@@ -11,7 +11,7 @@ internal sealed partial class CaseParser
     /// <summary>Reads a whole case file; checks ids and references across persons and bills once everything is read.</summary>
     public CaseFile? ReadCase(ref JsonCursor c)
     {
-        if (!c.Read()) { Problem(null, CaseMessages.Empty); return null; }
+        if (c.IsBlank || !c.Read()) { Problem(null, CaseMessages.Empty); return null; }
         if (c.TokenType != JsonTokenType.StartObject) { Wrong(ref c, null, CaseMessages.NotObject(Shown(ref c))); return null; }
         int seen = 0;
         string? region = null;

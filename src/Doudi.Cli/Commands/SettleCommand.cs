@@ -5,21 +5,23 @@ using Doudi.Engine.Settlement;
 
 namespace Doudi.Cli.Commands;
 
-/// <summary><c>doudi settle FILE.json [-o OUT] [--policies DIR] [--indent]</c>: settles a case file into the result JSON.</summary>
+/// <summary><c>doudi settle FILE.json [-o OUT] [--policies DIR] [--include DIR]… [--indent]</c>: settles a case file into the result JSON.</summary>
 internal static class SettleCommand
 {
     public static Command Create(Cli cli)
     {
         var file = new Argument<string>("FILE") { Description = "病例文件 (case file, JSON)" };
         var output = new Option<string?>("--output", "-o") { Description = "结果写入文件，不写则输出到标准输出 (write the result to this file instead of stdout)" };
-        var policies = new Option<string?>("--policies") { Description = "政策文件目录 (policies folder; default: DOUDI_POLICIES or the nearest policies/)" };
+        var policies = PolicySource.FolderOption();
+        var include = PolicySource.IncludeOption();
         var indent = new Option<bool>("--indent") { Description = "缩进输出，便于阅读 (indent the result JSON for reading)" };
-        var command = new Command("settle", "结算病例文件 (settle a case file)") { file, output, policies, indent };
-        command.SetAction(parsed => Settle(cli, parsed.GetValue(file)!, parsed.GetValue(output), parsed.GetValue(policies), parsed.GetValue(indent)));
+        var command = new Command("settle", "结算病例文件 (settle a case file)") { file, output, policies, include, indent };
+        command.SetAction(parsed => Settle(cli, parsed.GetValue(file)!, parsed.GetValue(output),
+            parsed.GetValue(policies), parsed.GetValue(include), parsed.GetValue(indent)));
         return command;
     }
 
-    public static int Settle(Cli cli, string path, string? output, string? policiesDir, bool indent)
+    public static int Settle(Cli cli, string path, string? output, string? policiesDir, string[]? include, bool indent)
     {
         // Check where the result goes before the work, so a typo in -o is not found after settling a million bills.
         if (output is not null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(output))))
@@ -29,7 +31,7 @@ internal static class SettleCommand
         if (read is null) return Program.BadInput;
         if (!read.Ok) return cli.Problems(read.Problems);
 
-        var catalog = PolicySource.Load(cli, policiesDir);
+        var catalog = PolicySource.Load(cli, policiesDir, include)?.Catalog;
         if (catalog is null) return Program.BadInput;
 
         Engine.Results.CaseResult result;
