@@ -1,4 +1,5 @@
 using Doudi.Server.Api;
+using Microsoft.AspNetCore.DataProtection;
 using Doudi.Server.Audit;
 using Doudi.Server.Registry;
 using Doudi.Server.Security;
@@ -40,6 +41,9 @@ public static class ServerApp
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddDoudiAuth();
+        // Cookie keys under ./data/keys so staff stay logged in across restarts.
+        var keys = config["Doudi:KeysDirectory"] ?? Path.Combine(config["Doudi:DataDirectory"] ?? Path.Combine(Directory.GetCurrentDirectory(), "data"), "keys");
+        services.AddDataProtection().SetApplicationName("doudi").PersistKeysToFileSystem(new DirectoryInfo(keys));
         services.AddHostedService<StartupService>();
     }
 
