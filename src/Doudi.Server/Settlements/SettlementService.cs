@@ -30,9 +30,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
     public async Task<SettleOutcome> SettleAsync(BillInput input, Actor actor, string source, CancellationToken ct = default)
     {
         var hash = HashOf(input);
-        // Fast path for retries: no write lock needed to answer with the stored settlement.
-        var existing = await db.ReadAsync(c => FindAsync(c, null, input.Bill.Id), ct);
-        if (existing is not null) return Replay(existing, hash, actor);
+        StoredSettlement? existing;
         try
         {
             return await db.WriteAsync((c, tx) => SettleInTransactionAsync(c, tx, input, hash, actor, source), ct);

@@ -32,6 +32,7 @@ public abstract class ServerFixture : IAsyncLifetime
         {
             b.UseSetting("DOUDI_DB", db);
             b.UseSetting("Doudi:AdminPassword", AdminPassword);
+            b.UseSetting("Doudi:KeysDirectory", Path.Combine(Path.GetTempPath(), "doudi-tests-keys"));
             b.UseEnvironment("Testing");
         });
         var admin = await LoginAsync("admin", AdminPassword);
