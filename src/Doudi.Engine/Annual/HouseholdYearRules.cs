@@ -38,7 +38,7 @@ internal static class HouseholdYearRules
             if (ex.Total == 0m) continue;
             excluded += ex.Total;
             h.Trace.Add(new TraceStep("negative_list", ex.Total, rule.NegativeClasses?.Cite.Rule ?? period.Document, "I-9",
-                "负面清单项目 {0} + 药品超 30 万部分 {1}（药品合计 {2}）+ 耗材超 10 万部分 {3}（耗材合计 {4}）",
+                "负面清单项目 {0} + 药品年度总额超限部分 {1}（药品合计 {2}）+ 耗材年度总额超限部分 {3}（耗材合计 {4}）",
                 ex.Listed, ex.DrugExcess, ex.DrugTotal, ex.ConsumableExcess, ex.ConsumableTotal));
         }
         h.ReasonableBurden = burden - excluded;
