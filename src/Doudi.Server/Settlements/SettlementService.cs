@@ -58,10 +58,12 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         c.FirstAsync($"SELECT {Columns} FROM settlements WHERE id = @id", tx, StoredSettlement.Map, ("id", id));
 
     /// <summary>Takes the row lock on (person, year); PostgreSQL only — SQLite's single writer already serialises.</summary>
+    private const string LockSql =
+        "INSERT INTO person_years (person_id, year, settled, updated_at) VALUES (@p, @y, @d, @t) " +
+        "ON CONFLICT (person_id, year) DO UPDATE SET settled = person_years.settled + @d, updated_at = @t";
+
     public static Task LockPersonYearAsync(DbConnection c, DbTransaction tx, Dialect dialect, string personId, int year, int delta) =>
-        c.ExecAsync(
-            "INSERT INTO person_years (person_id, year, settled, updated_at) VALUES (@p, @y, @d, @t) " +
-            "ON CONFLICT (person_id, year) DO UPDATE SET settled = person_years.settled + @d, updated_at = @t", tx,
+        c.ExecAsync(LockSql, tx,
             ("p", personId), ("y", year), ("d", delta), ("t", DateTimeOffset.UtcNow));
 
     public static async Task<PersonLedger> LedgerAsync(DbConnection c, DbTransaction? tx, string personId, int year)
@@ -83,12 +85,28 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             throw ApiProblemException.Invalid([new FieldProblem("region", Msg.Conflict($"region {input.Region}", $"参保地 {person.Region}"))]);
 
         var year = bill.Date.Year;
-        await LockPersonYearAsync(c, tx, db.Dialect, person.Id, year, 1);
-        var existing = await FindAsync(c, tx, bill.Id);
+        // One round trip: lock the person's year, then read the id's settlement, the identities and the year's counts.
+        StoredSettlement? existing = null;
+        var identities = new List<IdentityRecord>();
+        var ledger = new PersonLedger(year);
+        await using (var cmd = c.Command(
+            LockSql + " RETURNING settled;" +
+            $"SELECT {Columns} FROM settlements WHERE id = @id;" +
+            "SELECT * FROM identities WHERE person_id = @p ORDER BY recognized, id;" +
+            "SELECT counted_json FROM settlements WHERE person_id = @p AND year = @y AND status = @s ORDER BY date, id", tx,
+            ("p", person.Id), ("y", year), ("d", 1), ("t", DateTimeOffset.UtcNow), ("id", bill.Id), ("s", StoredSettlement.Settled)))
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            while (await r.ReadAsync()) { }
+            await r.NextResultAsync();
+            if (await r.ReadAsync()) existing = StoredSettlement.Map(r);
+            await r.NextResultAsync();
+            while (await r.ReadAsync()) identities.Add(RegistryStore.MapIdentity(r));
+            await r.NextResultAsync();
+            while (await r.ReadAsync()) ledger.Add(Json.Deserialize<Dictionary<string, decimal>>(r.GetString(0)));
+        }
         if (existing is not null) return Replay(existing, hash, actor); // raced with a retry of the same person: nothing written that counts
 
-        var identities = await RegistryStore.IdentitiesAsync(c, tx, person.Id);
-        var ledger = await LedgerAsync(c, tx, person.Id, year);
         var enginePerson = RegistryStore.ToEngine(person, identities, input.Insurance);
         var engineBill = bill with { Person = person.Id };
         BillResult result;
@@ -108,14 +126,16 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         var stored = new StoredSettlement(bill.Id, person.Id, person.Household, year, bill.Date, person.Region, result.Policy, source, hash,
             Json.Serialize(engineBill), Json.Serialize(result), Json.Serialize(result.Counted), result.Assistance, StoredSettlement.Settled,
             now, actor.Name, null, null, null);
+        // One round trip: the settlement and its audit entry.
         await c.ExecAsync(
-            $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES (@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @kind, @pb)",
-            tx, ("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", year), ("d", stored.Date), ("r", stored.Region),
+            $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES (@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @kind, @pb);" +
+            AuditLog.InsertSql(db.Dialect, "a_"),
+            tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", year), ("d", stored.Date), ("r", stored.Region),
             ("pol", stored.Policy), ("src", source), ("hash", hash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
             ("a", stored.Assistance), ("s", stored.Status), ("at", now), ("by", actor.Name),
-            ("kind", Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind)), ("pb", result.PersonalBurden));
-        await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "settle", "settlement", stored.Id, null,
-            new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source });
+            ("kind", Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind)), ("pb", result.PersonalBurden),
+            .. AuditLog.Parameters("a_", actor, "settle", "settlement", stored.Id, null,
+                new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source })]);
         return new SettleOutcome(stored, Replayed: false);
     }
 
