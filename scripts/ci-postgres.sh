@@ -33,7 +33,6 @@ listen_addresses = '127.0.0.1'
 port = $PGPORT
 max_connections = 200
 fsync = on
-synchronous_commit = off
 shared_buffers = 256MB
 CONF
 

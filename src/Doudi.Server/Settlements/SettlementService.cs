@@ -78,26 +78,27 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
     public async Task<SettleOutcome> SettleInTransactionAsync(DbConnection c, DbTransaction tx, BillInput input, string hash, Actor actor, string source)
     {
         var bill = input.Bill;
-        var person = await RegistryStore.FindPersonAsync(c, tx, input.PersonKey)
-            ?? throw ApiProblemException.Invalid([new FieldProblem(input.Naming == "national" ? "psn_no" : "person",
-                new($"登记库中没有此人：{IdMasking.Mask(input.PersonKey)}", $"no such person in the registry: {IdMasking.Mask(input.PersonKey)}"))]);
-        if (input.Region is not null && input.Region != person.Region)
-            throw ApiProblemException.Invalid([new FieldProblem("region", Msg.Conflict($"region {input.Region}", $"参保地 {person.Region}"))]);
-
         var year = bill.Date.Year;
-        // One round trip: lock the person's year, then read the id's settlement, the identities and the year's counts.
+        // One round trip: find the person by any of its keys, lock the person's year (the upsert holds the row lock until
+        // commit), then read the id's settlement, the person, the identities and the year's counts.
+        const string pid = "(SELECT id FROM persons WHERE id = @k UNION ALL SELECT id FROM persons WHERE psn_no = @k UNION ALL SELECT id FROM persons WHERE id_number = @k LIMIT 1)";
         StoredSettlement? existing = null;
+        PersonRecord? person = null;
         var identities = new List<IdentityRecord>();
         var ledger = new PersonLedger(year);
         await using (var cmd = c.Command(
-            LockSql + " RETURNING settled;" +
+            $"INSERT INTO person_years (person_id, year, settled, updated_at) SELECT x.id, @y, 1, @t FROM {pid} x WHERE true " +
+            "ON CONFLICT (person_id, year) DO UPDATE SET settled = person_years.settled + 1, updated_at = @t RETURNING settled;" +
+            $"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = {pid};" +
             $"SELECT {Columns} FROM settlements WHERE id = @id;" +
-            "SELECT * FROM identities WHERE person_id = @p ORDER BY recognized, id;" +
-            "SELECT counted_json FROM settlements WHERE person_id = @p AND year = @y AND status = @s ORDER BY date, id", tx,
-            ("p", person.Id), ("y", year), ("d", 1), ("t", DateTimeOffset.UtcNow), ("id", bill.Id), ("s", StoredSettlement.Settled)))
+            $"SELECT * FROM identities WHERE person_id = {pid} ORDER BY recognized, id;" +
+            $"SELECT counted_json FROM settlements WHERE person_id = {pid} AND year = @y AND status = @s ORDER BY date, id", tx,
+            ("k", input.PersonKey), ("y", year), ("t", DateTimeOffset.UtcNow), ("id", bill.Id), ("s", StoredSettlement.Settled)))
         await using (var r = await cmd.ExecuteReaderAsync())
         {
             while (await r.ReadAsync()) { }
+            await r.NextResultAsync();
+            if (await r.ReadAsync()) person = RegistryStore.MapPerson(r);
             await r.NextResultAsync();
             if (await r.ReadAsync()) existing = StoredSettlement.Map(r);
             await r.NextResultAsync();
@@ -105,6 +106,11 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             await r.NextResultAsync();
             while (await r.ReadAsync()) ledger.Add(Json.Deserialize<Dictionary<string, decimal>>(r.GetString(0)));
         }
+        if (person is null)
+            throw ApiProblemException.Invalid([new FieldProblem(input.Naming == "national" ? "psn_no" : "person",
+                new($"登记库中没有此人：{IdMasking.Mask(input.PersonKey)}", $"no such person in the registry: {IdMasking.Mask(input.PersonKey)}"))]);
+        if (input.Region is not null && input.Region != person.Region)
+            throw ApiProblemException.Invalid([new FieldProblem("region", Msg.Conflict($"region {input.Region}", $"参保地 {person.Region}"))]);
         if (existing is not null) return Replay(existing, hash, actor); // raced with a retry of the same person: nothing written that counts
 
         var enginePerson = RegistryStore.ToEngine(person, identities, input.Insurance);
