@@ -23,8 +23,7 @@ if (opts.Db == "postgres")
 {
     pgDatabase = "doudi_bench_" + Guid.NewGuid().ToString("N")[..8];
     await Psql(opts.Pg, $"CREATE DATABASE {pgDatabase}");
-    db = opts.Pg.Replace("Database=doudi", "Database=" + pgDatabase);
-    if (!db.Contains(pgDatabase)) db += ";Database=" + pgDatabase;
+    db = string.Join(';', opts.Pg.Split(';', StringSplitOptions.RemoveEmptyEntries).Where(p => !p.StartsWith("Database=", StringComparison.OrdinalIgnoreCase))) + ";Database=" + pgDatabase;
 }
 else db = $"Data Source={Path.Combine(work.FullName, "bench.db")}";
 
@@ -76,6 +75,7 @@ try
     // Warm-up (JIT, pools), not measured.
     for (var i = 0; i < opts.Warmup; i++) await Post(hospital, Body(1_000_000_000L + i));
 
+    var cpuServer0 = Doudi.Bench.Http.Cpu.OfProcess(server.Id); var cpuPg0 = Doudi.Bench.Http.Cpu.OfUser("postgres"); var cpuSelf0 = Doudi.Bench.Http.Cpu.OfProcess(Environment.ProcessId);
     var latencies = new double[opts.Requests];
     long next = -1, done = 0, errors = 0;
     var deadline = Stopwatch.StartNew();
@@ -95,10 +95,13 @@ try
     }).ToArray();
     await Task.WhenAll(workers);
     var elapsed = deadline.Elapsed.TotalSeconds;
+    var cpuServer = Doudi.Bench.Http.Cpu.OfProcess(server.Id) - cpuServer0; var cpuPg = Doudi.Bench.Http.Cpu.OfUser("postgres") - cpuPg0; var cpuSelf = Doudi.Bench.Http.Cpu.OfProcess(Environment.ProcessId) - cpuSelf0;
     var measured = latencies.Take((int)done).Where(x => x > 0).OrderBy(x => x).ToArray();
     double P(double q) => measured.Length == 0 ? 0 : measured[Math.Min(measured.Length - 1, (int)Math.Ceiling(q * measured.Length) - 1)];
     Console.WriteLine($"db={opts.Db} requests={done} errors={errors} concurrency={opts.Concurrency} persons={opts.Persons} seconds={elapsed:F1}");
     Console.WriteLine($"throughput={done / elapsed:F0} settlements/s p50={P(0.50):F2} ms p90={P(0.90):F2} ms p99={P(0.99):F2} ms max={measured.LastOrDefault():F2} ms");
+    Console.WriteLine($"cpu per settlement: server={cpuServer * 1e6 / done:F0} µs postgres={(opts.Db == "postgres" ? cpuPg * 1e6 / done : 0):F0} µs loader={cpuSelf * 1e6 / done:F0} µs " +
+                      $"(machine load average at start {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
     if (errors > 0) Environment.ExitCode = 1;
 }
 finally
@@ -164,7 +167,7 @@ sealed record Args(string Db, int Requests, int Concurrency, int Seconds, int Pe
         string Get(string name, string def) { var i = Array.IndexOf(a, name); return i >= 0 && i + 1 < a.Length ? a[i + 1] : def; }
         return new Args(Get("--db", "sqlite"), int.Parse(Get("--requests", "20000")), int.Parse(Get("--concurrency", "16")),
             int.Parse(Get("--seconds", "60")), int.Parse(Get("--persons", "20000")),
-            Get("--pg", Environment.GetEnvironmentVariable("DOUDI_TEST_PG") ?? "Host=127.0.0.1;Port=5432;Username=doudi;Password=doudi;Database=doudi"),
+            Get("--pg", Environment.GetEnvironmentVariable("DOUDI_TEST_PG") ?? "Host=127.0.0.1;Port=5432;Username=doudi;Password=doudi;Database=doudi;SSL Mode=Disable"),
             int.Parse(Get("--warmup", "3000")));
     }
 }

@@ -57,14 +57,11 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
     public static Task<StoredSettlement?> FindAsync(DbConnection c, DbTransaction? tx, string id) =>
         c.FirstAsync($"SELECT {Columns} FROM settlements WHERE id = @id", tx, StoredSettlement.Map, ("id", id));
 
-    /// <summary>Takes the row lock on (person, year); PostgreSQL only — SQLite's single writer already serialises.</summary>
-    private const string LockSql =
-        "INSERT INTO person_years (person_id, year, settled, updated_at) VALUES (@p, @y, @d, @t) " +
-        "ON CONFLICT (person_id, year) DO UPDATE SET settled = person_years.settled + @d, updated_at = @t";
-
-    public static Task LockPersonYearAsync(DbConnection c, DbTransaction tx, Dialect dialect, string personId, int year, int delta) =>
-        c.ExecAsync(LockSql, tx,
-            ("p", personId), ("y", year), ("d", delta), ("t", DateTimeOffset.UtcNow));
+    /// <summary>Locks the person's row until commit (PostgreSQL); SQLite's single writer already serialises.</summary>
+    public static Task LockPersonAsync(DbConnection c, DbTransaction tx, Dialect dialect, string personId) =>
+        dialect == Dialect.Postgres
+            ? c.ExecAsync("SELECT 1 FROM persons WHERE id = @p FOR UPDATE", tx, ("p", personId))
+            : Task.CompletedTask;
 
     public static async Task<PersonLedger> LedgerAsync(DbConnection c, DbTransaction? tx, string personId, int year)
     {
@@ -79,25 +76,22 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
     {
         var bill = input.Bill;
         var year = bill.Date.Year;
-        // One round trip: find the person by any of its keys, lock the person's year (the upsert holds the row lock until
-        // commit), then read the id's settlement, the person, the identities and the year's counts.
+        // One round trip: find the person by any of its keys and lock its row (PostgreSQL: SELECT … FOR UPDATE, held until
+        // commit, so settlements of one person queue; SQLite: the one writer), then read the id's settlement, the
+        // identities and the year's counts.
         const string pid = "(SELECT id FROM persons WHERE id = @k UNION ALL SELECT id FROM persons WHERE psn_no = @k UNION ALL SELECT id FROM persons WHERE id_number = @k LIMIT 1)";
         StoredSettlement? existing = null;
         PersonRecord? person = null;
         var identities = new List<IdentityRecord>();
         var ledger = new PersonLedger(year);
         await using (var cmd = c.Command(
-            $"INSERT INTO person_years (person_id, year, settled, updated_at) SELECT x.id, @y, 1, @t FROM {pid} x WHERE true " +
-            "ON CONFLICT (person_id, year) DO UPDATE SET settled = person_years.settled + 1, updated_at = @t RETURNING settled;" +
-            $"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = {pid};" +
+            $"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = {pid}{db.Dialect.ForUpdate()};" +
             $"SELECT {Columns} FROM settlements WHERE id = @id;" +
             $"SELECT * FROM identities WHERE person_id = {pid} ORDER BY recognized, id;" +
             $"SELECT counted_json FROM settlements WHERE person_id = {pid} AND year = @y AND status = @s ORDER BY date, id", tx,
-            ("k", input.PersonKey), ("y", year), ("t", DateTimeOffset.UtcNow), ("id", bill.Id), ("s", StoredSettlement.Settled)))
+            ("k", input.PersonKey), ("y", year), ("id", bill.Id), ("s", StoredSettlement.Settled)))
         await using (var r = await cmd.ExecuteReaderAsync())
         {
-            while (await r.ReadAsync()) { }
-            await r.NextResultAsync();
             if (await r.ReadAsync()) person = RegistryStore.MapPerson(r);
             await r.NextResultAsync();
             if (await r.ReadAsync()) existing = StoredSettlement.Map(r);
@@ -152,14 +146,12 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             var s = await FindAsync(c, tx, id) ?? throw ApiProblemException.NotFound(new($"没有结算 {id}", $"no settlement {id}"));
             if (actor.Role == Roles.Hospital && s.CreatedBy != actor.Name)
                 throw ApiProblemException.NotFound(new($"没有结算 {id}", $"no settlement {id}"));
-            await LockPersonYearAsync(c, tx, db.Dialect, s.PersonId, s.Year, 0);
+            await LockPersonAsync(c, tx, db.Dialect, s.PersonId);
             s = (await FindAsync(c, tx, id))!;
             if (s.Status == StoredSettlement.Reversed) return new SettleOutcome(s, Replayed: true);
             var now = DateTimeOffset.UtcNow;
             await c.ExecAsync("UPDATE settlements SET status = @s, reversed_at = @at, reversed_by = @by, reversal_reason = @why WHERE id = @id AND status = @old", tx,
                 ("s", StoredSettlement.Reversed), ("at", now), ("by", actor.Name), ("why", reason), ("id", id), ("old", StoredSettlement.Settled));
-            await c.ExecAsync("UPDATE person_years SET settled = settled - 1, updated_at = @t WHERE person_id = @p AND year = @y", tx,
-                ("t", now), ("p", s.PersonId), ("y", s.Year));
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "reverse", "settlement", id,
                 new { status = StoredSettlement.Settled, s.Assistance }, new { status = StoredSettlement.Reversed, reason });
             return new SettleOutcome(s with { Status = StoredSettlement.Reversed, ReversedAt = now, ReversedBy = actor.Name, ReversalReason = reason }, false);
