@@ -22,11 +22,12 @@ internal static class HouseholdYearRules
         if (rule is null)
         {
             h.ReasonableBurden = memberYears.Sum(p => p.PersonalBurden);
-            h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, "I-14", "I-14", "家庭成员年度个人负担合计 sum of members' personal burden", 0m));
+            h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, bills[^1].Period.Document + " 个人负担", "I-14",
+                "家庭成员年度个人负担合计 sum of members' personal burden: {0}", h.ReasonableBurden));
             return h;
         }
         var period = bills.Last(b => b.Period.Household is not null).Period;
-        var counted = bills.Where(b => b.Period.Household is not null && !Excluded(b.Bill, b.Period)).ToList();
+        var counted = bills.Where(b => b.Period.Household is not null && !Tiers.BillSettler.IsExcluded(b.Period, b.Bill)).ToList();
         decimal burden = counted.Sum(b => b.Result.PersonalBurden);
 
         decimal excluded = 0m;
@@ -37,7 +38,7 @@ internal static class HouseholdYearRules
             if (ex.Total == 0m) continue;
             excluded += ex.Total;
             h.Trace.Add(new TraceStep("negative_list", ex.Total, rule.NegativeClasses?.Cite.Rule ?? period.Document, "I-9",
-                "负面清单项目 {0} + 药品超 30 万部分 {1}（药品合计 {2}）+ 耗材超 10 万部分 {3}（耗材合计 {4}）",
+                "负面清单项目 {0} + 药品年度总额超限部分 {1}（药品合计 {2}）+ 耗材年度总额超限部分 {3}（耗材合计 {4}）",
                 ex.Listed, ex.DrugExcess, ex.DrugTotal, ex.ConsumableExcess, ex.ConsumableTotal));
         }
         h.ReasonableBurden = burden - excluded;
@@ -60,11 +61,5 @@ internal static class HouseholdYearRules
         h.Trace.Add(new TraceStep("cap_relief", h.CapRelief, ln.Cite.Rule, "I-12",
             $"合理医疗费用 {{0}} 超过 {Codes.ToCode(lineCategory!.Value)} 家庭标准 {{1}} 的部分 100% 兜底", h.ReasonableBurden, ln.Value));
         return h;
-    }
-
-    private static bool Excluded(Bill bill, PolicyPeriod period)
-    {
-        var reason = bill.Excluded != Exclusion.None ? bill.Excluded : bill.Designated ? Exclusion.None : Exclusion.NonDesignated;
-        return reason != Exclusion.None && period.Exclusions[(int)reason] is not null;
     }
 }

@@ -39,7 +39,7 @@ internal static class NegativeList
             foreach (var item in bill.Items)
             {
                 decimal share = PersonalShare(item, bill, result);
-                if (classes is not null && classes.Contains(item.Class)) { listed += share; continue; }
+                if (classes is not null && classes.Contains(item.Class) && !(item.InCatalog && OutOfScopeOnly(item.Class))) { listed += share; continue; }
                 if (item.Kind == ItemKind.Drug) { drugTotal += item.Amount; drugShare += share; }
                 else if (item.Kind == ItemKind.Consumable) { consTotal += item.Amount; consShare += share; }
             }
@@ -47,6 +47,14 @@ internal static class NegativeList
         decimal consExcess = Excess(rule.ConsumableThreshold?.Value, consTotal, consShare);
         return new Exclusions(Money.Round(listed), drugExcess, consExcess, drugTotal, consTotal);
     }
+
+    /// <summary>
+    /// 附件 药品 1 lists “未纳入医保支付范围的中成药、中药饮片、中药配方颗粒、自制制剂”: the qualifier covers all four
+    /// classes, so an item of them inside the payment scope (<c>inCatalog</c>) is not listed; it is an ordinary drug
+    /// of 药品 2 and counts toward the 300,000 drug total. The service classes are listed whether in the catalogue or not.
+    /// </summary>
+    private static bool OutOfScopeOnly(ItemClass c) =>
+        c is ItemClass.TcmPatentNonreimbursable or ItemClass.TcmHerbalPieces or ItemClass.TcmGranules or ItemClass.InhousePreparation;
 
     private static decimal Excess(decimal? threshold, decimal total, decimal share) =>
         threshold is { } t && total > t ? Money.Round(share * (total - t) / total) : 0m;

@@ -11,7 +11,8 @@ namespace Doudi.Engine.Annual;
 /// <summary>
 /// A person's year, after every bill is settled: fuyang special assistance (二.4, I-8) and the 50,000 cap
 /// on reasonable burden, and wenzhou-2022's high-cost resolution (三.11). Each counts only the bills whose
-/// period carries the rule (fuyang: from 2023-02-10, I-18) and that were settled under an assistance identity.
+/// period carries the rule (fuyang: from 2023-02-10, I-18), that were settled under an assistance identity, and
+/// that the policy does not exclude from assistance (a cost outside assistance is not a reasonable burden either).
 /// </summary>
 internal static class PersonYearRules
 {
@@ -30,7 +31,7 @@ internal static class PersonYearRules
         Cap(r, path, bills, problems);
         Resolution(r, bills);
         r.PersonalBurden = burden - r.SpecialAssistance - r.CapRelief;
-        r.Trace.Add(new TraceStep("personal_burden", r.PersonalBurden, "I-14", "I-14",
+        r.Trace.Add(new TraceStep("personal_burden", r.PersonalBurden, bills[^1].Period.Document + " 个人负担", "I-14",
             "各单个人负担合计 {0} − 特殊救助 {1} − 封顶/化解 {2}", burden, r.SpecialAssistance, r.CapRelief));
         return r;
     }
@@ -40,9 +41,9 @@ internal static class PersonYearRules
         Special? rule = null;
         decimal reasonable = 0m;
         Policy.Parameters.Cited<decimal>? ratio = null;
-        foreach (var (_, res, period) in bills)
+        foreach (var (bill, res, period) in bills)
         {
-            if (period.Special is not { } s || res.Category is not { } cat) continue;
+            if (period.Special is not { } s || res.Category is not { } cat || BillSettler.IsExcluded(period, bill)) continue;
             rule = s;
             reasonable += res.ReasonableBurden;
             if (s.Ratio[(int)cat] is { } cr && (ratio is null || cr.Value > ratio.Value.Value)) ratio = cr; // I-2: the best category of the year
@@ -68,9 +69,9 @@ internal static class PersonYearRules
     {
         Policy.Parameters.Cited<Policy.Parameters.Limit>? cap = null;
         decimal reasonable = 0m;
-        foreach (var (_, res, period) in bills)
+        foreach (var (bill, res, period) in bills)
         {
-            if (period.PersonalCap is not { } c || res.Category is null) continue;
+            if (period.PersonalCap is not { } c || res.Category is null || BillSettler.IsExcluded(period, bill)) continue;
             cap = c;  // the cap in force at the person's last counted bill of the year
             reasonable += res.ReasonableBurden;
         }
@@ -93,7 +94,7 @@ internal static class PersonYearRules
         decimal burden = 0m;
         foreach (var (bill, res, period) in bills)
         {
-            if (period.Resolution is not { } rs || res.Category is null) continue;
+            if (period.Resolution is not { } rs || res.Category is null || BillSettler.IsExcluded(period, bill)) continue;
             rule = rs;
             if (rs.NeedsReferral is not null && !bill.Referred) continue;
             burden += res.PersonalBurden;

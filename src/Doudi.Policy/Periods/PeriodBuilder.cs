@@ -51,6 +51,9 @@ internal sealed class PeriodBuilder
         if (Get<List<string>>("objects") is { } objects)
             foreach (var code in objects.Value) p.Objects[(int)Parse<Category>(code)] = objects.Cite;
         if (Has("identity.effective")) p.IdentityNextMonth = Cite("identity.effective");
+        for (int i = 0; i < p.Objects.Length; i++)
+            if (p.Objects[i] is { } who)
+                p.IdentityRule[i] = p.IdentityNextMonth is { } when ? $"{who.Rule}；{when.Rule}" : who.Rule;
         if (Get<string>("supplementary.position") is { } sp) p.SupplementaryBeforeAssistance = new Cited<bool>(sp.Value == "before_assistance", sp.Cite);
         if (Get<List<string>>("exclusions") is { } ex)
             foreach (var code in ex.Value) p.Exclusions[(int)Parse<Exclusion>(code)] = ex.Cite;

@@ -24,6 +24,11 @@ public sealed class PolicyPeriod
 
     public Citation?[] Objects { get; } = new Citation?[Codes.CategoryCount];
     public Citation? IdentityNextMonth { get; set; }
+    /// <summary>
+    /// What an identity trace step cites, per category: who is an object and, where the policy has one, when an
+    /// identity takes effect (wenzhou-2020 第二十三条, I-1) — composed once here so a bill allocates nothing.
+    /// </summary>
+    public string?[] IdentityRule { get; } = new string?[Codes.CategoryCount];
     public Cited<bool>? SupplementaryBeforeAssistance { get; set; }
     public Citation?[] Exclusions { get; } = new Citation?[Enum.GetValues<Exclusion>().Length];
     public Citation? OutOfCityNeedsReferral { get; set; }

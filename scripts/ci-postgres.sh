@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Installs (if missing) and starts a PostgreSQL server on 127.0.0.1:5432 for the server tests,
+# creates role and database `doudi` (password `doudi`), and prints the connection string that
+# the tests read from DOUDI_TEST_PG. Idempotent; runs as root, non-interactive.
+#
+#   export DOUDI_TEST_PG="$(bash scripts/ci-postgres.sh | tail -n 1)"
+set -euo pipefail
+
+PGPORT="${PGPORT:-5432}"
+PGUSER_NAME="${DOUDI_PG_USER:-doudi}"
+PGPASS="${DOUDI_PG_PASSWORD:-doudi}"
+export DEBIAN_FRONTEND=noninteractive
+
+log() { echo "ci-postgres: $*" >&2; }
+
+if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  log "installing postgresql with apt-get"
+  apt-get update -qq >&2
+  apt-get install -y -qq postgresql >&2
+fi
+
+VERSION="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
+CLUSTER=main
+if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$VERSION $CLUSTER"; then
+  log "creating cluster $VERSION/$CLUSTER"
+  pg_createcluster "$VERSION" "$CLUSTER" -p "$PGPORT" >&2
+fi
+
+CONF_DIR="/etc/postgresql/$VERSION/$CLUSTER"
+# Loopback only, password authentication for TCP; tuned a little for a 2-core test machine.
+cat > "$CONF_DIR/conf.d/doudi.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PGPORT
+max_connections = 200
+fsync = on
+synchronous_commit = off
+shared_buffers = 256MB
+CONF
+
+if ! grep -q "doudi-ci" "$CONF_DIR/pg_hba.conf"; then
+  sed -i '1i host all all 127.0.0.1/32 scram-sha-256 # doudi-ci' "$CONF_DIR/pg_hba.conf"
+fi
+
+STATUS="$(pg_lsclusters -h | awk -v v="$VERSION" -v c="$CLUSTER" '$1==v && $2==c {print $4}')"
+if [ "$STATUS" = "online" ]; then
+  pg_ctlcluster "$VERSION" "$CLUSTER" reload >&2 || true
+else
+  log "starting cluster $VERSION/$CLUSTER on 127.0.0.1:$PGPORT"
+  pg_ctlcluster "$VERSION" "$CLUSTER" start >&2
+fi
+
+for _ in $(seq 1 30); do
+  if su postgres -c "psql -p $PGPORT -tAc 'select 1'" >/dev/null 2>&1; then break; fi
+  sleep 1
+done
+
+psql_admin() { su postgres -c "psql -p $PGPORT -v ON_ERROR_STOP=1 -tAc \"$1\""; }
+
+if [ "$(psql_admin "select 1 from pg_roles where rolname='$PGUSER_NAME'")" != "1" ]; then
+  log "creating role $PGUSER_NAME"
+  psql_admin "create role $PGUSER_NAME login createdb password '$PGPASS'" >&2
+else
+  psql_admin "alter role $PGUSER_NAME login createdb password '$PGPASS'" >&2
+fi
+if [ "$(psql_admin "select 1 from pg_database where datname='doudi'")" != "1" ]; then
+  log "creating database doudi"
+  psql_admin "create database doudi owner $PGUSER_NAME" >&2
+fi
+
+# The tests create one fresh database per test class from this one (the role has CREATEDB).
+echo "Host=127.0.0.1;Port=$PGPORT;Username=$PGUSER_NAME;Password=$PGPASS;Database=doudi"

@@ -1,0 +1,31 @@
+using System.Text.Json;
+
+namespace Doudi.Server.Api;
+
+/// <summary>Reads a JSON request body; broken JSON is a 400 naming the place it broke.</summary>
+public static class Body
+{
+    public static async Task<JsonDocument> ReadJsonAsync(HttpRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 32 }, ct);
+        }
+        catch (JsonException e)
+        {
+            var where = e.Path is { Length: > 0 } ? e.Path : "$";
+            throw ApiProblemException.Invalid([new FieldProblem(where,
+                new($"JSON 格式错误（第 {e.LineNumber + 1} 行，第 {e.BytePositionInLine + 1} 字节）", $"broken JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})"))]);
+        }
+    }
+
+    public static JsonElement RequireObject(JsonDocument doc)
+    {
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            throw ApiProblemException.Invalid([new FieldProblem("$", new("请求体应为 JSON 对象", "the body must be a JSON object"))]);
+        return doc.RootElement;
+    }
+
+    public static IResult RawJson(string json, int status = 200) =>
+        Results.Content(json, "application/json; charset=utf-8", System.Text.Encoding.UTF8, status);
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Doudi.Server.Api;
+
+/// <summary>One raw field value, from JSON or from a CSV cell, before it is read as a number, date, …</summary>
+public readonly record struct Raw(JsonValueKind Kind, string Text, JsonElement Element = default)
+{
+    public bool IsNull => Kind is JsonValueKind.Null or JsonValueKind.Undefined || (Kind == JsonValueKind.String && Text.Length == 0);
+    public string Shown => Kind == JsonValueKind.String ? Text : Element.ValueKind == JsonValueKind.Undefined ? Text : Element.GetRawText();
+}
+
+/// <summary>A flat record of named fields: a JSON object or a CSV row. Reading collects problems with their paths.</summary>
+public sealed class Fields
+{
+    private readonly Dictionary<string, Raw> _values;
+    public string PathPrefix { get; }
+    public List<FieldProblem> Problems { get; }
+
+    private Fields(Dictionary<string, Raw> values, string pathPrefix, List<FieldProblem> problems)
+    {
+        _values = values; PathPrefix = pathPrefix; Problems = problems;
+    }
+
+    public static Fields FromJson(JsonElement obj, string pathPrefix, List<FieldProblem> problems)
+    {
+        var d = new Dictionary<string, Raw>(StringComparer.Ordinal);
+        foreach (var p in obj.EnumerateObject())
+        {
+            d[p.Name] = p.Value.ValueKind switch
+            {
+                JsonValueKind.String => new Raw(JsonValueKind.String, p.Value.GetString()!, p.Value),
+                _ => new Raw(p.Value.ValueKind, p.Value.ValueKind == JsonValueKind.Number ? p.Value.GetRawText() : "", p.Value),
+            };
+        }
+        return new Fields(d, pathPrefix, problems);
+    }
+
+    public static Fields FromCells(IReadOnlyList<string> header, IReadOnlyList<string> cells, string pathPrefix, List<FieldProblem> problems)
+    {
+        var d = new Dictionary<string, Raw>(StringComparer.Ordinal);
+        for (var i = 0; i < header.Count && i < cells.Count; i++)
+            d[header[i]] = new Raw(JsonValueKind.String, cells[i].Trim());
+        return new Fields(d, pathPrefix, problems);
+    }
+
+    public IEnumerable<string> Names => _values.Keys;
+    public bool Has(string name) => _values.TryGetValue(name, out var v) && !v.IsNull;
+    public bool TryRaw(string name, out Raw raw) => _values.TryGetValue(name, out raw) && !raw.IsNull;
+
+    public string Path(string name) => PathPrefix.Length == 0 ? name : $"{PathPrefix}.{name}";
+    public void Problem(string name, Text message) => Problems.Add(new FieldProblem(Path(name), message));
+
+    /// <summary>The first of <paramref name="names"/> present (aliases: our names, the national platform's, Chinese headers).</summary>
+    public string? Which(params string[] names)
+    {
+        foreach (var n in names) if (Has(n)) return n;
+        return null;
+    }
+
+    public string? String(string name, bool required = false, int maxLength = 200)
+    {
+        if (!TryRaw(name, out var raw)) { if (required) Problem(name, Msg.Required); return null; }
+        if (raw.Kind is not (JsonValueKind.String or JsonValueKind.Number)) { Problem(name, Msg.NotString); return null; }
+        var s = raw.Kind == JsonValueKind.Number ? raw.Text : raw.Text.Trim();
+        if (s.Length > maxLength) { Problem(name, Msg.TooLong(maxLength)); return null; }
+        if (s.Length == 0 && required) { Problem(name, Msg.Required); return null; }
+        return s;
+    }
+
+    /// <summary>A non-negative amount in yuan with at most two decimals; JSON numbers or numeric strings.</summary>
+    public decimal? Amount(string name, bool required = false)
+    {
+        if (!TryRaw(name, out var raw)) { if (required) Problem(name, Msg.Required); return null; }
+        if (raw.Kind is JsonValueKind.Number or JsonValueKind.String
+            && decimal.TryParse(raw.Text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var d)
+            && d >= 0 && d <= 100_000_000_000m && decimal.Round(d, 2) == d)
+            return d;
+        Problem(name, Msg.NotAmount(raw.Shown));
+        return null;
+    }
+
+    public DateOnly? Date(string name, bool required = false, bool allowTime = false)
+    {
+        if (!TryRaw(name, out var raw)) { if (required) Problem(name, Msg.Required); return null; }
+        var s = raw.Kind == JsonValueKind.String ? raw.Text : "";
+        if (allowTime && s.Length > 10 && (s[10] == ' ' || s[10] == 'T')) s = s[..10];
+        if (DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+        Problem(name, Msg.NotDate(raw.Shown));
+        return null;
+    }
+
+    public bool? Bool(string name)
+    {
+        if (!TryRaw(name, out var raw)) return null;
+        switch (raw.Kind)
+        {
+            case JsonValueKind.True: return true;
+            case JsonValueKind.False: return false;
+            case JsonValueKind.String:
+                switch (raw.Text.ToLowerInvariant())
+                {
+                    case "true" or "1" or "y" or "yes" or "是": return true;
+                    case "false" or "0" or "n" or "no" or "否": return false;
+                }
+                break;
+            case JsonValueKind.Number when raw.Text is "0" or "1": return raw.Text == "1";
+        }
+        Problem(name, Msg.NotBool(raw.Shown));
+        return null;
+    }
+
+    public int? Int(string name)
+    {
+        if (!TryRaw(name, out var raw)) return null;
+        if (raw.Kind is JsonValueKind.Number or JsonValueKind.String && int.TryParse(raw.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var i)) return i;
+        Problem(name, Msg.NotInt(raw.Shown));
+        return null;
+    }
+
+    public JsonElement? Element(string name) => _values.TryGetValue(name, out var v) && v.Element.ValueKind != JsonValueKind.Undefined ? v.Element : null;
+}

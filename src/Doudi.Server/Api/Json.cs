@@ -1,0 +1,58 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Doudi.Server.Api;
+
+/// <summary>JSON conventions of the API: camelCase fields, snake_case glossary codes, Chinese text unescaped.</summary>
+public static class Json
+{
+    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    public static JsonSerializerOptions Configure(JsonSerializerOptions o)
+    {
+        o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        o.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        o.PreferredObjectCreationHandling = JsonObjectCreationHandling.Populate;
+        if (!o.Converters.OfType<NormalizedDecimalConverter>().Any()) o.Converters.Add(new NormalizedDecimalConverter());
+        if (!o.Converters.OfType<TraceStepConverter>().Any()) o.Converters.Add(new TraceStepConverter());
+        if (!o.Converters.OfType<JsonStringEnumConverter>().Any())
+            o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        return o;
+    }
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+    public static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options)!;
+}
+
+/// <summary>Writes money without trailing zeros (3200, 12.5, 0.01); reads any JSON number.</summary>
+public sealed class NormalizedDecimalConverter : JsonConverter<decimal>
+{
+    public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDecimal();
+    public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
+        writer.WriteNumberValue(value / 1.000000000000000000000000000000000m);
+}
+
+/// <summary>Trace steps as stored and answered: step, amount, rule, detail, interpretation.</summary>
+public sealed class TraceStepConverter : JsonConverter<Doudi.Engine.Tracing.TraceStep>
+{
+    public override Doudi.Engine.Tracing.TraceStep Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var doc = JsonDocument.ParseValue(ref reader);
+        var e = doc.RootElement;
+        string? S(string n) => e.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var amount = e.TryGetProperty("amount", out var a) ? a.GetDecimal() : 0m;
+        return new Doudi.Engine.Tracing.TraceStep(S("step") ?? "", amount, S("rule") ?? "", S("detail") ?? "", S("interpretation"));
+    }
+
+    public override void Write(Utf8JsonWriter writer, Doudi.Engine.Tracing.TraceStep value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("step", value.Step);
+        writer.WriteNumber("amount", value.Amount / 1.000000000000000000000000000000000m);
+        writer.WriteString("rule", value.Rule);
+        writer.WriteString("detail", value.Detail);
+        if (value.Interpretation is not null) writer.WriteString("interpretation", value.Interpretation);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,22 @@
+namespace Doudi.Server.Imports;
+
+/// <summary>What a name-list batch changed, with the dates each change takes effect (I-1).</summary>
+public sealed class ChangeReport
+{
+    public required string Batch { get; init; }
+    public required string Department { get; init; }
+    public required string Month { get; init; }
+    public required string Region { get; init; }
+    public required string Mode { get; init; }
+    public bool Repeated { get; set; }
+    public int Rows { get; set; }
+    public int Unchanged { get; set; }
+    public List<Change> New { get; init; } = [];
+    public List<Change> Ended { get; init; } = [];
+    public List<Change> Changed { get; init; } = [];
+    public List<Change> Updated { get; init; } = [];
+    public List<Change> Conflicts { get; init; } = [];
+}
+
+public sealed record Change(string Person, string IdNumber, string Name, string? Category, string? PreviousCategory = null,
+    DateOnly? Recognized = null, DateOnly? Revoked = null, DateOnly? EffectiveFrom = null, DateOnly? EffectiveTo = null, string? Note = null);

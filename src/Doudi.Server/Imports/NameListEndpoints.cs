@@ -1,0 +1,78 @@
+using System.Text.RegularExpressions;
+using Doudi.Server.Api;
+using Doudi.Server.Audit;
+using Doudi.Server.Registry;
+using Doudi.Server.Security;
+using Doudi.Server.Storage;
+
+namespace Doudi.Server.Imports;
+
+public static partial class NameListEndpoints
+{
+    [GeneratedRegex("^\\d{4}-(0[1-9]|1[0-2])$")]
+    private static partial Regex MonthPattern();
+
+    public static void Map(WebApplication app)
+    {
+        var g = app.MapGroup("/api/name-lists").WithTags("Name lists");
+
+        g.MapPost("/", async (HttpContext http, NameListImporter importer, string? department, string? month, string? region, string? mode, string? format, CancellationToken ct) =>
+        {
+            var actor = http.Actor();
+            var problems = new List<FieldProblem>();
+            department ??= actor.Role == Roles.CivilAffairs ? Departments.CivilAffairs : actor.Department;
+            if (department is null) problems.Add(new("department", Msg.Required));
+            else if (!Departments.Categories.ContainsKey(department)) problems.Add(new("department", Msg.Unknown("部门", department, Departments.Categories.Keys)));
+            if (month is null) problems.Add(new("month", Msg.Required));
+            else if (!MonthPattern().IsMatch(month)) problems.Add(new("month", new($"“{month}”不是月份（yyyy-MM）", $"\"{month}\" is not a month (yyyy-MM)")));
+            if (region is null) problems.Add(new("region", Msg.Required));
+            else if (!RegistryEndpoints.Regions.Contains(region)) problems.Add(new("region", Msg.Unknown("统筹区", region, RegistryEndpoints.Regions)));
+            mode ??= "full";
+            if (mode is not ("full" or "changes")) problems.Add(new("mode", Msg.Unknown("模式", mode, ["full", "changes"])));
+            format ??= http.Request.ContentType?.Contains("csv", StringComparison.OrdinalIgnoreCase) == true ? "csv" : "json";
+            if (format is not ("csv" or "json")) problems.Add(new("format", Msg.Unknown("格式", format, ["csv", "json"])));
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+
+            // Departments send only their own lists; civil affairs only civil-affairs lists.
+            var own = actor.Role switch
+            {
+                Roles.CivilAffairs => Departments.CivilAffairs,
+                Roles.Department => actor.Department,
+                _ => department,
+            };
+            if (own != department)
+                throw ApiProblemException.Forbidden(new($"只能报送本部门（{own}）的名单", $"you may send only your own department's lists ({own})"));
+
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer, ct);
+            if (buffer.Length == 0) throw ApiProblemException.Invalid([new("body", new("名单为空", "the list is empty"))]);
+            var (report, created) = await importer.ImportAsync(new(department!, month!, region!, mode, format, buffer.ToArray()), actor, ct);
+            var json = Json.Serialize(report);
+            if (!actor.SeesIdNumbers) json = AuditEndpoints.MaskIdNumbers(json);
+            return Body.RawJson(json, created ? 201 : 200);
+        }).RequireAuthorization(Policies.ImportNameLists)
+          .WithSummary("导入月度名单 / import a department's monthly name list (CSV or JSON); all or nothing, idempotent, with a change report");
+
+        g.MapGet("/{id}", async (string id, HttpContext http, Database db, CancellationToken ct) =>
+        {
+            var json = await db.ReadAsync(c => c.ScalarAsync("SELECT report_json FROM name_list_batches WHERE id = @id", null, ("id", id)), ct) as string
+                ?? throw ApiProblemException.NotFound(new($"没有名单批次 {id}", $"no name-list batch {id}"));
+            if (!http.Actor().SeesIdNumbers) json = AuditEndpoints.MaskIdNumbers(json);
+            return Body.RawJson(json);
+        }).RequireAuthorization(Policies.ImportNameLists);
+
+        g.MapGet("/", async (Database db, int? page, int? pageSize, CancellationToken ct) =>
+        {
+            var paging = Paging.From(page, pageSize);
+            var result = await db.ReadAsync(async c =>
+            {
+                var total = Convert.ToInt64(await c.ScalarAsync("SELECT COUNT(*) FROM name_list_batches", null));
+                var items = await c.ListAsync("SELECT id, department, month, region, format, row_count, created_at, created_by FROM name_list_batches ORDER BY created_at DESC, id LIMIT @l OFFSET @o", null,
+                    r => new { id = r.S("id"), department = r.S("department"), month = r.S("month"), region = r.S("region"), format = r.S("format"), rows = r.I("row_count"), createdAt = r.T("created_at"), createdBy = r.S("created_by") },
+                    ("l", paging.PageSize), ("o", paging.Offset));
+                return new Page<object>(items, paging.Page, paging.PageSize, total);
+            }, ct);
+            return Results.Json(result, Json.Options);
+        }).RequireAuthorization(Policies.ImportNameLists);
+    }
+}

@@ -1,0 +1,162 @@
+using Doudi.Policy.Vocabulary;
+using Doudi.Server.Api;
+using Doudi.Server.Audit;
+using Doudi.Server.Security;
+using Doudi.Server.Storage;
+
+namespace Doudi.Server.Registry;
+
+public static class RegistryEndpoints
+{
+    public static readonly string[] Regions = ["wenzhou", "fuyang", "jiande", "pengshui"];
+
+    public static void Map(WebApplication app)
+    {
+        var g = app.MapGroup("/api/persons").WithTags("Registry");
+
+        g.MapGet("/", async (HttpContext http, Database db, string? region, string? township, string? household, string? q, int? page, int? pageSize, CancellationToken ct) =>
+        {
+            var paging = Paging.From(page, pageSize);
+            var actor = http.Actor();
+            var where = new List<string>();
+            var args = new List<(string, object?)>();
+            if (region is not null) { where.Add("region = @r"); args.Add(("r", region)); }
+            if (township is not null) { where.Add("township = @t"); args.Add(("t", township)); }
+            if (household is not null) { where.Add("household_id = @h"); args.Add(("h", household)); }
+            if (q is not null)
+            {
+                // Searching by ID number is only for roles that may see ID numbers.
+                where.Add(actor.SeesIdNumbers ? "(name = @q OR id_number = @q OR id = @q)" : "(name = @q OR id = @q)");
+                args.Add(("q", q));
+            }
+            var w = where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "";
+            var result = await db.ReadAsync(async c =>
+            {
+                var total = Convert.ToInt64(await c.ScalarAsync($"SELECT COUNT(*) FROM persons{w}", null, args.ToArray()));
+                var items = await c.ListAsync($"SELECT {RegistryStore.PersonColumns} FROM persons{w} ORDER BY id LIMIT @lim OFFSET @off", null,
+                    RegistryStore.MapPerson, [.. args, ("lim", paging.PageSize), ("off", paging.Offset)]);
+                return new Page<PersonView>(items.Select(p => Views.View(p, actor, null)).ToList(), paging.Page, paging.PageSize, total);
+            }, ct);
+            return Results.Json(result, Json.Options);
+        }).RequireAuthorization(Policies.ReadRegistry);
+
+        g.MapGet("/{id}", async (string id, HttpContext http, Database db, CancellationToken ct) =>
+        {
+            var actor = http.Actor();
+            var view = await db.ReadAsync(async c =>
+            {
+                var p = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", null, RegistryStore.MapPerson, ("id", id));
+                return p is null ? null : Views.View(p, actor, await RegistryStore.IdentitiesAsync(c, null, p.Id));
+            }, ct) ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
+            return Results.Json(view, Json.Options);
+        }).RequireAuthorization(Policies.ReadRegistry);
+
+        g.MapPost("/", async (HttpContext http, Database db, CancellationToken ct) =>
+        {
+            using var doc = await Body.ReadJsonAsync(http.Request, ct);
+            var problems = new List<FieldProblem>();
+            var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
+            var idNumber = f.String("idNumber", required: true, maxLength: 18);
+            if (idNumber is not null && !ChineseId.IsValid(ChineseId.Normalize(idNumber))) f.Problem("idNumber", new("身份证号无效（18 位，校验位不符或出生日期不对）", "not a valid ID number (18 characters, check digit and birth date)"));
+            var name = f.String("name", required: true, maxLength: 50);
+            var region = f.String("region", required: true);
+            if (region is not null && !Regions.Contains(region)) f.Problem("region", Msg.Unknown("统筹区", region, Regions));
+            var insurance = InsuranceType.Resident;
+            if (f.String("insurance") is { } ins && !Codes.TryParse(ins, out insurance)) f.Problem("insurance", Msg.Unknown("参保类型", ins, Codes.All<InsuranceType>()));
+            var township = f.String("township", maxLength: 50);
+            var household = f.String("household", maxLength: 64);
+            var psnNo = f.String("psnNo", maxLength: 64);
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var actor = http.Actor();
+            var person = new PersonRecord(RegistryStore.NewPersonId(), ChineseId.Normalize(idNumber!), psnNo, name!, household ?? RegistryStore.NewHouseholdId(), insurance, region!, township);
+            try
+            {
+                await db.WriteAsync(async (c, tx) =>
+                {
+                    await RegistryStore.InsertPersonAsync(c, tx, person);
+                    await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "create", "person", person.Id, null, person);
+                    return 0;
+                }, ct);
+            }
+            catch (Exception e) when (Database.IsUniqueViolation(e))
+            {
+                throw ApiProblemException.Conflict(new("此身份证号或医保人员编号已登记", "this ID number or psn_no is already registered"));
+            }
+            return Results.Json(Views.View(person, actor, []), Json.Options, statusCode: 201);
+        }).RequireAuthorization(Policies.Operate);
+
+        // A dated identity entered by hand at the bureau (department medical_security unless given).
+        g.MapPost("/{id}/identities", async (string id, HttpContext http, Database db, CancellationToken ct) =>
+        {
+            using var doc = await Body.ReadJsonAsync(http.Request, ct);
+            var problems = new List<FieldProblem>();
+            var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
+            var category = IdentityCodes.ReadCategory(f, "category");
+            var department = f.String("department") ?? Departments.MedicalSecurity;
+            if (!Departments.Categories.ContainsKey(department)) f.Problem("department", Msg.Unknown("部门", department, Departments.Categories.Keys));
+            var recognized = f.Date("recognized", required: true);
+            var revoked = f.Date("revoked");
+            if (recognized is not null && revoked is not null && revoked < recognized) f.Problem("revoked", new("退出日期早于认定日期", "is before recognized"));
+            var medical = f.Bool("forMedicalSpending") ?? false;
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var actor = http.Actor();
+            var view = await db.WriteAsync(async (c, tx) =>
+            {
+                var p = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", tx, RegistryStore.MapPerson, ("id", id))
+                    ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
+                var existing = await RegistryStore.IdentitiesAsync(c, tx, p.Id);
+                var overlap = existing.FirstOrDefault(i => i.Department == department && Overlaps(i.Recognized, i.Revoked, recognized!.Value, revoked));
+                if (overlap is not null)
+                    throw ApiProblemException.Conflict(new($"同一部门在此期间已有身份（{Codes.ToCode(overlap.Category)}，自 {overlap.Recognized}），请先终止它（I-2：每人每日一个类别）",
+                        $"this department already gives an identity in this period ({Codes.ToCode(overlap.Category)} from {overlap.Recognized}); end it first (I-2: one category per date)"));
+                var newId = await RegistryStore.InsertIdentityAsync(c, tx, p.Id, category!.Value, department, recognized!.Value, revoked, medical, null, actor.Name);
+                await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "create", "identity", newId.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
+                    new { person = p.Id, category = Codes.ToCode(category.Value), department, recognized, revoked, forMedicalSpending = medical });
+                return Views.View(p, actor, await RegistryStore.IdentitiesAsync(c, tx, p.Id));
+            }, ct);
+            return Results.Json(view, Json.Options, statusCode: 201);
+        }).RequireAuthorization(Policies.Operate);
+
+        // Ending an identity sets its revocation date; nothing else of it changes (history is kept).
+        g.MapPost("/{id}/identities/{identityId:long}/end", async (string id, long identityId, HttpContext http, Database db, CancellationToken ct) =>
+        {
+            using var doc = await Body.ReadJsonAsync(http.Request, ct);
+            var problems = new List<FieldProblem>();
+            var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
+            var revoked = f.Date("revoked", required: true);
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var actor = http.Actor();
+            var view = await db.WriteAsync(async (c, tx) =>
+            {
+                var p = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", tx, RegistryStore.MapPerson, ("id", id))
+                    ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
+                var identity = (await RegistryStore.IdentitiesAsync(c, tx, p.Id)).FirstOrDefault(i => i.Id == identityId)
+                    ?? throw ApiProblemException.NotFound(new($"没有身份 {identityId}", $"no identity {identityId}"));
+                if (identity.Revoked is not null) throw ApiProblemException.Conflict(new("此身份已终止", "this identity has already ended"));
+                if (revoked < identity.Recognized) throw ApiProblemException.Invalid([new("revoked", new("退出日期早于认定日期", "is before recognized"))]);
+                await RegistryStore.EndIdentityAsync(c, tx, identityId, revoked!.Value, null);
+                await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "end", "identity", identityId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    new { revoked = (DateOnly?)null }, new { revoked });
+                return Views.View(p, actor, await RegistryStore.IdentitiesAsync(c, tx, p.Id));
+            }, ct);
+            return Results.Json(view, Json.Options);
+        }).RequireAuthorization(Policies.Operate);
+
+        app.MapGet("/api/households/{id}", async (string id, HttpContext http, Database db, CancellationToken ct) =>
+        {
+            var actor = http.Actor();
+            var members = await db.ReadAsync(async c =>
+            {
+                var persons = await c.ListAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE household_id = @h ORDER BY id", null, RegistryStore.MapPerson, ("h", id));
+                var list = new List<PersonView>();
+                foreach (var p in persons) list.Add(Views.View(p, actor, await RegistryStore.IdentitiesAsync(c, null, p.Id)));
+                return list;
+            }, ct);
+            if (members.Count == 0) throw ApiProblemException.NotFound(new($"没有家庭 {id}", $"no household {id}"));
+            return Results.Json(new { id, members }, Json.Options);
+        }).RequireAuthorization(Policies.ReadRegistry).WithTags("Registry");
+    }
+
+    public static bool Overlaps(DateOnly aFrom, DateOnly? aTo, DateOnly bFrom, DateOnly? bTo) =>
+        aFrom <= (bTo ?? DateOnly.MaxValue) && bFrom <= (aTo ?? DateOnly.MaxValue);
+}

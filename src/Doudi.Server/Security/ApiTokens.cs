@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Doudi.Server.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Doudi.Server.Security;
+
+/// <summary>
+/// API tokens for hospital systems: <c>Authorization: Bearer ddt_…</c>. Only the SHA-256 of a token is stored
+/// (tokens are 256-bit random, so a fast hash is enough); the token itself is shown once, when issued.
+/// </summary>
+public static class ApiTokens
+{
+    public const string Scheme = "ApiToken";
+    public const string Prefix = "ddt_";
+
+    public static string NewToken() => Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+    public static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}
+
+public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Database db)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    // Tokens are looked up on every hospital request; a short cache keeps that off the database's hot path.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Name, string Role, DateTime Until)> Cache = new();
+
+    public static void Forget() => Cache.Clear();
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
+        var token = header["Bearer ".Length..].Trim();
+        if (!token.StartsWith(ApiTokens.Prefix, StringComparison.Ordinal)) return AuthenticateResult.Fail("malformed token");
+        var hash = ApiTokens.HashOf(token);
+        if (!Cache.TryGetValue(hash, out var entry) || entry.Until < DateTime.UtcNow)
+        {
+            var row = await db.ReadAsync(c => c.FirstAsync("SELECT name, role FROM api_tokens WHERE token_hash = @h AND active = @a", null,
+                r => new Tuple<string, string>(r.S("name"), r.S("role")), ("h", hash), ("a", true)));
+            if (row is null) { Cache.TryRemove(hash, out _); return AuthenticateResult.Fail("unknown or revoked token"); }
+            entry = (row.Item1, row.Item2, DateTime.UtcNow.AddSeconds(30));
+            Cache[hash] = entry;
+        }
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, "token:" + entry.Name), new Claim(ClaimTypes.Role, entry.Role)], ApiTokens.Scheme);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ApiTokens.Scheme));
+    }
+}

@@ -1,0 +1,135 @@
+using System.Security.Claims;
+using Doudi.Server.Api;
+using Doudi.Server.Audit;
+using Doudi.Server.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace Doudi.Server.Security;
+
+public static class AuthEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        var g = app.MapGroup("/api/auth").WithTags("Security");
+
+        g.MapPost("/login", async (HttpContext http, Users users, Database db, CancellationToken ct) =>
+        {
+            using var doc = await Body.ReadJsonAsync(http.Request, ct);
+            var problems = new List<FieldProblem>();
+            var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
+            var username = f.String("username", required: true, maxLength: 64);
+            var password = f.String("password", required: true, maxLength: 256);
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var user = await users.VerifyAsync(username!, password!);
+            if (user is null)
+                return Problems.ToResult(new ApiProblemException(401, new("用户名或密码错误", "wrong username or password")), http);
+            var claims = new List<Claim> { new(ClaimTypes.Name, user.Username), new(ClaimTypes.Role, user.Role) };
+            if (user.Department is not null) claims.Add(new Claim(Actor.DepartmentClaim, user.Department));
+            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
+                new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme)));
+            await db.WriteAsync(async (c, tx) => { await AuditLog.WriteAsync(c, tx, db.Dialect, new Actor(user.Username, user.Role, user.Department), "login", "user", user.Username, null, null); return 0; }, ct);
+            return Results.Ok(new { user.Username, user.DisplayName, user.Role, user.Department });
+        }).AllowAnonymous();
+
+        g.MapPost("/logout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.NoContent();
+        });
+
+        g.MapGet("/me", (HttpContext http) =>
+        {
+            var a = http.Actor();
+            return Results.Ok(new { username = a.Name, role = a.Role, department = a.Department, roleName = Roles.Names.GetValueOrDefault(a.Role).Zh, seesIdNumbers = a.SeesIdNumbers });
+        }).RequireAuthorization();
+
+        var users = app.MapGroup("/api/users").WithTags("Security").RequireAuthorization(Policies.Admin);
+
+        users.MapGet("/", async (Database db, CancellationToken ct) =>
+            Results.Ok(await db.ReadAsync(c => c.ListAsync("SELECT * FROM users ORDER BY username", null,
+                r => new { username = r.S("username"), displayName = r.S("display_name"), role = r.S("role"), department = r.Str("department"), active = r.B("active") }), ct)));
+
+        users.MapPost("/", async (HttpContext http, Database db, CancellationToken ct) =>
+        {
+            using var doc = await Body.ReadJsonAsync(http.Request, ct);
+            var problems = new List<FieldProblem>();
+            var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
+            var username = f.String("username", required: true, maxLength: 64);
+            var displayName = f.String("displayName", maxLength: 100);
+            var role = f.String("role", required: true);
+            var department = f.String("department", maxLength: 64);
+            var password = f.String("password", required: true, maxLength: 256);
+            if (role is not null && !Roles.Staff.Contains(role)) f.Problem("role", Msg.Unknown("角色", role, Roles.Staff));
+            if (password is not null && password.Length < 10) f.Problem("password", new("密码至少 10 个字符", "must be at least 10 characters"));
+            if (role == Roles.Department && department is null) f.Problem("department", new("其他部门用户须指定部门", "required for role department"));
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var actor = http.Actor();
+            try
+            {
+                await db.WriteAsync(async (c, tx) =>
+                {
+                    await Users.InsertAsync(c, tx, username!, displayName ?? username!, role!, department, password!);
+                    await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "create", "user", username!, null, new { username, displayName, role, department });
+                    return 0;
+                }, ct);
+            }
+            catch (Exception e) when (Database.IsUniqueViolation(e))
+            {
+                throw ApiProblemException.Conflict(new($"用户 {username} 已存在", $"user {username} exists"));
+            }
+            return Results.Created($"/api/users/{username}", new { username, displayName = displayName ?? username, role, department, active = true });
+        });
+
+        users.MapPost("/{username}/deactivation", async (string username, HttpContext http, Database db, CancellationToken ct) =>
+        {
+            var actor = http.Actor();
+            await db.WriteAsync(async (c, tx) =>
+            {
+                var n = await c.ExecAsync("UPDATE users SET active = @f WHERE username = @u AND active = @t", tx, ("f", false), ("u", username), ("t", true));
+                if (n == 0) throw ApiProblemException.NotFound(new($"没有在用的用户 {username}", $"no active user {username}"));
+                await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "deactivate", "user", username, new { active = true }, new { active = false });
+                return 0;
+            }, ct);
+            return Results.NoContent();
+        });
+
+        var tokens = app.MapGroup("/api/tokens").WithTags("Security").RequireAuthorization(Policies.Admin);
+
+        tokens.MapPost("/", async (HttpContext http, Database db, CancellationToken ct) =>
+        {
+            using var doc = await Body.ReadJsonAsync(http.Request, ct);
+            var problems = new List<FieldProblem>();
+            var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
+            var name = f.String("name", required: true, maxLength: 100);
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var token = ApiTokens.NewToken();
+            var id = "T" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+            var actor = http.Actor();
+            await db.WriteAsync(async (c, tx) =>
+            {
+                await c.ExecAsync("INSERT INTO api_tokens (id, name, token_hash, role, active, created_at, created_by) VALUES (@id, @n, @h, @r, @a, @at, @by)", tx,
+                    ("id", id), ("n", name), ("h", ApiTokens.HashOf(token)), ("r", Roles.Hospital), ("a", true), ("at", DateTimeOffset.UtcNow), ("by", actor.Name));
+                await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "issue", "api_token", id, null, new { id, name, role = Roles.Hospital });
+                return 0;
+            }, ct);
+            // The token is shown once; only its hash is kept.
+            return Results.Created($"/api/tokens/{id}", new { id, name, role = Roles.Hospital, token });
+        });
+
+        tokens.MapPost("/{id}/revocation", async (string id, HttpContext http, Database db, CancellationToken ct) =>
+        {
+            var actor = http.Actor();
+            await db.WriteAsync(async (c, tx) =>
+            {
+                var n = await c.ExecAsync("UPDATE api_tokens SET active = @f, revoked_at = @at WHERE id = @id AND active = @t", tx,
+                    ("f", false), ("at", DateTimeOffset.UtcNow), ("id", id), ("t", true));
+                if (n == 0) throw ApiProblemException.NotFound(new($"没有有效令牌 {id}", $"no active token {id}"));
+                await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "revoke", "api_token", id, new { active = true }, new { active = false });
+                return 0;
+            }, ct);
+            ApiTokenHandler.Forget();
+            return Results.NoContent();
+        });
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+using Doudi.Engine.Results;
+using Doudi.Server.Api;
+using Doudi.Server.Registry;
+using Doudi.Server.Security;
+using Doudi.Server.Storage;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Doudi.Server.Settlements;
+
+/// <summary>Back office: bulk import of settlement records, person and household year summaries, year-end runs.</summary>
+public static class BackOfficeEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/api/settlement-imports", async (HttpContext http, BulkImport bulk, string? format, string? mode, bool? dryRun, CancellationToken ct) =>
+        {
+            var problems = new List<FieldProblem>();
+            format ??= http.Request.ContentType?.Contains("csv", StringComparison.OrdinalIgnoreCase) == true ? "csv" : "jsonl";
+            if (format is not ("csv" or "jsonl")) problems.Add(new("format", Msg.Unknown("格式", format, ["csv", "jsonl"])));
+            mode ??= "per_row";
+            if (mode is not ("per_row" or "all_or_nothing")) problems.Add(new("mode", Msg.Unknown("模式", mode, ["per_row", "all_or_nothing"])));
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null; // tens of millions of rows
+            var report = await bulk.RunAsync(http.Request.Body, format, mode, dryRun ?? false, http.Actor(), ct);
+            return Results.Json(report, Json.Options, statusCode: report.Committed || report.DryRun ? 200 : 422);
+        }).RequireAuthorization(Policies.Operate).WithTags("Back office")
+          .WithSummary("批量导入结算记录 / stream a period's settlement records (CSV or JSONL) with a per-row error report");
+
+        app.MapGet("/api/persons/{id}/years/{year:int}", async (string id, int year, HttpContext http, Database db, CancellationToken ct) =>
+        {
+            var actor = http.Actor();
+            var summary = await db.ReadAsync(async c =>
+            {
+                var p = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", null, RegistryStore.MapPerson, ("id", id));
+                if (p is null) return null;
+                var run = await YearEnd.LatestAsync(c, p.Region, year);
+                return await PersonSummary(c, p, year, actor, run);
+            }, ct) ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
+            return Body.RawJson(summary.ToJsonString(Json.Options));
+        }).RequireAuthorization(Policies.ReadSettlements).WithTags("Back office");
+
+        app.MapGet("/api/households/{id}/years/{year:int}", async (string id, int year, HttpContext http, Database db, CancellationToken ct) =>
+        {
+            var actor = http.Actor();
+            var summary = await db.ReadAsync(async c =>
+            {
+                var members = await c.ListAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE household_id = @h ORDER BY id", null, RegistryStore.MapPerson, ("h", id));
+                if (members.Count == 0) return null;
+                var run = await YearEnd.LatestAsync(c, members[0].Region, year);
+                var arr = new JsonArray();
+                decimal assistance = 0, tilted = 0, burden = 0;
+                foreach (var m in members)
+                {
+                    var s = await PersonSummary(c, m, year, actor, run);
+                    assistance += s["assistance"]!.GetValue<decimal>(); tilted += s["tilted"]!.GetValue<decimal>(); burden += s["personalBurden"]!.GetValue<decimal>();
+                    arr.Add(s);
+                }
+                var hh = run?.Households.FirstOrDefault(h => h.Id == id);
+                return new JsonObject
+                {
+                    ["id"] = id, ["year"] = year, ["assistance"] = assistance, ["tilted"] = tilted, ["personalBurden"] = burden,
+                    ["members"] = arr,
+                    ["yearEnd"] = hh is null ? null : JsonNode.Parse(Json.Serialize(hh)),
+                    ["yearEndRun"] = run?.Id,
+                };
+            }, ct) ?? throw ApiProblemException.NotFound(new($"没有家庭 {id}", $"no household {id}"));
+            return Body.RawJson(summary.ToJsonString(Json.Options));
+        }).RequireAuthorization(Policies.ReadSettlements).WithTags("Back office");
+
+        app.MapPost("/api/year-end-runs", async (HttpContext http, YearEnd yearEnd, CancellationToken ct) =>
+        {
+            using var doc = await Body.ReadJsonAsync(http.Request, ct);
+            var problems = new List<FieldProblem>();
+            var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
+            var region = f.String("region", required: true);
+            if (region is not null && !RegistryEndpoints.Regions.Contains(region)) f.Problem("region", Msg.Unknown("统筹区", region, RegistryEndpoints.Regions));
+            var year = f.Int("year");
+            if (year is null && !f.Has("year")) f.Problem("year", Msg.Required);
+            else if (year is < 2000 or > 2100) f.Problem("year", new("年份不合理", "is not a plausible year"));
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var run = await yearEnd.RunAsync(region!, year!.Value, http.Actor(), ct);
+            return Results.Json(run, Json.Options, statusCode: 201);
+        }).RequireAuthorization(Policies.Operate).WithTags("Back office")
+          .WithSummary("年度结算 / run the year-end rules over stored settlements of a region's year");
+
+        app.MapGet("/api/year-end-runs/{id}", async (string id, Database db, CancellationToken ct) =>
+            Results.Json(await db.ReadAsync(c => YearEnd.FindAsync(c, id), ct) ?? throw ApiProblemException.NotFound(new($"没有年度结算 {id}", $"no year-end run {id}")), Json.Options))
+            .RequireAuthorization(Policies.ReadSettlements).WithTags("Back office");
+    }
+
+    /// <summary>A person's year: each settlement with its trace, totals of the non-reversed ones, the rebuilt ledger, and the latest year-end result.</summary>
+    private static async Task<JsonObject> PersonSummary(System.Data.Common.DbConnection c, PersonRecord p, int year, Actor actor, YearEndRun? run)
+    {
+        var rows = await c.ListAsync($"SELECT {SettlementService.Columns} FROM settlements WHERE person_id = @p AND year = @y ORDER BY date, id", null,
+            StoredSettlement.Map, ("p", p.Id), ("y", year));
+        decimal assistance = 0, tilted = 0, burden = 0;
+        var bills = new JsonArray();
+        foreach (var s in rows)
+        {
+            bills.Add(JsonNode.Parse(s.ToJson()));
+            if (s.Status != StoredSettlement.Settled) continue;
+            var r = Json.Deserialize<BillResult>(s.ResultJson);
+            assistance += r.Assistance; tilted += r.Tilted; burden += r.PersonalBurden;
+        }
+        var ledger = await SettlementService.LedgerAsync(c, null, p.Id, year);
+        var py = run?.Persons.FirstOrDefault(x => x.Id == p.Id);
+        return new JsonObject
+        {
+            ["id"] = p.Id, ["name"] = p.Name, ["idNumber"] = IdMasking.For(actor, p.IdNumber), ["household"] = p.Household, ["region"] = p.Region,
+            ["year"] = year, ["assistance"] = assistance, ["tilted"] = tilted, ["personalBurden"] = burden,
+            ["counted"] = JsonNode.Parse(Json.Serialize(ledger.All)),
+            ["bills"] = bills,
+            ["yearEnd"] = py is null ? null : JsonNode.Parse(Json.Serialize(py)),
+            ["yearEndRun"] = run?.Id,
+        };
+    }
+}

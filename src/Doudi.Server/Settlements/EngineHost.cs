@@ -1,0 +1,40 @@
+using Doudi.Engine.Cases;
+using Doudi.Engine.Results;
+using Doudi.Engine.Settlement;
+using Doudi.Policy.Periods;
+
+namespace Doudi.Server.Settlements;
+
+/// <summary>What the server needs of the engine. The real one wraps <see cref="SettlementEngine"/>; tests may not replace it.</summary>
+public interface ISettlementCalculator
+{
+    BillResult SettleBill(string region, Person person, Bill bill, PersonLedger ledger);
+    (List<PersonYearResult> Persons, List<HouseholdYearResult> Households) SettleYears(CaseFile file, IReadOnlyList<BillResult> settled);
+}
+
+/// <summary>Loads the policy catalog once at start and holds the engine. Not ready (and /ready says why) when policies fail to load.</summary>
+public sealed class EngineHost : ISettlementCalculator
+{
+    private readonly SettlementEngine? _engine;
+    public string? PolicyDirectory { get; }
+    public IReadOnlyList<string> Errors { get; }
+    public bool Ready => _engine is not null;
+
+    public EngineHost(IConfiguration config, ILogger<EngineHost> log)
+    {
+        PolicyDirectory = config["Doudi:Policies"] ?? Doudi.Policy.Loading.PolicyLocator.FindDefault();
+        var (catalog, errors) = PolicyCatalogLoader.Load(PolicyDirectory);
+        Errors = errors;
+        if (catalog is not null) _engine = new SettlementEngine(catalog);
+        if (errors.Count > 0) log.LogError("Policy files failed to load from {Dir}: {Errors}", PolicyDirectory, string.Join("; ", errors));
+        else log.LogInformation("Policies loaded from {Dir}", PolicyDirectory);
+    }
+
+    private SettlementEngine Engine => _engine ?? throw new SettlementException(
+        [new SettlementProblem("policies", "policy files are not loaded: " + string.Join("; ", Errors))]);
+
+    public BillResult SettleBill(string region, Person person, Bill bill, PersonLedger ledger) => Engine.SettleBill(region, person, bill, ledger);
+
+    public (List<PersonYearResult> Persons, List<HouseholdYearResult> Households) SettleYears(CaseFile file, IReadOnlyList<BillResult> settled)
+        => Engine.SettleYears(file, settled);
+}

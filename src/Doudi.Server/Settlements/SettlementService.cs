@@ -1,0 +1,143 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Doudi.Engine.Results;
+using Doudi.Engine.Settlement;
+using Doudi.Server.Api;
+using Doudi.Server.Audit;
+using Doudi.Server.Registry;
+using Doudi.Server.Security;
+using Doudi.Server.Storage;
+
+namespace Doudi.Server.Settlements;
+
+public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed);
+
+/// <summary>
+/// One-stop settlement against the system of record. In one transaction: lock the person's year, rebuild the
+/// year-to-date ledger from the stored, non-reversed results of that person and year (I-3), settle with the engine,
+/// store the result with its trace and an audit entry. Idempotent on the settlement id: a retry of the same bill
+/// returns the stored answer and never counts twice; the same id with a different bill is a conflict.
+/// Concurrency: PostgreSQL locks the person-year row (upsert … DO UPDATE takes the row lock); SQLite has one writer.
+/// </summary>
+public sealed class SettlementService(Database db, ISettlementCalculator calculator)
+{
+    public const string Columns = "id, person_id, household_id, year, date, region, policy, source, request_hash, bill_json, result_json, counted_json, assistance, status, created_at, created_by, reversed_at, reversed_by, reversal_reason";
+
+    public static string HashOf(BillInput input) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Json.Serialize(input.Bill) + "|" + input.PersonKey + "|" + input.Region + "|" + input.Insurance)));
+
+    public async Task<SettleOutcome> SettleAsync(BillInput input, Actor actor, string source, CancellationToken ct = default)
+    {
+        var hash = HashOf(input);
+        // Fast path for retries: no write lock needed to answer with the stored settlement.
+        var existing = await db.ReadAsync(c => FindAsync(c, null, input.Bill.Id), ct);
+        if (existing is not null) return Replay(existing, hash, actor);
+        try
+        {
+            return await db.WriteAsync((c, tx) => SettleInTransactionAsync(c, tx, input, hash, actor, source), ct);
+        }
+        catch (Exception e) when (Database.IsUniqueViolation(e))
+        {
+            // The same id was stored by a concurrent request (for another person row lock): answer as a retry.
+            existing = await db.ReadAsync(c => FindAsync(c, null, input.Bill.Id), ct);
+            if (existing is null) throw;
+            return Replay(existing, hash, actor);
+        }
+    }
+
+    private static SettleOutcome Replay(StoredSettlement s, string hash, Actor actor)
+    {
+        if (s.RequestHash != hash)
+            throw ApiProblemException.Conflict(new($"结算号 {s.Id} 已用于另一笔不同的结算，不能重复使用",
+                $"settlement id {s.Id} was already used for a different bill"));
+        if (actor.Role == Roles.Hospital && s.CreatedBy != actor.Name)
+            throw ApiProblemException.Conflict(new($"结算号 {s.Id} 已被其他机构使用", $"settlement id {s.Id} belongs to another institution"));
+        return new SettleOutcome(s, Replayed: true);
+    }
+
+    public static Task<StoredSettlement?> FindAsync(DbConnection c, DbTransaction? tx, string id) =>
+        c.FirstAsync($"SELECT {Columns} FROM settlements WHERE id = @id", tx, StoredSettlement.Map, ("id", id));
+
+    /// <summary>Takes the row lock on (person, year); PostgreSQL only — SQLite's single writer already serialises.</summary>
+    public static Task LockPersonYearAsync(DbConnection c, DbTransaction tx, Dialect dialect, string personId, int year, int delta) =>
+        c.ExecAsync(
+            "INSERT INTO person_years (person_id, year, settled, updated_at) VALUES (@p, @y, @d, @t) " +
+            "ON CONFLICT (person_id, year) DO UPDATE SET settled = person_years.settled + @d, updated_at = @t", tx,
+            ("p", personId), ("y", year), ("d", delta), ("t", DateTimeOffset.UtcNow));
+
+    public static async Task<PersonLedger> LedgerAsync(DbConnection c, DbTransaction? tx, string personId, int year)
+    {
+        var ledger = new PersonLedger(year);
+        var counts = await c.ListAsync("SELECT counted_json FROM settlements WHERE person_id = @p AND year = @y AND status = @s ORDER BY date, id", tx,
+            r => r.GetString(0), ("p", personId), ("y", year), ("s", StoredSettlement.Settled));
+        foreach (var json in counts) ledger.Add(Json.Deserialize<Dictionary<string, decimal>>(json));
+        return ledger;
+    }
+
+    public async Task<SettleOutcome> SettleInTransactionAsync(DbConnection c, DbTransaction tx, BillInput input, string hash, Actor actor, string source)
+    {
+        var bill = input.Bill;
+        var person = await RegistryStore.FindPersonAsync(c, tx, input.PersonKey)
+            ?? throw ApiProblemException.Invalid([new FieldProblem(input.Naming == "national" ? "psn_no" : "person",
+                new($"登记库中没有此人：{IdMasking.Mask(input.PersonKey)}", $"no such person in the registry: {IdMasking.Mask(input.PersonKey)}"))]);
+        if (input.Region is not null && input.Region != person.Region)
+            throw ApiProblemException.Invalid([new FieldProblem("region", Msg.Conflict($"region {input.Region}", $"参保地 {person.Region}"))]);
+
+        var year = bill.Date.Year;
+        await LockPersonYearAsync(c, tx, db.Dialect, person.Id, year, 1);
+        var existing = await FindAsync(c, tx, bill.Id);
+        if (existing is not null) return Replay(existing, hash, actor); // raced with a retry of the same person: nothing written that counts
+
+        var identities = await RegistryStore.IdentitiesAsync(c, tx, person.Id);
+        var ledger = await LedgerAsync(c, tx, person.Id, year);
+        var enginePerson = RegistryStore.ToEngine(person, identities, input.Insurance);
+        var engineBill = bill with { Person = person.Id };
+        BillResult result;
+        try
+        {
+            result = calculator.SettleBill(person.Region, enginePerson, engineBill, ledger);
+        }
+        catch (SettlementException e)
+        {
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity,
+                new("无法结算此单据", "This bill cannot be settled"),
+                e.Problems.Select(p => new FieldProblem(p.Path.StartsWith("bill.", StringComparison.Ordinal) ? p.Path[5..] : p.Path, new(p.Message, p.Message))).ToList(),
+                "https://doudi.example/problems/settlement");
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var stored = new StoredSettlement(bill.Id, person.Id, person.Household, year, bill.Date, person.Region, result.Policy, source, hash,
+            Json.Serialize(engineBill), Json.Serialize(result), Json.Serialize(result.Counted), result.Assistance, StoredSettlement.Settled,
+            now, actor.Name, null, null, null);
+        await c.ExecAsync(
+            $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES (@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @kind, @pb)",
+            tx, ("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", year), ("d", stored.Date), ("r", stored.Region),
+            ("pol", stored.Policy), ("src", source), ("hash", hash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
+            ("a", stored.Assistance), ("s", stored.Status), ("at", now), ("by", actor.Name),
+            ("kind", Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind)), ("pb", result.PersonalBurden));
+        await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "settle", "settlement", stored.Id, null,
+            new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source });
+        return new SettleOutcome(stored, Replayed: false);
+    }
+
+    /// <summary>冲销: marks the settlement reversed (it no longer counts against any limit) and records who, when and why.</summary>
+    public async Task<SettleOutcome> ReverseAsync(string id, string? reason, Actor actor, CancellationToken ct = default) =>
+        await db.WriteAsync(async (c, tx) =>
+        {
+            var s = await FindAsync(c, tx, id) ?? throw ApiProblemException.NotFound(new($"没有结算 {id}", $"no settlement {id}"));
+            if (actor.Role == Roles.Hospital && s.CreatedBy != actor.Name)
+                throw ApiProblemException.NotFound(new($"没有结算 {id}", $"no settlement {id}"));
+            await LockPersonYearAsync(c, tx, db.Dialect, s.PersonId, s.Year, 0);
+            s = (await FindAsync(c, tx, id))!;
+            if (s.Status == StoredSettlement.Reversed) return new SettleOutcome(s, Replayed: true);
+            var now = DateTimeOffset.UtcNow;
+            await c.ExecAsync("UPDATE settlements SET status = @s, reversed_at = @at, reversed_by = @by, reversal_reason = @why WHERE id = @id AND status = @old", tx,
+                ("s", StoredSettlement.Reversed), ("at", now), ("by", actor.Name), ("why", reason), ("id", id), ("old", StoredSettlement.Settled));
+            await c.ExecAsync("UPDATE person_years SET settled = settled - 1, updated_at = @t WHERE person_id = @p AND year = @y", tx,
+                ("t", now), ("p", s.PersonId), ("y", s.Year));
+            await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "reverse", "settlement", id,
+                new { status = StoredSettlement.Settled, s.Assistance }, new { status = StoredSettlement.Reversed, reason });
+            return new SettleOutcome(s with { Status = StoredSettlement.Reversed, ReversedAt = now, ReversedBy = actor.Name, ReversalReason = reason }, false);
+        }, ct);
+}

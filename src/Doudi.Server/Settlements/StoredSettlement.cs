@@ -1,0 +1,42 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using Doudi.Server.Storage;
+
+namespace Doudi.Server.Settlements;
+
+/// <summary>A settlement row as stored: the engine's result JSON plus who, when, and whether it was reversed.</summary>
+public sealed record StoredSettlement(
+    string Id, string PersonId, string HouseholdId, int Year, DateOnly Date, string Region, string Policy, string Source,
+    string RequestHash, string BillJson, string ResultJson, string CountedJson, decimal Assistance, string Status,
+    DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? ReversedAt, string? ReversedBy, string? ReversalReason)
+{
+    public const string Settled = "settled";
+    public const string Reversed = "reversed";
+
+    public static StoredSettlement Map(DbDataReader r) => new(
+        r.S("id"), r.S("person_id"), r.S("household_id"), r.I("year"), r.D("date"), r.S("region"), r.S("policy"), r.S("source"),
+        r.S("request_hash"), r.S("bill_json"), r.S("result_json"), r.S("counted_json"), r.M("assistance"), r.S("status"),
+        r.T("created_at"), r.S("created_by"), r.TN("reversed_at"), r.Str("reversed_by"), r.Str("reversal_reason"));
+
+    /// <summary>
+    /// The answer the API gives for this settlement, always built from the stored row, so a retry gets the same bytes:
+    /// the engine's result (with its trace), <c>maf_pay</c> (= assistance, the national platform's name), status and reversal.
+    /// </summary>
+    public string ToJson()
+    {
+        var node = JsonNode.Parse(ResultJson)!.AsObject();
+        node["maf_pay"] = JsonValue.Create(node["assistance"]?.GetValue<decimal>() ?? 0m);
+        node["household"] = HouseholdId;
+        node["region"] = Region;
+        node["source"] = Source;
+        node["status"] = Status;
+        node["settledAt"] = CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+        node["reversal"] = ReversedAt is null ? null : new JsonObject
+        {
+            ["at"] = ReversedAt.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+            ["by"] = ReversedBy,
+            ["reason"] = ReversalReason,
+        };
+        return node.ToJsonString(Api.Json.Options);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Doudi.Server.Storage;
+
+/// <summary>
+/// Opens connections and write transactions. SQLite has one writer: write transactions are serialised by an
+/// in-process gate and taken with BEGIN IMMEDIATE; PostgreSQL writers run concurrently and lock the rows they need.
+/// </summary>
+public sealed class WriteScope(DbConnection connection, DbTransaction transaction, SemaphoreSlim? gate) : IAsyncDisposable
+{
+    public DbConnection Connection { get; } = connection;
+    public DbTransaction Transaction { get; private set; } = transaction;
+    private bool _done;
+
+    public async Task CommitAsync(CancellationToken ct = default) { await Transaction.CommitAsync(ct); _done = true; }
+
+    /// <summary>Commits what is done so far and starts the next transaction on the same connection, keeping the writer gate.</summary>
+    public async Task CommitAndContinueAsync(CancellationToken ct = default)
+    {
+        await Transaction.CommitAsync(ct);
+        await Transaction.DisposeAsync();
+        Transaction = Connection is SqliteConnection s ? s.BeginTransaction(deferred: false)
+            : await Connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_done) { try { await Transaction.RollbackAsync(); } catch (InvalidOperationException) { } }
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+        finally { gate?.Release(); }
+    }
+}
+
+public sealed class Database : IDisposable
+{
+    private readonly NpgsqlDataSource? _pg;
+    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+
+    public Dialect Dialect { get; }
+    public string ConnectionString { get; }
+
+    public Database(DatabaseOptions options)
+    {
+        Dialect = options.Dialect;
+        if (Dialect == Dialect.Sqlite)
+        {
+            var b = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true, DefaultTimeout = 60 };
+            ConnectionString = b.ConnectionString;
+        }
+        else
+        {
+            var b = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+            if (b.MaxPoolSize == 100) b.MaxPoolSize = 64;
+            ConnectionString = b.ConnectionString;
+            _pg = new NpgsqlDataSourceBuilder(ConnectionString).Build();
+        }
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        if (_pg is not null) return await _pg.OpenConnectionAsync(ct);
+        var c = new SqliteConnection(ConnectionString);
+        await c.OpenAsync(ct);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=60000; PRAGMA synchronous=NORMAL;";
+        await cmd.ExecuteNonQueryAsync(ct);
+        return c;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction, committed only if it returns without throwing.</summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    {
+        await using var scope = await BeginWriteAsync(ct);
+        var result = await work(scope.Connection, scope.Transaction);
+        await scope.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>A write transaction held open by the caller (bulk imports commit in chunks).</summary>
+    public async Task<WriteScope> BeginWriteAsync(CancellationToken ct = default)
+    {
+        var gated = Dialect == Dialect.Sqlite;
+        if (gated) await _sqliteWriter.WaitAsync(ct);
+        DbConnection? conn = null;
+        try
+        {
+            conn = await OpenAsync(ct);
+            DbTransaction tx = conn is SqliteConnection s
+                ? s.BeginTransaction(deferred: false) // BEGIN IMMEDIATE: the one writer
+                : await conn.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+            return new WriteScope(conn, tx, gated ? _sqliteWriter : null);
+        }
+        catch
+        {
+            if (conn is not null) await conn.DisposeAsync();
+            if (gated) _sqliteWriter.Release();
+            throw;
+        }
+    }
+
+    public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return await work(conn);
+    }
+
+    public static bool IsUniqueViolation(Exception e) => e switch
+    {
+        PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqliteException s => s.SqliteErrorCode == 19 && s.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase),
+        _ => false,
+    };
+
+    public void Dispose()
+    {
+        _pg?.Dispose();
+        _sqliteWriter.Dispose();
+        if (Dialect == Dialect.Sqlite) SqliteConnection.ClearAllPools();
+    }
+}

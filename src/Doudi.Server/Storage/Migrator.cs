@@ -1,0 +1,66 @@
+using System.Data.Common;
+using System.Reflection;
+
+namespace Doudi.Server.Storage;
+
+/// <summary>
+/// Applies the versioned SQL scripts of the database's dialect (embedded resources
+/// <c>Storage/Migrations/{sqlite|postgres}/NNNN_name.sql</c>) in order, each in its own transaction,
+/// and records them in <c>schema_migrations</c>. Safe to run at every start and from several processes.
+/// </summary>
+public static class Migrator
+{
+    public sealed record Script(int Version, string Name, string Sql);
+
+    public static IReadOnlyList<Script> Scripts(Dialect dialect)
+    {
+        var asm = typeof(Migrator).Assembly;
+        var folder = dialect == Dialect.Postgres ? ".postgres." : ".sqlite.";
+        return asm.GetManifestResourceNames()
+            .Where(n => n.Contains(".Migrations" + folder, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n =>
+            {
+                var file = n[(n.IndexOf(".Migrations" + folder, StringComparison.Ordinal) + ".Migrations".Length + folder.Length)..];
+                var version = int.Parse(file.AsSpan(0, file.IndexOf('_')), System.Globalization.CultureInfo.InvariantCulture);
+                using var s = asm.GetManifestResourceStream(n)!;
+                using var reader = new StreamReader(s);
+                return new Script(version, file, reader.ReadToEnd());
+            })
+            .OrderBy(s => s.Version)
+            .ToList();
+    }
+
+    public static async Task<int> MigrateAsync(Database db, ILogger? log = null, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        var createTable = db.Dialect == Dialect.Postgres
+            ? "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)"
+            : "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+        await conn.ExecAsync(createTable, null);
+        var applied = 0;
+        foreach (var script in Scripts(db.Dialect))
+        {
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            if (db.Dialect == Dialect.Postgres)
+                await conn.ExecAsync("LOCK TABLE schema_migrations IN EXCLUSIVE MODE", tx);
+            var done = await conn.ScalarAsync("SELECT 1 FROM schema_migrations WHERE version = @v", tx, ("v", script.Version));
+            if (done is not null) { await tx.RollbackAsync(ct); continue; }
+            await conn.ExecAsync(script.Sql, tx);
+            await conn.ExecAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, @t)", tx,
+                ("v", script.Version), ("n", script.Name), ("t", DateTimeOffset.UtcNow));
+            await tx.CommitAsync(ct);
+            log?.LogInformation("Applied migration {Version} {Name}", script.Version, script.Name);
+            applied++;
+        }
+        if (db.Dialect == Dialect.Sqlite)
+            await conn.ExecAsync("PRAGMA journal_mode=WAL", null);
+        return applied;
+    }
+
+    public static async Task<int> CurrentVersionAsync(Database db, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        var v = await conn.ScalarAsync("SELECT MAX(version) FROM schema_migrations", null);
+        return v is null ? 0 : Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

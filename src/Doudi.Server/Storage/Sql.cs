@@ -1,0 +1,94 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace Doudi.Server.Storage;
+
+/// <summary>Thin ADO.NET helpers: named parameters from an anonymous-free list, typed reads that work on both databases.</summary>
+public static class Sql
+{
+    public static DbCommand Command(this DbConnection conn, string sql, DbTransaction? tx = null, params (string Name, object? Value)[] args)
+    {
+        var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        foreach (var (name, value) in args)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value switch
+            {
+                null => DBNull.Value,
+                bool b when conn is Microsoft.Data.Sqlite.SqliteConnection => b ? 1 : 0,
+                DateTimeOffset t when conn is Microsoft.Data.Sqlite.SqliteConnection => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+                DateTimeOffset t => t.ToUniversalTime(),
+                decimal m when conn is Microsoft.Data.Sqlite.SqliteConnection => m.ToString(CultureInfo.InvariantCulture),
+                _ => value,
+            };
+            cmd.Parameters.Add(p);
+        }
+        return cmd;
+    }
+
+    public static async Task<int> ExecAsync(this DbConnection conn, string sql, DbTransaction? tx, params (string, object?)[] args)
+    {
+        await using var cmd = conn.Command(sql, tx, args);
+        return await cmd.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<object?> ScalarAsync(this DbConnection conn, string sql, DbTransaction? tx, params (string, object?)[] args)
+    {
+        await using var cmd = conn.Command(sql, tx, args);
+        var v = await cmd.ExecuteScalarAsync();
+        return v is DBNull ? null : v;
+    }
+
+    public static async Task<List<T>> ListAsync<T>(this DbConnection conn, string sql, DbTransaction? tx, Func<DbDataReader, T> map, params (string, object?)[] args)
+    {
+        await using var cmd = conn.Command(sql, tx, args);
+        await using var r = await cmd.ExecuteReaderAsync();
+        var list = new List<T>();
+        while (await r.ReadAsync()) list.Add(map(r));
+        return list;
+    }
+
+    public static async Task<T?> FirstAsync<T>(this DbConnection conn, string sql, DbTransaction? tx, Func<DbDataReader, T> map, params (string, object?)[] args) where T : class
+    {
+        await using var cmd = conn.Command(sql, tx, args);
+        await using var r = await cmd.ExecuteReaderAsync();
+        return await r.ReadAsync() ? map(r) : null;
+    }
+
+    public static string? Str(this DbDataReader r, string col) { var i = r.GetOrdinal(col); return r.IsDBNull(i) ? null : r.GetString(i); }
+    public static string S(this DbDataReader r, string col) => r.GetString(r.GetOrdinal(col));
+    public static long L(this DbDataReader r, string col) => Convert.ToInt64(r.GetValue(r.GetOrdinal(col)), CultureInfo.InvariantCulture);
+    public static int I(this DbDataReader r, string col) => Convert.ToInt32(r.GetValue(r.GetOrdinal(col)), CultureInfo.InvariantCulture);
+    public static bool B(this DbDataReader r, string col) { var v = r.GetValue(r.GetOrdinal(col)); return v is bool b ? b : Convert.ToInt64(v, CultureInfo.InvariantCulture) != 0; }
+
+    public static decimal M(this DbDataReader r, string col)
+    {
+        var v = r.GetValue(r.GetOrdinal(col));
+        return v switch { decimal d => d, string s => decimal.Parse(s, NumberStyles.Number, CultureInfo.InvariantCulture), _ => Convert.ToDecimal(v, CultureInfo.InvariantCulture) };
+    }
+
+    public static DateOnly D(this DbDataReader r, string col)
+    {
+        var v = r.GetValue(r.GetOrdinal(col));
+        return v switch { DateOnly d => d, DateTime t => DateOnly.FromDateTime(t), string s => DateOnly.ParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture), _ => throw new InvalidCastException($"{col}: {v.GetType()}") };
+    }
+
+    public static DateOnly? DN(this DbDataReader r, string col) => r.IsDBNull(r.GetOrdinal(col)) ? null : r.D(col);
+
+    public static DateTimeOffset T(this DbDataReader r, string col)
+    {
+        var v = r.GetValue(r.GetOrdinal(col));
+        return v switch
+        {
+            DateTimeOffset t => t,
+            DateTime t => new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)),
+            string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+            _ => throw new InvalidCastException($"{col}: {v.GetType()}"),
+        };
+    }
+
+    public static DateTimeOffset? TN(this DbDataReader r, string col) => r.IsDBNull(r.GetOrdinal(col)) ? null : r.T(col);
+}

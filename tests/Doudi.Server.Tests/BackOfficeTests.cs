@@ -1,0 +1,130 @@
+using System.Net;
+using Doudi.Server.Tests.Infrastructure;
+
+namespace Doudi.Server.Tests;
+
+/// <summary>Bulk import of settlement records, year summaries and the year-end run, plus the service conventions.</summary>
+public abstract class BackOfficeTests(ServerFixture fx)
+{
+    private async Task<long> SettlementCount() =>
+        Convert.ToInt64(await fx.Db.ReadAsync(c => Doudi.Server.Storage.Sql.ScalarAsync(c, "SELECT COUNT(*) FROM settlements", null)));
+
+    [DbFact]
+    public async Task Bulk_import_settles_good_rows_reports_bad_rows_and_a_resend_adds_nothing()
+    {
+        var p = await People.RegisterAsync(fx, "fuyang", "subsistence");
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        // national names; row 3 has a broken amount and row 4 an unknown person
+        var csv = "setl_id,psn_no,setl_time,med_type,insutype,medfee_sumamt,inscp_scp_amt,hifp_pay,hifmi_pay\n" +
+                  $"{tag}-1,{p},2023-03-01 09:00:00,21,390,12000,10000,6000,0\n" +
+                  $"{tag}-2,{p},2023-03-02 09:00:00,11,390,500,400,200,0\n" +
+                  $"{tag}-3,{p},2023-03-03 09:00:00,21,390,abc,10000,6000,0\n" +
+                  $"{tag}-4,NOBODY,2023-03-04 09:00:00,21,390,12000,10000,6000,0\n";
+        var op = await fx.As("operator");
+        var (status, report, text) = await op.PostRaw("/api/settlement-imports", csv, "text/csv");
+        Assert.True(status == HttpStatusCode.OK, text);
+        Assert.Equal(4, report.GetProperty("rows").GetInt64());
+        Assert.Equal(2, report.GetProperty("settled").GetInt64());
+        Assert.Equal(2, report.GetProperty("rejected").GetInt64());
+        var errors = report.GetProperty("errors").EnumerateArray().ToList();
+        Assert.Equal(3, errors[0].GetProperty("row").GetInt64());
+        Assert.Equal(4, errors[0].GetProperty("line").GetInt64());
+        Assert.True(errors[0].GetProperty("errors").TryGetProperty("medfee_sumamt", out _), text);
+        Assert.True(errors[1].GetProperty("errors").TryGetProperty("psn_no", out _), text);
+
+        // inpatient: base 10000 − 6000 = 4000 → 80% = 3200; outpatient: base 400 − 200 = 200 → 80% = 160 (二.3, same ratio)
+        var (_, summary, _) = await op.GetJson($"/api/persons/{p}/years/2023");
+        Assert.Equal(3360m, summary.Dec("assistance"));
+
+        var before = await SettlementCount();
+        var (s2, again, t2) = await op.PostRaw("/api/settlement-imports", csv, "text/csv");
+        Assert.Equal(0, again.GetProperty("settled").GetInt64());
+        Assert.Equal(2, again.GetProperty("replayed").GetInt64());
+        Assert.Equal(before, await SettlementCount());
+    }
+
+    [DbFact]
+    public async Task All_or_nothing_and_dry_run_store_nothing()
+    {
+        var p = await People.RegisterAsync(fx, "fuyang", "subsistence");
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var jsonl =
+            $"{{\"id\":\"{tag}-1\",\"person\":\"{p}\",\"date\":\"2023-05-01\",\"kind\":\"inpatient\",\"total\":12000,\"inPolicy\":10000,\"basicPaid\":6000,\"criticalPaid\":0}}\n" +
+            $"{{\"id\":\"{tag}-2\",\"person\":\"{p}\",\"date\":\"2023-05-02\",\"kind\":\"inpatient\",\"total\":12000,\"inPolicy\":10000,\"basicPaid\":6000,\"criticalPaid\":0}}\n" +
+            "{\"id\": broken\n";
+        var op = await fx.As("operator");
+        var before = await SettlementCount();
+        var (status, report, text) = await op.PostRaw("/api/settlement-imports?mode=all_or_nothing", jsonl, "application/x-ndjson");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.False(report.GetProperty("committed").GetBoolean());
+        Assert.Equal(1, report.GetProperty("rejected").GetInt64());
+        Assert.Equal(before, await SettlementCount());
+
+        var good = string.Join("\n", jsonl.Split('\n').Take(2));
+        var (s2, dry, t2) = await op.PostRaw("/api/settlement-imports?dryRun=true", good, "application/x-ndjson");
+        Assert.True(s2 == HttpStatusCode.OK, t2);
+        Assert.Equal(0, dry.GetProperty("rejected").GetInt64());
+        Assert.False(dry.GetProperty("committed").GetBoolean());
+        Assert.Equal(before, await SettlementCount());
+    }
+
+    [DbFact]
+    public async Task The_year_end_run_pays_fuyang_special_assistance_and_the_50000_cap()
+    {
+        var p1 = await People.RegisterAsync(fx, "fuyang", "subsistence", name: "钱多");
+        var p2 = await People.RegisterAsync(fx, "fuyang", "marginal", name: "孙少");
+        var op = await fx.As("operator");
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        // p1: base 100000 − 60000 = 40000 → 80% = 32000; reasonable burden = 100000 − 60000 − 32000 = 8000 ≥ 5000 (I-8)
+        //     → special assistance 50% × 8000 = 4000 (富政办〔2022〕21号 二.4); burden left 4000 ≤ 50000 → no cap relief.
+        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag + "-1", person = p1, date = "2023-07-01", kind = "inpatient", total = 100000, inPolicy = 100000, basicPaid = 60000, criticalPaid = 0 })).Status);
+        // p2 (marginal 70%): base 400000 − 100000 = 300000 → 70% = 210000, annual limit 150000 → 150000;
+        //     reasonable burden = 400000 − 100000 − 150000 = 150000 → special 50% × 150000 = 75000 (limit 100000);
+        //     left 150000 − 75000 = 75000 > 50000 → cap relief 25000 (二.4 "2023年暂按…不超过5万元").
+        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag + "-2", person = p2, date = "2023-08-01", kind = "inpatient", total = 400000, inPolicy = 400000, basicPaid = 100000, criticalPaid = 0 })).Status);
+
+        var (status, run, text) = await op.PostJson("/api/year-end-runs", new { region = "fuyang", year = 2023 });
+        Assert.True(status == HttpStatusCode.Created, text);
+        var persons = run.GetProperty("persons").EnumerateArray().ToDictionary(x => x.Str("id"));
+        Assert.Equal(4000m, persons[p1].Dec("specialAssistance"));
+        Assert.Equal(0m, persons[p1].Dec("capRelief"));
+        Assert.Equal(75000m, persons[p2].Dec("specialAssistance"));
+        Assert.Equal(25000m, persons[p2].Dec("capRelief"));
+        Assert.NotEmpty(persons[p2].GetProperty("trace").EnumerateArray());
+
+        var (_, summary, _) = await op.GetJson($"/api/persons/{p2}/years/2023");
+        Assert.Equal(run.Str("id"), summary.Str("yearEndRun"));
+        Assert.Equal(25000m, summary.GetProperty("yearEnd").Dec("capRelief"));
+        var household = summary.Str("household");
+        var (hs, hh, ht) = await (await fx.As("charity")).GetJson($"/api/households/{household}/years/2023");
+        Assert.True(hs == HttpStatusCode.OK, ht);
+        Assert.Equal(150000m, hh.Dec("assistance"));
+        Assert.Contains("**********", hh.GetProperty("members")[0].Str("idNumber"));
+    }
+
+    [DbFact]
+    public async Task Health_readiness_openapi_and_paging()
+    {
+        var anon = fx.Anonymous();
+        Assert.Equal(HttpStatusCode.OK, (await anon.GetAsync("/health")).StatusCode);
+        var (status, ready, text) = await anon.GetJson("/ready");
+        Assert.True(status == HttpStatusCode.OK, text);
+        Assert.Equal("ready", ready.Str("status"));
+        var (os, openapi, _) = await anon.GetJson("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, os);
+        Assert.True(openapi.GetProperty("paths").TryGetProperty("/api/settlements", out _));
+
+        for (var i = 0; i < 3; i++) await People.RegisterAsync(fx, "pengshui", null, name: "分页" + i);
+        var op = await fx.As("operator");
+        var (_, page, _) = await op.GetJson("/api/persons?region=pengshui&pageSize=2&page=1");
+        Assert.Equal(2, page.GetProperty("items").GetArrayLength());
+        Assert.True(page.GetProperty("total").GetInt64() >= 3);
+        Assert.Equal(1, page.GetProperty("page").GetInt32());
+        var (bad, problem, _) = await op.GetJson("/api/persons?pageSize=0");
+        Assert.Equal(HttpStatusCode.BadRequest, bad);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("pageSize", out _));
+    }
+}
+
+public sealed class BackOfficeTestsSqlite(SqliteFixture fx) : BackOfficeTests(fx), IClassFixture<SqliteFixture>;
+public sealed class BackOfficeTestsPostgres(PostgresFixture fx) : BackOfficeTests(fx), IClassFixture<PostgresFixture>, IPostgresTests;

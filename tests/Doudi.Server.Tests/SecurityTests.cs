@@ -1,0 +1,94 @@
+using System.Net;
+using Doudi.Server.Tests.Infrastructure;
+
+namespace Doudi.Server.Tests;
+
+/// <summary>Roles, API tokens, ID-number masking, and the append-only audit log.</summary>
+public abstract class SecurityTests(ServerFixture fx)
+{
+    [DbFact]
+    public async Task Anonymous_requests_and_wrong_passwords_are_refused()
+    {
+        var anon = fx.Anonymous();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anon.GetAsync("/api/persons")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anon.PostJson("/api/settlements", new { id = "x" })).Status);
+        var (status, body, _) = await anon.PostJson("/api/auth/login", new { username = "admin", password = "wrong-password" });
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("用户名或密码错误", body.Str("title"));
+        Assert.Equal(HttpStatusCode.OK, (await anon.GetAsync("/health")).StatusCode);
+    }
+
+    [DbFact]
+    public async Task Each_role_may_do_only_what_it_needs()
+    {
+        var person = await People.RegisterAsync(fx, "fuyang", "subsistence");
+        var bill = new { id = "sec-" + Guid.NewGuid().ToString("N")[..8], person, date = "2023-04-01", kind = "inpatient", total = 100, inPolicy = 100, basicPaid = 50, criticalPaid = 0 };
+        foreach (var user in new[] { "auditor", "charity", "civil", "veterans" })
+            Assert.Equal(HttpStatusCode.Forbidden, (await (await fx.As(user)).PostJson("/api/settlements", bill)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await fx.As("auditor")).PostJson("/api/persons", new { idNumber = People.UniqueIdNumber(), name = "x", region = "fuyang" })).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await fx.As("operator")).PostJson("/api/users", new { username = "u", role = "auditor", password = "0123456789ab" })).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await fx.As("operator")).GetAsync("/api/audit")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await (await fx.As("auditor")).GetAsync("/api/audit")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await (await fx.As("auditor")).GetAsync($"/api/persons/{person}")).StatusCode);
+        var (hospital, _) = await fx.HospitalAsync("彭水县人民医院");
+        Assert.Equal(HttpStatusCode.Forbidden, (await hospital.GetAsync($"/api/persons/{person}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await hospital.PostJson("/api/settlements", bill)).Status);
+    }
+
+    [DbFact]
+    public async Task Id_numbers_are_masked_for_roles_that_do_not_need_them()
+    {
+        var person = await People.RegisterAsync(fx, "wenzhou", "destitute");
+        var (_, full, _) = await (await fx.As("operator")).GetJson($"/api/persons/{person}");
+        var idNumber = full.Str("idNumber");
+        Assert.Equal(18, idNumber.Length);
+        Assert.DoesNotContain("*", idNumber);
+        foreach (var user in new[] { "auditor", "charity", "veterans" })
+        {
+            var (_, masked, text) = await (await fx.As(user)).GetJson($"/api/persons/{person}");
+            Assert.Equal(idNumber[..4] + "**********" + idNumber[14..], masked.Str("idNumber"));
+            Assert.DoesNotContain(idNumber, text);
+        }
+        // and in the audit log, which stores the change in full
+        var (_, audit, auditText) = await (await fx.As("auditor")).GetJson($"/api/audit?entity=person&entityId={person}");
+        Assert.Single(audit.GetProperty("items").EnumerateArray());
+        Assert.DoesNotContain(idNumber, auditText);
+        var (_, adminAudit, adminText) = await (await fx.As("admin")).GetJson($"/api/audit?entity=person&entityId={person}");
+        Assert.Contains(idNumber, adminText);
+    }
+
+    [DbFact]
+    public async Task A_revoked_token_no_longer_works()
+    {
+        var (hospital, tokenId) = await fx.HospitalAsync("温州医科大学附属第一医院");
+        Assert.Equal(HttpStatusCode.OK, (await hospital.GetAsync("/api/settlements")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await (await fx.As("admin")).PostAsync($"/api/tokens/{tokenId}/revocation", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await hospital.GetAsync("/api/settlements")).StatusCode);
+        // tokens are stored hashed only
+        var raw = hospital.DefaultRequestHeaders.Authorization!.Parameter!;
+        var stored = await fx.Db.ReadAsync(c => Doudi.Server.Storage.Sql.ScalarAsync(c, "SELECT COUNT(*) FROM api_tokens WHERE token_hash = @t", null, ("t", raw)));
+        Assert.Equal(0L, Convert.ToInt64(stored));
+    }
+
+    [DbFact]
+    public async Task The_audit_log_records_who_did_what_and_refuses_updates_and_deletes()
+    {
+        var person = await People.RegisterAsync(fx, "jiande", "marginal");
+        var (_, audit, _) = await (await fx.As("admin")).GetJson("/api/audit?entity=identity");
+        var entry = audit.GetProperty("items").EnumerateArray().Last();
+        Assert.Equal("operator", entry.Str("actor"));
+        Assert.Equal("bureau_operator", entry.Str("role"));
+        Assert.Equal("create", entry.Str("action"));
+        Assert.Equal("marginal", entry.GetProperty("after").Str("category"));
+
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() =>
+            fx.Db.ReadAsync(c => Doudi.Server.Storage.Sql.ExecAsync(c, "UPDATE audit_log SET actor = 'someone else'", null)));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() =>
+            fx.Db.ReadAsync(c => Doudi.Server.Storage.Sql.ExecAsync(c, "DELETE FROM audit_log", null)));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() =>
+            fx.Db.ReadAsync(c => Doudi.Server.Storage.Sql.ExecAsync(c, "DELETE FROM persons WHERE id = @p", null, ("p", person))));
+    }
+}
+
+public sealed class SecurityTestsSqlite(SqliteFixture fx) : SecurityTests(fx), IClassFixture<SqliteFixture>;
+public sealed class SecurityTestsPostgres(PostgresFixture fx) : SecurityTests(fx), IClassFixture<PostgresFixture>, IPostgresTests;
