@@ -193,6 +193,44 @@ public abstract class SettlementTests(ServerFixture fx)
     }
 
     [DbFact]
+    public async Task Identities_count_from_the_month_after_recognition()
+    {
+        // I-1: recognised 2023-04-10 → effective from 2023-05-01. A bill of 2023-04-20 finds no identity in force
+        // (no assistance); the same bill on 2023-05-02 is assisted at 80% of 4000 = 3200 (富政办〔2022〕21号 二.3).
+        var person = await People.RegisterAsync(fx, "fuyang", "subsistence", recognized: "2023-04-10");
+        var op = await fx.As("operator");
+        var (s1, april, t1) = await op.PostJson("/api/settlements", FuyangBill(NewId("b"), person, date: "2023-04-20"));
+        var (s2, may, t2) = await op.PostJson("/api/settlements", FuyangBill(NewId("b"), person, date: "2023-05-02"));
+        Assert.True(s1 == HttpStatusCode.Created, t1);
+        Assert.Equal(0m, april.Dec("assistance"));
+        Assert.Equal(JsonValueKind.Null, april.GetProperty("category").ValueKind);
+        Assert.True(s2 == HttpStatusCode.Created, t2);
+        Assert.Equal(3200m, may.Dec("assistance"));
+    }
+
+    [DbFact]
+    public async Task National_codes_outside_the_mapping_and_a_wrong_region_are_named()
+    {
+        var person = await People.RegisterAsync(fx, "fuyang", "subsistence");
+        var op = await fx.As("operator");
+        var (status, body, text) = await op.PostJson("/api/settlements", new Dictionary<string, object?>
+        {
+            ["setl_id"] = NewId("S"), ["psn_no"] = person, ["setl_time"] = "2023-04-01", ["med_type"] = "99", ["insutype"] = "320",
+            ["medfee_sumamt"] = 100, ["inscp_scp_amt"] = 100, ["hifp_pay"] = 50,
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(body.GetProperty("errors").TryGetProperty("med_type", out _), text);
+        Assert.True(body.GetProperty("errors").TryGetProperty("insutype", out _), text);
+
+        var id = NewId("b");
+        var wrong = new { id, person, region = "wenzhou", date = "2023-04-01", kind = "inpatient", total = 100, inPolicy = 100, basicPaid = 50, criticalPaid = 0 };
+        var (s2, b2, t2) = await op.PostJson("/api/settlements", wrong);
+        Assert.Equal(HttpStatusCode.BadRequest, s2);
+        Assert.True(b2.GetProperty("errors").TryGetProperty("region", out _), t2);
+        Assert.Equal(HttpStatusCode.NotFound, (await op.GetAsync($"/api/settlements/{id}")).StatusCode);
+    }
+
+    [DbFact]
     public async Task Hospitals_see_only_their_own_settlements()
     {
         var person = await People.RegisterAsync(fx, "fuyang", "subsistence");

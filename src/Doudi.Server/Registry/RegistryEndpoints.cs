@@ -105,7 +105,7 @@ public static class RegistryEndpoints
                 var p = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", tx, RegistryStore.MapPerson, ("id", id))
                     ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
                 var existing = await RegistryStore.IdentitiesAsync(c, tx, p.Id);
-                var overlap = existing.FirstOrDefault(i => i.Department == department && Overlaps(i.Recognized, i.Revoked, recognized!.Value, revoked));
+                var overlap = existing.FirstOrDefault(i => i.Department == department && Imports.NameListImporter.EffectiveOverlap(i.Recognized, i.Revoked, recognized!.Value, revoked));
                 if (overlap is not null)
                     throw ApiProblemException.Conflict(new($"同一部门在此期间已有身份（{Codes.ToCode(overlap.Category)}，自 {overlap.Recognized}），请先终止它（I-2：每人每日一个类别）",
                         $"this department already gives an identity in this period ({Codes.ToCode(overlap.Category)} from {overlap.Recognized}); end it first (I-2: one category per date)"));
