@@ -103,6 +103,33 @@ public abstract class BackOfficeTests(ServerFixture fx)
     }
 
     [DbFact]
+    public async Task The_year_end_run_pays_a_jiande_household_above_its_line()
+    {
+        var household = "JD-" + Guid.NewGuid().ToString("N")[..8];
+        var a = await People.RegisterAsync(fx, "jiande", "subsistence", recognized: "2022-03-01", name: "叶平", household: household);
+        var b = await People.RegisterAsync(fx, "jiande", null, name: "叶小燕", household: household);
+        var op = await fx.As("operator");
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        // Jiande bills arrive with assistance already paid upstream. Personal burden (I-14):
+        // a: 100000 − basic 40000 − assistance 20000 = 40000; b: 30000 − 20000 − 0 = 10000 → household 50000, nothing on the negative list.
+        foreach (var (id, person, total, basic, paid) in new[] { ($"{tag}-a", a, 100000m, 40000m, 20000m), ($"{tag}-b", b, 30000m, 20000m, 0m) })
+        {
+            var (s, _, t) = await op.PostJson("/api/settlements", new { id, person, date = "2023-06-01", kind = "inpatient", total, inPolicy = total, basicPaid = basic, criticalPaid = 0, assistancePaid = paid });
+            Assert.True(s == HttpStatusCode.Created, t);
+        }
+        // The household holds subsistence on 31 Dec 2023 (I-13): line 30000 (建政办函〔2024〕4号 二.3) → relief 50000 − 30000 = 20000.
+        var (status, run, text) = await op.PostJson("/api/year-end-runs", new { region = "jiande", year = 2023 });
+        Assert.True(status == HttpStatusCode.Created, text);
+        var hh = run.GetProperty("households").EnumerateArray().Single(x => x.Str("id") == household);
+        Assert.Equal(50000m, hh.Dec("reasonableBurden"));
+        Assert.Equal(20000m, hh.Dec("capRelief"));
+
+        var (_, summary, _) = await (await fx.As("charity")).GetJson($"/api/households/{household}/years/2023");
+        Assert.Equal(20000m, summary.GetProperty("yearEnd").Dec("capRelief"));
+        Assert.Equal(2, summary.GetProperty("members").GetArrayLength());
+    }
+
+    [DbFact]
     public async Task Health_readiness_openapi_and_paging()
     {
         var anon = fx.Anonymous();
