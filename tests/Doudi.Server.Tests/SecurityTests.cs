@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Doudi.Server.Tests.Infrastructure;
 
 namespace Doudi.Server.Tests;
@@ -16,6 +17,26 @@ public abstract class SecurityTests(ServerFixture fx)
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal("用户名或密码错误", body.Str("title"));
         Assert.Equal(HttpStatusCode.OK, (await anon.GetAsync("/health")).StatusCode);
+    }
+
+    [DbFact]
+    public async Task Staff_change_their_own_password()
+    {
+        var admin = await fx.As("admin");
+        var user = "pw" + Guid.NewGuid().ToString("N")[..6];
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostJson("/api/users", new { username = user, role = "charity", password = "first-password-1" })).Status);
+        var client = await fx.LoginAsync(user, "first-password-1");
+        var (bad, problem, _) = await client.PostJson("/api/auth/password", new { currentPassword = "wrong-password", newPassword = "second-password-2" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("currentPassword", out _));
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/auth/password", new { currentPassword = "first-password-1", newPassword = "second-password-2" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fx.Anonymous().PostJson("/api/auth/login", new { username = user, password = "first-password-1" })).Status);
+        var session = await fx.LoginAsync(user, "second-password-2");
+        Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/api/auth/me")).StatusCode);
+        // deactivated accounts lose their session and cannot log in; nothing is deleted
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync($"/api/users/{user}/deactivation", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await session.GetAsync("/api/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fx.Anonymous().PostJson("/api/auth/login", new { username = user, password = "second-password-2" })).Status);
     }
 
     [DbFact]

@@ -38,6 +38,27 @@ public static class AuthEndpoints
             return Results.NoContent();
         });
 
+        g.MapPost("/password", async (HttpContext http, Users users, Database db, CancellationToken ct) =>
+        {
+            using var doc = await Body.ReadJsonAsync(http.Request, ct);
+            var problems = new List<FieldProblem>();
+            var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
+            var current = f.String("currentPassword", required: true, maxLength: 256);
+            var next = f.String("newPassword", required: true, maxLength: 256);
+            if (next is not null && next.Length < 10) f.Problem("newPassword", new("密码至少 10 个字符", "must be at least 10 characters"));
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var actor = http.Actor();
+            if (await users.VerifyAsync(actor.Name, current!) is null)
+                throw ApiProblemException.Invalid([new("currentPassword", new("当前密码不正确", "is not the current password"))]);
+            await db.WriteAsync(async (c, tx) =>
+            {
+                await c.ExecAsync("UPDATE users SET password_hash = @h WHERE username = @u", tx, ("h", Users.Hash(actor.Name, next!)), ("u", actor.Name));
+                await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "change_password", "user", actor.Name, null, null);
+                return 0;
+            }, ct);
+            return Results.NoContent();
+        }).RequireAuthorization(p => p.RequireRole(Roles.Staff));
+
         g.MapGet("/me", (HttpContext http) =>
         {
             var a = http.Actor();

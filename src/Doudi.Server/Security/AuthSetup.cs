@@ -25,6 +25,18 @@ public static class AuthSetup
                 // An API: answer 401/403, never redirect to a login page.
                 o.Events.OnRedirectToLogin = ctx => { ctx.Response.StatusCode = 401; return Task.CompletedTask; };
                 o.Events.OnRedirectToAccessDenied = ctx => { ctx.Response.StatusCode = 403; return Task.CompletedTask; };
+                // A deactivated account, or one whose role changed, loses its session at once.
+                o.Events.OnValidatePrincipal = async ctx =>
+                {
+                    var name = ctx.Principal?.Identity?.Name;
+                    var role = ctx.Principal?.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value;
+                    var user = name is null ? null : await ctx.HttpContext.RequestServices.GetRequiredService<Users>().FindAsync(name);
+                    if (user is null || !user.Active || user.Role != role)
+                    {
+                        ctx.RejectPrincipal();
+                        await ctx.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokens.Scheme, null);
         Policies.Add(services.AddAuthorizationBuilder());
