@@ -128,8 +128,11 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             now, actor.Name, null, null, null);
         // One round trip: the settlement and its audit entry.
         await c.ExecAsync(
-            $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES (@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @kind, @pb);" +
-            AuditLog.InsertSql(db.Dialect, "a_"),
+            db.Dialect == Dialect.Postgres
+                ? $"WITH s AS (INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES (@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @kind, @pb) RETURNING id) " +
+                  AuditLog.InsertSelectSql(db.Dialect, "a_", "s")
+                : $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES (@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @kind, @pb);" +
+                  AuditLog.InsertSql(db.Dialect, "a_"),
             tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", year), ("d", stored.Date), ("r", stored.Region),
             ("pol", stored.Policy), ("src", source), ("hash", hash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
             ("a", stored.Assistance), ("s", stored.Status), ("at", now), ("by", actor.Name),

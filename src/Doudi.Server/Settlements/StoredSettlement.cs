@@ -1,5 +1,9 @@
 using System.Data.Common;
-using System.Text.Json.Nodes;
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Doudi.Server.Storage;
 
 namespace Doudi.Server.Settlements;
@@ -24,19 +28,29 @@ public sealed record StoredSettlement(
     /// </summary>
     public string ToJson()
     {
-        var node = JsonNode.Parse(ResultJson)!.AsObject();
-        node["maf_pay"] = JsonValue.Create(node["assistance"]?.GetValue<decimal>() ?? 0m);
-        node["household"] = HouseholdId;
-        node["region"] = Region;
-        node["source"] = Source;
-        node["status"] = Status;
-        node["settledAt"] = CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
-        node["reversal"] = ReversedAt is null ? null : new JsonObject
+        using var doc = JsonDocument.Parse(ResultJson);
+        var buffer = new ArrayBufferWriter<byte>(ResultJson.Length * 2 + 256);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            ["at"] = ReversedAt.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-            ["by"] = ReversedBy,
-            ["reason"] = ReversalReason,
-        };
-        return node.ToJsonString(Api.Json.Options);
+            w.WriteStartObject();
+            foreach (var p in doc.RootElement.EnumerateObject()) p.WriteTo(w);
+            w.WriteNumber("maf_pay", Assistance / 1.000000000000000000000000000000000m);
+            w.WriteString("household", HouseholdId);
+            w.WriteString("region", Region);
+            w.WriteString("source", Source);
+            w.WriteString("status", Status);
+            w.WriteString("settledAt", CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            if (ReversedAt is null) w.WriteNull("reversal");
+            else
+            {
+                w.WriteStartObject("reversal");
+                w.WriteString("at", ReversedAt.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                w.WriteString("by", ReversedBy);
+                w.WriteString("reason", ReversalReason);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }
