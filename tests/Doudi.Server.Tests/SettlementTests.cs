@@ -75,6 +75,21 @@ public abstract class SettlementTests(ServerFixture fx)
     }
 
     [DbFact]
+    public async Task Retries_racing_each_other_store_one_settlement()
+    {
+        var person = await People.RegisterAsync(fx, "fuyang", "subsistence");
+        var (hospital, _) = await fx.HospitalAsync("富阳区妇幼保健院");
+        var id = NewId("race");
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => hospital.PostJson("/api/settlements", FuyangBill(id, person))));
+        Assert.Single(results, r => r.Status == HttpStatusCode.Created);
+        Assert.Equal(5, results.Count(r => r.Status == HttpStatusCode.OK));
+        Assert.Single(results.Select(r => r.Text).Distinct());
+        var op = await fx.As("operator");
+        var (_, summary, _) = await op.GetJson($"/api/persons/{person}/years/2023");
+        Assert.Equal(3200m, summary.Dec("assistance")); // 80% × (10000 − 6000), once
+    }
+
+    [DbFact]
     public async Task The_same_id_with_a_different_bill_is_a_conflict_and_changes_nothing()
     {
         var person = await People.RegisterAsync(fx, "fuyang", "subsistence");
