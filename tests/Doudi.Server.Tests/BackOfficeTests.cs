@@ -36,11 +36,38 @@ public abstract class BackOfficeTests(ServerFixture fx)
         var (_, summary, _) = await op.GetJson($"/api/persons/{p}/years/2023");
         Assert.Equal(3360m, summary.Dec("assistance"));
 
+        var (gs, stored, gt) = await op.GetJson($"/api/settlement-imports/{report.Str("id")}");
+        Assert.True(gs == HttpStatusCode.OK, gt);
+        Assert.Equal(2, stored.GetProperty("errors").GetArrayLength());
+        Assert.Equal(2, stored.GetProperty("settled").GetInt64());
+
         var before = await SettlementCount();
         var (s2, again, t2) = await op.PostRaw("/api/settlement-imports", csv, "text/csv");
         Assert.Equal(0, again.GetProperty("settled").GetInt64());
         Assert.Equal(2, again.GetProperty("replayed").GetInt64());
         Assert.Equal(before, await SettlementCount());
+    }
+
+    [DbFact]
+    public async Task A_large_import_commits_in_chunks_and_keeps_annual_limits_across_them()
+    {
+        var persons = new List<string>();
+        for (var i = 0; i < 5; i++) persons.Add(await People.RegisterAsync(fx, "fuyang", "subsistence", name: "批量" + i));
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        // 2,500 rows (three chunks of 1,000), 500 bills per person, each base 10000 − 6000 = 4000 → 80% = 3200.
+        // 500 × 3200 = 1,600,000 > the annual limit of 150,000 (富政办〔2022〕21号 二.3): each person gets exactly 150,000.
+        var sb = new System.Text.StringBuilder();
+        for (var n = 0; n < 2500; n++)
+            sb.Append($"{{\"id\":\"{tag}-{n}\",\"person\":\"{persons[n % 5]}\",\"date\":\"2023-{1 + n % 12:D2}-{1 + n % 28:D2}\",\"kind\":\"inpatient\",\"total\":12000,\"inPolicy\":10000,\"basicPaid\":6000,\"criticalPaid\":0}}\n");
+        var op = await fx.As("operator");
+        var (status, report, text) = await op.PostRaw("/api/settlement-imports?format=jsonl", sb.ToString(), "application/x-ndjson");
+        Assert.True(status == HttpStatusCode.OK, text);
+        Assert.Equal(2500, report.GetProperty("settled").GetInt64());
+        foreach (var p in persons)
+        {
+            var (_, summary, _) = await op.GetJson($"/api/persons/{p}/years/2023");
+            Assert.Equal(150000m, summary.Dec("assistance"));
+        }
     }
 
     [DbFact]

@@ -156,7 +156,4 @@ public static class RegistryEndpoints
             return Results.Json(new { id, members }, Json.Options);
         }).RequireAuthorization(Policies.ReadRegistry).WithTags("Registry");
     }
-
-    public static bool Overlaps(DateOnly aFrom, DateOnly? aTo, DateOnly bFrom, DateOnly? bTo) =>
-        aFrom <= (bTo ?? DateOnly.MaxValue) && bFrom <= (aTo ?? DateOnly.MaxValue);
 }

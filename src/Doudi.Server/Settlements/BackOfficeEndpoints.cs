@@ -27,6 +27,17 @@ public static class BackOfficeEndpoints
         }).RequireAuthorization(Policies.Operate).WithTags("Back office")
           .WithSummary("批量导入结算记录 / stream a period's settlement records (CSV or JSONL) with a per-row error report");
 
+        app.MapGet("/api/settlement-imports/{id}", async (string id, Database db, CancellationToken ct) =>
+        {
+            var report = await db.ReadAsync(c => c.FirstAsync("SELECT * FROM settlement_imports WHERE id = @id", null, r => new
+            {
+                id = r.S("id"), format = r.S("format"), mode = r.S("mode"), rows = r.L("rows_total"), settled = r.L("rows_settled"),
+                replayed = r.L("rows_replayed"), rejected = r.L("rows_rejected"), committed = r.B("committed"),
+                errors = System.Text.Json.JsonDocument.Parse(r.S("errors_json")).RootElement.Clone(), createdAt = r.T("created_at"), createdBy = r.S("created_by"),
+            }, ("id", id)), ct) ?? throw ApiProblemException.NotFound(new($"没有导入批次 {id}", $"no settlement import {id}"));
+            return Results.Json(report, Json.Options);
+        }).RequireAuthorization(Policies.Operate).WithTags("Back office");
+
         app.MapGet("/api/persons/{id}/years/{year:int}", async (string id, int year, HttpContext http, Database db, CancellationToken ct) =>
         {
             var actor = http.Actor();

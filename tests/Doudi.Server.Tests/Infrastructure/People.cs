@@ -6,14 +6,6 @@ namespace Doudi.Server.Tests.Infrastructure;
 /// <summary>Registers test persons through the API (operator), each with a fresh valid ID number.</summary>
 public static class People
 {
-    private static int _seq;
-
-    public static string NewIdNumber(string area = "330183")
-    {
-        var n = Interlocked.Increment(ref _seq);
-        return ChineseId.Make(area, new DateOnly(1950, 1, 1).AddDays(n % 20000), n % 1000 + Random.Shared.Next(0, 0));
-    }
-
     private static readonly object Gate = new();
     private static readonly HashSet<string> Used = [];
 
