@@ -92,6 +92,22 @@ public abstract class SecurityTests(ServerFixture fx)
     }
 
     [DbFact]
+    public async Task Hospitals_ask_whether_a_patient_is_an_assistance_object_on_a_date()
+    {
+        var person = await People.RegisterAsync(fx, "pengshui", "subsistence", recognized: "2023-06-15");
+        var (hospital, _) = await fx.HospitalAsync("彭水县中医院");
+        var (_, before, _) = await hospital.GetJson($"/api/eligibility?person={person}&date=2023-06-30");
+        Assert.False(before.GetProperty("eligible").GetBoolean()); // I-1: from 1 July
+        var (status, after, text) = await hospital.GetJson($"/api/eligibility?person={person}&date=2023-07-01");
+        Assert.True(status == HttpStatusCode.OK, text);
+        Assert.True(after.GetProperty("eligible").GetBoolean());
+        Assert.Equal("subsistence", after.GetProperty("identities")[0].Str("category"));
+        Assert.Contains("**********", after.Str("idNumber"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await hospital.GetJson($"/api/eligibility?person={person}&date=2023-02-30")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await fx.As("auditor")).GetJson($"/api/eligibility?person={person}&date=2023-07-01")).Status);
+    }
+
+    [DbFact]
     public async Task A_revoked_token_no_longer_works()
     {
         var (hospital, tokenId) = await fx.HospitalAsync("温州医科大学附属第一医院");

@@ -153,6 +153,15 @@ public abstract class SettlementTests(ServerFixture fx)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.True(body.GetProperty("errors").TryGetProperty("date", out _), text);
         Assert.Equal(HttpStatusCode.NotFound, (await op.GetAsync($"/api/settlements/{id}")).StatusCode);
+
+        // in the national naming the same problem names setl_time
+        var (s2, b2, t2) = await op.PostJson("/api/settlements", new Dictionary<string, object?>
+        {
+            ["setl_id"] = id, ["psn_no"] = person, ["setl_time"] = "2015-06-01 09:00:00", ["med_type"] = "21", ["insutype"] = "390",
+            ["medfee_sumamt"] = 12000, ["inscp_scp_amt"] = 10000, ["hifp_pay"] = 6000, ["hifmi_pay"] = 0,
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, s2);
+        Assert.True(b2.GetProperty("errors").TryGetProperty("setl_time", out _), t2);
     }
 
     [DbFact]

@@ -142,6 +142,50 @@ public static class RegistryEndpoints
             return Results.Json(view, Json.Options);
         }).RequireAuthorization(Policies.Operate);
 
+        // Before settling, a hospital asks whether a patient is an assistance object on a date, and as what (I-1 dates;
+        // with several identities the engine takes the one that pays most for the bill, I-2).
+        app.MapGet("/api/eligibility", async (HttpContext http, Database db, string? person, string? date, CancellationToken ct) =>
+        {
+            var problems = new List<FieldProblem>();
+            if (string.IsNullOrWhiteSpace(person)) problems.Add(new("person", Msg.Required));
+            DateOnly on = default;
+            if (date is null) problems.Add(new("date", Msg.Required));
+            else if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", out on)) problems.Add(new("date", Msg.NotDate(date)));
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var actor = http.Actor();
+            var answer = await db.ReadAsync(async c =>
+            {
+                var p = await RegistryStore.FindPersonAsync(c, null, person!);
+                if (p is null) return null;
+                var inForce = (await RegistryStore.IdentitiesAsync(c, null, p.Id))
+                    .Where(i => i.EffectiveFrom <= on && (i.EffectiveTo is null || on <= i.EffectiveTo))
+                    .Select(Views.View).ToList();
+                return new { person = p.Id, idNumber = IdMasking.For(actor, p.IdNumber), region = p.Region, date = on, eligible = inForce.Count > 0, identities = inForce };
+            }, ct) ?? throw ApiProblemException.NotFound(new($"登记库中没有此人：{IdMasking.Mask(person)}", $"no such person in the registry: {IdMasking.Mask(person)}"));
+            return Results.Json(answer, Json.Options);
+        }).RequireAuthorization(Policies.Settle).WithTags("Registry")
+          .WithSummary("救助对象资格查询 / is this person an assistance object on this date, and as what");
+
+        app.MapGet("/api/households", async (Database db, string? region, string? township, int? page, int? pageSize, CancellationToken ct) =>
+        {
+            var paging = Paging.From(page, pageSize);
+            var where = new List<string>();
+            var args = new List<(string, object?)>();
+            if (region is not null) { where.Add("h.region = @r"); args.Add(("r", region)); }
+            if (township is not null) { where.Add("h.township = @t"); args.Add(("t", township)); }
+            var w = where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "";
+            var result = await db.ReadAsync(async c =>
+            {
+                var total = Convert.ToInt64(await c.ScalarAsync($"SELECT COUNT(*) FROM households h{w}", null, args.ToArray()));
+                var items = await c.ListAsync(
+                    $"SELECT h.id, h.region, h.township, (SELECT COUNT(*) FROM persons p WHERE p.household_id = h.id) AS members FROM households h{w} ORDER BY h.id LIMIT @l OFFSET @o",
+                    null, r => new { id = r.S("id"), region = r.S("region"), township = r.Str("township"), members = r.L("members") },
+                    [.. args, ("l", paging.PageSize), ("o", paging.Offset)]);
+                return new Page<object>(items, paging.Page, paging.PageSize, total);
+            }, ct);
+            return Results.Json(result, Json.Options);
+        }).RequireAuthorization(Policies.ReadRegistry).WithTags("Registry");
+
         app.MapGet("/api/households/{id}", async (string id, HttpContext http, Database db, CancellationToken ct) =>
         {
             var actor = http.Actor();

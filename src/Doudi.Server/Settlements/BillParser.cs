@@ -33,6 +33,15 @@ public static partial class BillParser
     public static readonly string[] NationalKeys = ["setl_id", "psn_no", "setl_time", "med_type", "insutype", "medfee_sumamt", "fulamt_ownpay_amt",
         "inscp_scp_amt", "hifp_pay", "hifob_pay", "hifes_pay", "hifmi_pay", "oth_pay", "maf_pay"];
 
+    /// <summary>The field a path of ours is called in the caller's naming (engine problems name our fields).</summary>
+    public static string InNaming(string path, string naming)
+    {
+        if (naming != "national") return path;
+        var dot = path.IndexOfAny(['.', '[']);
+        var head = dot < 0 ? path : path[..dot];
+        return NationalEquivalent.TryGetValue(head, out var theirs) ? theirs + (dot < 0 ? "" : path[dot..]) : path;
+    }
+
     private static readonly Dictionary<string, string> NationalEquivalent = new(StringComparer.Ordinal)
     {
         ["id"] = "setl_id", ["person"] = "psn_no", ["date"] = "setl_time", ["kind"] = "med_type", ["insurance"] = "insutype",

@@ -118,7 +118,8 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         {
             throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity,
                 new("无法结算此单据", "This bill cannot be settled"),
-                e.Problems.Select(p => new FieldProblem(p.Path.StartsWith("bill.", StringComparison.Ordinal) ? p.Path[5..] : p.Path, new(p.Message, p.Message))).ToList(),
+                e.Problems.Select(p => new FieldProblem(
+                    BillParser.InNaming(p.Path.StartsWith("bill.", StringComparison.Ordinal) ? p.Path[5..] : p.Path, input.Naming), new(p.Message, p.Message))).ToList(),
                 "https://doudi.example/problems/settlement");
         }
 
