@@ -20,7 +20,7 @@ public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed);
 /// returns the stored answer and never counts twice; the same id with a different bill is a conflict.
 /// Concurrency: PostgreSQL locks the person-year row (upsert … DO UPDATE takes the row lock); SQLite has one writer.
 /// </summary>
-public sealed class SettlementService(Database db, ISettlementCalculator calculator)
+public sealed class SettlementService(Database db, ISettlementCalculator calculator, IEnumerable<Prevention.Common.ISettlementStoredHook>? hooks = null)
 {
     public const string Columns = "id, person_id, household_id, year, date, region, policy, source, request_hash, bill_json, result_json, counted_json, assistance, status, created_at, created_by, reversed_at, reversed_by, reversal_reason";
 
@@ -118,6 +118,8 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             ("kind", Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind)), ("pb", result.PersonalBurden));
         await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "settle", "settlement", stored.Id, null,
             new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source });
+        // Issue 4: early warning on the person's year, stored with the settlement or not at all.
+        foreach (var hook in hooks ?? []) await hook.SettlementStoredAsync(c, tx, person.Id, year, actor);
         return new SettleOutcome(stored, Replayed: false);
     }
 

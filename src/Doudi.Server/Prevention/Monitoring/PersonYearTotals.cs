@@ -1,0 +1,43 @@
+using System.Data.Common;
+using System.Text.Json;
+using Doudi.Policy.Vocabulary;
+using Doudi.Prevention.Monitoring;
+using Doudi.Server.Registry;
+using Doudi.Server.Settlements;
+using Doudi.Server.Storage;
+
+namespace Doudi.Server.Prevention.Monitoring;
+
+/// <summary>
+/// A person's year totals from the stored, non-reversed settlements, in the measures the monitoring rules use:
+/// in-policy personal burden after all tiers (fuyang 二.1 "政策范围内个人负担"), personal burden (I-14) and cash
+/// payment (jiande 三.(一) "个人医疗费用现金支付" — the personal burden, as no personal-account payment is recorded).
+/// Only bills on or after the monitoring document's start count (fuyang from 2023-02-10, I-18).
+/// </summary>
+public static class PersonYearTotals
+{
+    public static async Task<PersonYear> LoadAsync(DbConnection c, DbTransaction? tx, PersonRecord person, int year, DateOnly from)
+    {
+        var rows = await c.ListAsync("SELECT date, bill_json, result_json FROM settlements WHERE person_id = @p AND year = @y AND status = @s", tx,
+            r => (Date: r.D("date"), Bill: r.S("bill_json"), Result: r.S("result_json")), ("p", person.Id), ("y", year), ("s", StoredSettlement.Settled));
+        decimal inPolicy = 0m, personal = 0m;
+        foreach (var row in rows.Where(x => x.Date >= from))
+        {
+            using var b = JsonDocument.Parse(row.Bill);
+            using var res = JsonDocument.Parse(row.Result);
+            var reasonable = Dec(res.RootElement, "reasonableBurden");
+            inPolicy += Math.Max(0m, reasonable - Dec(b.RootElement, "reasonableOutOfPolicy"));
+            personal += Dec(res.RootElement, "personalBurden");
+        }
+        var identities = await RegistryStore.IdentitiesAsync(c, tx, person.Id);
+        var yearStart = new DateOnly(year, 1, 1);
+        var yearEnd = new DateOnly(year, 12, 31);
+        // An assistance object in the year: an identity effective (I-1) on some day of it.
+        bool assistance = identities.Any(i => i.EffectiveFrom <= yearEnd && (i.EffectiveTo ?? DateOnly.MaxValue) >= yearStart
+            && i.Category != Category.ChildInDifficulty);
+        return new PersonYear(person.Id, person.Household, year, person.Insurance, assistance, inPolicy, personal, personal);
+    }
+
+    private static decimal Dec(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDecimal() : 0m;
+}

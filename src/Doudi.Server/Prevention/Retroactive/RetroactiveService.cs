@@ -1,0 +1,83 @@
+using System.Data.Common;
+using Doudi.Engine.Cases;
+using Doudi.Engine.Results;
+using Doudi.Engine.Retroactive;
+using Doudi.Engine.Settlement;
+using Doudi.Server.Api;
+using Doudi.Server.Audit;
+using Doudi.Server.Prevention.Common;
+using Doudi.Server.Prevention.Funds;
+using Doudi.Server.Prevention.Relief;
+using Doudi.Server.Registry;
+using Doudi.Server.Security;
+using Doudi.Server.Settlements;
+using Doudi.Server.Storage;
+
+namespace Doudi.Server.Prevention.Retroactive;
+
+public sealed record SupplementaryRow(string Id, long IdentityId, string BillId, string PersonId, string Region, decimal PaidBefore, decimal DueNow, decimal Difference,
+    List<string> Trace, string Origin, DateTimeOffset CreatedAt, string CreatedBy);
+
+/// <summary>
+/// Retroactive assistance (I-15; wenzhou-2020 第八条(三) 12 months, fuyang 二.3 6 months): when an identity recognised for
+/// medical spending arrives — by the API or a name-list import — the person's bills in its look-back window are settled
+/// again with it and the difference is stored as a supplementary payment (once per identity and bill), traced to the
+/// window rule and posted to the medical assistance fund, in the transaction that added the identity.
+/// </summary>
+public sealed class RetroactiveService(Database db, PreventionEngine engine, PreventionClock clock) : IIdentityAddedHook
+{
+    public static SupplementaryRow Map(DbDataReader r) => new(r.S("id"), r.L("identity_id"), r.S("bill_id"), r.S("person_id"), r.S("region"), r.M("paid_before"),
+        r.M("due_now"), r.M("difference"), Json.Deserialize<List<string>>(r.S("trace_json")), r.S("origin"), r.T("created_at"), r.S("created_by"));
+
+    public async Task IdentityAddedAsync(DbConnection c, DbTransaction tx, string personId, long identityId, Actor actor, string origin)
+    {
+        try { await ComputeAsync(c, tx, personId, identityId, actor, origin); }
+        catch (SettlementException e)
+        {
+            // The identity is stored regardless; the bureau sees why nothing was paid back and can run it again.
+            await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "retroactive_failed", "identity", identityId.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
+                new { person = personId, problems = e.Problems.Select(p => $"{p.Path}: {p.Message}") });
+        }
+    }
+
+    public async Task<List<SupplementaryRow>> ComputeAsync(DbConnection c, DbTransaction tx, string personId, long identityId, Actor actor, string origin)
+    {
+        var person = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", tx, RegistryStore.MapPerson, ("id", personId));
+        var all = await RegistryStore.IdentitiesAsync(c, tx, personId);
+        var arrivedRow = all.FirstOrDefault(i => i.Id == identityId);
+        if (person is null || arrivedRow is null || !arrivedRow.ForMedicalSpending) return [];
+        var arrived = new Identity(arrivedRow.Category, arrivedRow.Recognized, arrivedRow.Revoked, true);
+
+        // The window reaches at most 12 months back (I-15); the years it touches are settled again whole, so limits count right.
+        int fromYear = arrived.Recognized.Year - 1, toYear = Effective.From(arrived.Recognized).Year;
+        var rows = await c.ListAsync("SELECT id, bill_json, result_json FROM settlements WHERE person_id = @p AND year >= @a AND year <= @b AND status = @s ORDER BY date, id", tx,
+            r => (Id: r.S("id"), Bill: Json.Deserialize<Bill>(r.S("bill_json")), Result: Json.Deserialize<BillResult>(r.S("result_json"))),
+            ("p", personId), ("a", fromYear), ("b", toYear), ("s", StoredSettlement.Settled));
+        if (rows.Count == 0) return [];
+        var earlier = await c.ListAsync("SELECT bill_id, difference FROM supplementary_payments WHERE person_id = @p", tx, r => (Bill: r.S("bill_id"), Amount: r.M("difference")), ("p", personId));
+        foreach (var (bill, amount) in earlier)
+            if (rows.FirstOrDefault(x => x.Id == bill) is { Result: { } res }) res.Assistance += amount; // already made up: counted as paid
+
+        var enginePerson = RegistryStore.ToEngine(person, all.Where(i => i.Id != identityId));
+        var file = new CaseFile(person.Region, [enginePerson], rows.Select(x => x.Bill).ToList());
+        var payments = RetroactiveAssistance.Compute(engine.Engine, file, personId, arrived, rows.ToDictionary(x => x.Id, x => x.Result));
+        var stored = new List<SupplementaryRow>();
+        foreach (var p in payments)
+        {
+            if (await c.ScalarAsync("SELECT 1 FROM supplementary_payments WHERE identity_id = @i AND bill_id = @b", tx, ("i", identityId), ("b", p.BillId)) is not null) continue;
+            var id = Ids.New("SP");
+            var trace = p.Trace.Select(YearDataLoader.Line).ToList();
+            var now = DateTimeOffset.UtcNow;
+            await c.ExecAsync("INSERT INTO supplementary_payments (id, identity_id, bill_id, person_id, region, paid_before, due_now, difference, trace_json, origin, created_at, created_by) " +
+                "VALUES (@id, @i, @b, @p, @r, @pb, @dn, @d, @t, @o, @at, @by)", tx,
+                ("id", id), ("i", identityId), ("b", p.BillId), ("p", personId), ("r", person.Region), ("pb", p.PaidBefore), ("dn", p.DueNow), ("d", p.Difference),
+                ("t", Json.Serialize(trace)), ("o", origin), ("at", now), ("by", actor.Name));
+            await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "supplementary_payment", "settlement", p.BillId, null,
+                new { id, identity = identityId, p.PaidBefore, p.DueNow, p.Difference, origin, rule = p.Trace[^1].Rule });
+            await FundStore.PayAsync(c, tx, db.Dialect, person.Region, FundCodes.MedicalAssistance, clock.Today, p.Difference, personId,
+                $"回溯补付 retroactive assistance {p.BillId}", id, actor);
+            stored.Add(new SupplementaryRow(id, identityId, p.BillId, personId, person.Region, p.PaidBefore, p.DueNow, p.Difference, trace, origin, now, actor.Name));
+        }
+        return stored;
+    }
+}
