@@ -9,7 +9,7 @@ namespace Doudi.Server.Prevention.Monitoring;
 /// (data/statistics/regional-statistics.yaml), with what the bureau set locally on top: a threshold the text leaves
 /// open (pengshui, wenzhou) and a published statistic. Read from the database, cached until a local value changes.
 /// </summary>
-public sealed class MonitoringSettings(Database db)
+public sealed class MonitoringSettings
 {
     private static readonly Dictionary<string, MonitoringPolicy> BuiltInPolicies =
         MonitoringPolicy.BuiltInIds.Select(MonitoringPolicy.BuiltIn).ToDictionary(p => p.Region, StringComparer.Ordinal);
