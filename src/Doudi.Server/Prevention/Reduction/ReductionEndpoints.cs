@@ -19,7 +19,7 @@ public static class ReductionEndpoints
     {
         var g = app.MapGroup("/api/reduction-cases").WithTags("Tiered reduction");
 
-        g.MapPost("/", async (HttpContext http, Database db, ReductionService service, CancellationToken ct) =>
+        g.MapPost("/", async (HttpContext http, Database db, ReductionService service, PreventionClock clock, CancellationToken ct) =>
         {
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
             var problems = new List<FieldProblem>();
@@ -30,11 +30,15 @@ public static class ReductionEndpoints
             var reason = f.String("reason", maxLength: 1000) ?? "医保局推送梯次减负 bureau opens tiered reduction";
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var actor = http.Actor();
+            var (region, run) = await db.ReadAsync(async c =>
+            {
+                var region = await c.ScalarAsync("SELECT region FROM households WHERE id = @h", null, ("h", household)) as string
+                    ?? throw ApiProblemException.Invalid([new("household", new($"没有家庭 {household}", $"no household {household}"))]);
+                return (region, await YearEnd.LatestAsync(c, region, year!.Value));
+            }, ct);
             var (header, rc, created) = await db.WriteAsync(async (c, tx) =>
             {
-                var region = await c.ScalarAsync("SELECT region FROM households WHERE id = @h", tx, ("h", household)) as string
-                    ?? throw ApiProblemException.Invalid([new("household", new($"没有家庭 {household}", $"no household {household}"))]);
-                var run = await YearEnd.LatestAsync(c, region, year!.Value)
+                run = run
                     ?? throw PreventionProblems.Unprocessable(new("尚无年度结算", "no year-end run yet"), "costYear",
                         new($"{region} {year} 年尚未进行年度结算，无法确定家庭合理医疗费用", $"run the year-end rules for {region} {year} first"), "year_end_missing");
                 var hh = run.Households.FirstOrDefault(x => x.Id == household)
@@ -42,9 +46,9 @@ public static class ReductionEndpoints
                         new($"年度结算 {run.Id} 中没有家庭 {household}", $"year-end run {run.Id} has no household {household}"), "household_not_in_run");
                 // The engine's cap relief is the part over the household's line (二.(三)); the line is what it leaves.
                 var line = hh.ReasonableBurden - hh.CapRelief;
-                return await service.OpenAsync(c, tx, region, household!, year.Value, hh.ReasonableBurden, hh.CapRelief > 0 ? line : hh.ReasonableBurden, run.Id, reason, actor);
+                return await service.OpenAsync(c, tx, region, household!, year!.Value, hh.ReasonableBurden, hh.CapRelief > 0 ? line : hh.ReasonableBurden, run.Id, reason, actor);
             }, ct);
-            return Results.Json(ReductionViews.Full(header, rc, DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8))), Json.Options, statusCode: created ? 201 : 200);
+            return Results.Json(ReductionViews.Full(header, rc, clock.Today), Json.Options, statusCode: created ? 201 : 200);
         }).RequireAuthorization(Policies.Operate)
           .WithSummary("开启梯次减负 / open a case for a household over its line, from the latest year-end result");
 
