@@ -30,7 +30,7 @@ public static class RiskPoolStore
         r.T("created_at"), r.S("created_by"), r.T("updated_at"));
 
     public static Task<RiskEntryRow?> FindAsync(DbConnection c, DbTransaction? tx, string id) =>
-        c.FirstAsync("SELECT * FROM risk_entries WHERE id = @id" + (tx is null ? "" : ""), tx, Map, ("id", id));
+        c.FirstAsync("SELECT * FROM risk_entries WHERE id = @id", tx, Map, ("id", id));
 
     /// <summary>Stores each fired rule once; a later, larger total updates the amount. Returns (new, updated) counts.</summary>
     public static async Task<(int New, int Updated)> UpsertWarningsAsync(DbConnection c, DbTransaction tx, Dialect dialect, string region, PersonYear person,
@@ -50,12 +50,14 @@ public static class RiskPoolStore
                 updated++;
                 continue;
             }
-            await c.ExecAsync(
+            // ON CONFLICT: a re-scan and a settlement of the same person may find the same warning at once; one entry is kept.
+            var inserted = await c.ExecAsync(
                 "INSERT INTO risk_entries (id, policy, region, year, person_id, household_id, source, rule, cite, measure, amount, threshold, threshold_basis, date, state, created_at, created_by, updated_at) " +
-                "VALUES (@id, @pol, @r, @y, @p, @h, 'warning', @rule, @cite, @m, @a, @th, @basis, @d, 'new', @t, @by, @t)", tx,
+                "VALUES (@id, @pol, @r, @y, @p, @h, 'warning', @rule, @cite, @m, @a, @th, @basis, @d, 'new', @t, @by, @t) ON CONFLICT (id) DO NOTHING", tx,
                 ("id", id), ("pol", t.PolicyId), ("r", region), ("y", person.Year), ("p", person.PersonId), ("h", person.HouseholdId), ("rule", t.RuleId),
                 ("cite", t.Cite), ("m", Codes.ToCode(t.Measure)), ("a", t.Amount), ("th", t.Threshold), ("basis", t.ThresholdBasisZh), ("d", today),
                 ("t", now), ("by", actor.Name));
+            if (inserted == 0) continue;
             await AuditLog.WriteAsync(c, tx, dialect, actor, "warn", "risk_entry", id, null,
                 new { rule = t.RuleId, t.Cite, measure = Codes.ToCode(t.Measure), t.Amount, t.Threshold, basis = t.ThresholdBasisZh, person = person.PersonId, person.Year });
             added++;
