@@ -72,6 +72,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         var counts = await c.ListAsync("SELECT counted_json FROM settlements WHERE person_id = @p AND year = @y AND status = @s ORDER BY date, id", tx,
             r => r.GetString(0), ("p", personId), ("y", year), ("s", StoredSettlement.Settled));
         foreach (var json in counts) ledger.Add(Json.Deserialize<Dictionary<string, decimal>>(json));
+        ledger.Add(await Prevention.Retroactive.EffectiveResults.CountedAsync(c, tx, personId, year)); // issue 4: retroactive payments count against limits
         return ledger;
     }
 

@@ -127,6 +127,8 @@ public abstract class JiandeScenarioTests(ServerFixture fx)
         Assert.Equal("payment_instructed", instructed.Str("stage"));
         Assert.Equal("charity_federation", instructed.GetProperty("payment").Str("payer"));
 
+        var (_, worklist, _) = await charity.GetJson("/api/reduction-cases/payment-instructions?unpaid=true");
+        Assert.Equal(10000m, Assert.Single(worklist.GetProperty("items").EnumerateArray(), x => x.Str("caseId") == caseId).Dec("amount"));
         // Only the charity federation records the payment; it is paid once, from the 暖心基金 (30000 − 10000 = 20000 left).
         Assert.Equal(HttpStatusCode.Forbidden, (await op.PostJson($"/api/reduction-cases/{caseId}/payment", new { reference = "X" })).Status);
         var (ps2, paid, pt2) = await charity.PostJson($"/api/reduction-cases/{caseId}/payment", new { reference = "慈善拨付 2025-018" });

@@ -26,6 +26,12 @@ public abstract class PreventionProcessTests(ServerFixture fx)
         Assert.Equal(tag + "-1", item.Str("billId"));
         Assert.Equal(3200m, item.Dec("difference"));
         Assert.Contains(item.GetProperty("trace").EnumerateArray(), x => x.GetString()!.Contains("I-15") && x.GetString()!.Contains("富政办〔2022〕21号"));
+        // The bill now counts with its new result: monitoring's in-policy burden (二.1) = b0 (10000 − 6000) 4000
+        // + b1 (10000 − 6000 − 3200) 800 = 4800, and the 3200 counts against the person's annual limit.
+        var (_, eval, _) = await op.GetJson($"/api/monitoring/persons/{p}/years/2023");
+        Assert.Equal(4800m, eval.GetProperty("totals").Dec("inPolicyPersonalBurden"));
+        var (_, year, _) = await op.GetJson($"/api/persons/{p}/years/2023");
+        Assert.Contains(year.GetProperty("counted").EnumerateObject(), b => b.Value.GetDecimal() == 3200m);
         // Running the window again pays nothing more.
         var identityId = item.GetProperty("identityId").GetInt64();
         var (rs, again, rt) = await op.PostJson($"/api/persons/{p}/identities/{identityId}/retroactive", new { });

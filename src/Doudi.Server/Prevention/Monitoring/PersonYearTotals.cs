@@ -18,8 +18,16 @@ public static class PersonYearTotals
 {
     public static async Task<PersonYear> LoadAsync(DbConnection c, DbTransaction? tx, PersonRecord person, int year, DateOnly from)
     {
-        var rows = await c.ListAsync("SELECT date, bill_json, result_json FROM settlements WHERE person_id = @p AND year = @y AND status = @s", tx,
-            r => (Date: r.D("date"), Bill: r.S("bill_json"), Result: r.S("result_json")), ("p", person.Id), ("y", year), ("s", StoredSettlement.Settled));
+        var rows = await c.ListAsync("SELECT id, date, bill_json, result_json FROM settlements WHERE person_id = @p AND year = @y AND status = @s", tx,
+            r => (Id: r.S("id"), Date: r.D("date"), Bill: r.S("bill_json"), Result: r.S("result_json")), ("p", person.Id), ("y", year), ("s", StoredSettlement.Settled));
+        // A bill settled again by retroactive assistance counts with its latest result.
+        var latest = await c.ListAsync("SELECT bill_id, result_json FROM supplementary_payments WHERE person_id = @p AND year = @y ORDER BY created_at, id", tx,
+            r => (Bill: r.S("bill_id"), Json: r.S("result_json")), ("p", person.Id), ("y", year));
+        foreach (var (bill, json) in latest)
+        {
+            var i = rows.FindIndex(x => x.Id == bill);
+            if (i >= 0) rows[i] = rows[i] with { Result = json };
+        }
         decimal inPolicy = 0m, personal = 0m;
         foreach (var row in rows.Where(x => x.Date >= from))
         {

@@ -149,6 +149,29 @@ public static class ReductionEndpoints
         Bureau(g, "/{id}/payment-instruction", "payment_instruction", f => new { reason = f.String("reason", required: true, maxLength: 1000) },
             "拨付指令 / instruct the charity federation to pay the household");
 
+        // The charity federation's worklist: cases instructed for payment, with what and to whom (no department answers).
+        g.MapGet("/payment-instructions", async (Database db, ReductionService service, bool? unpaid, CancellationToken ct) =>
+        {
+            var items = await db.ReadAsync(async c =>
+            {
+                var ids = await c.ListAsync("SELECT id FROM reduction_cases WHERE stage = 'payment_instructed' ORDER BY updated_at, id", null, r => r.S("id"));
+                var list = new List<object>();
+                foreach (var id in ids)
+                {
+                    var (h, rc) = (await service.LoadAsync(c, null, id))!.Value;
+                    var paid = await c.FirstAsync("SELECT * FROM relief_payments WHERE origin = @o", null, Relief.ReliefStore.Map, ("o", id));
+                    if (unpaid == true && paid is not null) continue;
+                    list.Add(new
+                    {
+                        caseId = id, h.Region, household = rc.HouseholdId, costYear = rc.CostYear, amount = rc.Payment!.Amount, instructedBy = rc.Payment.Actor,
+                        instructedAt = rc.Payment.At, reason = rc.Payment.Reason, paid = paid is null ? null : new { paid.Id, paid.Amount, paid.PaidOn, paid.CreatedBy },
+                    });
+                }
+                return list;
+            }, ct);
+            return Results.Json(new { items }, Json.Options);
+        }).RequireAuthorization(CharityOrBureau).WithSummary("拨付指令 / payment instructions to the charity federation, paid or not");
+
         g.MapPost("/{id}/payment", async (string id, HttpContext http, ReductionService service, PreventionClock clock, Database db, CancellationToken ct) =>
         {
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
@@ -205,11 +228,13 @@ public static class ReductionEndpoints
 
     private const string BureauOrAuditor = "prevention_bureau_or_auditor";
     private const string CharityOnly = "prevention_charity";
+    private const string CharityOrBureau = "prevention_charity_or_bureau";
 
     public static void AddPolicies(Microsoft.AspNetCore.Authorization.AuthorizationBuilder b)
     {
         b.AddPolicy(BureauOrAuditor, p => p.RequireRole(Roles.BureauAdmin, Roles.BureauOperator, Roles.Auditor));
         b.AddPolicy(CharityOnly, p => p.RequireRole(Roles.Charity));
+        b.AddPolicy(CharityOrBureau, p => p.RequireRole(Roles.Charity, Roles.BureauAdmin, Roles.BureauOperator, Roles.Auditor));
     }
 
     private static bool Req(Fields f, string name) { f.Problem(name, Msg.Required); return false; }

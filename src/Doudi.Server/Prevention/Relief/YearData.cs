@@ -23,8 +23,11 @@ public static class YearDataLoader
             RegistryStore.MapIdentity, args)).ToLookup(i => i.PersonId);
         var rows = await c.ListAsync("SELECT bill_json, result_json FROM settlements WHERE region = @r AND year = @y AND status = @s ORDER BY date, id", tx,
             r => (Bill: Json.Deserialize<Bill>(r.GetString(0)), Result: Json.Deserialize<BillResult>(r.GetString(1))), args);
+        // Bills settled again by retroactive assistance count with their latest result (their assistance grew, their burden shrank).
+        var results = rows.ToDictionary(x => x.Bill.Id, x => x.Result, StringComparer.Ordinal);
+        await Retroactive.EffectiveResults.ApplyAsync(c, tx, "region = @r AND year = @y", [("r", region), ("y", year)], results);
         var file = new CaseFile(region, persons.Select(p => RegistryStore.ToEngine(p, identities[p.Id])).ToList(), rows.Select(x => x.Bill).ToList());
-        return new YearData(file, rows.Select(x => x.Result).ToList(), persons.ToDictionary(p => p.Id, StringComparer.Ordinal));
+        return new YearData(file, rows.Select(x => results[x.Bill.Id]).ToList(), persons.ToDictionary(p => p.Id, StringComparer.Ordinal));
     }
 
     /// <summary>A trace step as one line a person can read: rule, arithmetic, interpretation.</summary>

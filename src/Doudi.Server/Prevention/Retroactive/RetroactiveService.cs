@@ -54,13 +54,17 @@ public sealed class RetroactiveService(Database db, PreventionEngine engine, Pre
             r => (Id: r.S("id"), Bill: Json.Deserialize<Bill>(r.S("bill_json")), Result: Json.Deserialize<BillResult>(r.S("result_json"))),
             ("p", personId), ("a", fromYear), ("b", toYear), ("s", StoredSettlement.Settled));
         if (rows.Count == 0) return [];
-        var earlier = await c.ListAsync("SELECT bill_id, difference FROM supplementary_payments WHERE person_id = @p", tx, r => (Bill: r.S("bill_id"), Amount: r.M("difference")), ("p", personId));
-        foreach (var (bill, amount) in earlier)
-            if (rows.FirstOrDefault(x => x.Id == bill) is { Result: { } res }) res.Assistance += amount; // already made up: counted as paid
+        // What was paid on each bill so far: its latest result (an earlier re-settlement counts as paid).
+        var paid = rows.ToDictionary(x => x.Id, x => x.Result, StringComparer.Ordinal);
+        await EffectiveResults.ApplyAsync(c, tx, "person_id = @p", [("p", personId)], paid);
 
         var enginePerson = RegistryStore.ToEngine(person, all.Where(i => i.Id != identityId));
         var file = new CaseFile(person.Region, [enginePerson], rows.Select(x => x.Bill).ToList());
-        var payments = RetroactiveAssistance.Compute(engine.Engine, file, personId, arrived, rows.ToDictionary(x => x.Id, x => x.Result));
+        var payments = RetroactiveAssistance.Compute(engine.Engine, file, personId, arrived, paid);
+        if (payments.Count == 0) return [];
+        // The bills settled again with the identity: their results replace the old ones for year-end and monitoring.
+        var again = engine.Engine.SettleCase(file with { Persons = [enginePerson with { Identities = [.. enginePerson.Identities, arrived] }] });
+        var resettled = again.Bills.ToDictionary(b => b.Id, StringComparer.Ordinal);
         var stored = new List<SupplementaryRow>();
         foreach (var p in payments)
         {
@@ -68,9 +72,13 @@ public sealed class RetroactiveService(Database db, PreventionEngine engine, Pre
             var id = Ids.New("SP");
             var trace = p.Trace.Select(YearDataLoader.Line).ToList();
             var now = DateTimeOffset.UtcNow;
-            await c.ExecAsync("INSERT INTO supplementary_payments (id, identity_id, bill_id, person_id, region, paid_before, due_now, difference, trace_json, origin, created_at, created_by) " +
-                "VALUES (@id, @i, @b, @p, @r, @pb, @dn, @d, @t, @o, @at, @by)", tx,
-                ("id", id), ("i", identityId), ("b", p.BillId), ("p", personId), ("r", person.Region), ("pb", p.PaidBefore), ("dn", p.DueNow), ("d", p.Difference),
+            var now2 = resettled[p.BillId];
+            // What the re-settlement adds to each annual limit, beyond what the bill had counted so far.
+            var delta = now2.Counted.ToDictionary(kv => kv.Key, kv => kv.Value - paid[p.BillId].Counted.GetValueOrDefault(kv.Key), StringComparer.Ordinal);
+            await c.ExecAsync("INSERT INTO supplementary_payments (id, identity_id, bill_id, person_id, region, year, result_json, counted_json, paid_before, due_now, difference, trace_json, origin, created_at, created_by) " +
+                "VALUES (@id, @i, @b, @p, @r, @y, @res, @cnt, @pb, @dn, @d, @t, @o, @at, @by)", tx,
+                ("id", id), ("i", identityId), ("b", p.BillId), ("p", personId), ("r", person.Region), ("y", p.Date.Year), ("res", Json.Serialize(now2)),
+                ("cnt", Json.Serialize(delta.Where(kv => kv.Value != 0).ToDictionary())), ("pb", p.PaidBefore), ("dn", p.DueNow), ("d", p.Difference),
                 ("t", Json.Serialize(trace)), ("o", origin), ("at", now), ("by", actor.Name));
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "supplementary_payment", "settlement", p.BillId, null,
                 new { id, identity = identityId, p.PaidBefore, p.DueNow, p.Difference, origin, rule = p.Trace[^1].Rule });

@@ -144,13 +144,17 @@ CREATE TABLE relief_payments (
 );
 CREATE INDEX ix_relief_payments_run ON relief_payments(run_key);
 
--- Retroactive assistance (I-15): one supplementary payment per (identity, bill).
+-- Retroactive assistance (I-15): one supplementary payment per (identity, bill). result_json is the bill settled again
+-- (what year-end runs and monitoring use instead of the original result); counted_json is what it adds to annual limits.
 CREATE TABLE supplementary_payments (
   id            text PRIMARY KEY,
   identity_id   bigint NOT NULL REFERENCES identities(id),
   bill_id       text NOT NULL REFERENCES settlements(id),
   person_id     text NOT NULL REFERENCES persons(id),
   region        text NOT NULL,
+  year          integer NOT NULL,
+  result_json   text NOT NULL,
+  counted_json  text NOT NULL,
   paid_before   numeric(16,2) NOT NULL,
   due_now       numeric(16,2) NOT NULL,
   difference    numeric(16,2) NOT NULL,
@@ -160,7 +164,7 @@ CREATE TABLE supplementary_payments (
   created_by    text NOT NULL,
   UNIQUE (identity_id, bill_id)
 );
-CREATE INDEX ix_supplementary_person ON supplementary_payments(person_id);
+CREATE INDEX ix_supplementary_person ON supplementary_payments(person_id, year);
 
 -- Post-hoc applications (wenzhou-2020 第二十二条), replayed from their commands like reduction cases.
 CREATE TABLE posthoc_applications (

@@ -144,13 +144,17 @@ CREATE TABLE relief_payments (
 );
 CREATE INDEX ix_relief_payments_run ON relief_payments(run_key);
 
--- Retroactive assistance (I-15): one supplementary payment per (identity, bill).
+-- Retroactive assistance (I-15): one supplementary payment per (identity, bill). result_json is the bill settled again
+-- (what year-end runs and monitoring use instead of the original result); counted_json is what it adds to annual limits.
 CREATE TABLE supplementary_payments (
   id            TEXT PRIMARY KEY,
   identity_id   INTEGER NOT NULL REFERENCES identities(id),
   bill_id       TEXT NOT NULL REFERENCES settlements(id),
   person_id     TEXT NOT NULL REFERENCES persons(id),
   region        TEXT NOT NULL,
+  year          INTEGER NOT NULL,
+  result_json   TEXT NOT NULL,
+  counted_json  TEXT NOT NULL,
   paid_before   TEXT NOT NULL,
   due_now       TEXT NOT NULL,
   difference    TEXT NOT NULL,
@@ -160,7 +164,7 @@ CREATE TABLE supplementary_payments (
   created_by    TEXT NOT NULL,
   UNIQUE (identity_id, bill_id)
 );
-CREATE INDEX ix_supplementary_person ON supplementary_payments(person_id);
+CREATE INDEX ix_supplementary_person ON supplementary_payments(person_id, year);
 
 -- Post-hoc applications (wenzhou-2020 第二十二条), replayed from their commands like reduction cases.
 CREATE TABLE posthoc_applications (
