@@ -100,6 +100,25 @@ public abstract class FuyangScenarioTests(ServerFixture fx)
         Assert.Equal(HttpStatusCode.Forbidden, (await (await fx.As("veterans")).GetAsync($"/api/relief-runs/{run.Str("id")}")).StatusCode);
     }
 
+    [DbFact]
+    public async Task Two_runs_at_the_same_moment_pay_once()
+    {
+        fx.At("2024-02-01T09:00:00");
+        var op = await fx.As("operator");
+        var p = await People.RegisterAsync(fx, "fuyang", "subsistence", name: "并发");
+        // in-policy burden = 30000 − 10000 − 0.80 × 20000 = 4000 < 5000 (I-8): no special assistance; the run still pays p nothing twice.
+        // A second bill lifts it: 20000 − 10000 − 0.80 × 10000 = 2000 → 6000 ≥ 5000 → special 0.50 × 6000 = 3000.
+        var tag = PreventionHelpers.Tag();
+        await fx.Settle(new { id = tag + "-1", person = p, date = "2023-09-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 10000, criticalPaid = 0 });
+        await fx.Settle(new { id = tag + "-2", person = p, date = "2023-10-01", kind = "inpatient", total = 20000, inPolicy = 20000, basicPaid = 10000, criticalPaid = 0 });
+        var runs = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => op.PostJson("/api/relief-runs", new { region = "fuyang", year = 2023 })));
+        Assert.All(runs, r => Assert.True(r.Status == HttpStatusCode.Created, r.Text));
+        Assert.Equal(1, await fx.Count($"SELECT COUNT(*) FROM relief_payments WHERE payee_id = '{p}'"));
+        var (_, payments, _) = await op.GetJson($"/api/relief-payments?payee={p}");
+        Assert.Equal(3000m, payments.Dec("total"));
+        Assert.Equal(1, runs.Count(r => Row(Report(r.Body, "fuyang_special_assistance"), p).Str("status") == "new"));
+    }
+
     public static System.Text.Json.JsonElement Report(System.Text.Json.JsonElement run, string kind) =>
         run.GetProperty("reports").EnumerateArray().Single(r => r.Str("kind") == kind);
 
