@@ -120,7 +120,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "settle", "settlement", stored.Id, null,
             new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source });
         // Issue 4: early warning on the person's year, stored with the settlement or not at all.
-        foreach (var hook in hooks ?? []) await hook.SettlementStoredAsync(c, tx, person.Id, year, actor);
+        foreach (var hook in hooks ?? []) await hook.SettlementStoredAsync(c, tx, person, identities, engineBill, result, actor);
         return new SettleOutcome(stored, Replayed: false);
     }
 

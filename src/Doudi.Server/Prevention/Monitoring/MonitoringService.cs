@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
+using Doudi.Engine.Cases;
+using Doudi.Engine.Results;
 using Doudi.Prevention.Common;
 using Doudi.Prevention.Monitoring;
 using Doudi.Server.Audit;
@@ -19,29 +22,50 @@ public sealed record ScanProblem(string Code, string Message, string MessageEn, 
 
 /// <summary>
 /// Early warning (fuyang 二.1, jiande 三.(一), wenzhou-2022 三.3, pengshui 二.(四).1): the region's monitoring rules over a
-/// person's year totals, after every stored settlement (in its transaction) and in a full re-scan.
+/// person's year totals, after every stored settlement (in its transaction, from running totals: one upsert) and in a
+/// full re-scan (recomputed from the stored settlements).
 /// </summary>
 public sealed class MonitoringService(Database db, MonitoringSettings settings, PreventionClock clock) : ISettlementStoredHook
 {
+    // Problems already recorded by this process: a missing figure is written once, not on every settlement.
+    private readonly ConcurrentDictionary<string, bool> _recorded = new(StringComparer.Ordinal);
+
     public async Task<PersonEvaluation?> EvaluateAsync(DbConnection c, DbTransaction? tx, PersonRecord person, int year, Actor actor, bool store)
     {
         var snap = await settings.GetAsync(c, tx);
         if (!snap.Policies.TryGetValue(person.Region, out var policy)) return null;
         var totals = await PersonYearTotals.LoadAsync(c, tx, person, year, policy.From);
-        var result = MonitoringEvaluator.Evaluate(policy, snap.Statistics, totals);
+        if (store && tx is not null) await PersonYearTotals.SetAsync(c, tx, totals);
+        return await StoreAsync(c, tx, policy, snap.Statistics, person.Region, totals, actor, store);
+    }
+
+    public async Task SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, IReadOnlyList<IdentityRecord> identities, Bill bill, BillResult result, Actor actor)
+    {
+        var snap = await settings.GetAsync(c, tx);
+        if (!snap.Policies.TryGetValue(person.Region, out var policy) || bill.Date < policy.From) return;
+        var year = bill.Date.Year;
+        var (inPolicy, personal) = await PersonYearTotals.AddAsync(c, tx, person.Id, year, PersonYearTotals.InPolicyBurden(bill, result), result.PersonalBurden);
+        await StoreAsync(c, tx, policy, snap.Statistics, person.Region, PersonYearTotals.Of(person, identities, year, inPolicy, personal), actor, store: true);
+    }
+
+    private async Task<PersonEvaluation> StoreAsync(DbConnection c, DbTransaction? tx, MonitoringPolicy policy, RegionalStatistics statistics, string region,
+        PersonYear totals, Actor actor, bool store)
+    {
+        var result = MonitoringEvaluator.Evaluate(policy, statistics, totals);
         if (!store || tx is null || !result.InForce) return new PersonEvaluation(totals, result, 0, 0);
-        var (n, u) = await RiskPoolStore.UpsertWarningsAsync(c, tx, db.Dialect, person.Region, totals, result.Triggered, clock.Today, actor);
-        if (result.Problems.Count > 0) await RiskPoolStore.RecordProblemsAsync(c, tx, policy.Id, year, result.Problems);
+        var (n, u) = result.Triggered.Count == 0 ? (0, 0)
+            : await RiskPoolStore.UpsertWarningsAsync(c, tx, db.Dialect, region, totals, result.Triggered, clock.Today, actor);
+        var fresh = result.Problems.Where(p => !_recorded.ContainsKey($"{policy.Id}|{totals.Year}|{p.Code}|{p.Message}")).ToList();
+        if (fresh.Count > 0)
+        {
+            await RiskPoolStore.RecordProblemsAsync(c, tx, policy.Id, totals.Year, fresh);
+            // Remembered only after commit would be exact; a rolled-back write is harmless: the next re-scan records it again.
+            foreach (var p in fresh) _recorded[$"{policy.Id}|{totals.Year}|{p.Code}|{p.Message}"] = true;
+        }
         return new PersonEvaluation(totals, result, n, u);
     }
 
-    public async Task SettlementStoredAsync(DbConnection c, DbTransaction tx, string personId, int year, Actor actor)
-    {
-        var person = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", tx, RegistryStore.MapPerson, ("id", personId));
-        if (person is not null) await EvaluateAsync(c, tx, person, year, actor, store: true);
-    }
-
-    /// <summary>Every person with a settled bill in the region's year, evaluated and stored in one transaction.</summary>
+    /// <summary>Every person with a settled bill in the region's year, recomputed, evaluated and stored in one transaction.</summary>
     public async Task<ScanReport> RescanAsync(string region, int year, Actor actor, CancellationToken ct)
     {
         var policy = PreventionRegions.Of(region).PolicyId;

@@ -24,7 +24,7 @@ public sealed record SupplementaryRow(string Id, long IdentityId, string BillId,
 /// again with it and the difference is stored as a supplementary payment (once per identity and bill), traced to the
 /// window rule and posted to the medical assistance fund, in the transaction that added the identity.
 /// </summary>
-public sealed class RetroactiveService(Database db, PreventionEngine engine, PreventionClock clock) : IIdentityAddedHook
+public sealed class RetroactiveService(Database db, PreventionEngine engine, PreventionClock clock, Monitoring.MonitoringService monitoring) : IIdentityAddedHook
 {
     public static SupplementaryRow Map(DbDataReader r) => new(r.S("id"), r.L("identity_id"), r.S("bill_id"), r.S("person_id"), r.S("region"), r.M("paid_before"),
         r.M("due_now"), r.M("difference"), Json.Deserialize<List<string>>(r.S("trace_json")), r.S("origin"), r.T("created_at"), r.S("created_by"));
@@ -86,6 +86,9 @@ public sealed class RetroactiveService(Database db, PreventionEngine engine, Pre
                 $"回溯补付 retroactive assistance {p.BillId}", id, actor);
             stored.Add(new SupplementaryRow(id, identityId, p.BillId, personId, person.Region, p.PaidBefore, p.DueNow, p.Difference, trace, origin, now, actor.Name));
         }
+        // The person's monitoring totals of the touched years are recomputed with the new results.
+        foreach (var y in stored.Select(x => rows.First(r => r.Id == x.BillId).Bill.Date.Year).Distinct())
+            await monitoring.EvaluateAsync(c, tx, person, y, actor, store: true);
         return stored;
     }
 }

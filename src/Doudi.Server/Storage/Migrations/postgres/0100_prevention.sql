@@ -62,6 +62,17 @@ CREATE TABLE risk_entry_changes (
 );
 CREATE INDEX ix_risk_changes ON risk_entry_changes(entry_id);
 
+-- Running year totals per person for the monitoring measures, in fen (exact integers on both databases), so the
+-- settlement hook evaluates the rules with one upsert. A re-scan recomputes them from the stored settlements.
+CREATE TABLE monitoring_person_years (
+  person_id        text NOT NULL REFERENCES persons(id),
+  year             integer NOT NULL,
+  in_policy_fen    bigint NOT NULL,
+  personal_fen     bigint NOT NULL,
+  updated_at       timestamptz NOT NULL,
+  PRIMARY KEY (person_id, year)
+);
+
 -- Rules that could not be evaluated (a missing statistic or parameter), kept until the figure is supplied.
 CREATE TABLE monitoring_problems (
   policy      text NOT NULL,
