@@ -33,7 +33,6 @@ listen_addresses = '127.0.0.1'
 port = $PGPORT
 max_connections = 200
 fsync = on
-synchronous_commit = off
 shared_buffers = 256MB
 CONF
 
@@ -68,4 +67,5 @@ if [ "$(psql_admin "select 1 from pg_database where datname='doudi'")" != "1" ];
 fi
 
 # The tests create one fresh database per test class from this one (the role has CREATEDB).
-echo "Host=127.0.0.1;Port=$PGPORT;Username=$PGUSER_NAME;Password=$PGPASS;Database=doudi"
+# Loopback: no TLS (it would cost more CPU than the settlement itself).
+echo "Host=127.0.0.1;Port=$PGPORT;Username=$PGUSER_NAME;Password=$PGPASS;Database=doudi;SSL Mode=Disable"

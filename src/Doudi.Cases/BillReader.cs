@@ -24,8 +24,8 @@ public static class BillReader
 
     /// <summary>
     /// Reads the bill object <paramref name="reader"/> is on (its StartObject token) out of a larger document
-    /// that the reader holds whole; leaves the reader on the bill's EndObject. Problems are added to
-    /// <paramref name="problems"/>; after a broken-JSON problem the reader cannot be used further.
+    /// that the reader holds whole (final block), read without comments; leaves the reader on the bill's EndObject.
+    /// Problems are added to <paramref name="problems"/>; after a broken-JSON problem the reader cannot be used further.
     /// </summary>
     public static Bill? ReadBill(ref Utf8JsonReader reader, string pathPrefix, List<SettlementProblem> problems) =>
         ReadValue(ref reader, pathPrefix, problems, static (CaseParser p, ref JsonCursor c) => p.ReadBill(ref c, out _, out _, out _));

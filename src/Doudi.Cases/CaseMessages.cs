@@ -25,6 +25,7 @@ internal static class CaseMessages
     public static string NotBoolean(string shown) => $"{shown} 应为 true 或 false (must be true or false)";
     public static string NotNumber(string shown) => $"{shown} 不是数字 (is not a number)";
     public static string Negative(string shown) => $"{shown} 不能为负数 (must not be negative)";
+    public static string TooLarge(string shown) => $"{shown} 金额过大，不应超过 999999999999.99 (is too large an amount)";
     public static string TooManyDecimals(string shown) => $"{shown} 超过两位小数 (has more than two decimals)";
     public static string NotHospitalLevel(string shown) => $"{shown} 不是 0 到 3 的整数 (is not a whole number from 0 to 3)";
     public static string NotDate(string shown) => $"{shown} 不是有效日期 (is not a date)";

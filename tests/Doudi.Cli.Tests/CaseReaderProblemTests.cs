@@ -140,6 +140,25 @@ public class CaseReaderProblemTests
         AssertProblem(OneProblem(json), "bills[1].inPolicy", shown, "不是数字", "is not a number");
     }
 
+    [Theory]
+    [InlineData("1000000000000")]
+    [InlineData("79228162514264337593543950335")]
+    public void An_amount_beyond_any_bill_is_refused_before_sums_can_overflow(string value)
+    {
+        string json = Valid.Replace("\"total\": 300", $"\"total\": {value}").Replace("\"inPolicy\": 300", $"\"inPolicy\": {value}");
+        var problems = Read(json).Problems;
+        Assert.Equal(2, problems.Count);
+        AssertProblem(problems[0], "bills[1].total", value, "too large");
+        AssertProblem(problems[1], "bills[1].inPolicy", value, "too large");
+    }
+
+    [Fact]
+    public void The_largest_amount_is_accepted()
+    {
+        string json = Valid.Replace("\"total\": 300", "\"total\": 999999999999.99");
+        Assert.Empty(Read(json).Problems);
+    }
+
     [Fact]
     public void Null_amount_where_null_has_no_meaning()
     {

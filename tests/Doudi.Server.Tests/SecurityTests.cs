@@ -58,6 +58,19 @@ public abstract class SecurityTests(ServerFixture fx)
     }
 
     [DbFact]
+    public async Task Id_numbers_never_reach_the_logs()
+    {
+        var op = await fx.As("operator");
+        var idNumber = People.UniqueIdNumber();
+        var (status, created, _) = await op.PostJson("/api/persons", new { idNumber, name = "罗晓", region = "pengshui" });
+        Assert.Equal(System.Net.HttpStatusCode.Created, status);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await op.GetAsync($"/api/persons?q={idNumber}")).StatusCode);
+        await op.PostJson("/api/settlements", new { id = "log-" + Guid.NewGuid().ToString("N")[..8], person = idNumber, date = "2023-02-30", kind = "inpatient", total = 1, inPolicy = 1, basicPaid = 0 });
+        Assert.Contains(fx.Logs.Lines, l => l.Contains("/api/persons?q=") && l.Contains(idNumber[..4] + "**********"));
+        Assert.DoesNotContain(fx.Logs.Lines, l => l.Contains(idNumber));
+    }
+
+    [DbFact]
     public async Task A_revoked_token_no_longer_works()
     {
         var (hospital, tokenId) = await fx.HospitalAsync("温州医科大学附属第一医院");

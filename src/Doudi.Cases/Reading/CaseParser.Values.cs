@@ -7,6 +7,12 @@ namespace Doudi.Cases.Reading;
 // the field's path, the value is skipped, and the reader returns false.
 internal sealed partial class CaseParser
 {
+    /// <summary>
+    /// No medical bill comes near a trillion yuan; a larger number is a data error, and refusing it keeps sums of a
+    /// bill's amounts (and the engine's arithmetic) far from decimal's range.
+    /// </summary>
+    private const decimal MaxAmount = 999_999_999_999.99m;
+
     /// <summary>A non-empty string (ids, region).</summary>
     private bool ReadId(ref JsonCursor c, string field, out string value)
     {
@@ -34,6 +40,7 @@ internal sealed partial class CaseParser
         if (c.TokenType != JsonTokenType.Number || !c.TryGetDecimal(out value))
             return Wrong(ref c, field, CaseMessages.NotNumber(Shown(ref c)));
         if (value < 0m) { Problem(field, CaseMessages.Negative(Shown(ref c))); return false; }
+        if (value > MaxAmount) { Problem(field, CaseMessages.TooLarge(Shown(ref c))); return false; }
         if (!AmountText.HasAtMostTwoDecimals(value)) { Problem(field, CaseMessages.TooManyDecimals(Shown(ref c))); return false; }
         return true;
     }

@@ -25,8 +25,6 @@ internal sealed partial class CaseParser
         _problems = problems;
     }
 
-    public int ProblemCount => _problems.Count;
-
     private void Problem(string? field, string message) => _problems.Add(new SettlementProblem(_path.Render(field), message));
 
     /// <summary>Turns broken JSON into a problem at the place the reading had reached.</summary>

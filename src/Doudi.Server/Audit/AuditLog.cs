@@ -13,11 +13,19 @@ public static class AuditLog
 {
     public static Task WriteAsync(DbConnection c, DbTransaction tx, Dialect dialect, Actor actor, string action, string entity, string entityId,
         object? before, object? after)
-        => c.ExecAsync(
-            $"INSERT INTO audit_log (at, actor, role, action, entity, entity_id, before_json, after_json) VALUES (@at, @actor, @role, @action, @entity, @id, {dialect.Json("@before")}, {dialect.Json("@after")})",
-            tx, ("at", DateTimeOffset.UtcNow), ("actor", actor.Name), ("role", actor.Role), ("action", action), ("entity", entity), ("id", entityId),
-            ("before", before is null ? null : before as string ?? Json.Serialize(before)),
-            ("after", after is null ? null : after as string ?? Json.Serialize(after)));
+        => c.ExecAsync(InsertSql(dialect, "a_"), tx, Parameters("a_", actor, action, entity, entityId, before, after));
+
+    /// <summary>The INSERT with parameters named by <paramref name="prefix"/>, to send in one batch with the change it records.</summary>
+    public static string InsertSql(Dialect dialect, string prefix) =>
+        $"INSERT INTO audit_log (at, actor, role, action, entity, entity_id, before_json, after_json) VALUES (@{prefix}at, @{prefix}actor, @{prefix}role, @{prefix}action, @{prefix}entity, @{prefix}id, {dialect.Json($"@{prefix}before")}, {dialect.Json($"@{prefix}after")})";
+
+    public static (string, object?)[] Parameters(string prefix, Actor actor, string action, string entity, string entityId, object? before, object? after) =>
+    [
+        (prefix + "at", DateTimeOffset.UtcNow), (prefix + "actor", actor.Name), (prefix + "role", actor.Role), (prefix + "action", action),
+        (prefix + "entity", entity), (prefix + "id", entityId),
+        (prefix + "before", before is null ? null : before as string ?? Json.Serialize(before)),
+        (prefix + "after", after is null ? null : after as string ?? Json.Serialize(after)),
+    ];
 }
 
 public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Role, string Action, string Entity, string EntityId,

@@ -66,6 +66,7 @@ public static class ServerApp
             }
         });
         app.UseAuthentication();
+        RequestLog.Use(app);
         app.UseAuthorization();
         app.MapOpenApi();
         HealthEndpoints.Map(app);

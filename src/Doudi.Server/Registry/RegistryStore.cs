@@ -24,7 +24,9 @@ public static class RegistryStore
 
     /// <summary>Finds a person by our id, the national platform's psn_no, or the ID number.</summary>
     public static Task<PersonRecord?> FindPersonAsync(DbConnection c, DbTransaction? tx, string key) =>
-        c.FirstAsync($"SELECT {PersonColumns} FROM persons WHERE id = @k OR psn_no = @k OR id_number = @k", tx, MapPerson, ("k", key));
+        c.FirstAsync(
+            $"SELECT {PersonColumns} FROM persons WHERE id = @k UNION ALL SELECT {PersonColumns} FROM persons WHERE psn_no = @k " +
+            $"UNION ALL SELECT {PersonColumns} FROM persons WHERE id_number = @k", tx, MapPerson, ("k", key));
 
     public static Task<List<IdentityRecord>> IdentitiesAsync(DbConnection c, DbTransaction? tx, string personId) =>
         c.ListAsync("SELECT * FROM identities WHERE person_id = @p ORDER BY recognized, id", tx, MapIdentity, ("p", personId));

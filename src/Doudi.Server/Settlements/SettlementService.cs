@@ -30,9 +30,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
     public async Task<SettleOutcome> SettleAsync(BillInput input, Actor actor, string source, CancellationToken ct = default)
     {
         var hash = HashOf(input);
-        // Fast path for retries: no write lock needed to answer with the stored settlement.
-        var existing = await db.ReadAsync(c => FindAsync(c, null, input.Bill.Id), ct);
-        if (existing is not null) return Replay(existing, hash, actor);
+        StoredSettlement? existing;
         try
         {
             return await db.WriteAsync((c, tx) => SettleInTransactionAsync(c, tx, input, hash, actor, source), ct);
@@ -59,12 +57,11 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
     public static Task<StoredSettlement?> FindAsync(DbConnection c, DbTransaction? tx, string id) =>
         c.FirstAsync($"SELECT {Columns} FROM settlements WHERE id = @id", tx, StoredSettlement.Map, ("id", id));
 
-    /// <summary>Takes the row lock on (person, year); PostgreSQL only — SQLite's single writer already serialises.</summary>
-    public static Task LockPersonYearAsync(DbConnection c, DbTransaction tx, Dialect dialect, string personId, int year, int delta) =>
-        c.ExecAsync(
-            "INSERT INTO person_years (person_id, year, settled, updated_at) VALUES (@p, @y, @d, @t) " +
-            "ON CONFLICT (person_id, year) DO UPDATE SET settled = person_years.settled + @d, updated_at = @t", tx,
-            ("p", personId), ("y", year), ("d", delta), ("t", DateTimeOffset.UtcNow));
+    /// <summary>Locks the person's row until commit (PostgreSQL); SQLite's single writer already serialises.</summary>
+    public static Task LockPersonAsync(DbConnection c, DbTransaction tx, Dialect dialect, string personId) =>
+        dialect == Dialect.Postgres
+            ? c.ExecAsync("SELECT 1 FROM persons WHERE id = @p FOR UPDATE", tx, ("p", personId))
+            : Task.CompletedTask;
 
     public static async Task<PersonLedger> LedgerAsync(DbConnection c, DbTransaction? tx, string personId, int year)
     {
@@ -79,19 +76,42 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
     public async Task<SettleOutcome> SettleInTransactionAsync(DbConnection c, DbTransaction tx, BillInput input, string hash, Actor actor, string source)
     {
         var bill = input.Bill;
-        var person = await RegistryStore.FindPersonAsync(c, tx, input.PersonKey)
-            ?? throw ApiProblemException.Invalid([new FieldProblem(input.Naming == "national" ? "psn_no" : "person",
+        var year = bill.Date.Year;
+        // One round trip: find the person by any of its keys and lock its row (PostgreSQL: SELECT … FOR UPDATE, held until
+        // commit, so settlements of one person queue; SQLite: the one writer), then read the id's settlement, the
+        // identities and the year's counts.
+        const string pid = "(SELECT id FROM persons WHERE id = @k UNION ALL SELECT id FROM persons WHERE psn_no = @k UNION ALL SELECT id FROM persons WHERE id_number = @k LIMIT 1)";
+        StoredSettlement? existing = null;
+        PersonRecord? person = null;
+        var identities = new List<IdentityRecord>();
+        var ledger = new PersonLedger(year);
+        await using (var cmd = c.Command(
+            $"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = {pid}{db.Dialect.ForUpdate()};" +
+            $"SELECT {Columns} FROM settlements WHERE id = @id;" +
+            $"SELECT * FROM identities WHERE person_id = {pid} ORDER BY recognized, id;" +
+            $"SELECT counted_json FROM settlements WHERE person_id = {pid} AND year = @y AND status = @s ORDER BY date, id;" +
+            // issue 4: what retroactive supplementary payments added to the annual limits
+            $"SELECT counted_json FROM supplementary_payments WHERE person_id = {pid} AND year = @y", tx,
+            ("k", input.PersonKey), ("y", year), ("id", bill.Id), ("s", StoredSettlement.Settled)))
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            if (await r.ReadAsync()) person = RegistryStore.MapPerson(r);
+            await r.NextResultAsync();
+            if (await r.ReadAsync()) existing = StoredSettlement.Map(r);
+            await r.NextResultAsync();
+            while (await r.ReadAsync()) identities.Add(RegistryStore.MapIdentity(r));
+            await r.NextResultAsync();
+            while (await r.ReadAsync()) ledger.Add(Json.Deserialize<Dictionary<string, decimal>>(r.GetString(0)));
+            await r.NextResultAsync();
+            while (await r.ReadAsync()) ledger.Add(Json.Deserialize<Dictionary<string, decimal>>(r.GetString(0)));
+        }
+        if (person is null)
+            throw ApiProblemException.Invalid([new FieldProblem(input.Naming == "national" ? "psn_no" : "person",
                 new($"登记库中没有此人：{IdMasking.Mask(input.PersonKey)}", $"no such person in the registry: {IdMasking.Mask(input.PersonKey)}"))]);
         if (input.Region is not null && input.Region != person.Region)
             throw ApiProblemException.Invalid([new FieldProblem("region", Msg.Conflict($"region {input.Region}", $"参保地 {person.Region}"))]);
-
-        var year = bill.Date.Year;
-        await LockPersonYearAsync(c, tx, db.Dialect, person.Id, year, 1);
-        var existing = await FindAsync(c, tx, bill.Id);
         if (existing is not null) return Replay(existing, hash, actor); // raced with a retry of the same person: nothing written that counts
 
-        var identities = await RegistryStore.IdentitiesAsync(c, tx, person.Id);
-        var ledger = await LedgerAsync(c, tx, person.Id, year);
         var enginePerson = RegistryStore.ToEngine(person, identities, input.Insurance);
         var engineBill = bill with { Person = person.Id };
         BillResult result;
@@ -111,14 +131,16 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         var stored = new StoredSettlement(bill.Id, person.Id, person.Household, year, bill.Date, person.Region, result.Policy, source, hash,
             Json.Serialize(engineBill), Json.Serialize(result), Json.Serialize(result.Counted), result.Assistance, StoredSettlement.Settled,
             now, actor.Name, null, null, null);
+        // One round trip: the settlement and its audit entry.
         await c.ExecAsync(
-            $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES (@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @kind, @pb)",
-            tx, ("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", year), ("d", stored.Date), ("r", stored.Region),
+            $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES (@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @kind, @pb);" +
+            AuditLog.InsertSql(db.Dialect, "a_"),
+            tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", year), ("d", stored.Date), ("r", stored.Region),
             ("pol", stored.Policy), ("src", source), ("hash", hash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
             ("a", stored.Assistance), ("s", stored.Status), ("at", now), ("by", actor.Name),
-            ("kind", Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind)), ("pb", result.PersonalBurden));
-        await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "settle", "settlement", stored.Id, null,
-            new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source });
+            ("kind", Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind)), ("pb", result.PersonalBurden),
+            .. AuditLog.Parameters("a_", actor, "settle", "settlement", stored.Id, null,
+                new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source })]);
         // Issue 4: early warning on the person's year, stored with the settlement or not at all.
         foreach (var hook in hooks ?? []) await hook.SettlementStoredAsync(c, tx, person, identities, engineBill, result, actor);
         return new SettleOutcome(stored, Replayed: false);
@@ -131,14 +153,12 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             var s = await FindAsync(c, tx, id) ?? throw ApiProblemException.NotFound(new($"没有结算 {id}", $"no settlement {id}"));
             if (actor.Role == Roles.Hospital && s.CreatedBy != actor.Name)
                 throw ApiProblemException.NotFound(new($"没有结算 {id}", $"no settlement {id}"));
-            await LockPersonYearAsync(c, tx, db.Dialect, s.PersonId, s.Year, 0);
+            await LockPersonAsync(c, tx, db.Dialect, s.PersonId);
             s = (await FindAsync(c, tx, id))!;
             if (s.Status == StoredSettlement.Reversed) return new SettleOutcome(s, Replayed: true);
             var now = DateTimeOffset.UtcNow;
             await c.ExecAsync("UPDATE settlements SET status = @s, reversed_at = @at, reversed_by = @by, reversal_reason = @why WHERE id = @id AND status = @old", tx,
                 ("s", StoredSettlement.Reversed), ("at", now), ("by", actor.Name), ("why", reason), ("id", id), ("old", StoredSettlement.Settled));
-            await c.ExecAsync("UPDATE person_years SET settled = settled - 1, updated_at = @t WHERE person_id = @p AND year = @y", tx,
-                ("t", now), ("p", s.PersonId), ("y", s.Year));
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "reverse", "settlement", id,
                 new { status = StoredSettlement.Settled, s.Assistance }, new { status = StoredSettlement.Reversed, reason });
             return new SettleOutcome(s with { Status = StoredSettlement.Reversed, ReversedAt = now, ReversedBy = actor.Name, ReversalReason = reason }, false);

@@ -41,6 +41,8 @@ public sealed class Database : IDisposable
 {
     private readonly NpgsqlDataSource? _pg;
     private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Initialised = new();
+    private static readonly object Marker = new();
 
     public Dialect Dialect { get; }
     public string ConnectionString { get; }
@@ -50,13 +52,17 @@ public sealed class Database : IDisposable
         Dialect = options.Dialect;
         if (Dialect == Dialect.Sqlite)
         {
-            var b = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true, DefaultTimeout = 60 };
+            var b = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true, DefaultTimeout = 60, ForeignKeys = true };
             ConnectionString = b.ConnectionString;
         }
         else
         {
             var b = new NpgsqlConnectionStringBuilder(options.ConnectionString);
             if (b.MaxPoolSize == 100) b.MaxPoolSize = 64;
+            // Server-side prepared statements for the statements every settlement runs.
+            if (b.MaxAutoPrepare == 0) { b.MaxAutoPrepare = 64; b.AutoPrepareMinUsages = 2; }
+            // The server never changes session state, so a pooled connection needs no DISCARD ALL round trip.
+            b.NoResetOnClose = true;
             ConnectionString = b.ConnectionString;
             _pg = new NpgsqlDataSourceBuilder(ConnectionString).Build();
         }
@@ -67,9 +73,14 @@ public sealed class Database : IDisposable
         if (_pg is not null) return await _pg.OpenConnectionAsync(ct);
         var c = new SqliteConnection(ConnectionString);
         await c.OpenAsync(ct);
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=60000; PRAGMA synchronous=NORMAL;";
-        await cmd.ExecuteNonQueryAsync(ct);
+        // Pooled connections keep their native handle: set the per-connection pragmas once per handle.
+        if (c.Handle is { } handle && !Initialised.TryGetValue(handle, out _))
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "PRAGMA busy_timeout=60000; PRAGMA synchronous=NORMAL;";
+            await cmd.ExecuteNonQueryAsync(ct);
+            Initialised.AddOrUpdate(handle, Marker);
+        }
         return c;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Microsoft.Extensions.Logging;
 
 namespace Doudi.Server.Tests.Infrastructure;
 
@@ -24,6 +25,7 @@ public abstract class ServerFixture : IAsyncLifetime
     protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
 
     private readonly Dictionary<string, HttpClient> _clients = new();
+    public LogCapture Logs { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -32,7 +34,9 @@ public abstract class ServerFixture : IAsyncLifetime
         {
             b.UseSetting("DOUDI_DB", db);
             b.UseSetting("Doudi:AdminPassword", AdminPassword);
+            b.UseSetting("Doudi:KeysDirectory", Path.Combine(Path.GetTempPath(), "doudi-tests-keys"));
             b.UseEnvironment("Testing");
+            b.ConfigureLogging(l => l.AddProvider(Logs));
         });
         var admin = await LoginAsync("admin", AdminPassword);
         _clients["admin"] = admin;
