@@ -45,6 +45,7 @@ public static class ServerApp
         var keys = config["Doudi:KeysDirectory"] ?? Path.Combine(config["Doudi:DataDirectory"] ?? Path.Combine(Directory.GetCurrentDirectory(), "data"), "keys");
         services.AddDataProtection().SetApplicationName("doudi").PersistKeysToFileSystem(new DirectoryInfo(keys));
         services.AddHostedService<StartupService>();
+        Prevention.PreventionSetup.AddPrevention(services); // issue 4
     }
 
     public static void MapAll(WebApplication app)
@@ -75,6 +76,7 @@ public static class ServerApp
         SettlementEndpoints.Map(app);
         Settlements.BackOfficeEndpoints.Map(app);
         AuditEndpoints.Map(app);
+        Prevention.PreventionEndpoints.Map(app); // issue 4
     }
 
 }

@@ -18,7 +18,7 @@ namespace Doudi.Server.Imports;
 /// Dates (I-1): a list of month M recognises new identities on M-01 (effective M+1-01) and revokes absent or changed
 /// ones on M-01 (effective to the end of M), unless a row gives its own recognised/revoked dates.
 /// </summary>
-public sealed class NameListImporter(Database db)
+public sealed class NameListImporter(Database db, IEnumerable<Prevention.Common.IIdentityAddedHook>? hooks = null)
 {
     public sealed record Request(string Department, string Month, string Region, string Mode, string Format, byte[] Content);
 
@@ -216,7 +216,8 @@ public sealed class NameListImporter(Database db)
                 throw ApiProblemException.Invalid([new(row.Where, new(
                     $"认定日期 {recognized} 与此人此前的身份（{Codes.ToCode(clash.Category)}，{clash.Recognized}–{clash.Revoked}）重叠（I-2：每人每日一个类别）",
                     $"recognized {recognized} overlaps an earlier identity ({Codes.ToCode(clash.Category)}, {clash.Recognized}–{clash.Revoked}) (I-2: one category per date)"))]);
-            await RegistryStore.InsertIdentityAsync(c, tx, person.Id, row.Category, request.Department, recognized, null, row.ForMedicalSpending, batch, actor.Name);
+            var identityId = await RegistryStore.InsertIdentityAsync(c, tx, person.Id, row.Category, request.Department, recognized, null, row.ForMedicalSpending, batch, actor.Name);
+            foreach (var hook in hooks ?? []) await hook.IdentityAddedAsync(c, tx, person.Id, identityId, actor, "name_list:" + batch); // issue 4 (I-15)
             var change = new Change(person.Id, person.IdNumber, person.Name, Codes.ToCode(row.Category),
                 open is null ? null : Codes.ToCode(open.Category), recognized, endOld, Effective.From(recognized), endOld is null ? null : Effective.To(endOld.Value));
             if (open is null) report.New.Add(change); else report.Changed.Add(change);

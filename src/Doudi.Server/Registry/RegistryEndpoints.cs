@@ -86,7 +86,7 @@ public static class RegistryEndpoints
         }).RequireAuthorization(Policies.Operate);
 
         // A dated identity entered by hand at the bureau (department medical_security unless given).
-        g.MapPost("/{id}/identities", async (string id, HttpContext http, Database db, CancellationToken ct) =>
+        g.MapPost("/{id}/identities", async (string id, HttpContext http, Database db, IEnumerable<Prevention.Common.IIdentityAddedHook> hooks, CancellationToken ct) =>
         {
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
             var problems = new List<FieldProblem>();
@@ -112,6 +112,7 @@ public static class RegistryEndpoints
                 var newId = await RegistryStore.InsertIdentityAsync(c, tx, p.Id, category!.Value, department, recognized!.Value, revoked, medical, null, actor.Name);
                 await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "create", "identity", newId.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
                     new { person = p.Id, category = Codes.ToCode(category.Value), department, recognized, revoked, forMedicalSpending = medical });
+                foreach (var hook in hooks) await hook.IdentityAddedAsync(c, tx, p.Id, newId, actor, "api"); // issue 4: retroactive assistance (I-15)
                 return Views.View(p, actor, await RegistryStore.IdentitiesAsync(c, tx, p.Id));
             }, ct);
             return Results.Json(view, Json.Options, statusCode: 201);

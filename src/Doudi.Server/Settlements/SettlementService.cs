@@ -20,7 +20,7 @@ public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed);
 /// returns the stored answer and never counts twice; the same id with a different bill is a conflict.
 /// Concurrency: PostgreSQL locks the person-year row (upsert … DO UPDATE takes the row lock); SQLite has one writer.
 /// </summary>
-public sealed class SettlementService(Database db, ISettlementCalculator calculator)
+public sealed class SettlementService(Database db, ISettlementCalculator calculator, IEnumerable<Prevention.Common.ISettlementStoredHook>? hooks = null)
 {
     public const string Columns = "id, person_id, household_id, year, date, region, policy, source, request_hash, bill_json, result_json, counted_json, assistance, status, created_at, created_by, reversed_at, reversed_by, reversal_reason";
 
@@ -69,6 +69,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         var counts = await c.ListAsync("SELECT counted_json FROM settlements WHERE person_id = @p AND year = @y AND status = @s ORDER BY date, id", tx,
             r => r.GetString(0), ("p", personId), ("y", year), ("s", StoredSettlement.Settled));
         foreach (var json in counts) ledger.Add(Json.Deserialize<Dictionary<string, decimal>>(json));
+        ledger.Add(await Prevention.Retroactive.EffectiveResults.CountedAsync(c, tx, personId, year)); // issue 4: retroactive payments count against limits
         return ledger;
     }
 
@@ -88,7 +89,9 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             $"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = {pid}{db.Dialect.ForUpdate()};" +
             $"SELECT {Columns} FROM settlements WHERE id = @id;" +
             $"SELECT * FROM identities WHERE person_id = {pid} ORDER BY recognized, id;" +
-            $"SELECT counted_json FROM settlements WHERE person_id = {pid} AND year = @y AND status = @s ORDER BY date, id", tx,
+            $"SELECT counted_json FROM settlements WHERE person_id = {pid} AND year = @y AND status = @s ORDER BY date, id;" +
+            // issue 4: what retroactive supplementary payments added to the annual limits
+            $"SELECT counted_json FROM supplementary_payments WHERE person_id = {pid} AND year = @y", tx,
             ("k", input.PersonKey), ("y", year), ("id", bill.Id), ("s", StoredSettlement.Settled)))
         await using (var r = await cmd.ExecuteReaderAsync())
         {
@@ -97,6 +100,8 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             if (await r.ReadAsync()) existing = StoredSettlement.Map(r);
             await r.NextResultAsync();
             while (await r.ReadAsync()) identities.Add(RegistryStore.MapIdentity(r));
+            await r.NextResultAsync();
+            while (await r.ReadAsync()) ledger.Add(Json.Deserialize<Dictionary<string, decimal>>(r.GetString(0)));
             await r.NextResultAsync();
             while (await r.ReadAsync()) ledger.Add(Json.Deserialize<Dictionary<string, decimal>>(r.GetString(0)));
         }
@@ -140,6 +145,8 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             ("kind", Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind)), ("pb", result.PersonalBurden),
             .. AuditLog.Parameters("a_", actor, "settle", "settlement", stored.Id, null,
                 new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source })]);
+        // Issue 4: early warning on the person's year, stored with the settlement or not at all.
+        foreach (var hook in hooks ?? []) await hook.SettlementStoredAsync(c, tx, person, identities, engineBill, result, actor);
         return new SettleOutcome(stored, Replayed: false);
     }
 

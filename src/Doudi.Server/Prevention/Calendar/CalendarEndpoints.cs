@@ -1,0 +1,75 @@
+using System.Globalization;
+using Doudi.Prevention.Calendar;
+using Doudi.Server.Api;
+using Doudi.Server.Prevention.Common;
+
+namespace Doudi.Server.Prevention.Calendar;
+
+/// <summary>
+/// China's working days (data/calendar/cn-workdays.yaml): deadlines in working days (jiande 三.(四) 3/7, pengshui
+/// 二.(四).2 5), and "by the 5th, postponed by holidays" for monthly lists. Open to every logged-in user.
+/// </summary>
+public static class CalendarEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        var g = app.MapGroup("/api/calendar").WithTags("Calendar").RequireAuthorization();
+
+        g.MapGet("/deadline", (string? from, int? workdays, WorkdayCalendar cal) =>
+        {
+            var problems = new List<FieldProblem>();
+            var start = ParseDate(from, "from", problems);
+            if (workdays is null) problems.Add(new("workdays", Msg.Required));
+            else if (workdays is < 0 or > 250) problems.Add(new("workdays", new("工作日数须在 0 到 250 之间", "must be between 0 and 250")));
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var d = PreventionProblems.Run(() => cal.WorkdayDeadline(start!.Value, workdays!.Value), "from");
+            return Results.Json(new
+            {
+                from = start, workdays, due = d.Date, provisional = d.Provisional, basis = d.BasisZh, basisEn = d.BasisEn,
+                // every day between, so a person can check the count
+                days = Days(cal, start!.Value, d.Date),
+            }, Json.Options);
+        }).WithSummary("工作日截止日期 / deadline n working days after a date (the start day is not counted)");
+
+        g.MapGet("/monthly-deadline", (int? year, int? month, int? day, WorkdayCalendar cal) =>
+        {
+            var problems = new List<FieldProblem>();
+            if (year is null) problems.Add(new("year", Msg.Required));
+            if (month is null or < 1 or > 12) problems.Add(new("month", new("月份须为 1–12", "must be 1..12")));
+            if (day is < 1 or > 28) problems.Add(new("day", new("日须为 1–28", "must be 1..28")));
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var d = PreventionProblems.Run(() => cal.MonthlyDeadline(year!.Value, month!.Value, day ?? 5), "year");
+            return Results.Json(new { year, month, day = day ?? 5, due = d.Date, provisional = d.Provisional, basis = d.BasisZh, basisEn = d.BasisEn }, Json.Options);
+        }).WithSummary("每月N日前（法定节假日顺延）/ monthly deadline postponed past holidays (pengshui 二.(四).2)");
+
+        g.MapGet("/days", (string? from, string? to, WorkdayCalendar cal) =>
+        {
+            var problems = new List<FieldProblem>();
+            var a = ParseDate(from, "from", problems);
+            var b = ParseDate(to, "to", problems);
+            if (a is not null && b is not null && (b < a || b.Value.DayNumber - a.Value.DayNumber > 366))
+                problems.Add(new("to", new("须在 from 之后一年以内", "must be after from, within a year")));
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            return Results.Json(PreventionProblems.Run(() => Days(cal, a!.Value.AddDays(-1), b!.Value), "from"), Json.Options);
+        }).WithSummary("日历 / each day with whether it is a working day and why");
+    }
+
+    private static List<object> Days(WorkdayCalendar cal, DateOnly afterStart, DateOnly to)
+    {
+        var list = new List<object>();
+        for (var d = afterStart.AddDays(1); d <= to; d = d.AddDays(1))
+        {
+            var i = cal.Describe(d);
+            list.Add(new { date = d, workday = i.IsWorkday, reason = i.ReasonZh, reasonEn = i.ReasonEn });
+        }
+        return list;
+    }
+
+    public static DateOnly? ParseDate(string? text, string field, List<FieldProblem> problems)
+    {
+        if (text is null) { problems.Add(new(field, Msg.Required)); return null; }
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+        problems.Add(new(field, Msg.NotDate(text)));
+        return null;
+    }
+}

@@ -1,0 +1,22 @@
+using System.Data.Common;
+using Doudi.Engine.Cases;
+using Doudi.Engine.Results;
+using Doudi.Server.Registry;
+using Doudi.Server.Security;
+
+namespace Doudi.Server.Prevention.Common;
+
+/// <summary>
+/// Called inside the transaction that stored a settlement, with what the settlement already read (no extra reads
+/// needed), so what it writes is stored with the settlement or not at all.
+/// </summary>
+public interface ISettlementStoredHook
+{
+    Task SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, IReadOnlyList<IdentityRecord> identities, Bill bill, BillResult result, Actor actor);
+}
+
+/// <summary>Called inside the transaction that added an identity (API or name-list import).</summary>
+public interface IIdentityAddedHook
+{
+    Task IdentityAddedAsync(DbConnection c, DbTransaction tx, string personId, long identityId, Actor actor, string origin);
+}

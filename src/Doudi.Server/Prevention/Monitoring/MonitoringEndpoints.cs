@@ -1,0 +1,155 @@
+using Doudi.Policy.Vocabulary;
+using Doudi.Prevention.Monitoring;
+using Doudi.Server.Api;
+using Doudi.Server.Audit;
+using Doudi.Server.Prevention.Common;
+using Doudi.Server.Registry;
+using Doudi.Server.Security;
+using Doudi.Server.Storage;
+
+namespace Doudi.Server.Prevention.Monitoring;
+
+/// <summary>Monitoring rules, local parameters and statistics, re-scans and per-person evaluation.</summary>
+public static class MonitoringEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        var g = app.MapGroup("/api/monitoring").WithTags("Monitoring");
+
+        g.MapGet("/rules", async (string? region, int? year, Database db, MonitoringSettings settings, CancellationToken ct) =>
+        {
+            var problems = new List<FieldProblem>();
+            if (region is null) problems.Add(new("region", Msg.Required));
+            if (year is null) problems.Add(new("year", Msg.Required));
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            PreventionRegions.Of(region!);
+            var snap = await db.ReadAsync(c => settings.GetAsync(c, null), ct);
+            var policy = snap.Policies[region!];
+            var rules = policy.Rules.Select(r =>
+            {
+                try
+                {
+                    var (amount, zh, en) = MonitoringEvaluator.ResolveThreshold(policy, r, snap.Statistics, year!.Value);
+                    var local = snap.LocalBasis.TryGetValue((policy.Id, r.Id), out var b) ? b : null;
+                    return (object)new { id = r.Id, cite = r.Cite, text = r.Text, measure = Codes.ToCode(r.Measure), comparison = Codes.ToCode(r.Comparison), threshold = amount, basis = zh, basisEn = en, localBasis = local, problem = (object?)null };
+                }
+                catch (Doudi.Prevention.Common.PreventionException e)
+                {
+                    return new { id = r.Id, cite = r.Cite, text = r.Text, measure = Codes.ToCode(r.Measure), comparison = Codes.ToCode(r.Comparison), threshold = (decimal?)null, basis = (string?)null, basisEn = (string?)null, localBasis = (string?)null, problem = (object?)new { code = e.Code, message = e.Message, messageEn = e.English } };
+                }
+            }).ToList();
+            return Results.Json(new { policy = policy.Id, policy.Document, region, year, from = policy.From, selfApplicationCite = policy.SelfApplicationCite, rules }, Json.Options);
+        }).RequireAuthorization(PreventionPolicies.Read)
+          .WithSummary("监测规则 / a region's monitoring rules with the threshold of a year, or the missing figure that blocks it");
+
+        g.MapGet("/problems", async (string? region, int? year, Database db, CancellationToken ct) =>
+        {
+            var policy = region is null ? null : PreventionRegions.Of(region).PolicyId;
+            var where = new Where().Eq("policy", policy).Eq("year", year);
+            var rows = await db.ReadAsync(c => c.ListAsync(
+                $"SELECT * FROM monitoring_problems{where.Sql} ORDER BY policy, year, rule", null,
+                r => new { policy = r.S("policy"), rule = r.S("rule"), year = r.I("year"), code = r.S("code"), message = r.S("message_zh"), messageEn = r.S("message_en"), firstSeen = r.T("first_seen") },
+                where.Args), ct);
+            return Results.Json(new { items = rows }, Json.Options);
+        }).RequireAuthorization(PreventionPolicies.Read)
+          .WithSummary("无法评估的规则 / rules that could not be evaluated: the missing statistic or parameter, named");
+
+        g.MapPost("/scans", async (HttpContext http, MonitoringService service, CancellationToken ct) =>
+        {
+            using var doc = await Body.ReadJsonAsync(http.Request, ct);
+            var problems = new List<FieldProblem>();
+            var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
+            var (region, year) = RegionYear(f);
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var report = await service.RescanAsync(region!, year!.Value, http.Actor(), ct);
+            return Results.Json(report, Json.Options, statusCode: 201);
+        }).RequireAuthorization(Policies.Operate)
+          .WithSummary("全量重新筛查 / re-scan every person of a region's year; rules blocked by a missing figure are listed as problems, never read as zero");
+
+        g.MapGet("/persons/{id}/years/{year:int}", async (string id, int year, HttpContext http, Database db, MonitoringService service, CancellationToken ct) =>
+        {
+            var e = await db.ReadAsync(async c =>
+            {
+                var p = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", null, RegistryStore.MapPerson, ("id", id))
+                    ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
+                return await service.EvaluateAsync(c, null, p, year, http.Actor(), store: false);
+            }, ct) ?? throw ApiProblemException.NotFound(new("此统筹区没有监测规则", "no monitoring rules for this region"));
+            return Results.Json(new
+            {
+                person = id, year, totals = new { e.Totals.AssistanceObject, insurance = Codes.ToCode(e.Totals.Insurance), e.Totals.InPolicyPersonalBurden, e.Totals.PersonalBurden, e.Totals.CashPayment },
+                inForce = e.Result.InForce,
+                triggered = e.Result.Triggered.Select(t => new { rule = t.RuleId, t.Cite, measure = Codes.ToCode(t.Measure), t.Amount, t.Threshold, basis = t.ThresholdBasisZh, basisEn = t.ThresholdBasisEn }),
+                problems = e.Result.Problems.Select(p => new { code = p.Code, message = p.Message, messageEn = p.English }),
+            }, Json.Options);
+        }).RequireAuthorization(PreventionPolicies.Read)
+          .WithSummary("个人年度监测 / one person's year totals against the rules (nothing stored)");
+
+        g.MapPut("/parameters", async (HttpContext http, Database db, MonitoringSettings settings, CancellationToken ct) =>
+        {
+            using var doc = await Body.ReadJsonAsync(http.Request, ct);
+            var problems = new List<FieldProblem>();
+            var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
+            var region = f.String("region", required: true);
+            var rule = f.String("rule", required: true);
+            var threshold = f.Amount("threshold", required: true);
+            var basis = f.String("basis", required: true, maxLength: 500);
+            MonitoringPolicy? policy = null;
+            if (region is not null && (policy = MonitoringSettings.BuiltIn.FirstOrDefault(p => p.Region == region)) is null)
+                f.Problem("region", Msg.Unknown("统筹区", region, MonitoringSettings.BuiltIn.Select(p => p.Region)));
+            var known = policy?.Rules.FirstOrDefault(r => r.Id == rule);
+            if (policy is not null && rule is not null && known is null) f.Problem("rule", Msg.Unknown("规则", rule, policy.Rules.Select(r => r.Id)));
+            else if (known is not null && !known.Threshold.IsMissing)
+                f.Problem("rule", new("此规则的标准由政策文本规定，不能在本地修改", "this rule's threshold is set by the policy text and cannot be changed locally"));
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var actor = http.Actor();
+            await db.WriteAsync(async (c, tx) =>
+            {
+                var before = await c.ScalarAsync("SELECT threshold FROM prevention_parameters WHERE policy = @p AND rule = @r", tx, ("p", policy!.Id), ("r", rule));
+                await c.ExecAsync("INSERT INTO prevention_parameters (policy, rule, threshold, basis, set_at, set_by) VALUES (@p, @r, @t, @b, @at, @by) " +
+                    "ON CONFLICT (policy, rule) DO UPDATE SET threshold = @t, basis = @b, set_at = @at, set_by = @by", tx,
+                    ("p", policy.Id), ("r", rule), ("t", threshold), ("b", basis), ("at", DateTimeOffset.UtcNow), ("by", actor.Name));
+                await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "set", "monitoring_parameter", $"{policy.Id}:{rule}", before is null ? null : new { threshold = before.ToString() }, new { threshold, basis });
+                return 0;
+            }, ct);
+            settings.Invalidate();
+            return Results.Json(new { policy = policy!.Id, rule, threshold, basis }, Json.Options);
+        }).RequireAuthorization(Policies.Admin)
+          .WithSummary("设定本地监测标准 / set a threshold the policy text leaves to local practice (pengshui, wenzhou)");
+
+        g.MapPut("/statistics", async (HttpContext http, Database db, MonitoringSettings settings, CancellationToken ct) =>
+        {
+            using var doc = await Body.ReadJsonAsync(http.Request, ct);
+            var problems = new List<FieldProblem>();
+            var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
+            var (region, year) = RegionYear(f);
+            var statistic = f.String("statistic", required: true);
+            if (statistic is not null && !Codes.TryParse<Statistic>(statistic, out _)) f.Problem("statistic", Msg.Unknown("统计指标", statistic, Codes.All<Statistic>()));
+            var value = f.Amount("value", required: true);
+            if (value is 0m) f.Problem("value", new("统计数据须大于 0", "must be greater than 0"));
+            var source = f.String("source", required: true, maxLength: 500);
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var actor = http.Actor();
+            await db.WriteAsync(async (c, tx) =>
+            {
+                await c.ExecAsync("INSERT INTO prevention_statistics (region, year, statistic, value, source, set_at, set_by) VALUES (@r, @y, @s, @v, @src, @at, @by) " +
+                    "ON CONFLICT (region, year, statistic) DO UPDATE SET value = @v, source = @src, set_at = @at, set_by = @by", tx,
+                    ("r", region), ("y", year), ("s", statistic), ("v", value), ("src", source), ("at", DateTimeOffset.UtcNow), ("by", actor.Name));
+                await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "set", "statistic", $"{region}:{year}:{statistic}", null, new { value, source });
+                return 0;
+            }, ct);
+            settings.Invalidate();
+            return Results.Json(new { region, year, statistic, value, source }, Json.Options);
+        }).RequireAuthorization(Policies.Admin)
+          .WithSummary("录入统计数据 / enter a published regional statistic with its source");
+    }
+
+    public static (string? Region, int? Year) RegionYear(Fields f)
+    {
+        var region = f.String("region", required: true);
+        if (region is not null && !PreventionRegions.All.ContainsKey(region)) f.Problem("region", Msg.Unknown("统筹区", region, PreventionRegions.All.Keys));
+        var year = f.Int("year");
+        if (year is null && !f.Has("year")) f.Problem("year", Msg.Required);
+        else if (year is < 2000 or > 2100) f.Problem("year", new("年份不合理", "is not a plausible year"));
+        return (region, year);
+    }
+}

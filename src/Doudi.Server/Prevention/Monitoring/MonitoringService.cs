@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Doudi.Engine.Cases;
+using Doudi.Engine.Results;
+using Doudi.Prevention.Common;
+using Doudi.Prevention.Monitoring;
+using Doudi.Server.Audit;
+using Doudi.Server.Prevention.Common;
+using Doudi.Server.Registry;
+using Doudi.Server.Security;
+using Doudi.Server.Settlements;
+using Doudi.Server.Storage;
+
+namespace Doudi.Server.Prevention.Monitoring;
+
+public sealed record PersonEvaluation(PersonYear Totals, MonitoringResult Result, int New, int Updated);
+
+public sealed record ScanReport(string Id, string Region, int Year, string Policy, int Persons, int Warnings, int NewEntries, int UpdatedEntries,
+    IReadOnlyList<ScanProblem> Problems, DateTimeOffset At, string By);
+
+public sealed record ScanProblem(string Code, string Message, string MessageEn, int Persons);
+
+/// <summary>
+/// Early warning (fuyang 二.1, jiande 三.(一), wenzhou-2022 三.3, pengshui 二.(四).1): the region's monitoring rules over a
+/// person's year totals, after every stored settlement (in its transaction, from running totals: one upsert) and in a
+/// full re-scan (recomputed from the stored settlements).
+/// </summary>
+public sealed class MonitoringService(Database db, MonitoringSettings settings, PreventionClock clock) : ISettlementStoredHook
+{
+    // Problems already recorded by this process: a missing figure is written once, not on every settlement.
+    private readonly ConcurrentDictionary<string, bool> _recorded = new(StringComparer.Ordinal);
+
+    public async Task<PersonEvaluation?> EvaluateAsync(DbConnection c, DbTransaction? tx, PersonRecord person, int year, Actor actor, bool store)
+    {
+        var snap = await settings.GetAsync(c, tx);
+        if (!snap.Policies.TryGetValue(person.Region, out var policy)) return null;
+        var totals = await PersonYearTotals.LoadAsync(c, tx, person, year, policy.From);
+        if (store && tx is not null) await PersonYearTotals.SetAsync(c, tx, totals);
+        return await StoreAsync(c, tx, policy, snap.Statistics, person.Region, totals, actor, store);
+    }
+
+    public async Task SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, IReadOnlyList<IdentityRecord> identities, Bill bill, BillResult result, Actor actor)
+    {
+        var snap = await settings.GetAsync(c, tx);
+        if (!snap.Policies.TryGetValue(person.Region, out var policy) || bill.Date < policy.From) return;
+        var year = bill.Date.Year;
+        var (inPolicy, personal) = await PersonYearTotals.AddAsync(c, tx, person.Id, year, PersonYearTotals.InPolicyBurden(bill, result), result.PersonalBurden);
+        await StoreAsync(c, tx, policy, snap.Statistics, person.Region, PersonYearTotals.Of(person, identities, year, inPolicy, personal), actor, store: true);
+    }
+
+    private async Task<PersonEvaluation> StoreAsync(DbConnection c, DbTransaction? tx, MonitoringPolicy policy, RegionalStatistics statistics, string region,
+        PersonYear totals, Actor actor, bool store)
+    {
+        var result = MonitoringEvaluator.Evaluate(policy, statistics, totals);
+        if (!store || tx is null || !result.InForce) return new PersonEvaluation(totals, result, 0, 0);
+        var (n, u) = result.Triggered.Count == 0 ? (0, 0)
+            : await RiskPoolStore.UpsertWarningsAsync(c, tx, db.Dialect, region, totals, result.Triggered, clock.Today, actor);
+        var fresh = result.Problems.Where(p => !_recorded.ContainsKey($"{policy.Id}|{totals.Year}|{p.Code}|{p.Message}")).ToList();
+        if (fresh.Count > 0)
+        {
+            await RiskPoolStore.RecordProblemsAsync(c, tx, policy.Id, totals.Year, fresh);
+            // Remembered only after commit would be exact; a rolled-back write is harmless: the next re-scan records it again.
+            foreach (var p in fresh) _recorded[$"{policy.Id}|{totals.Year}|{p.Code}|{p.Message}"] = true;
+        }
+        return new PersonEvaluation(totals, result, n, u);
+    }
+
+    /// <summary>Every person with a settled bill in the region's year, recomputed, evaluated and stored in one transaction.</summary>
+    public async Task<ScanReport> RescanAsync(string region, int year, Actor actor, CancellationToken ct)
+    {
+        var policy = PreventionRegions.Of(region).PolicyId;
+        return await db.WriteAsync(async (c, tx) =>
+        {
+            var persons = await c.ListAsync(
+                $"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id IN (SELECT DISTINCT person_id FROM settlements WHERE region = @r AND year = @y AND status = @s) ORDER BY id",
+                tx, RegistryStore.MapPerson, ("r", region), ("y", year), ("s", StoredSettlement.Settled));
+            int warnings = 0, added = 0, updated = 0;
+            var problems = new Dictionary<string, (PreventionException E, int N)>(StringComparer.Ordinal);
+            foreach (var p in persons)
+            {
+                var e = await EvaluateAsync(c, tx, p, year, actor, store: true);
+                if (e is null) continue;
+                warnings += e.Result.Triggered.Count; added += e.New; updated += e.Updated;
+                foreach (var pr in e.Result.Problems)
+                    problems[pr.Message] = problems.TryGetValue(pr.Message, out var x) ? (x.E, x.N + 1) : (pr, 1);
+            }
+            var report = new ScanReport(Ids.New("MS"), region, year, policy, persons.Count, warnings, added, updated,
+                problems.Values.Select(x => new ScanProblem(x.E.Code, x.E.Message, x.E.English, x.N)).ToList(), DateTimeOffset.UtcNow, actor.Name);
+            await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "scan", "monitoring", report.Id, null, report);
+            return report;
+        }, ct);
+    }
+}

@@ -1,0 +1,81 @@
+using Doudi.Policy.Vocabulary;
+using Doudi.Prevention.Calendar;
+using Doudi.Prevention.Premium;
+using Doudi.Server.Api;
+using Doudi.Server.Prevention.Common;
+using Doudi.Server.Registry;
+using Doudi.Server.Security;
+using Doudi.Server.Storage;
+
+namespace Doudi.Server.Prevention.Premium;
+
+/// <summary>
+/// The monthly premium-subsidy list for the tax/insurance office: objects approved in the month, subsidised in that
+/// month and effective the next (温政办〔2020〕78号 第六条; 温政办〔2021〕78号 三.(二).8), with each policy's shares
+/// (pengshui 100/90/70% of the tier-1 standard, 100% for tier 2; wenzhou-2022 100%; fuyang 西湖益联保 100%, children
+/// in difficulty 100%). Contribution amounts of the year are inputs; an amount the text leaves open is a 422 naming it.
+/// </summary>
+public static class PremiumEndpoints
+{
+    public static string? PolicyFor(string region, int year) => region switch
+    {
+        "pengshui" => "pengshui-2023",
+        "fuyang" => "fuyang-2023",
+        "wenzhou" => year >= 2022 ? "wenzhou-2022" : "wenzhou-2020",
+        _ => null, // 建政办函〔2024〕4号 says nothing of premiums
+    };
+
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/api/premium-lists/monthly", async (HttpContext http, Database db, WorkdayCalendar cal, string? region, int? year, int? month, string? tier,
+            decimal? contribution, decimal? tier1Contribution, decimal? supplementaryContribution, string? format, CancellationToken ct) =>
+        {
+            var problems = new List<FieldProblem>();
+            if (region is null) problems.Add(new("region", Msg.Required));
+            else if (!PreventionRegions.All.ContainsKey(region)) problems.Add(new("region", Msg.Unknown("统筹区", region, PreventionRegions.All.Keys)));
+            if (year is null or < 2000 or > 2100) problems.Add(new("year", year is null ? Msg.Required : new("年份不合理", "is not a plausible year")));
+            if (month is null or < 1 or > 12) problems.Add(new("month", month is null ? Msg.Required : new("月份须为 1–12", "must be 1..12")));
+            var tierValue = InsuranceTier.Tier1;
+            if (tier is not null && (!Codes.TryParse(tier, out tierValue) || tierValue == InsuranceTier.Any)) problems.Add(new("tier", Msg.Unknown("档次", tier, ["tier1", "tier2"])));
+            if (contribution is null) problems.Add(new("contribution", new("须提供当年城乡居民医保个人缴费标准", "the year's resident individual contribution is required")));
+            format ??= "csv";
+            if (format is not ("csv" or "json")) problems.Add(new("format", Msg.Unknown("格式", format, ["csv", "json"])));
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var policyId = PolicyFor(region!, year!.Value) ?? throw PreventionProblems.Unprocessable(new("此统筹区没有资助参保规则", "no premium subsidy rule for this region"), "region",
+                new($"{region} 的政策文本未规定资助参保", $"{region}'s document sets no premium subsidy"), "no_premium_rule");
+            var policy = PremiumPolicy.BuiltIn(policyId);
+            if (policy.Rules.Any(r => r.Item == PremiumItem.Supplementary) && supplementaryContribution is null)
+                throw ApiProblemException.Invalid([new("supplementaryContribution", new("此政策资助惠民型商业补充医疗保险，须提供其个人缴费", "this policy subsidises supplementary insurance: give its contribution"))]);
+
+            var monthStart = new DateOnly(year.Value, month!.Value, 1);
+            var persons = await db.ReadAsync(async c =>
+            {
+                var rows = await c.ListAsync(
+                    $"SELECT i.*, p.name AS person_name FROM identities i JOIN persons p ON p.id = i.person_id WHERE p.region = @r AND i.recognized >= @a AND i.recognized < @b ORDER BY i.person_id, i.recognized, i.id", null,
+                    r => (Identity: RegistryStore.MapIdentity(r), Name: r.S("person_name")), ("r", region), ("a", monthStart), ("b", monthStart.AddMonths(1)));
+                return rows.Select(x => new PremiumPerson(x.Identity.PersonId, x.Name, x.Identity.Category, tierValue, x.Identity.Recognized, x.Identity.Revoked, false, new HashSet<int>())).ToList();
+            }, ct);
+            var list = PreventionProblems.Run(() => PremiumLists.Monthly(policy, year.Value, month.Value, persons,
+                (p, item) => item == PremiumItem.ResidentBasic ? new Contributions(contribution!.Value, tier1Contribution) : new Contributions(supplementaryContribution ?? 0m)), "contribution");
+            var due = PreventionProblems.Run(() => cal.MonthlyDeadline(monthStart.AddMonths(1).Year, monthStart.AddMonths(1).Month, 5));
+            var actor = http.Actor();
+            if (format == "csv")
+            {
+                var bytes = System.Text.Encoding.UTF8.GetBytes(PremiumLists.ToCsv(list));
+                http.Response.Headers["X-Doudi-Due"] = due.Date.ToString("yyyy-MM-dd");
+                return Results.File(bytes, "text/csv; charset=utf-8", $"premium-{region}-{year}-{month:D2}.csv");
+            }
+            return Results.Json(new
+            {
+                region, year, month, policy = policyId, document = policy.Document, due = due.Date, dueBasis = due.BasisZh,
+                total = list.Sum(r => r.Amount),
+                items = list.Select(r => new
+                {
+                    person = r.PersonId, name = r.Name, category = Codes.ToCode(r.Category), tier = Codes.ToCode(r.Tier), item = Codes.ToCode(r.Item),
+                    r.Amount, effectiveFrom = r.EffectiveFrom, status = Codes.ToCode(r.Status), basis = r.BasisZh, note = r.NoteZh, r.Cite,
+                }),
+            }, Json.Options);
+        }).RequireAuthorization(Policies.Operate).WithTags("Premium subsidy")
+          .WithSummary("资助参保月度名单 / the month's premium-subsidy list for the tax/insurance office (CSV or JSON)");
+    }
+}

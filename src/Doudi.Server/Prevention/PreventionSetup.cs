@@ -1,0 +1,43 @@
+using Doudi.Prevention.Calendar;
+using Doudi.Server.Prevention.Common;
+
+namespace Doudi.Server.Prevention;
+
+/// <summary>Issue 4 in the server: early warning, deadlines, tiered reduction, relief runs, retroactive assistance, post-hoc applications, premium lists, funds.</summary>
+public static class PreventionSetup
+{
+    public static IServiceCollection AddPrevention(this IServiceCollection services)
+    {
+        services.AddSingleton(_ => WorkdayCalendar.BuiltIn());
+        services.AddSingleton<PreventionClock>();
+        services.AddSingleton<Monitoring.MonitoringSettings>();
+        services.AddSingleton<Monitoring.MonitoringService>();
+        services.AddSingleton<ISettlementStoredHook>(sp => sp.GetRequiredService<Monitoring.MonitoringService>());
+        services.AddSingleton<PreventionEngine>();
+        services.AddSingleton<Retroactive.RetroactiveService>();
+        services.AddSingleton<IIdentityAddedHook>(sp => sp.GetRequiredService<Retroactive.RetroactiveService>());
+        services.AddSingleton<Reduction.ReductionService>();
+        services.AddSingleton<Relief.ReliefService>();
+        services.AddSingleton<PostHoc.PostHocService>();
+        var auth = services.AddAuthorizationBuilder();
+        PreventionPolicies.Add(auth);
+        Reduction.ReductionEndpoints.AddPolicies(auth);
+        return services;
+    }
+}
+
+public static class PreventionEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        Calendar.CalendarEndpoints.Map(app);
+        Monitoring.MonitoringEndpoints.Map(app);
+        Monitoring.RiskPoolEndpoints.Map(app);
+        Reduction.ReductionEndpoints.Map(app);
+        Relief.ReliefEndpoints.Map(app);
+        Retroactive.RetroactiveEndpoints.Map(app);
+        PostHoc.PostHocEndpoints.Map(app);
+        Premium.PremiumEndpoints.Map(app);
+        Funds.FundEndpoints.Map(app);
+    }
+}

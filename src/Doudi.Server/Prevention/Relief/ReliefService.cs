@@ -1,0 +1,131 @@
+using Doudi.Engine.Results;
+using Doudi.Engine.Settlement;
+using Doudi.Policy.Vocabulary;
+using Doudi.Prevention.Relief;
+using Doudi.Server.Api;
+using Doudi.Server.Audit;
+using Doudi.Server.Prevention.Common;
+using Doudi.Server.Prevention.Reduction;
+using Doudi.Server.Security;
+using Doudi.Server.Settlements;
+using Doudi.Server.Storage;
+
+namespace Doudi.Server.Prevention.Relief;
+
+public sealed record ReportRowView(string PayeeId, string Name, decimal Amount, decimal Computed, string Status, string StatusName, string? PaymentId, List<string> Trace);
+
+/// <summary>One kind's report of a run, as stored and answered (and turned back into the domain's RunReport for CSV/XLSX).</summary>
+public sealed record KindReport(string RunKey, string Kind, string KindName, string Fund, string PayeeKind, DateOnly RunOn,
+    decimal NewTotal, int NewPayments, decimal PaidTotal, List<ReportRowView> Rows)
+{
+    public static KindReport From(string fund, string payeeKind, RunReport r) => new(r.Run.ToString(), r.Run.KindCode, RunId.KindName(r.Run.Kind).Zh, fund, payeeKind,
+        r.RunOn, r.NewTotal, r.NewPayments.Count(), r.PaidTotal,
+        r.Rows.Select(x => new ReportRowView(x.PayeeId, x.Name, x.Amount, x.Computed, Codes.ToCode(x.Status), ReportRow.StatusName(x.Status).Zh, x.PaymentId, x.Trace.ToList())).ToList());
+
+    public RunReport ToDomain() => new(RunId.Parse(RunKey), RunOn,
+        Rows.Select(x => new ReportRow(x.PayeeId, x.Name, x.Amount, x.Computed, Codes.TryParse<RowStatus>(x.Status, out var s) ? s : RowStatus.NotPayable, x.PaymentId, x.Trace)).ToList());
+}
+
+public sealed record ReliefRun(string Id, string Region, int Year, string Policy, string YearEndRun, DateTimeOffset CreatedAt, string CreatedBy, List<KindReport> Reports);
+
+/// <summary>
+/// Year-end relief runs over stored settlements (the engine's SettleYears): fuyang special assistance and 50,000 cap,
+/// wenzhou-2022 50,000 resolution — paid through the payout ledger keyed run:payee, so a second run pays nothing twice;
+/// jiande household lines open tiered-reduction cases, paid by the charity federation when a case reaches payment.
+/// A run is stored whole with its year-end results, payments and fund postings, or not at all.
+/// </summary>
+public sealed class ReliefService(Database db, ISettlementCalculator calculator, ReductionService reduction, PreventionClock clock)
+{
+    public async Task<ReliefRun> RunAsync(string region, int year, Actor actor, CancellationToken ct)
+    {
+        var rp = PreventionRegions.Of(region);
+        if (rp.ReliefKinds.Length == 0)
+            throw PreventionProblems.Unprocessable(new($"{rp.Document} 没有年度兜底支付规则", $"{rp.PolicyId} has no year-end relief rule"), "region",
+                new("彭水县的倾斜救助按次结算，无年度兜底；请查看个人年度汇总", "pengshui's tilted assistance is paid per bill; see the person's year summary"), "no_relief_rule");
+        return await db.WriteAsync(async (c, tx) =>
+        {
+            if (db.Dialect == Dialect.Postgres) await c.ExecAsync("SELECT pg_advisory_xact_lock(hashtext(@k))", tx, ("k", $"relief|{region}|{year}"));
+            var data = await YearDataLoader.LoadAsync(c, tx, region, year);
+            (List<PersonYearResult> Persons, List<HouseholdYearResult> Households) years;
+            try { years = calculator.SettleYears(data.File, data.Results); }
+            catch (SettlementException e)
+            {
+                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, new("年度结算无法完成", "The year-end run cannot be completed"),
+                    e.Problems.Select(p => new FieldProblem(p.Path, new(p.Message, p.Message))).ToList(), PreventionProblems.Type + "year_end");
+            }
+            var now = DateTimeOffset.UtcNow;
+            var yearEndId = Ids.New("YE");
+            await c.ExecAsync("INSERT INTO year_end_runs (id, region, year, persons_json, households_json, created_at, created_by) VALUES (@id, @r, @y, @p, @h, @at, @by)", tx,
+                ("id", yearEndId), ("r", region), ("y", year), ("p", Json.Serialize(years.Persons)), ("h", Json.Serialize(years.Households)), ("at", now), ("by", actor.Name));
+            await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "run", "year_end", yearEndId, null,
+                new { region, year, persons = years.Persons.Count, households = years.Households.Count, bills = data.Results.Count, origin = "relief_run" });
+
+            var reports = new List<KindReport>();
+            foreach (var kind in rp.ReliefKinds)
+            {
+                var run = new RunId(rp.PolicyId, year, kind);
+                var fund = PreventionRegions.FundOf(kind);
+                var stored = await ReliefStore.ForRunAsync(c, tx, run);
+                if (kind == RunKind.JiandeHouseholdCap)
+                {
+                    reports.Add(KindReport.From(fund, "household", await HouseholdCasesAsync(c, tx, region, run, years.Households, data, stored, yearEndId, actor)));
+                    continue;
+                }
+                var inputs = years.Persons.Select(p => Input(kind, p, data)).Where(i => i.Amount > 0 || stored.Any(s => s.PayeeId == i.PayeeId)).ToList();
+                var ledger = new PayoutLedger(stored.Select(s => new Payment(s.Id, run, s.PayeeId, s.Name, s.Amount, s.PaidOn, s.Trace)));
+                var report = PreventionProblems.Run(() => ledger.Run(run, inputs, clock.Today));
+                foreach (var row in report.NewPayments)
+                {
+                    var p = ledger.Payments.First(x => x.PaymentId == row.PaymentId);
+                    await ReliefStore.InsertAsync(c, tx, db.Dialect, region, run, "person", p, fund, "relief_run", actor);
+                }
+                reports.Add(KindReport.From(fund, "person", report));
+            }
+            var result = new ReliefRun(Ids.New("RR"), region, year, rp.PolicyId, yearEndId, now, actor.Name, reports);
+            await c.ExecAsync("INSERT INTO relief_runs (id, region, year, policy, year_end_run, reports_json, created_at, created_by) VALUES (@id, @r, @y, @p, @ye, @j, @at, @by)", tx,
+                ("id", result.Id), ("r", region), ("y", year), ("p", rp.PolicyId), ("ye", yearEndId), ("j", Json.Serialize(reports)), ("at", now), ("by", actor.Name));
+            await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "run", "relief_run", result.Id, null,
+                new { region, year, yearEnd = yearEndId, reports = reports.Select(r => new { r.RunKey, paidNow = r.NewTotal, r.NewPayments, paidInRun = r.PaidTotal }) });
+            return result;
+        }, ct);
+    }
+
+    private static ReliefInput Input(RunKind kind, PersonYearResult p, YearData data)
+    {
+        var (amount, steps) = kind switch
+        {
+            RunKind.FuyangSpecialAssistance => (p.SpecialAssistance, new[] { "special_assistance", "special_assistance_limit" }),
+            RunKind.FuyangBurdenCap => (p.CapRelief, new[] { "cap_relief" }),
+            _ => (p.CapRelief, new[] { "resolution" }),
+        };
+        var trace = p.Trace.Where(t => steps.Contains(t.Step) || t.Step == "personal_burden").Select(YearDataLoader.Line).ToList();
+        var name = data.Persons.TryGetValue(p.Id, out var rec) ? rec.Name : p.Id;
+        return new ReliefInput(p.Id, name, amount, trace);
+    }
+
+    /// <summary>Jiande: a household over its line gets a tiered-reduction case (once); its row shows the case, or the payment once made.</summary>
+    private async Task<RunReport> HouseholdCasesAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string region, RunId run,
+        List<HouseholdYearResult> households, YearData data, List<ReliefPaymentRow> stored, string yearEndId, Actor actor)
+    {
+        var rows = new List<ReportRow>();
+        foreach (var h in households.Where(h => h.CapRelief > 0 || stored.Any(s => s.PayeeId == h.Id)).OrderBy(h => h.Id, StringComparer.Ordinal))
+        {
+            var name = data.Persons.Values.Where(p => p.Household == h.Id).OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => p.Name).FirstOrDefault() ?? h.Id;
+            var trace = h.Trace.Select(YearDataLoader.Line).ToList();
+            var paid = stored.FirstOrDefault(s => s.PayeeId == h.Id);
+            if (h.CapRelief > 0)
+            {
+                var line = h.ReasonableBurden - h.CapRelief;
+                var (header, rc, created) = await reduction.OpenAsync(c, tx, region, h.Id, run.Year, h.ReasonableBurden, line, yearEndId,
+                    $"年度结算 {yearEndId}：家庭合理医疗费用 {h.ReasonableBurden:0.00} 元超过标准 {line:0.00} 元，启动梯次减负", actor);
+                trace.Insert(0, $"梯次减负案件 {header.Id}（{(created ? "本次开启" : "已有")}）：{ReductionCase_StageName(rc)}；慈善总会按案件拨付指令支付（建政办函〔2024〕4号 三.(四)）");
+            }
+            rows.Add(paid is not null
+                ? new ReportRow(h.Id, name, paid.Amount, h.CapRelief, RowStatus.AlreadyPaid, paid.Id, trace)
+                : new ReportRow(h.Id, name, 0m, h.CapRelief, RowStatus.NotPayable, null, trace));
+        }
+        return new RunReport(run, clock.Today, rows);
+    }
+
+    private static string ReductionCase_StageName(Doudi.Prevention.Reduction.ReductionCase rc) => Doudi.Prevention.Reduction.ReductionCase.StageName(rc.Stage).Zh;
+}

@@ -1,0 +1,94 @@
+using System.Data.Common;
+using Doudi.Engine.Cases;
+using Doudi.Engine.Results;
+using Doudi.Engine.Retroactive;
+using Doudi.Engine.Settlement;
+using Doudi.Server.Api;
+using Doudi.Server.Audit;
+using Doudi.Server.Prevention.Common;
+using Doudi.Server.Prevention.Funds;
+using Doudi.Server.Prevention.Relief;
+using Doudi.Server.Registry;
+using Doudi.Server.Security;
+using Doudi.Server.Settlements;
+using Doudi.Server.Storage;
+
+namespace Doudi.Server.Prevention.Retroactive;
+
+public sealed record SupplementaryRow(string Id, long IdentityId, string BillId, string PersonId, string Region, decimal PaidBefore, decimal DueNow, decimal Difference,
+    List<string> Trace, string Origin, DateTimeOffset CreatedAt, string CreatedBy);
+
+/// <summary>
+/// Retroactive assistance (I-15; wenzhou-2020 第八条(三) 12 months, fuyang 二.3 6 months): when an identity recognised for
+/// medical spending arrives — by the API or a name-list import — the person's bills in its look-back window are settled
+/// again with it and the difference is stored as a supplementary payment (once per identity and bill), traced to the
+/// window rule and posted to the medical assistance fund, in the transaction that added the identity.
+/// </summary>
+public sealed class RetroactiveService(Database db, PreventionEngine engine, PreventionClock clock, Monitoring.MonitoringService monitoring) : IIdentityAddedHook
+{
+    public static SupplementaryRow Map(DbDataReader r) => new(r.S("id"), r.L("identity_id"), r.S("bill_id"), r.S("person_id"), r.S("region"), r.M("paid_before"),
+        r.M("due_now"), r.M("difference"), Json.Deserialize<List<string>>(r.S("trace_json")), r.S("origin"), r.T("created_at"), r.S("created_by"));
+
+    public async Task IdentityAddedAsync(DbConnection c, DbTransaction tx, string personId, long identityId, Actor actor, string origin)
+    {
+        try { await ComputeAsync(c, tx, personId, identityId, actor, origin); }
+        catch (SettlementException e)
+        {
+            // The identity is stored regardless; the bureau sees why nothing was paid back and can run it again.
+            await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "retroactive_failed", "identity", identityId.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
+                new { person = personId, problems = e.Problems.Select(p => $"{p.Path}: {p.Message}") });
+        }
+    }
+
+    public async Task<List<SupplementaryRow>> ComputeAsync(DbConnection c, DbTransaction tx, string personId, long identityId, Actor actor, string origin)
+    {
+        var person = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", tx, RegistryStore.MapPerson, ("id", personId));
+        var all = await RegistryStore.IdentitiesAsync(c, tx, personId);
+        var arrivedRow = all.FirstOrDefault(i => i.Id == identityId);
+        if (person is null || arrivedRow is null || !arrivedRow.ForMedicalSpending) return [];
+        var arrived = new Identity(arrivedRow.Category, arrivedRow.Recognized, arrivedRow.Revoked, true);
+
+        // The window reaches at most 12 months back (I-15); the years it touches are settled again whole, so limits count right.
+        int fromYear = arrived.Recognized.Year - 1, toYear = Effective.From(arrived.Recognized).Year;
+        var rows = await c.ListAsync("SELECT id, bill_json, result_json FROM settlements WHERE person_id = @p AND year >= @a AND year <= @b AND status = @s ORDER BY date, id", tx,
+            r => (Id: r.S("id"), Bill: Json.Deserialize<Bill>(r.S("bill_json")), Result: Json.Deserialize<BillResult>(r.S("result_json"))),
+            ("p", personId), ("a", fromYear), ("b", toYear), ("s", StoredSettlement.Settled));
+        if (rows.Count == 0) return [];
+        // What was paid on each bill so far: its latest result (an earlier re-settlement counts as paid).
+        var paid = rows.ToDictionary(x => x.Id, x => x.Result, StringComparer.Ordinal);
+        await EffectiveResults.ApplyAsync(c, tx, "person_id = @p", [("p", personId)], paid);
+
+        var enginePerson = RegistryStore.ToEngine(person, all.Where(i => i.Id != identityId));
+        var file = new CaseFile(person.Region, [enginePerson], rows.Select(x => x.Bill).ToList());
+        var payments = RetroactiveAssistance.Compute(engine.Engine, file, personId, arrived, paid);
+        if (payments.Count == 0) return [];
+        // The bills settled again with the identity: their results replace the old ones for year-end and monitoring.
+        var again = engine.Engine.SettleCase(file with { Persons = [enginePerson with { Identities = [.. enginePerson.Identities, arrived] }] });
+        var resettled = again.Bills.ToDictionary(b => b.Id, StringComparer.Ordinal);
+        var stored = new List<SupplementaryRow>();
+        foreach (var p in payments)
+        {
+            if (await c.ScalarAsync("SELECT 1 FROM supplementary_payments WHERE identity_id = @i AND bill_id = @b", tx, ("i", identityId), ("b", p.BillId)) is not null) continue;
+            var id = Ids.New("SP");
+            var trace = p.Trace.Select(YearDataLoader.Line).ToList();
+            var now = DateTimeOffset.UtcNow;
+            var now2 = resettled[p.BillId];
+            // What the re-settlement adds to each annual limit, beyond what the bill had counted so far.
+            var delta = now2.Counted.ToDictionary(kv => kv.Key, kv => kv.Value - paid[p.BillId].Counted.GetValueOrDefault(kv.Key), StringComparer.Ordinal);
+            await c.ExecAsync("INSERT INTO supplementary_payments (id, identity_id, bill_id, person_id, region, year, result_json, counted_json, paid_before, due_now, difference, trace_json, origin, created_at, created_by) " +
+                "VALUES (@id, @i, @b, @p, @r, @y, @res, @cnt, @pb, @dn, @d, @t, @o, @at, @by)", tx,
+                ("id", id), ("i", identityId), ("b", p.BillId), ("p", personId), ("r", person.Region), ("y", p.Date.Year), ("res", Json.Serialize(now2)),
+                ("cnt", Json.Serialize(delta.Where(kv => kv.Value != 0).ToDictionary())), ("pb", p.PaidBefore), ("dn", p.DueNow), ("d", p.Difference),
+                ("t", Json.Serialize(trace)), ("o", origin), ("at", now), ("by", actor.Name));
+            await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "supplementary_payment", "settlement", p.BillId, null,
+                new { id, identity = identityId, p.PaidBefore, p.DueNow, p.Difference, origin, rule = p.Trace[^1].Rule });
+            await FundStore.PayAsync(c, tx, db.Dialect, person.Region, FundCodes.MedicalAssistance, clock.Today, p.Difference, personId,
+                $"回溯补付 retroactive assistance {p.BillId}", id, actor);
+            stored.Add(new SupplementaryRow(id, identityId, p.BillId, personId, person.Region, p.PaidBefore, p.DueNow, p.Difference, trace, origin, now, actor.Name));
+        }
+        // The person's monitoring totals of the touched years are recomputed with the new results.
+        foreach (var y in stored.Select(x => rows.First(r => r.Id == x.BillId).Bill.Date.Year).Distinct())
+            await monitoring.EvaluateAsync(c, tx, person, y, actor, store: true);
+        return stored;
+    }
+}
