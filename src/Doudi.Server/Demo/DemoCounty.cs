@@ -63,6 +63,7 @@ public static class DemoCounty
         var settlements = services.GetRequiredService<SettlementService>();
         var seq = 0;
         int settled = 0, failed = 0;
+        string? example = null;
         foreach (var region in Regions)
         {
             // Twelve households of one to three members; civil affairs lists most of them, veterans affairs and the
@@ -82,6 +83,7 @@ public static class DemoCounty
                     var name = Surnames[(h + region.Code.Length) % Surnames.Length] + Given[seq % Given.Length];
                     civil.Append($"{id},{name},{category},{household},{township}\n");
                     members.Add((id, category, h));
+                    if (region.Code == "fuyang" && category == "7019") example ??= id;
                     if (h == 5 && m == 0) others.Add((Departments.DisabledFederation, $"{id},{name},7069,{household},{township}"));
                     if (h == 7 && m == 0) others.Add((Departments.VeteransAffairs, $"{id},{name},7052,{household},{township}"));
                 }
@@ -120,5 +122,8 @@ public static class DemoCounty
         }
         log.LogInformation("Demo county loaded: {Persons} persons, {Settled} settlements ({Failed} refused)", seq, settled, failed);
         Console.WriteLine($"演示数据已载入 / demo data loaded: users demo_admin, demo_operator, demo_civil, demo_veterans, demo_charity, demo_auditor (password {Password}); hospital token {token}");
+        // A first settlement a newcomer can paste: a fuyang subsistence (低保) person, in the national platform's field names.
+        Console.WriteLine($"试一试 / try: curl -s -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' http://127.0.0.1:5080/api/settlements -d " +
+            $"'{{\"setl_id\":\"TRY-1\",\"psn_no\":\"{example}\",\"setl_time\":\"2023-09-01 10:00:00\",\"med_type\":\"21\",\"insutype\":\"390\",\"medfee_sumamt\":12000,\"inscp_scp_amt\":10000,\"hifp_pay\":6000,\"hifmi_pay\":0}}'");
     }
 }
