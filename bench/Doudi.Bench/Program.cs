@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using Doudi.Cases;
+
+namespace Doudi.Bench;
+
+/// <summary>
+/// <c>Doudi.Bench</c> subcommands:
+/// <list type="bullet">
+/// <item><c>gen -o FILE [--region R] [--bills N] [--seed S] [--engine-critical P]</c>: a deterministic case file (default 1,000,000 bills of pengshui).</item>
+/// <item><c>copy FILE -o OUT [--no-fsync]</c>: the CLI baseline, read the case with CaseReader and write the same JSON back with Utf8JsonWriter.</item>
+/// <item><c>inproc [--bills-per-region N] [--warmups W] [--runs R] [--engine-critical P] [--policies DIR]</c>: Stopwatch throughput harness.</item>
+/// <item><c>bdn [BenchmarkDotNet arguments]</c>: the BenchmarkDotNet version of the in-process figures.</item>
+/// </list>
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0) return Usage();
+        var rest = args[1..];
+        try
+        {
+            return args[0] switch
+            {
+                "gen" => Generate(rest),
+                "copy" => Copy(rest),
+                "inproc" => Throughput.Run(Int(rest, "--bills-per-region", 250_000), Int(rest, "--warmups", 2), Int(rest, "--runs", 5),
+                    Double(rest, "--engine-critical", 0.1), Opt(rest, "--policies")),
+                "bdn" => RunBdn(rest),
+                _ => Usage(),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"Doudi.Bench: {ex.Message}");
+            return 2;
+        }
+    }
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("usage: Doudi.Bench gen -o FILE [--region fuyang|pengshui|wenzhou|jiande] [--bills N] [--seed S] [--engine-critical P]");
+        Console.Error.WriteLine("       Doudi.Bench copy FILE -o OUT [--no-fsync]");
+        Console.Error.WriteLine("       Doudi.Bench inproc [--bills-per-region N] [--warmups W] [--runs R] [--engine-critical P] [--policies DIR]");
+        Console.Error.WriteLine("       Doudi.Bench bdn [BenchmarkDotNet arguments, e.g. --filter '*']");
+        return 2;
+    }
+
+    private static int Generate(string[] args)
+    {
+        string output = Opt(args, "-o") ?? Opt(args, "--output") ?? throw new ArgumentException("gen needs -o FILE");
+        var gen = new CaseGenerator
+        {
+            Region = Opt(args, "--region") ?? "pengshui",
+            Bills = Int(args, "--bills", 1_000_000),
+            Seed = Int(args, "--seed", 20240601),
+            EngineCriticalShare = Double(args, "--engine-critical", 0),
+        };
+        var sw = Stopwatch.StartNew();
+        using (var stream = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            var (persons, bills) = gen.Write(stream);
+            Console.Error.WriteLine($"{output}: {gen.Region}, {persons:N0} persons, {bills:N0} bills, {stream.Length:N0} bytes, seed {gen.Seed} ({sw.Elapsed.TotalSeconds:F1} s)");
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// The baseline the CLI is compared with: the same read (CaseReader over a 64 KiB FileStream, every check of the
+    /// case file) and the same kind of write (Utf8JsonWriter into a temporary file beside OUT, flushed to disk and
+    /// moved over OUT, as the CLI writes -o), of the case file itself instead of its settlement.
+    /// </summary>
+    private static int Copy(string[] args)
+    {
+        string input = args.FirstOrDefault(a => !a.StartsWith('-') && a != Opt(args, "-o")) ?? throw new ArgumentException("copy needs FILE");
+        string output = Opt(args, "-o") ?? throw new ArgumentException("copy needs -o OUT");
+        bool fsync = !args.Contains("--no-fsync");
+        ReadResult<Engine.Cases.CaseFile> read;
+        using (var stream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+            read = CaseReader.Read(stream);
+        if (!read.Ok)
+        {
+            foreach (var p in read.Problems) Console.Error.WriteLine(p);
+            return 2;
+        }
+        string full = Path.GetFullPath(output);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            CaseFileWriter.Write(read.Value!, stream);
+            stream.Flush(flushToDisk: fsync);
+        }
+        File.Move(temp, full, overwrite: true);
+        return 0;
+    }
+
+    private static int RunBdn(string[] args)
+    {
+        var summary = BenchmarkSwitcher.FromTypes([typeof(SettleBenchmarks)]).Run(args.Length == 0 ? ["--filter", "*"] : args);
+        return summary.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
+    }
+
+    private static string? Opt(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static int Int(string[] args, string name, int fallback) =>
+        Opt(args, name) is { } v ? int.TryParse(v.Replace("_", ""), out int n) && n > 0 ? n : throw new ArgumentException($"{name}: '{v}' is not a positive whole number") : fallback;
+
+    private static double Double(string[] args, string name, double fallback) =>
+        Opt(args, name) is { } v ? double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out double d) && d is >= 0 and <= 1
+            ? d : throw new ArgumentException($"{name}: '{v}' is not a share between 0 and 1") : fallback;
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Runtime;
+using Doudi.Engine.Settlement;
+
+namespace Doudi.Bench;
+
+/// <summary>
+/// A Stopwatch harness for the in-process figure: warm-up passes until the JIT has tiered up, then timed passes over
+/// the whole workload; reports the median (and min/max) bills per second, bytes allocated per bill and GC counts.
+/// Run it pinned to one core (<c>taskset -c 1</c>, as bench/cli-bench.sh does) for the one-core figure.
+/// </summary>
+public static class Throughput
+{
+    public static int Run(int billsPerRegion, int warmups, int runs, double engineCriticalShare, string? policies)
+    {
+        Console.WriteLine($"# in-process settlement throughput");
+        Console.WriteLine($"processors visible: {Environment.ProcessorCount}; GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, " +
+                          $"{(GCSettings.LatencyMode == GCLatencyMode.Batch ? "non-concurrent" : "concurrent")}; .NET {Environment.Version}");
+        var sw = Stopwatch.StartNew();
+        var work = Workload.Create(billsPerRegion, engineCriticalShare, policiesDir: policies);
+        Console.WriteLine($"workload: {work.TotalBills:N0} bills ({billsPerRegion:N0} per region: {string.Join(", ", CaseGenerator.Regions)}), " +
+                          $"{work.Cases.Sum(c => c.Persons.Count):N0} persons; criticalPaid null share (wenzhou, pengshui) {engineCriticalShare:P0}; " +
+                          $"generated and read in {sw.Elapsed.TotalSeconds:F1} s");
+        var engine = new SettlementEngine(work.Catalog);
+
+        // 1. SettleBill against a ledger (one-stop settlement, as a server calls it).
+        var bill = Measure("SettleBill", work.TotalBills, warmups, runs, () => Workload.SettleBills(engine, work.Calls));
+
+        // 2. SettleCase on each region's whole case (sort, bills, person and household years).
+        var perCase = new List<Figures>();
+        foreach (var c in work.Cases)
+            perCase.Add(Measure($"SettleCase {c.Region}", c.Bills.Count, Math.Max(1, warmups - 1), runs, () => engine.SettleCase(c).Bills.Count));
+        double caseSeconds = perCase.Sum(f => f.MedianSeconds);
+        int caseBills = work.Cases.Sum(c => c.Bills.Count);
+        Console.WriteLine();
+        Console.WriteLine($"RESULT SettleBill: {bill.MedianRate:N0} bills/s (median of {runs}; min {bill.MinRate:N0}, max {bill.MaxRate:N0}), {bill.BytesPerBill:N0} B allocated/bill");
+        Console.WriteLine($"RESULT SettleCase (4 regions): {caseBills / caseSeconds:N0} bills/s (sum of medians {caseSeconds:F3} s for {caseBills:N0} bills), " +
+                          $"{perCase.Sum(f => f.BytesPerBill * f.Bills) / caseBills:N0} B allocated/bill");
+        return 0;
+    }
+
+    public sealed record Figures(int Bills, double MedianSeconds, double MinRate, double MedianRate, double MaxRate, double BytesPerBill);
+
+    private static Figures Measure<T>(string name, int bills, int warmups, int runs, Func<T> op)
+    {
+        for (int i = 0; i < warmups; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            op();
+            Console.WriteLine($"{name,-22} warm-up {i + 1}: {bills / sw.Elapsed.TotalSeconds,12:N0} bills/s");
+        }
+        var seconds = new List<double>();
+        long allocated = 0;
+        int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+        for (int i = 0; i < runs; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var sw = Stopwatch.StartNew();
+            op();
+            sw.Stop();
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            seconds.Add(sw.Elapsed.TotalSeconds);
+            Console.WriteLine($"{name,-22} run {i + 1}:     {bills / sw.Elapsed.TotalSeconds,12:N0} bills/s  ({sw.Elapsed.TotalMilliseconds:F0} ms)");
+        }
+        seconds.Sort();
+        double median = seconds[seconds.Count / 2];
+        var f = new Figures(bills, median, bills / seconds[^1], bills / median, bills / seconds[0], (double)allocated / runs / bills);
+        Console.WriteLine($"{name,-22} median:    {f.MedianRate,12:N0} bills/s; {f.BytesPerBill:N0} B/bill; " +
+                          $"GCs gen0/1/2 {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2} (incl. forced)");
+        return f;
+    }
+}
