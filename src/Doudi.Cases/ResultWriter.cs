@@ -33,9 +33,11 @@ public static class ResultWriter
         {
             for (int i = 0; i < trace.Count; i++) Amount($"{path}.trace[{i}].amount", trace[i].Amount);
         }
+        // Paths are made only for a bill that has a bad amount: a million good bills cost no strings.
         for (int i = 0; i < result.Bills.Count; i++)
         {
             var b = result.Bills[i];
+            if (Fine(b)) continue;
             string p = $"bills[{i}]";
             Amount(p + ".assistanceBase", b.AssistanceBase);
             Amount(p + ".criticalIllness", b.CriticalIllness);
@@ -50,6 +52,7 @@ public static class ResultWriter
         for (int i = 0; i < result.Persons.Count; i++)
         {
             var r = result.Persons[i];
+            if (Fine(r.Assistance, r.Tilted, r.SpecialAssistance, r.CapRelief, r.PersonalBurden) && Fine(r.Trace)) continue;
             string p = $"persons[{i}]";
             Amount(p + ".assistance", r.Assistance);
             Amount(p + ".tilted", r.Tilted);
@@ -61,6 +64,7 @@ public static class ResultWriter
         for (int i = 0; i < result.Households.Count; i++)
         {
             var h = result.Households[i];
+            if (Fine(h.ReasonableBurden, h.CapRelief, 0m, 0m, 0m) && Fine(h.Trace)) continue;
             string p = $"households[{i}]";
             Amount(p + ".reasonableBurden", h.ReasonableBurden);
             Amount(p + ".capRelief", h.CapRelief);
@@ -69,11 +73,31 @@ public static class ResultWriter
         return problems;
     }
 
+    private static bool Fine(BillResult b)
+    {
+        if (!Fine(b.AssistanceBase, b.CriticalIllness, b.Assistance, b.Tilted, b.Supplementary)) return false;
+        if (!Fine(b.PersonalBurden, b.ReasonableBurden, 0m, 0m, 0m)) return false;
+        foreach (var amount in b.Counted.Values)
+            if (!AmountText.HasAtMostTwoDecimals(amount)) return false;
+        return Fine(b.Trace);
+    }
+
+    private static bool Fine(decimal a, decimal b, decimal c, decimal d, decimal e) =>
+        AmountText.HasAtMostTwoDecimals(a) && AmountText.HasAtMostTwoDecimals(b) && AmountText.HasAtMostTwoDecimals(c)
+        && AmountText.HasAtMostTwoDecimals(d) && AmountText.HasAtMostTwoDecimals(e);
+
+    private static bool Fine(List<TraceStep> trace)
+    {
+        foreach (var step in trace)
+            if (!AmountText.HasAtMostTwoDecimals(step.Amount)) return false;
+        return true;
+    }
+
     public static void Write(CaseResult result, Stream output, bool indented = false)
     {
         using var w = new Utf8JsonWriter(output, indented ? Indented : Compact);
         w.WriteStartObject();
-        w.WriteStartArray("bills");
+        w.WriteStartArray(Names.Bills);
         foreach (var bill in result.Bills)
         {
             WriteBill(w, bill);
@@ -81,11 +105,19 @@ public static class ResultWriter
             if (w.BytesPending > 1 << 16) w.Flush();
         }
         w.WriteEndArray();
-        w.WriteStartArray("persons");
-        foreach (var person in result.Persons) WritePerson(w, person);
+        w.WriteStartArray(Names.Persons);
+        foreach (var person in result.Persons)
+        {
+            WritePerson(w, person);
+            if (w.BytesPending > 1 << 16) w.Flush();
+        }
         w.WriteEndArray();
-        w.WriteStartArray("households");
-        foreach (var household in result.Households) WriteHousehold(w, household);
+        w.WriteStartArray(Names.Households);
+        foreach (var household in result.Households)
+        {
+            WriteHousehold(w, household);
+            if (w.BytesPending > 1 << 16) w.Flush();
+        }
         w.WriteEndArray();
         w.WriteEndObject();
         w.Flush();
@@ -93,78 +125,165 @@ public static class ResultWriter
 
     public static void WriteBill(Utf8JsonWriter w, BillResult b)
     {
+        var texts = Texts.For(w);
         w.WriteStartObject();
-        w.WriteString("id", b.Id);
-        w.WriteString("person", b.Person);
-        w.WriteString("date", b.Date.ToString("yyyy-MM-dd"));
-        w.WriteString("policy", b.Policy);
-        if (b.Category is { } category) w.WriteString("category", Codes.ToCode(category));
-        else w.WriteNull("category");
-        Amount(w, "assistanceBase", b.AssistanceBase);
-        Amount(w, "criticalIllness", b.CriticalIllness);
-        Amount(w, "assistance", b.Assistance);
-        Amount(w, "tilted", b.Tilted);
-        Amount(w, "supplementary", b.Supplementary);
-        Amount(w, "personalBurden", b.PersonalBurden);
-        Amount(w, "reasonableBurden", b.ReasonableBurden);
-        w.WriteStartObject("counted");
-        foreach (var (bucket, amount) in b.Counted) Amount(w, bucket, amount);
+        w.WriteString(Names.Id, b.Id);
+        w.WriteString(Names.Person, b.Person);
+        Span<byte> date = stackalloc byte[10];
+        w.WriteString(Names.Date, FormatDate(b.Date, date));
+        Text(w, Names.Policy, texts, b.Policy);
+        if (b.Category is { } category) w.WriteString(Names.Category, CategoryCodes[(int)category]);
+        else w.WriteNull(Names.Category);
+        Amount(w, Names.AssistanceBase, b.AssistanceBase);
+        Amount(w, Names.CriticalIllness, b.CriticalIllness);
+        Amount(w, Names.Assistance, b.Assistance);
+        Amount(w, Names.Tilted, b.Tilted);
+        Amount(w, Names.Supplementary, b.Supplementary);
+        Amount(w, Names.PersonalBurden, b.PersonalBurden);
+        Amount(w, Names.ReasonableBurden, b.ReasonableBurden);
+        w.WriteStartObject(Names.Counted);
+        foreach (var (bucket, amount) in b.Counted)
+        {
+            if (texts.Encoded(bucket) is { } name) Amount(w, name, amount);
+            else Amount(w, bucket, amount);
+        }
         w.WriteEndObject();
-        WriteTrace(w, b.Trace);
+        WriteTrace(w, b.Trace, texts);
         w.WriteEndObject();
     }
 
     public static void WritePerson(Utf8JsonWriter w, PersonYearResult p)
     {
         w.WriteStartObject();
-        w.WriteString("id", p.Id);
-        w.WriteNumber("year", p.Year);
-        Amount(w, "assistance", p.Assistance);
-        Amount(w, "tilted", p.Tilted);
-        Amount(w, "specialAssistance", p.SpecialAssistance);
-        Amount(w, "capRelief", p.CapRelief);
-        Amount(w, "personalBurden", p.PersonalBurden);
-        WriteTrace(w, p.Trace);
+        w.WriteString(Names.Id, p.Id);
+        w.WriteNumber(Names.Year, p.Year);
+        Amount(w, Names.Assistance, p.Assistance);
+        Amount(w, Names.Tilted, p.Tilted);
+        Amount(w, Names.SpecialAssistance, p.SpecialAssistance);
+        Amount(w, Names.CapRelief, p.CapRelief);
+        Amount(w, Names.PersonalBurden, p.PersonalBurden);
+        WriteTrace(w, p.Trace, Texts.For(w));
         w.WriteEndObject();
     }
 
     public static void WriteHousehold(Utf8JsonWriter w, HouseholdYearResult h)
     {
         w.WriteStartObject();
-        w.WriteString("id", h.Id);
-        w.WriteNumber("year", h.Year);
-        Amount(w, "reasonableBurden", h.ReasonableBurden);
-        Amount(w, "capRelief", h.CapRelief);
-        WriteTrace(w, h.Trace);
+        w.WriteString(Names.Id, h.Id);
+        w.WriteNumber(Names.Year, h.Year);
+        Amount(w, Names.ReasonableBurden, h.ReasonableBurden);
+        Amount(w, Names.CapRelief, h.CapRelief);
+        WriteTrace(w, h.Trace, Texts.For(w));
         w.WriteEndObject();
     }
 
-    private static void WriteTrace(Utf8JsonWriter w, List<TraceStep> trace)
+    private static void WriteTrace(Utf8JsonWriter w, List<TraceStep> trace, Texts texts)
     {
-        w.WriteStartArray("trace");
+        w.WriteStartArray(Names.Trace);
+        Span<char> detail = stackalloc char[512];
         foreach (var step in trace)
         {
             w.WriteStartObject();
-            w.WriteString("step", step.Step);
-            Amount(w, "amount", step.Amount);
-            w.WriteString("rule", step.Rule);
-            w.WriteString("detail", step.Detail);
-            if (step.Interpretation is null) w.WriteNull("interpretation");
-            else w.WriteString("interpretation", step.Interpretation);
+            Text(w, Names.Step, texts, step.Step);
+            Amount(w, Names.Amount, step.Amount);
+            Text(w, Names.Rule, texts, step.Rule);
+            // The detail is rendered straight into the writer, not kept on the step: a result of a million bills
+            // would otherwise hold a million trace texts until the end.
+            if (step.TryFormatDetail(detail, out int n)) w.WriteString(Names.Detail, detail[..n]);
+            else w.WriteString(Names.Detail, step.Detail);
+            if (step.Interpretation is null) w.WriteNull(Names.Interpretation);
+            else Text(w, Names.Interpretation, texts, step.Interpretation);
             w.WriteEndObject();
         }
         w.WriteEndArray();
     }
 
+    private static void Text(Utf8JsonWriter w, JsonEncodedText name, Texts texts, string value)
+    {
+        if (texts.Encoded(value) is { } encoded) w.WriteString(name, encoded);
+        else w.WriteString(name, value);
+    }
+
     /// <summary>Writes a yuan amount as a JSON number: 3200, 3200.5, 0.01 (no trailing zeros, no exponent).</summary>
     public static void Amount(Utf8JsonWriter w, string name, decimal amount)
     {
-        if (!AmountText.HasAtMostTwoDecimals(amount))
-            throw new InvalidOperationException($"{name}: {amount} has more than two decimals; call ResultWriter.Check before writing");
         Span<byte> text = stackalloc byte[40];
-        AmountText.TryFormat(amount, text, out int written);
+        int written = AmountBytes(name, amount, text);
+        w.WritePropertyName(name);
+        w.WriteRawValue(text[..written], skipInputValidation: true);
+    }
+
+    private static void Amount(Utf8JsonWriter w, JsonEncodedText name, decimal amount)
+    {
+        Span<byte> text = stackalloc byte[40];
+        int written = AmountBytes(name.Value, amount, text);
         w.WritePropertyName(name);
         // Raw: Utf8JsonWriter would write a decimal with its scale (3200.00); the text here is a valid JSON number.
         w.WriteRawValue(text[..written], skipInputValidation: true);
+    }
+
+    private static int AmountBytes(string name, decimal amount, Span<byte> text)
+    {
+        if (!AmountText.HasAtMostTwoDecimals(amount))
+            throw new InvalidOperationException($"{name}: {amount} has more than two decimals; call ResultWriter.Check before writing");
+        AmountText.TryFormat(amount, text, out int written);
+        return written;
+    }
+
+    /// <summary>yyyy-MM-dd as UTF-8.</summary>
+    private static ReadOnlySpan<byte> FormatDate(DateOnly date, Span<byte> into)
+    {
+        int y = date.Year, m = date.Month, d = date.Day;
+        into[0] = (byte)('0' + y / 1000); into[1] = (byte)('0' + y / 100 % 10); into[2] = (byte)('0' + y / 10 % 10); into[3] = (byte)('0' + y % 10);
+        into[4] = (byte)'-';
+        into[5] = (byte)('0' + m / 10); into[6] = (byte)('0' + m % 10);
+        into[7] = (byte)'-';
+        into[8] = (byte)('0' + d / 10); into[9] = (byte)('0' + d % 10);
+        return into[..10];
+    }
+
+    private static readonly JsonEncodedText[] CategoryCodes =
+        Codes.AllCategories.Select(c => JsonEncodedText.Encode(Codes.ToCode(c), Compact.Encoder)).ToArray();
+
+    /// <summary>The property names, encoded once.</summary>
+    private static class Names
+    {
+        private static JsonEncodedText E(string name) => JsonEncodedText.Encode(name, Compact.Encoder);
+        public static readonly JsonEncodedText Bills = E("bills"), Persons = E("persons"), Households = E("households");
+        public static readonly JsonEncodedText Id = E("id"), Person = E("person"), Date = E("date"), Policy = E("policy"), Category = E("category");
+        public static readonly JsonEncodedText AssistanceBase = E("assistanceBase"), CriticalIllness = E("criticalIllness"), Assistance = E("assistance");
+        public static readonly JsonEncodedText Tilted = E("tilted"), Supplementary = E("supplementary"), PersonalBurden = E("personalBurden");
+        public static readonly JsonEncodedText ReasonableBurden = E("reasonableBurden"), Counted = E("counted"), Trace = E("trace"), Year = E("year");
+        public static readonly JsonEncodedText SpecialAssistance = E("specialAssistance"), CapRelief = E("capRelief");
+        public static readonly JsonEncodedText Step = E("step"), Amount = E("amount"), Rule = E("rule"), Detail = E("detail"), Interpretation = E("interpretation");
+    }
+
+    /// <summary>
+    /// The encoded form of the strings that recur on every bill (step names, rules, interpretations, policy ids, ledger
+    /// buckets): the engine hands out the same few string instances, so they are encoded once per thread, by reference.
+    /// Bounded, so a result full of one-off strings cannot grow it. Only for a writer with this class's escaping
+    /// (a caller's writer with other escaping gets the strings encoded its own way, as before).
+    /// </summary>
+    private sealed class Texts
+    {
+        private const int Capacity = 4096;
+        [ThreadStatic] private static Texts? t_cached;
+        private static readonly Texts Passthrough = new(cache: false);
+
+        public static Texts For(Utf8JsonWriter w) =>
+            ReferenceEquals(w.Options.Encoder, Compact.Encoder) ? t_cached ??= new Texts(cache: true) : Passthrough;
+
+        private readonly Dictionary<string, JsonEncodedText>? _encoded;
+        private Texts(bool cache) => _encoded = cache ? new(ReferenceEqualityComparer.Instance) : null;
+
+        /// <summary>Null when the writer should encode the text itself.</summary>
+        public JsonEncodedText? Encoded(string text)
+        {
+            if (_encoded is null) return null;
+            if (_encoded.TryGetValue(text, out var e)) return e;
+            e = JsonEncodedText.Encode(text, Compact.Encoder);
+            if (_encoded.Count < Capacity) _encoded[text] = e;
+            return e;
+        }
     }
 }

@@ -39,6 +39,48 @@ public sealed class TraceStep
     public string Detail => _detail ??= string.Format(CultureInfo.InvariantCulture, _template,
         Show(_a), Show(_b), Show(_c), Show(_d), Show(_e));
 
+    /// <summary>
+    /// Writes <see cref="Detail"/> into <paramref name="destination"/> without making or keeping a string (a writer
+    /// streams a million bills' steps). False when it does not fit, or when the template is not plain {0}..{4}
+    /// placeholders; the caller then uses <see cref="Detail"/>.
+    /// </summary>
+    public bool TryFormatDetail(Span<char> destination, out int written)
+    {
+        written = 0;
+        if (_detail is not null)
+        {
+            if (!_detail.AsSpan().TryCopyTo(destination)) return false;
+            written = _detail.Length;
+            return true;
+        }
+        var t = _template.AsSpan();
+        int at = 0;
+        while (true)
+        {
+            int brace = t.IndexOfAny('{', '}');
+            var literal = brace < 0 ? t : t[..brace];
+            if (!literal.TryCopyTo(destination[at..])) return false;
+            at += literal.Length;
+            if (brace < 0) break;
+            if (brace + 1 < t.Length && t[brace + 1] == t[brace])
+            {
+                // {{ and }} are a literal brace
+                if (at >= destination.Length) return false;
+                destination[at++] = t[brace];
+                t = t[(brace + 2)..];
+                continue;
+            }
+            // Only {0}..{4}: anything else (alignment, format strings, a stray brace) is left to string.Format.
+            if (t[brace] != '{' || brace + 2 >= t.Length || t[brace + 2] != '}' || t[brace + 1] is < '0' or > '4') return false;
+            decimal value = (t[brace + 1] - '0') switch { 0 => _a, 1 => _b, 2 => _c, 3 => _d, _ => _e };
+            if (!DecimalText.TryFormat(value, destination[at..], out int n)) return false;
+            at += n;
+            t = t[(brace + 3)..];
+        }
+        written = at;
+        return true;
+    }
+
     /// <summary>A number as an auditor writes it: no trailing zeros, no exponent.</summary>
     public static string Show(decimal value) => (value / 1.000000000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
 
