@@ -22,25 +22,17 @@ public sealed partial class SettlementEngine
                 problems.Add(new($"persons[{i}].id", $"重复的人员编号 duplicate person id '{file.Persons[i].Id}'"));
 
         // I-3: each person's bills in order of settlement date, then bill id.
-        var order = new int[file.Bills.Count];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        Array.Sort(order, (x, y) =>
-        {
-            var a = file.Bills[x]; var b = file.Bills[y];
-            int c = string.CompareOrdinal(a.Person, b.Person);
-            if (c != 0) return c;
-            c = a.Date.CompareTo(b.Date);
-            return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
-        });
+        var bills = file.Bills as Bill[] ?? file.Bills.ToArray();
+        var order = SettlementOrder(bills);
 
-        var results = new BillResult[file.Bills.Count];
+        var results = new BillResult[bills.Length];
         var settler = new BillSettler();
         PersonLedger? ledger = null;
         string? ledgerPerson = null;
         foreach (int i in order)
         {
-            var bill = file.Bills[i];
-            string path = $"bills[{i}]";
+            var bill = bills[i];
+            var path = BillPath.InCase(i);
             if (!persons.TryGetValue(bill.Person, out var person))
             {
                 problems.Add(new(path + ".person", $"未知人员 unknown person '{bill.Person}'"));
@@ -76,15 +68,84 @@ public sealed partial class SettlementEngine
     /// </summary>
     public BillResult SettleBill(string region, Person person, Bill bill, PersonLedger ledger)
     {
-        var problems = new List<SettlementProblem>();
         var period = _catalog.Find(region, bill.Date);
-        if (!_catalog.HasRegion(region)) problems.Add(new("region", $"未知地区 unknown region '{region}'"));
-        else if (period is null) problems.Add(new("date", $"{bill.Date:yyyy-MM-dd} 在 {region} 无有效政策 no policy in force on this date"));
-        if (ledger.Year != bill.Date.Year) problems.Add(new("date", $"台账年度 {ledger.Year} 与单据年度不符 the ledger is for another year"));
-        if (problems.Count > 0) throw new SettlementException(problems);
-        var result = new BillSettler().Settle(period!, person, bill, ledger, "bill", problems);
-        if (result is null || problems.Count > 0) throw new SettlementException(problems);
+        if (period is null || ledger.Year != bill.Date.Year)
+        {
+            var wrong = new List<SettlementProblem>();
+            if (!_catalog.HasRegion(region)) wrong.Add(new("region", $"未知地区 unknown region '{region}'"));
+            else if (period is null) wrong.Add(new("date", $"{bill.Date:yyyy-MM-dd} 在 {region} 无有效政策 no policy in force on this date"));
+            if (ledger.Year != bill.Date.Year) wrong.Add(new("date", $"台账年度 {ledger.Year} 与单据年度不符 the ledger is for another year"));
+            throw new SettlementException(wrong);
+        }
+        // One settler and problem list per thread, reused call after call (a server settles bills one by one).
+        var settler = t_settler ??= new BillSettler();
+        var problems = t_problems ??= [];
+        problems.Clear();
+        var result = settler.Settle(period, person, bill, ledger, BillPath.Fixed("bill"), problems);
+        if (result is null || problems.Count > 0)
+        {
+            var found = problems.ToArray();
+            problems.Clear();
+            throw new SettlementException(found);
+        }
         return result;
+    }
+
+    [ThreadStatic] private static BillSettler? t_settler;
+    [ThreadStatic] private static List<SettlementProblem>? t_problems;
+
+    /// <summary>
+    /// The indexes of <paramref name="bills"/> in settlement order (I-3): by person (ordinal), then settlement date,
+    /// then bill id (ordinal), then place in the file. The bills are grouped by person first, so only each person's
+    /// few bills are sorted by date, not the whole file.
+    /// </summary>
+    internal static int[] SettlementOrder(Bill[] bills)
+    {
+        var groupOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var billGroup = new int[bills.Length];
+        var names = new List<string>();
+        var counts = new List<int>();
+        for (int i = 0; i < bills.Length; i++)
+        {
+            string person = bills[i].Person;
+            if (!groupOf.TryGetValue(person, out int g))
+            {
+                g = names.Count;
+                groupOf.Add(person, g);
+                names.Add(person);
+                counts.Add(0);
+            }
+            billGroup[i] = g;
+            counts[g]++;
+        }
+        var ranked = new int[names.Count];
+        for (int g = 0; g < ranked.Length; g++) ranked[g] = g;
+        var nameArray = names.ToArray();
+        Array.Sort(nameArray, ranked, StringComparer.Ordinal);
+
+        var start = new int[names.Count];
+        int at = 0;
+        foreach (int g in ranked) { start[g] = at; at += counts[g]; }
+        var order = new int[bills.Length];
+        var next = (int[])start.Clone();
+        for (int i = 0; i < bills.Length; i++) order[next[billGroup[i]]++] = i;
+
+        var byDate = new DateThenId(bills);
+        foreach (int g in ranked)
+            if (counts[g] > 1) Array.Sort(order, start[g], counts[g], byDate);
+        return order;
+    }
+
+    private sealed class DateThenId(Bill[] bills) : IComparer<int>
+    {
+        public int Compare(int x, int y)
+        {
+            var a = bills[x]; var b = bills[y];
+            int c = a.Date.CompareTo(b.Date);
+            if (c != 0) return c;
+            c = string.CompareOrdinal(a.Id, b.Id);
+            return c != 0 ? c : x.CompareTo(y);
+        }
     }
 
     /// <summary>

@@ -37,7 +37,7 @@ internal static class AssistanceTier
             foreach (var bucket in scheme.Limits) o.Count(bucket.LedgerKey, paid);
     }
 
-    public static void Settle(PolicyPeriod period, Bill bill, Candidate candidate, PersonLedger ledger, BillOutcome o, string path, List<SettlementProblem> problems)
+    public static void Settle(PolicyPeriod period, Bill bill, Candidate candidate, PersonLedger ledger, BillOutcome o, BillPath path, List<SettlementProblem> problems)
     {
         var cat = candidate.Category;
         decimal b = Base(period, bill, o.Critical);

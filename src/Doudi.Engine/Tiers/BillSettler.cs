@@ -17,9 +17,21 @@ namespace Doudi.Engine.Tiers;
 internal sealed class BillSettler
 {
     private readonly List<Candidate> _candidates = new(4);
+    // Two outcomes, reused bill after bill: the best so far and the one being tried (I-2).
+    private BillOutcome _best = new(), _trial = new();
+
+    // Trace templates that name a code, made once per code instead of once per bill.
+    private static readonly string[] IdentityTemplates = Codes.AllCategories
+        .Select(c => $"{Codes.ToCode(c)}，认定次月起有效 effective from the month after recognition").ToArray();
+    private static readonly string[] LookBackTemplates = Codes.AllCategories
+        .Select(c => $"{Codes.ToCode(c)}（因病支出型）认定日前 {{0}} 个月回溯期内 within the look-back window before recognition").ToArray();
+    private static readonly string[] ExclusionTemplates = Enum.GetValues<Exclusion>()
+        .Select(e => $"{Codes.ToCode(e)}：不属于医疗救助范围 outside medical assistance").ToArray();
+    // The rule of the personal-burden step, "<document> 个人负担", once per period.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyPeriod, string> BurdenRules = new();
 
     /// <summary>Settles <paramref name="bill"/>; reports problems through <paramref name="problems"/> (JSON path prefix <paramref name="path"/>).</summary>
-    public BillResult? Settle(PolicyPeriod period, Person person, Bill bill, PersonLedger ledger, string path, List<SettlementProblem> problems)
+    public BillResult? Settle(PolicyPeriod period, Person person, Bill bill, PersonLedger ledger, BillPath path, List<SettlementProblem> problems)
     {
         int before = problems.Count;
         if (period.UpstreamAssistance is { } upstream && bill.AssistancePaid is null)
@@ -29,14 +41,19 @@ internal sealed class BillSettler
         BillOutcome? best = null;
         foreach (var candidate in _candidates)
         {
-            var outcome = Outcome(period, bill, candidate, ledger, path, problems);
-            if (best is null || outcome.Benefit > best.Benefit) best = outcome;
+            var outcome = Outcome(period, bill, candidate, ledger, path, problems, _trial.Reset());
+            if (best is null || outcome.Benefit > best.Benefit)
+            {
+                // The trial becomes the best; the former best is free for the next trial.
+                (_best, _trial) = (outcome, _best);
+                best = outcome;
+            }
         }
         if (problems.Count > before) return null;
-        best ??= NoCategory(period, bill, ledger, path, problems);
+        best ??= NoCategory(period, bill, ledger, path, problems, _best.Reset());
         if (problems.Count > before) return null;
 
-        var result = new BillResult
+        var result = new BillResult(best.Trace.Count + 2)
         {
             Id = bill.Id, Person = bill.Person, Date = bill.Date, Policy = period.PolicyId, Category = best.Category,
             AssistanceBase = best.AssistanceBase, CriticalIllness = best.Critical, Assistance = best.Assistance,
@@ -56,34 +73,34 @@ internal sealed class BillSettler
         result.PersonalBurden = bill.Total - bill.BasicPaid - best.Critical - best.Assistance - best.Tilted - bill.SupplementaryPaid;
         var inPolicyRemainder = Math.Max(0m, bill.InPolicy - bill.BasicPaid - best.Critical - best.Assistance - best.Tilted - bill.SupplementaryPaid);
         result.ReasonableBurden = inPolicyRemainder + bill.ReasonableOutOfPolicy;
-        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, period.Document + " 个人负担", "I-14",
+        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, BurdenRules.GetValue(period, static p => p.Document + " 个人负担"), "I-14",
             "总费用 {0} − 基本医保 {1} − 大病保险 {2} − 医疗救助/倾斜救助 {3} − 补充保险 {4}",
             bill.Total, bill.BasicPaid, best.Critical, best.Assistance + best.Tilted, bill.SupplementaryPaid));
         return result;
     }
 
     /// <summary>A bill of someone who holds no identity of this policy on its date: insurance only.</summary>
-    private BillOutcome NoCategory(PolicyPeriod period, Bill bill, PersonLedger ledger, string path, List<SettlementProblem> problems)
+    private static BillOutcome NoCategory(PolicyPeriod period, Bill bill, PersonLedger ledger, BillPath path, List<SettlementProblem> problems, BillOutcome o)
     {
-        var o = new BillOutcome();
         o.Critical = CriticalIllnessTier.Settle(period, bill, null, ledger, o, path, problems);
         if (bill.AssistancePaid is not null) AssistanceTier.Upstream(period, bill, null, o);
-        var objects = period.Objects.FirstOrDefault(c => c is not null);
+        Citation? objects = null;
+        foreach (var c in period.Objects)
+            if (c is not null) { objects = c; break; }
         o.Trace.Add(new TraceStep("identity", 0m, objects?.Rule ?? period.Document, "I-1",
             "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date", 0m));
         return o;
     }
 
-    private static BillOutcome Outcome(PolicyPeriod period, Bill bill, Candidate candidate, PersonLedger ledger, string path, List<SettlementProblem> problems)
+    private static BillOutcome Outcome(PolicyPeriod period, Bill bill, Candidate candidate, PersonLedger ledger, BillPath path, List<SettlementProblem> problems, BillOutcome o)
     {
-        var o = new BillOutcome { Category = candidate.Category, LookBack = candidate.LookBack };
+        o.Category = candidate.Category;
+        o.LookBack = candidate.LookBack;
         var objects = period.Objects[(int)candidate.Category]!;
         o.Trace.Add(candidate.LookBack
             ? new TraceStep("identity", 0m, period.Lookback!.Months.Cite.Rule, "I-15",
-                $"{Codes.ToCode(candidate.Category)}（因病支出型）认定日前 {{0}} 个月回溯期内 within the look-back window before recognition",
-                period.Lookback.Months.Value)
-            : new TraceStep("identity", 0m, objects.Rule, "I-1",
-                $"{Codes.ToCode(candidate.Category)}，认定次月起有效 effective from the month after recognition", 0m));
+                LookBackTemplates[(int)candidate.Category], period.Lookback.Months.Value)
+            : new TraceStep("identity", 0m, objects.Rule, "I-1", IdentityTemplates[(int)candidate.Category], 0m));
 
         o.Critical = CriticalIllnessTier.Settle(period, bill, candidate.Category, ledger, o, path, problems);
 
@@ -100,8 +117,7 @@ internal sealed class BillSettler
         var reason = bill.Excluded != Exclusion.None ? bill.Excluded : bill.Designated ? Exclusion.None : Exclusion.NonDesignated;
         if (reason != Exclusion.None && period.Exclusions[(int)reason] is { } cite)
         {
-            o.Trace.Add(new TraceStep("exclusion", 0m, cite.Rule, cite.Interpretation,
-                $"{Codes.ToCode(reason)}：不属于医疗救助范围 outside medical assistance", 0m));
+            o.Trace.Add(new TraceStep("exclusion", 0m, cite.Rule, cite.Interpretation, ExclusionTemplates[(int)reason], 0m));
             return true;
         }
         if (period.OutOfCityNeedsReferral is { } referral && !bill.WithinCity && !bill.Referred)

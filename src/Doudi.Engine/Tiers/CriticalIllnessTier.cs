@@ -20,7 +20,7 @@ internal static class CriticalIllnessTier
     private static string? PreferenceRule(CriticalPreference? p) =>
         p is null ? null : (p.DeductibleFactor?.Cite ?? p.RatioBonus?.Cite ?? p.RatioFloor?.Cite ?? p.NoCap?.Cite)?.Rule;
 
-    public static decimal Settle(PolicyPeriod period, Bill bill, Category? category, Settlement.PersonLedger ledger, BillOutcome o, string path, List<SettlementProblem> problems)
+    public static decimal Settle(PolicyPeriod period, Bill bill, Category? category, Settlement.PersonLedger ledger, BillOutcome o, BillPath path, List<SettlementProblem> problems)
     {
         if (bill.CriticalPaid is { } upstream)
         {
