@@ -33,13 +33,19 @@ public static class Throughput
         double caseSeconds = perCase.Sum(f => f.MedianSeconds);
         int caseBills = work.Cases.Sum(c => c.Bills.Count);
         Console.WriteLine();
-        Console.WriteLine($"RESULT SettleBill: {bill.MedianRate:N0} bills/s (median of {runs}; min {bill.MinRate:N0}, max {bill.MaxRate:N0}), {bill.BytesPerBill:N0} B allocated/bill");
-        Console.WriteLine($"RESULT SettleCase (4 regions): {caseBills / caseSeconds:N0} bills/s (sum of medians {caseSeconds:F3} s for {caseBills:N0} bills), " +
-                          $"{perCase.Sum(f => f.BytesPerBill * f.Bills) / caseBills:N0} B allocated/bill");
+        double caseCpu = perCase.Sum(f => f.MedianCpuSeconds);
+        Console.WriteLine($"RESULT SettleBill: {bill.MedianRate:N0} bills/s wall (median of {runs}; min {bill.MinRate:N0}, max {bill.MaxRate:N0}); " +
+                          $"{bill.Bills / bill.MedianCpuSeconds:N0} bills per CPU-second; {bill.BytesPerBill:N0} B allocated/bill");
+        Console.WriteLine($"RESULT SettleCase (4 regions): {caseBills / caseSeconds:N0} bills/s wall (sum of medians {caseSeconds:F3} s for {caseBills:N0} bills); " +
+                          $"{caseBills / caseCpu:N0} bills per CPU-second; {perCase.Sum(f => f.BytesPerBill * f.Bills) / caseBills:N0} B allocated/bill");
         return 0;
     }
 
-    public sealed record Figures(int Bills, double MedianSeconds, double MinRate, double MedianRate, double MaxRate, double BytesPerBill);
+    /// <summary>
+    /// Wall-clock rates, and the median CPU time of the process (user + system, all threads: GC included) per run:
+    /// on a shared machine the wall clock also counts the time the core was given to someone else.
+    /// </summary>
+    public sealed record Figures(int Bills, double MedianSeconds, double MinRate, double MedianRate, double MaxRate, double BytesPerBill, double MedianCpuSeconds);
 
     private static Figures Measure<T>(string name, int bills, int warmups, int runs, Func<T> op)
     {
@@ -50,6 +56,8 @@ public static class Throughput
             Console.WriteLine($"{name,-22} warm-up {i + 1}: {bills / sw.Elapsed.TotalSeconds,12:N0} bills/s");
         }
         var seconds = new List<double>();
+        var cpu = new List<double>();
+        using var process = Process.GetCurrentProcess();
         long allocated = 0;
         int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
         for (int i = 0; i < runs; i++)
@@ -58,17 +66,22 @@ public static class Throughput
             GC.WaitForPendingFinalizers();
             GC.Collect();
             long before = GC.GetAllocatedBytesForCurrentThread();
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             op();
             sw.Stop();
+            process.Refresh();
+            cpu.Add((process.TotalProcessorTime - cpuBefore).TotalSeconds);
             allocated += GC.GetAllocatedBytesForCurrentThread() - before;
             seconds.Add(sw.Elapsed.TotalSeconds);
-            Console.WriteLine($"{name,-22} run {i + 1}:     {bills / sw.Elapsed.TotalSeconds,12:N0} bills/s  ({sw.Elapsed.TotalMilliseconds:F0} ms)");
+            Console.WriteLine($"{name,-22} run {i + 1}:     {bills / sw.Elapsed.TotalSeconds,12:N0} bills/s  ({sw.Elapsed.TotalMilliseconds:F0} ms wall, {cpu[^1] * 1000:F0} ms CPU)");
         }
         seconds.Sort();
+        cpu.Sort();
         double median = seconds[seconds.Count / 2];
-        var f = new Figures(bills, median, bills / seconds[^1], bills / median, bills / seconds[0], (double)allocated / runs / bills);
-        Console.WriteLine($"{name,-22} median:    {f.MedianRate,12:N0} bills/s; {f.BytesPerBill:N0} B/bill; " +
+        var f = new Figures(bills, median, bills / seconds[^1], bills / median, bills / seconds[0], (double)allocated / runs / bills, cpu[cpu.Count / 2]);
+        Console.WriteLine($"{name,-22} median:    {f.MedianRate,12:N0} bills/s; {bills / f.MedianCpuSeconds:N0} bills/CPU-s; {f.BytesPerBill:N0} B/bill; " +
                           $"GCs gen0/1/2 {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2} (incl. forced)");
         return f;
     }
