@@ -26,6 +26,7 @@ public sealed partial class SettlementEngine
         var order = SettlementOrder(bills);
 
         var results = new BillResult[bills.Length];
+        var periods = new PolicyPeriod?[bills.Length];
         var settler = new BillSettler();
         PersonLedger? ledger = null;
         string? ledgerPerson = null;
@@ -38,7 +39,7 @@ public sealed partial class SettlementEngine
                 problems.Add(new(path + ".person", $"未知人员 unknown person '{bill.Person}'"));
                 continue;
             }
-            var period = _catalog.Find(file.Region, bill.Date);
+            var period = periods[i] = _catalog.Find(file.Region, bill.Date);
             if (period is null)
             {
                 problems.Add(new(path + ".date", $"{bill.Date:yyyy-MM-dd} 在 {file.Region} 无有效政策 no policy in force in {file.Region} on this date"));
@@ -56,7 +57,7 @@ public sealed partial class SettlementEngine
 
         var outcome = new CaseResult();
         outcome.Bills.AddRange(results);
-        var (personYears, households) = SettleYears(file, results);
+        var (personYears, households) = SettleYears(file, results, periods);
         outcome.Persons.AddRange(personYears);
         outcome.Households.AddRange(households);
         return outcome;
@@ -152,42 +153,113 @@ public sealed partial class SettlementEngine
     /// The year-end rules (fuyang special assistance and cap, wenzhou-2022 resolution, jiande household lines)
     /// over bills already settled: <paramref name="settled"/> holds each bill of <paramref name="file"/> with its result, in the same order.
     /// </summary>
-    public (List<PersonYearResult> Persons, List<HouseholdYearResult> Households) SettleYears(CaseFile file, IReadOnlyList<BillResult> settled)
+    public (List<PersonYearResult> Persons, List<HouseholdYearResult> Households) SettleYears(CaseFile file, IReadOnlyList<BillResult> settled) =>
+        SettleYears(file, settled, null);
+
+    /// <param name="periods">the period of each bill when the caller has found them already (SettleCase), else null</param>
+    internal (List<PersonYearResult> Persons, List<HouseholdYearResult> Households) SettleYears(CaseFile file, IReadOnlyList<BillResult> settled, PolicyPeriod?[]? periods)
     {
         var problems = new List<SettlementProblem>();
         var personIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < file.Persons.Count; i++) personIndex.TryAdd(file.Persons[i].Id, i);
 
-        var byPersonYear = new Dictionary<(string, int), List<(Bill, BillResult, PolicyPeriod)>>();
-        for (int i = 0; i < file.Bills.Count; i++)
+        // Person-years ("slots"), numbered in order of first appearance in the file; each slot's bills by date, then id.
+        var bills = file.Bills as Bill[] ?? file.Bills.ToArray();
+        var slotOf = new Dictionary<(string, int), int>();
+        var slotOfBill = new int[bills.Length];
+        var slotPerson = new List<string>();
+        var slotYear = new List<int>();
+        var slotCount = new List<int>();
+        var billPeriod = new PolicyPeriod[bills.Length];
+        for (int i = 0; i < bills.Length; i++)
         {
-            var bill = file.Bills[i];
-            var period = _catalog.Find(file.Region, bill.Date);
-            if (period is null) { problems.Add(new($"bills[{i}].date", "无有效政策 no policy in force")); continue; }
+            var bill = bills[i];
+            var period = periods?[i] ?? _catalog.Find(file.Region, bill.Date);
+            if (period is null) { problems.Add(new($"bills[{i}].date", "无有效政策 no policy in force")); slotOfBill[i] = -1; continue; }
+            billPeriod[i] = period;
             var key = (bill.Person, bill.Date.Year);
-            if (!byPersonYear.TryGetValue(key, out var list)) byPersonYear[key] = list = [];
-            list.Add((bill, settled[i], period));
+            if (!slotOf.TryGetValue(key, out int slot))
+            {
+                slot = slotPerson.Count;
+                slotOf.Add(key, slot);
+                slotPerson.Add(bill.Person);
+                slotYear.Add(bill.Date.Year);
+                slotCount.Add(0);
+            }
+            slotOfBill[i] = slot;
+            slotCount[slot]++;
         }
-        foreach (var list in byPersonYear.Values)
-            list.Sort((a, b) => a.Item1.Date != b.Item1.Date ? a.Item1.Date.CompareTo(b.Item1.Date) : string.CompareOrdinal(a.Item1.Id, b.Item1.Id));
+        int slots = slotPerson.Count;
+        var slotStart = new int[slots];
+        for (int sl = 1; sl < slots; sl++) slotStart[sl] = slotStart[sl - 1] + slotCount[sl - 1];
+        var billAt = new int[slots == 0 ? 0 : slotStart[slots - 1] + slotCount[slots - 1]];
+        var fill = (int[])slotStart.Clone();
+        for (int i = 0; i < bills.Length; i++)
+            if (slotOfBill[i] >= 0) billAt[fill[slotOfBill[i]]++] = i;
+        var byDate = new DateThenId(bills);
+        var entries = new (Bill, BillResult, PolicyPeriod)[billAt.Length];
+        for (int sl = 0; sl < slots; sl++)
+        {
+            if (slotCount[sl] > 1) Array.Sort(billAt, slotStart[sl], slotCount[sl], byDate);
+            for (int k = slotStart[sl]; k < slotStart[sl] + slotCount[sl]; k++)
+                entries[k] = (bills[billAt[k]], settled[billAt[k]], billPeriod[billAt[k]]);
+        }
+        IReadOnlyList<(Bill, BillResult, PolicyPeriod)> Bills(int slot) => new ArraySegment<(Bill, BillResult, PolicyPeriod)>(entries, slotStart[slot], slotCount[slot]);
 
-        var personYears = new List<PersonYearResult>();
-        foreach (var ((personId, year), bills) in byPersonYear.OrderBy(kv => personIndex.GetValueOrDefault(kv.Key.Item1)).ThenBy(kv => kv.Key.Item2))
-            personYears.Add(PersonYearRules.Settle(personId, $"persons[{personIndex.GetValueOrDefault(personId)}]", year, bills, problems));
+        // Person-years in the order of the persons in the file, then year.
+        var slotPersonIndex = new int[slots];
+        for (int sl = 0; sl < slots; sl++) slotPersonIndex[sl] = personIndex.GetValueOrDefault(slotPerson[sl]);
+        var byPerson = new int[slots];
+        for (int sl = 0; sl < slots; sl++) byPerson[sl] = sl;
+        Array.Sort(byPerson, (x, y) =>
+        {
+            int c = slotPersonIndex[x].CompareTo(slotPersonIndex[y]);
+            if (c == 0) c = slotYear[x].CompareTo(slotYear[y]);
+            return c != 0 ? c : x.CompareTo(y);
+        });
+        var personYears = new List<PersonYearResult>(slots);
+        foreach (int sl in byPerson)
+            personYears.Add(PersonYearRules.Settle(slotPerson[sl], slotPersonIndex[sl], slotYear[sl], Bills(sl), problems));
         if (problems.Count > 0) throw new SettlementException(problems);
 
+        // Household-years: the person-years of a household's members, grouped in order of first appearance, ordered by
+        // their first member in the file, then year; each holds its person-years' bills in that order.
         var households = new List<HouseholdYearResult>();
         var memberOf = new Dictionary<string, string>(file.Persons.Count, StringComparer.Ordinal);
         foreach (var p in file.Persons) memberOf.TryAdd(p.Id, p.Household);
         var members = file.Persons.ToLookup(p => p.Household, StringComparer.Ordinal);
         var yearsOf = personYears.ToLookup(p => (memberOf.GetValueOrDefault(p.Id, p.Id), p.Year));
-        foreach (var group in byPersonYear
-                     .GroupBy(kv => (Household: memberOf.GetValueOrDefault(kv.Key.Item1, kv.Key.Item1), Year: kv.Key.Item2))
-                     .OrderBy(g => g.Min(kv => personIndex.GetValueOrDefault(kv.Key.Item1))).ThenBy(g => g.Key.Year))
+        var groupOf = new Dictionary<(string, int), int>();
+        var groups = new List<(string Household, int Year, int First, List<int> Slots)>();
+        for (int sl = 0; sl < slots; sl++)
         {
-            var bills = group.SelectMany(kv => kv.Value).ToList();
-            households.Add(HouseholdYearRules.Settle(group.Key.Household, group.Key.Year, members[group.Key.Household].ToList(), bills,
-                yearsOf[(group.Key.Household, group.Key.Year)].ToList()));
+            var key = (memberOf.GetValueOrDefault(slotPerson[sl], slotPerson[sl]), slotYear[sl]);
+            if (!groupOf.TryGetValue(key, out int g))
+            {
+                g = groups.Count;
+                groupOf.Add(key, g);
+                groups.Add((key.Item1, key.Item2, int.MaxValue, new List<int>(2)));
+            }
+            var group = groups[g];
+            group.Slots.Add(sl);
+            if (slotPersonIndex[sl] < group.First) groups[g] = group with { First = slotPersonIndex[sl] };
+        }
+        var groupOrder = new int[groups.Count];
+        for (int g = 0; g < groupOrder.Length; g++) groupOrder[g] = g;
+        Array.Sort(groupOrder, (x, y) =>
+        {
+            int c = groups[x].First.CompareTo(groups[y].First);
+            if (c == 0) c = groups[x].Year.CompareTo(groups[y].Year);
+            return c != 0 ? c : x.CompareTo(y);
+        });
+        foreach (int g in groupOrder)
+        {
+            var (household, year, _, groupSlots) = groups[g];
+            int count = 0;
+            foreach (int sl in groupSlots) count += slotCount[sl];
+            var groupBills = new List<(Bill, BillResult, PolicyPeriod)>(count);
+            foreach (int sl in groupSlots) groupBills.AddRange(new ArraySegment<(Bill, BillResult, PolicyPeriod)>(entries, slotStart[sl], slotCount[sl]));
+            households.Add(HouseholdYearRules.Settle(household, year, members[household].ToList(), groupBills, yearsOf[(household, year)].ToList()));
         }
         return (personYears, households);
     }
