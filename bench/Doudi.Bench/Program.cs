@@ -9,8 +9,9 @@ namespace Doudi.Bench;
 /// <list type="bullet">
 /// <item><c>gen -o FILE [--region R] [--bills N] [--seed S] [--engine-critical P]</c>: a deterministic case file (default 1,000,000 bills of pengshui).</item>
 /// <item><c>copy FILE -o OUT [--no-fsync]</c>: the CLI baseline, read the case with CaseReader and write the same JSON back with Utf8JsonWriter.</item>
-/// <item><c>inproc [--bills-per-region N] [--warmups W] [--runs R] [--engine-critical P] [--policies DIR]</c>: Stopwatch throughput harness.</item>
+/// <item><c>inproc [--bills-per-region N] [--warmups W] [--runs R] [--engine-critical P] [--policies DIR] [--only bill|case]</c>: Stopwatch throughput harness.</item>
 /// <item><c>bdn [BenchmarkDotNet arguments]</c>: the BenchmarkDotNet version of the in-process figures.</item>
+/// <item><c>phases FILE [--policies DIR] [--runs R]</c>: what `doudi settle` does, phase by phase in one process (read, settle, check, write), wall and CPU time.</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -26,8 +27,9 @@ public static class Program
                 "gen" => Generate(rest),
                 "copy" => Copy(rest),
                 "inproc" => Throughput.Run(Int(rest, "--bills-per-region", 250_000), Int(rest, "--warmups", 2), Int(rest, "--runs", 5),
-                    Double(rest, "--engine-critical", 0.1), Opt(rest, "--policies")),
+                    Double(rest, "--engine-critical", 0.1), Opt(rest, "--policies"), Opt(rest, "--only") ?? "all"),
                 "bdn" => RunBdn(rest),
+                "phases" => Phases(rest),
                 _ => Usage(),
             };
         }
@@ -42,8 +44,9 @@ public static class Program
     {
         Console.Error.WriteLine("usage: Doudi.Bench gen -o FILE [--region fuyang|pengshui|wenzhou|jiande] [--bills N] [--seed S] [--engine-critical P]");
         Console.Error.WriteLine("       Doudi.Bench copy FILE -o OUT [--no-fsync]");
-        Console.Error.WriteLine("       Doudi.Bench inproc [--bills-per-region N] [--warmups W] [--runs R] [--engine-critical P] [--policies DIR]");
+        Console.Error.WriteLine("       Doudi.Bench inproc [--bills-per-region N] [--warmups W] [--runs R] [--engine-critical P] [--policies DIR] [--only bill|case]");
         Console.Error.WriteLine("       Doudi.Bench bdn [BenchmarkDotNet arguments, e.g. --filter '*']");
+        Console.Error.WriteLine("       Doudi.Bench phases FILE [--policies DIR] [--runs R]");
         return 2;
     }
 
@@ -92,6 +95,74 @@ public static class Program
             stream.Flush(flushToDisk: fsync);
         }
         File.Move(temp, full, overwrite: true);
+        return 0;
+    }
+
+    /// <summary>
+    /// The phases of `doudi settle FILE -o OUT` timed one by one in a warm process (the first run includes the JIT):
+    /// read the case, settle it, check the result, write it to a file (no fsync); then the baseline's write of the case.
+    /// </summary>
+    private static int Phases(string[] args)
+    {
+        string input = args.FirstOrDefault(a => !a.StartsWith('-') && a != Opt(args, "--policies") && a != Opt(args, "--runs")) ?? throw new ArgumentException("phases needs FILE");
+        string dir = Opt(args, "--policies") ?? Doudi.Policy.Loading.PolicyLocator.FindDefault() ?? throw new ArgumentException("no policies folder");
+        int runs = Int(args, "--runs", 3);
+        string output = Path.Combine(Path.GetTempPath(), $"doudi-phases-{Environment.ProcessId}.json");
+        using var process = Process.GetCurrentProcess();
+        string gcs = "";
+        (double Wall, double Cpu) Time(Action a)
+        {
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
+            var pause = GC.GetTotalPauseDuration();
+            int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+            var sw = Stopwatch.StartNew();
+            a();
+            process.Refresh();
+            gcs += $" {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2}s:{GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2}";
+            return (sw.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds);
+        }
+        try
+        {
+            for (int run = 1; run <= runs; run++)
+            {
+                GC.Collect();
+                gcs = "";
+                ReadResult<Engine.Cases.CaseFile>? read = null;
+                Doudi.Policy.Periods.PolicyCatalog? catalog = null;
+                Engine.Results.CaseResult? result = null;
+                var tRead = Time(() =>
+                {
+                    using var s = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                    read = CaseReader.Read(s);
+                });
+                if (!read!.Ok) { foreach (var p in read.Problems.Take(10)) Console.Error.WriteLine(p); return 2; }
+                var tPolicies = Time(() => catalog = Doudi.Policy.Loading.PolicyLoader.LoadDirectory(dir).Catalog);
+                var tSettle = Time(() => result = new Engine.Settlement.SettlementEngine(catalog!).SettleCase(read.Value!));
+                // The year-end part of settle again on its own (SettleCase runs it after the bills).
+                var tYears = Time(() => new Engine.Settlement.SettlementEngine(catalog!).SettleYears(read.Value!, result!.Bills));
+                var tCheck = Time(() => { if (ResultWriter.Check(result!).Count > 0) throw new InvalidOperationException("unwritable result"); });
+                var tWrite = Time(() =>
+                {
+                    using var s = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+                    ResultWriter.Write(result!, s);
+                });
+                long outBytes = new FileInfo(output).Length;
+                var tCopy = Time(() =>
+                {
+                    using var s = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+                    CaseFileWriter.Write(read.Value!, s);
+                });
+                int bills = read.Value!.Bills.Count;
+                Console.WriteLine($"run {run}: {bills:N0} bills; wall/CPU seconds: read {tRead.Wall:F2}/{tRead.Cpu:F2}, policies {tPolicies.Wall:F2}/{tPolicies.Cpu:F2}, " +
+                                  $"settle {tSettle.Wall:F2}/{tSettle.Cpu:F2} (year-end rules alone {tYears.Wall:F2}/{tYears.Cpu:F2}), check {tCheck.Wall:F2}/{tCheck.Cpu:F2}, write result {tWrite.Wall:F2}/{tWrite.Cpu:F2} ({outBytes:N0} B), " +
+                                  $"baseline write of the case {tCopy.Wall:F2}/{tCopy.Cpu:F2} ({new FileInfo(output).Length:N0} B); heap {GC.GetTotalMemory(false) / (1 << 20):N0} MiB; GC pause s:gen0/1/2 per phase{gcs}");
+            }
+        }
+        finally
+        {
+            File.Delete(output);
+        }
         return 0;
     }
 

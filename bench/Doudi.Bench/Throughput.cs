@@ -11,7 +11,7 @@ namespace Doudi.Bench;
 /// </summary>
 public static class Throughput
 {
-    public static int Run(int billsPerRegion, int warmups, int runs, double engineCriticalShare, string? policies)
+    public static int Run(int billsPerRegion, int warmups, int runs, double engineCriticalShare, string? policies, string only = "all")
     {
         Console.WriteLine($"# in-process settlement throughput");
         Console.WriteLine($"processors visible: {Environment.ProcessorCount}; GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, " +
@@ -24,19 +24,19 @@ public static class Throughput
         var engine = new SettlementEngine(work.Catalog);
 
         // 1. SettleBill against a ledger (one-stop settlement, as a server calls it).
-        var bill = Measure("SettleBill", work.TotalBills, warmups, runs, () => Workload.SettleBills(engine, work.Calls));
+        Figures? bill = only is "all" or "bill" ? Measure("SettleBill", work.TotalBills, warmups, runs, () => Workload.SettleBills(engine, work.Calls)) : null;
 
         // 2. SettleCase on each region's whole case (sort, bills, person and household years).
         var perCase = new List<Figures>();
         foreach (var c in work.Cases)
-            perCase.Add(Measure($"SettleCase {c.Region}", c.Bills.Count, Math.Max(1, warmups - 1), runs, () => engine.SettleCase(c).Bills.Count));
+            if (only is "all" or "case") perCase.Add(Measure($"SettleCase {c.Region}", c.Bills.Count, Math.Max(1, warmups - 1), runs, () => engine.SettleCase(c).Bills.Count));
         double caseSeconds = perCase.Sum(f => f.MedianSeconds);
         int caseBills = work.Cases.Sum(c => c.Bills.Count);
         Console.WriteLine();
         double caseCpu = perCase.Sum(f => f.MedianCpuSeconds);
-        Console.WriteLine($"RESULT SettleBill: {bill.MedianRate:N0} bills/s wall (median of {runs}; min {bill.MinRate:N0}, max {bill.MaxRate:N0}); " +
+        if (bill is not null) Console.WriteLine($"RESULT SettleBill: {bill.MedianRate:N0} bills/s wall (median of {runs}; min {bill.MinRate:N0}, max {bill.MaxRate:N0}); " +
                           $"{bill.Bills / bill.MedianCpuSeconds:N0} bills per CPU-second; {bill.BytesPerBill:N0} B allocated/bill");
-        Console.WriteLine($"RESULT SettleCase (4 regions): {caseBills / caseSeconds:N0} bills/s wall (sum of medians {caseSeconds:F3} s for {caseBills:N0} bills); " +
+        if (perCase.Count > 0) Console.WriteLine($"RESULT SettleCase (4 regions): {caseBills / caseSeconds:N0} bills/s wall (sum of medians {caseSeconds:F3} s for {caseBills:N0} bills); " +
                           $"{caseBills / caseCpu:N0} bills per CPU-second; {perCase.Sum(f => f.BytesPerBill * f.Bills) / caseBills:N0} B allocated/bill");
         return 0;
     }
