@@ -181,6 +181,7 @@ public static class ResultWriter
     {
         w.WriteStartArray(Names.Trace);
         Span<char> detail = stackalloc char[512];
+        Span<byte> quoted = stackalloc byte[1536];
         foreach (var step in trace)
         {
             w.WriteStartObject();
@@ -189,7 +190,15 @@ public static class ResultWriter
             Text(w, Names.Rule, texts, step.Rule);
             // The detail is rendered straight into the writer, not kept on the step: a result of a million bills
             // would otherwise hold a million trace texts until the end.
-            if (step.TryFormatDetail(detail, out int n)) w.WriteString(Names.Detail, detail[..n]);
+            // A template whose text the writer would not escape is written as UTF-8 as it is, quoted; numbers never need escaping.
+            if (texts.WritesAsIs(step.Template) && step.TryFormatDetail(quoted[1..^1], out int n))
+            {
+                quoted[0] = (byte)'"';
+                quoted[n + 1] = (byte)'"';
+                w.WritePropertyName(Names.Detail);
+                w.WriteRawValue(quoted[..(n + 2)], skipInputValidation: true);
+            }
+            else if (step.TryFormatDetail(detail, out n)) w.WriteString(Names.Detail, detail[..n]);
             else w.WriteString(Names.Detail, step.Detail);
             if (step.Interpretation is null) w.WriteNull(Names.Interpretation);
             else Text(w, Names.Interpretation, texts, step.Interpretation);
@@ -274,7 +283,32 @@ public static class ResultWriter
             ReferenceEquals(w.Options.Encoder, Compact.Encoder) ? t_cached ??= new Texts(cache: true) : Passthrough;
 
         private readonly Dictionary<string, JsonEncodedText>? _encoded;
-        private Texts(bool cache) => _encoded = cache ? new(ReferenceEqualityComparer.Instance) : null;
+        private readonly Dictionary<string, bool>? _asIs;
+        private Texts(bool cache)
+        {
+            _encoded = cache ? new(ReferenceEqualityComparer.Instance) : null;
+            _asIs = cache ? new(ReferenceEqualityComparer.Instance) : null;
+        }
+
+        /// <summary>Whether the writer's escaping leaves this (template) text exactly as its UTF-8.</summary>
+        public bool WritesAsIs(string text)
+        {
+            if (_asIs is null) return false;
+            if (_asIs.TryGetValue(text, out bool asIs)) return asIs;
+            try
+            {
+                var utf8 = StrictUtf8.GetBytes(text);
+                asIs = Compact.Encoder!.FindFirstCharacterToEncodeUtf8(utf8) < 0;
+            }
+            catch (System.Text.EncoderFallbackException)
+            {
+                asIs = false;
+            }
+            if (_asIs.Count < Capacity) _asIs[text] = asIs;
+            return asIs;
+        }
+
+        private static readonly System.Text.UTF8Encoding StrictUtf8 = new(false, true);
 
         /// <summary>Null when the writer should encode the text itself.</summary>
         public JsonEncodedText? Encoded(string text)

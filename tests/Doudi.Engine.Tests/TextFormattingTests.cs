@@ -75,6 +75,7 @@ public sealed class TextFormattingTests
     {
         var rng = new Random(template.Length);
         Span<char> buffer = stackalloc char[512];
+        Span<byte> utf8 = stackalloc byte[1536];
         for (int i = 0; i < 200; i++)
         {
             decimal N() => Math.Round((decimal)rng.NextDouble() * 100000m, rng.Next(4));
@@ -86,6 +87,11 @@ public sealed class TextFormattingTests
             Assert.Equal(step.Detail, buffer[..n].ToString());
             Assert.True(fresh.TryFormatDetail(buffer, out n));
             Assert.Equal(fresh.Detail, buffer[..n].ToString());
+            var other = new TraceStep("s", 1m, "rule", null, template, N(), N(), N(), N(), N());
+            Assert.True(other.TryFormatDetail(utf8, out n));              // UTF-8, before Detail was read
+            Assert.Equal(other.Detail, Encoding.UTF8.GetString(utf8[..n]));
+            Assert.True(other.TryFormatDetail(utf8, out n));              // UTF-8, from the cached text
+            Assert.Equal(other.Detail, Encoding.UTF8.GetString(utf8[..n]));
         }
         var plain = new TraceStep("s", 1m, "rule", template);
         Span<char> b = stackalloc char[512];
@@ -103,6 +109,8 @@ public sealed class TextFormattingTests
         var step = new TraceStep("s", 1m, "rule", null, template, 1.5m);
         Span<char> buffer = stackalloc char[512];
         Assert.False(step.TryFormatDetail(buffer, out _));
+        Span<byte> utf8 = stackalloc byte[512];
+        Assert.False(step.TryFormatDetail(utf8, out _));
     }
 
     [Fact]
@@ -111,5 +119,42 @@ public sealed class TextFormattingTests
         var step = new TraceStep("s", 1m, "rule", null, "政策范围内 {0} − 基本医保 {1}", 123456.78m, 1m);
         Span<char> buffer = stackalloc char[10];
         Assert.False(step.TryFormatDetail(buffer, out _));
+        Span<byte> utf8 = stackalloc byte[10];
+        Assert.False(step.TryFormatDetail(utf8, out _));
+    }
+}
+
+/// <summary>The result writer writes every trace detail exactly as Utf8JsonWriter would write the Detail string.</summary>
+public sealed class ResultWriterDetailTests
+{
+    [Theory]
+    [InlineData("政策范围内 {0} − 基本医保 {1}")]
+    [InlineData("quote \" and backslash \\ {0}")]
+    [InlineData("line\nbreak {0}")]
+    [InlineData("separator \u2028 {0} <tag> & 'apos'")]
+    [InlineData("emoji 😀 {0}")]
+    [InlineData("plain, no numbers")]
+    public void Details_are_written_as_the_writer_escapes_them(string template)
+    {
+        var result = new Engine.Results.CaseResult();
+        var bill = new Engine.Results.BillResult { Id = "b1", Person = "p1", Date = new DateOnly(2023, 4, 1), Policy = "x" };
+        bill.Trace.Add(new TraceStep("s", 1m, "rule", null, template, 1234.5m));
+        bill.Trace.Add(new TraceStep("s", 1m, "rule", template));
+        result.Bills.Add(bill);
+        foreach (bool indented in new[] { false, true })
+        {
+            using var output = new MemoryStream();
+            ResultWriter.Write(result, output, indented);
+            string json = Encoding.UTF8.GetString(output.ToArray());
+            foreach (var step in bill.Trace)
+            {
+                using var expected = new MemoryStream();
+                using (var w = new System.Text.Json.Utf8JsonWriter(expected, new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+                    w.WriteStringValue(step.Detail);
+                Assert.Contains("\"detail\":" + (indented ? " " : "") + Encoding.UTF8.GetString(expected.ToArray()), json);
+            }
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            Assert.Equal(bill.Trace[0].Detail, doc.RootElement.GetProperty("bills")[0].GetProperty("trace")[0].GetProperty("detail").GetString());
+        }
     }
 }
