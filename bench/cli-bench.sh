@@ -48,7 +48,8 @@ for region in $REGIONS; do
   fi
   result="$OUT/result-$region.json"
   copy="$OUT/copy-$region.json"
-  base_cmd="${pin[*]} $bench copy $case -o $copy"
+  # The baseline runs under the runtime settings doudi's runtimeconfig sets (non-concurrent GC, no tiered JIT).
+  base_cmd="${pin[*]} env DOTNET_gcConcurrent=0 DOTNET_TieredCompilation=0 $bench copy $case -o $copy"
   cli_cmd="${pin[*]} $doudi settle $case -o $result"
 
   echo "== $region: $(stat -c %s "$case") bytes in"
