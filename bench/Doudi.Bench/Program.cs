@@ -168,7 +168,7 @@ public static class Program
 
     private static int RunBdn(string[] args)
     {
-        var summary = BenchmarkSwitcher.FromTypes([typeof(SettleBenchmarks)]).Run(args.Length == 0 ? ["--filter", "*"] : args);
+        var summary = BenchmarkSwitcher.FromTypes([typeof(SettleBillBenchmark), typeof(SettleCaseBenchmark)]).Run(args.Length == 0 ? ["--filter", "*"] : args);
         return summary.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
     }
 

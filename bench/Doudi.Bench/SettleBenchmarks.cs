@@ -9,28 +9,47 @@ using Doudi.Engine.Settlement;
 namespace Doudi.Bench;
 
 /// <summary>
-/// The same two measurements under BenchmarkDotNet (in-process toolchain, pinned to one core, memory diagnoser).
-/// One operation is one bill: SettleBill over the interleaved four-region workload, SettleCase over one region's case.
+/// The in-process measurements under BenchmarkDotNet: in-process toolchain (no child project to build), pinned to
+/// one core, memory diagnoser. One operation is one bill, so "Mean" is the time per bill and 1 s / Mean the bills
+/// per second.
 /// </summary>
-[Config(typeof(Config))]
-public class SettleBenchmarks
+public sealed class BenchConfig : ManualConfig
+{
+    public BenchConfig()
+    {
+        AddJob(Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithAffinity((IntPtr)(1 << Math.Min(1, Environment.ProcessorCount - 1)))
+            .WithWarmupCount(3).WithIterationCount(10).WithLaunchCount(1));
+        AddDiagnoser(MemoryDiagnoser.Default);
+        WithOptions(ConfigOptions.DisableOptimizationsValidator);
+    }
+}
+
+/// <summary>SettleBill against a person's ledger, over the four regions' bills interleaved (as a server calls it).</summary>
+[Config(typeof(BenchConfig))]
+public class SettleBillBenchmark
 {
     public const int BillsPerRegion = 25_000;
+    private Workload _work = null!;
+    private SettlementEngine _engine = null!;
 
-    private sealed class Config : ManualConfig
+    [GlobalSetup]
+    public void Setup()
     {
-        public Config()
-        {
-            AddJob(Job.Default
-                .WithToolchain(InProcessEmitToolchain.Instance)
-                .WithAffinity((IntPtr)(1 << Math.Min(1, Environment.ProcessorCount - 1)))
-                .WithWarmupCount(3).WithIterationCount(10).WithLaunchCount(1));
-            AddDiagnoser(MemoryDiagnoser.Default);
-            WithOptions(ConfigOptions.DisableOptimizationsValidator);
-        }
+        _work = Workload.Create(BillsPerRegion);
+        _engine = new SettlementEngine(_work.Catalog);
     }
 
-    private Workload _work = null!;
+    [Benchmark(OperationsPerInvoke = BillsPerRegion * 4)]
+    public decimal SettleBill() => Workload.SettleBills(_engine, _work.Calls);
+}
+
+/// <summary>SettleCase on one region's whole generated case (bills, then person and household years).</summary>
+[Config(typeof(BenchConfig))]
+public class SettleCaseBenchmark
+{
+    public const int Bills = 25_000;
     private SettlementEngine _engine = null!;
     private CaseFile _case = null!;
 
@@ -40,15 +59,11 @@ public class SettleBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _work = Workload.Create(BillsPerRegion);
-        _engine = new SettlementEngine(_work.Catalog);
-        _case = _work.Cases.Single(c => c.Region == Region);
+        var work = Workload.Create(Bills);
+        _engine = new SettlementEngine(work.Catalog);
+        _case = work.Cases.Single(c => c.Region == Region);
     }
 
-    /// <summary>All four regions interleaved (the Region parameter does not change it).</summary>
-    [Benchmark(OperationsPerInvoke = BillsPerRegion * 4)]
-    public decimal SettleBill() => Workload.SettleBills(_engine, _work.Calls);
-
-    [Benchmark(OperationsPerInvoke = BillsPerRegion)]
+    [Benchmark(OperationsPerInvoke = Bills)]
     public int SettleCase() => _engine.SettleCase(_case).Bills.Count;
 }
