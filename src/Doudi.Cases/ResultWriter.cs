@@ -46,7 +46,8 @@ public static class ResultWriter
             Amount(p + ".supplementary", b.Supplementary);
             Amount(p + ".personalBurden", b.PersonalBurden);
             Amount(p + ".reasonableBurden", b.ReasonableBurden);
-            foreach (var (bucket, amount) in b.Counted) Amount($"{p}.counted.{bucket}", amount);
+            if (b.HasCounts)
+                foreach (var (bucket, amount) in b.Counted) Amount($"{p}.counted.{bucket}", amount);
             Trace(p, b.Trace);
         }
         for (int i = 0; i < result.Persons.Count; i++)
@@ -77,8 +78,9 @@ public static class ResultWriter
     {
         if (!Fine(b.AssistanceBase, b.CriticalIllness, b.Assistance, b.Tilted, b.Supplementary)) return false;
         if (!Fine(b.PersonalBurden, b.ReasonableBurden, 0m, 0m, 0m)) return false;
-        foreach (var amount in b.Counted.Values)
-            if (!AmountText.HasAtMostTwoDecimals(amount)) return false;
+        if (b.HasCounts)
+            foreach (var amount in b.Counted.Values)
+                if (!AmountText.HasAtMostTwoDecimals(amount)) return false;
         return Fine(b.Trace);
     }
 
@@ -142,10 +144,13 @@ public static class ResultWriter
         Amount(w, Names.PersonalBurden, b.PersonalBurden);
         Amount(w, Names.ReasonableBurden, b.ReasonableBurden);
         w.WriteStartObject(Names.Counted);
-        foreach (var (bucket, amount) in b.Counted)
+        if (b.HasCounts)
         {
-            if (texts.Encoded(bucket) is { } name) Amount(w, name, amount);
-            else Amount(w, bucket, amount);
+            foreach (var (bucket, amount) in b.Counted)
+            {
+                if (texts.Encoded(bucket) is { } name) Amount(w, name, amount);
+                else Amount(w, bucket, amount);
+            }
         }
         w.WriteEndObject();
         WriteTrace(w, b.Trace, texts);

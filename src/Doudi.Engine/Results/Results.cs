@@ -25,7 +25,10 @@ public sealed class BillResult
     /// <summary>The in-policy remainder plus admitted out-of-catalogue cost (I-14, fuyang's "reasonable" burden).</summary>
     public decimal ReasonableBurden { get; set; }
     /// <summary>What this bill counted against each annual limit (bucket name → amount); lets a server rebuild year-to-date totals.</summary>
-    public Dictionary<string, decimal> Counted { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, decimal> Counted => _counted ??= new(StringComparer.Ordinal);
+    /// <summary>Whether the bill counted anything (without making the empty map most bills would otherwise carry).</summary>
+    public bool HasCounts => _counted is { Count: > 0 };
+    private Dictionary<string, decimal>? _counted;
     public List<TraceStep> Trace { get; }
 }
 
