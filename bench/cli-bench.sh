@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The CLI benchmark of BENCHMARKS.md: `doudi settle` on a generated case file of N bills, against a baseline
-# that reads the same file with the same reader (CaseReader) and writes the same JSON back (Utf8JsonWriter),
-# with the same atomic write (temporary file, flushed to disk, moved over the target).
+# The CLI benchmark of BENCHMARKS.md: `doudi settle FILE -o OUT` on a generated case file of N bills, against two
+# baselines that read the same file with the same reader (CaseReader) and write with Utf8JsonWriter, with the same
+# atomic write as the CLI (temporary file, flushed to disk, moved over the target):
+#   A  writes the case JSON back (byte for byte the input);
+#   B  writes the case's bills repeated to the size of the CLI's result: "just reading and writing" as many bytes as
+#      the CLI reads and writes, without settling anything.
 #
 #   bench/cli-bench.sh                       # 1,000,000 bills for each of the four regions
 #   BILLS=200000 REGIONS="pengshui" RUNS=3 bench/cli-bench.sh
@@ -48,37 +51,48 @@ for region in $REGIONS; do
   fi
   result="$OUT/result-$region.json"
   copy="$OUT/copy-$region.json"
-  # The baseline runs under the runtime settings doudi's runtimeconfig sets (non-concurrent GC, no tiered JIT).
-  base_cmd="${pin[*]} env DOTNET_gcConcurrent=0 DOTNET_TieredCompilation=0 $bench copy $case -o $copy"
+  sized="$OUT/sized-$region.json"
+  # The baselines run under the runtime settings doudi's runtimeconfig sets (non-concurrent GC, no tiered JIT).
+  same="env DOTNET_gcConcurrent=0 DOTNET_TieredCompilation=0"
   cli_cmd="${pin[*]} $doudi settle $case -o $result"
+  # A: read the case, write the same case JSON back (strict: the CLI writes ~4x more bytes than this).
+  base_cmd="${pin[*]} $same $bench copy $case -o $copy"
+  # B: read the case, write a JSON as large as the CLI's result (the case's bills repeated): the same I/O as the CLI.
+  echo "== $region: $(stat -c %s "$case") bytes in; one CLI run first for the result's size"
+  $cli_cmd
+  sized_cmd="${pin[*]} $same $bench copy $case -o $sized --size-of $result"
 
-  echo "== $region: $(stat -c %s "$case") bytes in"
   if command -v hyperfine >/dev/null; then
     hyperfine --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/hyperfine-$region.json" \
-      -n "baseline read+write ($region)" "$base_cmd" \
+      -n "A read+write the case ($region)" "$base_cmd" \
+      -n "B read the case, write as much as the CLI ($region)" "$sized_cmd" \
       -n "doudi settle ($region)" "$cli_cmd"
-    # Means from hyperfine's JSON without jq: the fields in order (baseline, then CLI). Wall time is the figure;
+    # Means from hyperfine's JSON without jq: the fields in order (A, B, CLI). Wall time is the figure;
     # user+system CPU is shown beside it because on a shared machine the wall time includes waiting for a core.
     field() { grep -o "\"$1\": *[0-9.e+-]*" "$OUT/hyperfine-$region.json" | sed 's/.*: *//' | tr '\n' ' '; }
-    read -r base_s cli_s _ <<< "$(field mean)" || true
-    read -r base_u cli_u _ <<< "$(field user)" || true
-    read -r base_y cli_y _ <<< "$(field system)" || true
-    base_cpu=$(awk -v u="$base_u" -v s="$base_y" 'BEGIN { print u + s }')
+    read -r a_s b_s cli_s _ <<< "$(field mean)" || true
+    read -r a_u b_u cli_u _ <<< "$(field user)" || true
+    read -r a_y b_y cli_y _ <<< "$(field system)" || true
+    a_cpu=$(awk -v u="$a_u" -v s="$a_y" 'BEGIN { print u + s }')
+    b_cpu=$(awk -v u="$b_u" -v s="$b_y" 'BEGIN { print u + s }')
     cli_cpu=$(awk -v u="$cli_u" -v s="$cli_y" 'BEGIN { print u + s }')
   else
     echo "(hyperfine not available: one /usr/bin/time run each after a warm-up)"
-    $base_cmd && $cli_cmd
-    read -r base_s base_cpu < <( { /usr/bin/time -f '%e %U %S' $base_cmd >/dev/null; } 2>&1 | tail -1 | awk '{ print $1, $2 + $3 }')
-    read -r cli_s cli_cpu < <( { /usr/bin/time -f '%e %U %S' $cli_cmd >/dev/null; } 2>&1 | tail -1 | awk '{ print $1, $2 + $3 }')
+    $base_cmd && $sized_cmd
+    t() { { /usr/bin/time -f '%e %U %S' "$@" >/dev/null; } 2>&1 | tail -1 | awk '{ print $1, $2 + $3 }'; }
+    read -r a_s a_cpu < <(t $base_cmd)
+    read -r b_s b_cpu < <(t $sized_cmd)
+    read -r cli_s cli_cpu < <(t $cli_cmd)
   fi
-  ratio=$(awk -v c="$cli_s" -v b="$base_s" 'BEGIN { printf "%.2f", c / b }')
-  cpu_ratio=$(awk -v c="$cli_cpu" -v b="$base_cpu" 'BEGIN { printf "%.2f", c / b }')
-  line=$(printf '%-9s bills %s  in %s B  out %s B  wall: baseline %.2f s, cli %.2f s, ratio %s  cpu(user+sys): baseline %.2f s, cli %.2f s, ratio %s' \
-    "$region" "$BILLS" "$(stat -c %s "$case")" "$(stat -c %s "$result")" "$base_s" "$cli_s" "$ratio" "$base_cpu" "$cli_cpu" "$cpu_ratio")
+  r() { awk -v c="$1" -v b="$2" 'BEGIN { printf "%.2f", c / b }'; }
+  line=$(printf '%-9s bills %s  in %s B  out %s B | wall s: A %.2f  B %.2f  cli %.2f  cli/A %s  cli/B %s | cpu s: A %.2f  B %.2f  cli %.2f  cli/A %s  cli/B %s' \
+    "$region" "$BILLS" "$(stat -c %s "$case")" "$(stat -c %s "$result")" \
+    "$a_s" "$b_s" "$cli_s" "$(r "$cli_s" "$a_s")" "$(r "$cli_s" "$b_s")" \
+    "$a_cpu" "$b_cpu" "$cli_cpu" "$(r "$cli_cpu" "$a_cpu")" "$(r "$cli_cpu" "$b_cpu")")
   echo "$line" | tee -a "$summary"
-  # The baseline's copy must be the case file byte for byte: the writer is the reader's exact inverse.
-  cmp -s "$case" "$copy" || echo "   note: the baseline copy differs from the case file" | tee -a "$summary"
-  rm -f "$copy"
+  # Baseline A's copy must be the case file byte for byte: the writer is the reader's exact inverse.
+  cmp -s "$case" "$copy" || echo "   note: baseline A's copy differs from the case file" | tee -a "$summary"
+  rm -f "$copy" "$sized"
 done
-echo "== summary ($summary)"
+echo "== summary ($summary; load: $(cut -d' ' -f1-3 /proc/loadavg))"
 cat "$summary"

@@ -15,7 +15,11 @@ public static class CaseFileWriter
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
-    public static void Write(CaseFile file, Stream output)
+    /// <param name="targetBytes">
+    /// 0: write the case as it is. Otherwise write each bill as many times as it takes (spread evenly over the bills)
+    /// for the whole document to come to about this many bytes: the same case-file JSON, at the size of another output.
+    /// </param>
+    public static void Write(CaseFile file, Stream output, long targetBytes = 0)
     {
         using var w = new Utf8JsonWriter(output, Options);
         w.WriteStartObject();
@@ -44,8 +48,23 @@ public static class CaseFileWriter
         }
         w.WriteEndArray();
         w.WriteStartArray("bills");
-        foreach (var b in file.Bills)
+        long start = w.BytesCommitted + w.BytesPending;
+        const int Tail = 3; // ]}
+        for (int i = 0; i < file.Bills.Count; i++)
         {
+            var b = file.Bills[i];
+            long due = targetBytes <= 0 ? 0 : start + (targetBytes - Tail - start) * (i + 1) / file.Bills.Count;
+            do WriteBill(w, b);
+            while (w.BytesCommitted + w.BytesPending < due);
+            if (w.BytesPending > 1 << 16) w.Flush();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+    }
+
+    private static void WriteBill(Utf8JsonWriter w, Bill b)
+    {
             w.WriteStartObject();
             w.WriteString("id", b.Id);
             w.WriteString("person", b.Person);
@@ -78,11 +97,6 @@ public static class CaseFileWriter
             }
             w.WriteEndArray();
             w.WriteEndObject();
-            if (w.BytesPending > 1 << 16) w.Flush();
-        }
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.Flush();
     }
 
     private static void Amount(Utf8JsonWriter w, string name, decimal? amount)

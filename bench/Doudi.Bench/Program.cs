@@ -8,7 +8,8 @@ namespace Doudi.Bench;
 /// <c>Doudi.Bench</c> subcommands:
 /// <list type="bullet">
 /// <item><c>gen -o FILE [--region R] [--bills N] [--seed S] [--engine-critical P]</c>: a deterministic case file (default 1,000,000 bills of pengshui).</item>
-/// <item><c>copy FILE -o OUT [--no-fsync]</c>: the CLI baseline, read the case with CaseReader and write the same JSON back with Utf8JsonWriter.</item>
+/// <item><c>copy FILE -o OUT [--size-of RESULT] [--no-fsync]</c>: the CLI baselines: read the case with CaseReader and write the same
+/// JSON back with Utf8JsonWriter; with --size-of, write the case's bills repeated to the size of RESULT (the CLI's output).</item>
 /// <item><c>inproc [--bills-per-region N] [--warmups W] [--runs R] [--engine-critical P] [--policies DIR] [--only bill|case]</c>: Stopwatch throughput harness.</item>
 /// <item><c>bdn [BenchmarkDotNet arguments]</c>: the BenchmarkDotNet version of the in-process figures.</item>
 /// <item><c>phases FILE [--policies DIR] [--runs R]</c>: what `doudi settle` does, phase by phase in one process (read, settle, check, write), wall and CPU time.</item>
@@ -43,7 +44,7 @@ public static class Program
     private static int Usage()
     {
         Console.Error.WriteLine("usage: Doudi.Bench gen -o FILE [--region fuyang|pengshui|wenzhou|jiande] [--bills N] [--seed S] [--engine-critical P]");
-        Console.Error.WriteLine("       Doudi.Bench copy FILE -o OUT [--no-fsync]");
+        Console.Error.WriteLine("       Doudi.Bench copy FILE -o OUT [--size-of RESULT] [--no-fsync]");
         Console.Error.WriteLine("       Doudi.Bench inproc [--bills-per-region N] [--warmups W] [--runs R] [--engine-critical P] [--policies DIR] [--only bill|case]");
         Console.Error.WriteLine("       Doudi.Bench bdn [BenchmarkDotNet arguments, e.g. --filter '*']");
         Console.Error.WriteLine("       Doudi.Bench phases FILE [--policies DIR] [--runs R]");
@@ -76,9 +77,10 @@ public static class Program
     /// </summary>
     private static int Copy(string[] args)
     {
-        string input = args.FirstOrDefault(a => !a.StartsWith('-') && a != Opt(args, "-o")) ?? throw new ArgumentException("copy needs FILE");
+        string input = args.FirstOrDefault(a => !a.StartsWith('-') && a != Opt(args, "-o") && a != Opt(args, "--size-of")) ?? throw new ArgumentException("copy needs FILE");
         string output = Opt(args, "-o") ?? throw new ArgumentException("copy needs -o OUT");
         bool fsync = !args.Contains("--no-fsync");
+        long target = Opt(args, "--size-of") is { } like ? new FileInfo(like).Length : 0;
         ReadResult<Engine.Cases.CaseFile> read;
         using (var stream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
             read = CaseReader.Read(stream);
@@ -91,7 +93,7 @@ public static class Program
         string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
         {
-            CaseFileWriter.Write(read.Value!, stream);
+            CaseFileWriter.Write(read.Value!, stream, target);
             stream.Flush(flushToDisk: fsync);
         }
         File.Move(temp, full, overwrite: true);
