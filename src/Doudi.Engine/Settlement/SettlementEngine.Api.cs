@@ -57,7 +57,7 @@ public sealed partial class SettlementEngine
 
         var outcome = new CaseResult();
         outcome.Bills.AddRange(results);
-        var (personYears, households) = SettleYears(file, results, periods);
+        var (personYears, households) = SettleYears(file, results, periods, order);
         outcome.Persons.AddRange(personYears);
         outcome.Households.AddRange(households);
         return outcome;
@@ -157,7 +157,10 @@ public sealed partial class SettlementEngine
         SettleYears(file, settled, null);
 
     /// <param name="periods">the period of each bill when the caller has found them already (SettleCase), else null</param>
-    internal (List<PersonYearResult> Persons, List<HouseholdYearResult> Households) SettleYears(CaseFile file, IReadOnlyList<BillResult> settled, PolicyPeriod?[]? periods)
+    /// <param name="order">with <paramref name="periods"/> (all found): the bills in settlement order (I-3), whose
+    /// person-years are runs already sorted by date and id</param>
+    internal (List<PersonYearResult> Persons, List<HouseholdYearResult> Households) SettleYears(CaseFile file, IReadOnlyList<BillResult> settled,
+        PolicyPeriod?[]? periods, int[]? order = null)
     {
         var problems = new List<SettlementProblem>();
         var personIndex = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -165,6 +168,8 @@ public sealed partial class SettlementEngine
 
         // Person-years ("slots"), numbered in order of first appearance in the file; each slot's bills by date, then id.
         var bills = file.Bills as Bill[] ?? file.Bills.ToArray();
+        if (order is not null && periods is not null && Array.IndexOf(periods, null) < 0)
+            return SettleYears(file, settled, bills, periods!, order, personIndex);
         var slotOf = new Dictionary<(string, int), int>();
         var slotOfBill = new int[bills.Length];
         var slotPerson = new List<string>();
@@ -197,13 +202,61 @@ public sealed partial class SettlementEngine
         for (int i = 0; i < bills.Length; i++)
             if (slotOfBill[i] >= 0) billAt[fill[slotOfBill[i]]++] = i;
         var byDate = new DateThenId(bills);
-        var entries = new (Bill, BillResult, PolicyPeriod)[billAt.Length];
         for (int sl = 0; sl < slots; sl++)
-        {
             if (slotCount[sl] > 1) Array.Sort(billAt, slotStart[sl], slotCount[sl], byDate);
-            for (int k = slotStart[sl]; k < slotStart[sl] + slotCount[sl]; k++)
-                entries[k] = (bills[billAt[k]], settled[billAt[k]], billPeriod[billAt[k]]);
+        return SettleYears(file, settled, bills, billPeriod, personIndex, slotPerson, slotYear, slotCount, slotStart, billAt, problems);
+    }
+
+    /// <summary>The person-years read off the settlement order: each is a run of it, already by date and id.</summary>
+    private (List<PersonYearResult>, List<HouseholdYearResult>) SettleYears(CaseFile file, IReadOnlyList<BillResult> settled, Bill[] bills,
+        PolicyPeriod?[] periods, int[] order, Dictionary<string, int> personIndex)
+    {
+        var runStart = new List<int>();
+        var runFirst = new List<int>();
+        for (int k = 0; k < order.Length; k++)
+        {
+            var bill = bills[order[k]];
+            if (k == 0 || !string.Equals(bill.Person, bills[order[k - 1]].Person, StringComparison.Ordinal) || bill.Date.Year != bills[order[k - 1]].Date.Year)
+            {
+                runStart.Add(k);
+                runFirst.Add(order[k]);
+            }
+            else if (order[k] < runFirst[^1]) runFirst[^1] = order[k];
         }
+        // Number the person-years by their first bill in the file, as the general path does.
+        var runs = new int[runStart.Count];
+        for (int r = 0; r < runs.Length; r++) runs[r] = r;
+        var firsts = runFirst.ToArray();
+        Array.Sort(firsts, runs);
+        var slotPerson = new List<string>(runs.Length);
+        var slotYear = new List<int>(runs.Length);
+        var slotCount = new List<int>(runs.Length);
+        var slotStart = new int[runs.Length];
+        var billAt = new int[order.Length];
+        int at = 0;
+        for (int sl = 0; sl < runs.Length; sl++)
+        {
+            int r = runs[sl];
+            int from = runStart[r], count = (r + 1 < runStart.Count ? runStart[r + 1] : order.Length) - from;
+            var first = bills[order[from]];
+            slotPerson.Add(first.Person);
+            slotYear.Add(first.Date.Year);
+            slotCount.Add(count);
+            slotStart[sl] = at;
+            Array.Copy(order, from, billAt, at, count);
+            at += count;
+        }
+        return SettleYears(file, settled, bills, periods!, personIndex, slotPerson, slotYear, slotCount, slotStart, billAt, []);
+    }
+
+    private static (List<PersonYearResult>, List<HouseholdYearResult>) SettleYears(CaseFile file, IReadOnlyList<BillResult> settled, Bill[] bills,
+        PolicyPeriod?[] billPeriod, Dictionary<string, int> personIndex, List<string> slotPerson, List<int> slotYear, List<int> slotCount,
+        int[] slotStart, int[] billAt, List<SettlementProblem> problems)
+    {
+        int slots = slotPerson.Count;
+        var entries = new (Bill, BillResult, PolicyPeriod)[billAt.Length];
+        for (int k = 0; k < billAt.Length; k++)
+            entries[k] = (bills[billAt[k]], settled[billAt[k]], billPeriod[billAt[k]]!);
         IReadOnlyList<(Bill, BillResult, PolicyPeriod)> Bills(int slot) => new ArraySegment<(Bill, BillResult, PolicyPeriod)>(entries, slotStart[slot], slotCount[slot]);
 
         // Person-years in the order of the persons in the file, then year.
