@@ -23,23 +23,23 @@ public static class CaseFileWriter
     {
         using var w = new Utf8JsonWriter(output, Options);
         w.WriteStartObject();
-        w.WriteString("region", file.Region);
-        w.WriteStartArray("persons");
+        w.WriteString(N.region, file.Region);
+        w.WriteStartArray(N.persons);
         foreach (var p in file.Persons)
         {
             w.WriteStartObject();
-            w.WriteString("id", p.Id);
-            w.WriteString("household", p.Household);
-            w.WriteString("insurance", Codes.ToCode(p.Insurance));
-            w.WriteStartArray("identities");
+            w.WriteString(N.id, p.Id);
+            w.WriteString(N.household, p.Household);
+            w.WriteString(N.insurance, Codes.ToCode(p.Insurance));
+            w.WriteStartArray(N.identities);
             foreach (var id in p.Identities)
             {
                 w.WriteStartObject();
-                w.WriteString("category", Codes.ToCode(id.Category));
-                w.WriteString("recognized", id.Recognized.ToString("yyyy-MM-dd"));
-                if (id.Revoked is { } r) w.WriteString("revoked", r.ToString("yyyy-MM-dd"));
-                else w.WriteNull("revoked");
-                w.WriteBoolean("forMedicalSpending", id.ForMedicalSpending);
+                w.WriteString(N.category, Codes.ToCode(id.Category));
+                Date(w, N.recognized, id.Recognized);
+                if (id.Revoked is { } r) Date(w, N.revoked, r);
+                else w.WriteNull(N.revoked);
+                w.WriteBoolean(N.forMedicalSpending, id.ForMedicalSpending);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -47,7 +47,7 @@ public static class CaseFileWriter
             if (w.BytesPending > 1 << 16) w.Flush();
         }
         w.WriteEndArray();
-        w.WriteStartArray("bills");
+        w.WriteStartArray(N.bills);
         long start = w.BytesCommitted + w.BytesPending;
         const int Tail = 3; // ]}
         for (int i = 0; i < file.Bills.Count; i++)
@@ -66,45 +66,89 @@ public static class CaseFileWriter
     private static void WriteBill(Utf8JsonWriter w, Bill b)
     {
             w.WriteStartObject();
-            w.WriteString("id", b.Id);
-            w.WriteString("person", b.Person);
-            w.WriteString("date", b.Date.ToString("yyyy-MM-dd"));
-            w.WriteString("kind", Codes.ToCode(b.Kind));
-            Amount(w, "total", b.Total);
-            Amount(w, "inPolicy", b.InPolicy);
-            Amount(w, "basicPaid", b.BasicPaid);
-            Amount(w, "criticalPaid", b.CriticalPaid);
-            Amount(w, "supplementaryPaid", b.SupplementaryPaid);
-            Amount(w, "assistancePaid", b.AssistancePaid);
-            Amount(w, "reasonableOutOfPolicy", b.ReasonableOutOfPolicy);
-            w.WriteBoolean("specialDisease", b.SpecialDisease);
-            w.WriteNumber("hospitalLevel", b.HospitalLevel);
-            w.WriteBoolean("designated", b.Designated);
-            w.WriteBoolean("referred", b.Referred);
-            w.WriteBoolean("withinCity", b.WithinCity);
-            if (b.Excluded == Exclusion.None) w.WriteNull("excluded");
-            else w.WriteString("excluded", Codes.ToCode(b.Excluded));
-            w.WriteStartArray("items");
+            w.WriteString(N.id, b.Id);
+            w.WriteString(N.person, b.Person);
+            Date(w, N.date, b.Date);
+            w.WriteString(N.kind, Codes.ToCode(b.Kind));
+            Amount(w, N.total, b.Total);
+            Amount(w, N.inPolicy, b.InPolicy);
+            Amount(w, N.basicPaid, b.BasicPaid);
+            Amount(w, N.criticalPaid, b.CriticalPaid);
+            Amount(w, N.supplementaryPaid, b.SupplementaryPaid);
+            Amount(w, N.assistancePaid, b.AssistancePaid);
+            Amount(w, N.reasonableOutOfPolicy, b.ReasonableOutOfPolicy);
+            w.WriteBoolean(N.specialDisease, b.SpecialDisease);
+            w.WriteNumber(N.hospitalLevel, b.HospitalLevel);
+            w.WriteBoolean(N.designated, b.Designated);
+            w.WriteBoolean(N.referred, b.Referred);
+            w.WriteBoolean(N.withinCity, b.WithinCity);
+            if (b.Excluded == Exclusion.None) w.WriteNull(N.excluded);
+            else w.WriteString(N.excluded, Codes.ToCode(b.Excluded));
+            w.WriteStartArray(N.items);
             foreach (var item in b.Items)
             {
                 w.WriteStartObject();
-                w.WriteString("kind", Codes.ToCode(item.Kind));
-                if (item.Class == ItemClass.None) w.WriteNull("class");
-                else w.WriteString("class", Codes.ToCode(item.Class));
-                w.WriteBoolean("inCatalog", item.InCatalog);
-                Amount(w, "amount", item.Amount);
+                w.WriteString(N.kind, Codes.ToCode(item.Kind));
+                if (item.Class == ItemClass.None) w.WriteNull(N.@class);
+                else w.WriteString(N.@class, Codes.ToCode(item.Class));
+                w.WriteBoolean(N.inCatalog, item.InCatalog);
+                Amount(w, N.amount, item.Amount);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
             w.WriteEndObject();
     }
 
-    private static void Amount(Utf8JsonWriter w, string name, decimal? amount)
+    /// <summary>yyyy-MM-dd straight to UTF-8, as the result writer writes dates (no string per date).</summary>
+    private static void Date(Utf8JsonWriter w, JsonEncodedText name, DateOnly date)
+    {
+        Span<byte> text = stackalloc byte[10];
+        date.TryFormat(text, out int n, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        w.WriteString(name, text[..n]);
+    }
+
+    private static void Amount(Utf8JsonWriter w, JsonEncodedText name, decimal? amount)
     {
         w.WritePropertyName(name);
         if (amount is not { } a) { w.WriteNullValue(); return; }
         Span<byte> text = stackalloc byte[40];
         AmountText.TryFormat(a, text, out int written);
         w.WriteRawValue(text[..written], skipInputValidation: true);
+    }
+
+    /// <summary>Property names, encoded once (as the result writer does).</summary>
+    private static class N
+    {
+        public static readonly JsonEncodedText amount = JsonEncodedText.Encode("amount");
+        public static readonly JsonEncodedText assistancePaid = JsonEncodedText.Encode("assistancePaid");
+        public static readonly JsonEncodedText basicPaid = JsonEncodedText.Encode("basicPaid");
+        public static readonly JsonEncodedText bills = JsonEncodedText.Encode("bills");
+        public static readonly JsonEncodedText category = JsonEncodedText.Encode("category");
+        public static readonly JsonEncodedText @class = JsonEncodedText.Encode("class");
+        public static readonly JsonEncodedText criticalPaid = JsonEncodedText.Encode("criticalPaid");
+        public static readonly JsonEncodedText date = JsonEncodedText.Encode("date");
+        public static readonly JsonEncodedText designated = JsonEncodedText.Encode("designated");
+        public static readonly JsonEncodedText excluded = JsonEncodedText.Encode("excluded");
+        public static readonly JsonEncodedText forMedicalSpending = JsonEncodedText.Encode("forMedicalSpending");
+        public static readonly JsonEncodedText hospitalLevel = JsonEncodedText.Encode("hospitalLevel");
+        public static readonly JsonEncodedText household = JsonEncodedText.Encode("household");
+        public static readonly JsonEncodedText id = JsonEncodedText.Encode("id");
+        public static readonly JsonEncodedText identities = JsonEncodedText.Encode("identities");
+        public static readonly JsonEncodedText inCatalog = JsonEncodedText.Encode("inCatalog");
+        public static readonly JsonEncodedText inPolicy = JsonEncodedText.Encode("inPolicy");
+        public static readonly JsonEncodedText insurance = JsonEncodedText.Encode("insurance");
+        public static readonly JsonEncodedText items = JsonEncodedText.Encode("items");
+        public static readonly JsonEncodedText kind = JsonEncodedText.Encode("kind");
+        public static readonly JsonEncodedText person = JsonEncodedText.Encode("person");
+        public static readonly JsonEncodedText persons = JsonEncodedText.Encode("persons");
+        public static readonly JsonEncodedText reasonableOutOfPolicy = JsonEncodedText.Encode("reasonableOutOfPolicy");
+        public static readonly JsonEncodedText recognized = JsonEncodedText.Encode("recognized");
+        public static readonly JsonEncodedText referred = JsonEncodedText.Encode("referred");
+        public static readonly JsonEncodedText region = JsonEncodedText.Encode("region");
+        public static readonly JsonEncodedText revoked = JsonEncodedText.Encode("revoked");
+        public static readonly JsonEncodedText specialDisease = JsonEncodedText.Encode("specialDisease");
+        public static readonly JsonEncodedText supplementaryPaid = JsonEncodedText.Encode("supplementaryPaid");
+        public static readonly JsonEncodedText total = JsonEncodedText.Encode("total");
+        public static readonly JsonEncodedText withinCity = JsonEncodedText.Encode("withinCity");
     }
 }
