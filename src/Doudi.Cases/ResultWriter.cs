@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Doudi.Engine.Results;
@@ -17,7 +16,6 @@ public static class ResultWriter
     // Relaxed escaping keeps 富政办〔2022〕21号 readable in the file; the output is data, never embedded in HTML.
     private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
     private static readonly JsonWriterOptions Indented = Compact with { Indented = true };
-    private static readonly JsonEncodedText[] CategoryCodes = Codes.All<Category>().Select(c => JsonEncodedText.Encode(c)).ToArray();
 
     /// <summary>
     /// Amounts the writer cannot write faithfully (more than two decimals: the engine rounds every tier to the fen, I-4).
@@ -25,82 +23,83 @@ public static class ResultWriter
     /// </summary>
     public static IReadOnlyList<SettlementProblem> Check(CaseResult result)
     {
-        // A quick pass over the numbers; paths are built only for an entry that has a bad amount.
         var problems = new List<SettlementProblem>();
+        void Amount(string path, decimal value)
+        {
+            if (!AmountText.HasAtMostTwoDecimals(value))
+                problems.Add(new SettlementProblem(path, $"结果金额 {value} 超过两位小数 (result amount has more than two decimals)"));
+        }
+        void Trace(string path, List<TraceStep> trace)
+        {
+            for (int i = 0; i < trace.Count; i++) Amount($"{path}.trace[{i}].amount", trace[i].Amount);
+        }
+        // Paths are made only for a bill that has a bad amount: a million good bills cost no strings.
         for (int i = 0; i < result.Bills.Count; i++)
         {
             var b = result.Bills[i];
-            if (Fine(b.AssistanceBase, b.CriticalIllness, b.Assistance, b.Tilted, b.Supplementary, b.PersonalBurden, b.ReasonableBurden)
-                && Fine(b.Counted.Values) && Fine(b.Trace)) continue;
-            string p = $"bills[{i}].";
-            Report(problems, p + "assistanceBase", b.AssistanceBase);
-            Report(problems, p + "criticalIllness", b.CriticalIllness);
-            Report(problems, p + "assistance", b.Assistance);
-            Report(problems, p + "tilted", b.Tilted);
-            Report(problems, p + "supplementary", b.Supplementary);
-            Report(problems, p + "personalBurden", b.PersonalBurden);
-            Report(problems, p + "reasonableBurden", b.ReasonableBurden);
-            foreach (var (bucket, amount) in b.Counted) Report(problems, p + "counted." + bucket, amount);
-            Report(problems, p, b.Trace);
+            if (Fine(b)) continue;
+            string p = $"bills[{i}]";
+            Amount(p + ".assistanceBase", b.AssistanceBase);
+            Amount(p + ".criticalIllness", b.CriticalIllness);
+            Amount(p + ".assistance", b.Assistance);
+            Amount(p + ".tilted", b.Tilted);
+            Amount(p + ".supplementary", b.Supplementary);
+            Amount(p + ".personalBurden", b.PersonalBurden);
+            Amount(p + ".reasonableBurden", b.ReasonableBurden);
+            if (b.HasCounts)
+                foreach (var (bucket, amount) in b.Counted) Amount($"{p}.counted.{bucket}", amount);
+            Trace(p, b.Trace);
         }
         for (int i = 0; i < result.Persons.Count; i++)
         {
             var r = result.Persons[i];
             if (Fine(r.Assistance, r.Tilted, r.SpecialAssistance, r.CapRelief, r.PersonalBurden) && Fine(r.Trace)) continue;
-            string p = $"persons[{i}].";
-            Report(problems, p + "assistance", r.Assistance);
-            Report(problems, p + "tilted", r.Tilted);
-            Report(problems, p + "specialAssistance", r.SpecialAssistance);
-            Report(problems, p + "capRelief", r.CapRelief);
-            Report(problems, p + "personalBurden", r.PersonalBurden);
-            Report(problems, p, r.Trace);
+            string p = $"persons[{i}]";
+            Amount(p + ".assistance", r.Assistance);
+            Amount(p + ".tilted", r.Tilted);
+            Amount(p + ".specialAssistance", r.SpecialAssistance);
+            Amount(p + ".capRelief", r.CapRelief);
+            Amount(p + ".personalBurden", r.PersonalBurden);
+            Trace(p, r.Trace);
         }
         for (int i = 0; i < result.Households.Count; i++)
         {
             var h = result.Households[i];
-            if (Fine(h.ReasonableBurden, h.CapRelief) && Fine(h.Trace)) continue;
-            string p = $"households[{i}].";
-            Report(problems, p + "reasonableBurden", h.ReasonableBurden);
-            Report(problems, p + "capRelief", h.CapRelief);
-            Report(problems, p, h.Trace);
+            if (Fine(h.ReasonableBurden, h.CapRelief, 0m, 0m, 0m) && Fine(h.Trace)) continue;
+            string p = $"households[{i}]";
+            Amount(p + ".reasonableBurden", h.ReasonableBurden);
+            Amount(p + ".capRelief", h.CapRelief);
+            Trace(p, h.Trace);
         }
         return problems;
     }
 
-    private static bool Fine(params ReadOnlySpan<decimal> amounts)
+    private static bool Fine(BillResult b)
     {
-        foreach (var a in amounts) if (!AmountText.HasAtMostTwoDecimals(a)) return false;
-        return true;
+        if (!Fine(b.AssistanceBase, b.CriticalIllness, b.Assistance, b.Tilted, b.Supplementary)) return false;
+        if (!Fine(b.PersonalBurden, b.ReasonableBurden, 0m, 0m, 0m)) return false;
+        if (b.HasCounts)
+            foreach (var amount in b.Counted.Values)
+                if (!AmountText.HasAtMostTwoDecimals(amount)) return false;
+        return Fine(b.Trace);
     }
 
-    private static bool Fine(Dictionary<string, decimal>.ValueCollection amounts)
-    {
-        foreach (var a in amounts) if (!AmountText.HasAtMostTwoDecimals(a)) return false;
-        return true;
-    }
+    private static bool Fine(decimal a, decimal b, decimal c, decimal d, decimal e) =>
+        AmountText.HasAtMostTwoDecimals(a) && AmountText.HasAtMostTwoDecimals(b) && AmountText.HasAtMostTwoDecimals(c)
+        && AmountText.HasAtMostTwoDecimals(d) && AmountText.HasAtMostTwoDecimals(e);
 
     private static bool Fine(List<TraceStep> trace)
     {
-        foreach (var step in trace) if (!AmountText.HasAtMostTwoDecimals(step.Amount)) return false;
+        foreach (var step in trace)
+            if (!AmountText.HasAtMostTwoDecimals(step.Amount)) return false;
         return true;
-    }
-
-    private static void Report(List<SettlementProblem> problems, string path, decimal amount)
-    {
-        if (!AmountText.HasAtMostTwoDecimals(amount))
-            problems.Add(new SettlementProblem(path, $"结果金额 {amount} 超过两位小数 (result amount has more than two decimals)"));
-    }
-
-    private static void Report(List<SettlementProblem> problems, string prefix, List<TraceStep> trace)
-    {
-        for (int i = 0; i < trace.Count; i++) Report(problems, $"{prefix}trace[{i}].amount", trace[i].Amount);
     }
 
     public static void Write(CaseResult result, Stream output, bool indented = false)
     {
         using var w = new Utf8JsonWriter(output, indented ? Indented : Compact);
         w.WriteStartObject();
-        w.WriteStartArray(N.Bills);
+        w.WriteStartArray(Names.Bills);
         foreach (var bill in result.Bills)
         {
             WriteBill(w, bill);
@@ -108,11 +107,19 @@ public static class ResultWriter
             if (w.BytesPending > 1 << 16) w.Flush();
         }
         w.WriteEndArray();
-        w.WriteStartArray(N.Persons);
-        foreach (var person in result.Persons) WritePerson(w, person);
+        w.WriteStartArray(Names.Persons);
+        foreach (var person in result.Persons)
+        {
+            WritePerson(w, person);
+            if (w.BytesPending > 1 << 16) w.Flush();
+        }
         w.WriteEndArray();
-        w.WriteStartArray(N.Households);
-        foreach (var household in result.Households) WriteHousehold(w, household);
+        w.WriteStartArray(Names.Households);
+        foreach (var household in result.Households)
+        {
+            WriteHousehold(w, household);
+            if (w.BytesPending > 1 << 16) w.Flush();
+        }
         w.WriteEndArray();
         w.WriteEndObject();
         w.Flush();
@@ -120,138 +127,202 @@ public static class ResultWriter
 
     public static void WriteBill(Utf8JsonWriter w, BillResult b)
     {
+        var texts = Texts.For(w);
         w.WriteStartObject();
-        w.WriteString(N.Id, b.Id);
-        w.WriteString(N.Person, b.Person);
+        w.WriteString(Names.Id, b.Id);
+        w.WriteString(Names.Person, b.Person);
         Span<byte> date = stackalloc byte[10];
-        b.Date.TryFormat(date, out _, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        w.WriteString(N.Date, date);
-        w.WriteString(N.Policy, b.Policy);
-        if (b.Category is { } category) w.WriteString(N.Category, CategoryCodes[(int)category]);
-        else w.WriteNull(N.Category);
-        Amount(w, N.AssistanceBase, b.AssistanceBase);
-        Amount(w, N.CriticalIllness, b.CriticalIllness);
-        Amount(w, N.Assistance, b.Assistance);
-        Amount(w, N.Tilted, b.Tilted);
-        Amount(w, N.Supplementary, b.Supplementary);
-        Amount(w, N.PersonalBurden, b.PersonalBurden);
-        Amount(w, N.ReasonableBurden, b.ReasonableBurden);
-        w.WriteStartObject(N.Counted);
-        foreach (var (bucket, amount) in b.Counted) Amount(w, bucket, amount);
+        w.WriteString(Names.Date, FormatDate(b.Date, date));
+        Text(w, Names.Policy, texts, b.Policy);
+        if (b.Category is { } category) w.WriteString(Names.Category, CategoryCodes[(int)category]);
+        else w.WriteNull(Names.Category);
+        Amount(w, Names.AssistanceBase, b.AssistanceBase);
+        Amount(w, Names.CriticalIllness, b.CriticalIllness);
+        Amount(w, Names.Assistance, b.Assistance);
+        Amount(w, Names.Tilted, b.Tilted);
+        Amount(w, Names.Supplementary, b.Supplementary);
+        Amount(w, Names.PersonalBurden, b.PersonalBurden);
+        Amount(w, Names.ReasonableBurden, b.ReasonableBurden);
+        w.WriteStartObject(Names.Counted);
+        if (b.HasCounts)
+        {
+            foreach (var (bucket, amount) in b.Counted)
+            {
+                if (texts.Encoded(bucket) is { } name) Amount(w, name, amount);
+                else Amount(w, bucket, amount);
+            }
+        }
         w.WriteEndObject();
-        WriteTrace(w, b.Trace);
+        WriteTrace(w, b.Trace, texts);
         w.WriteEndObject();
     }
 
     public static void WritePerson(Utf8JsonWriter w, PersonYearResult p)
     {
         w.WriteStartObject();
-        w.WriteString(N.Id, p.Id);
-        w.WriteNumber(N.Year, p.Year);
-        Amount(w, N.Assistance, p.Assistance);
-        Amount(w, N.Tilted, p.Tilted);
-        Amount(w, N.SpecialAssistance, p.SpecialAssistance);
-        Amount(w, N.CapRelief, p.CapRelief);
-        Amount(w, N.PersonalBurden, p.PersonalBurden);
-        WriteTrace(w, p.Trace);
+        w.WriteString(Names.Id, p.Id);
+        w.WriteNumber(Names.Year, p.Year);
+        Amount(w, Names.Assistance, p.Assistance);
+        Amount(w, Names.Tilted, p.Tilted);
+        Amount(w, Names.SpecialAssistance, p.SpecialAssistance);
+        Amount(w, Names.CapRelief, p.CapRelief);
+        Amount(w, Names.PersonalBurden, p.PersonalBurden);
+        WriteTrace(w, p.Trace, Texts.For(w));
         w.WriteEndObject();
     }
 
     public static void WriteHousehold(Utf8JsonWriter w, HouseholdYearResult h)
     {
         w.WriteStartObject();
-        w.WriteString(N.Id, h.Id);
-        w.WriteNumber(N.Year, h.Year);
-        Amount(w, N.ReasonableBurden, h.ReasonableBurden);
-        Amount(w, N.CapRelief, h.CapRelief);
-        WriteTrace(w, h.Trace);
+        w.WriteString(Names.Id, h.Id);
+        w.WriteNumber(Names.Year, h.Year);
+        Amount(w, Names.ReasonableBurden, h.ReasonableBurden);
+        Amount(w, Names.CapRelief, h.CapRelief);
+        WriteTrace(w, h.Trace, Texts.For(w));
         w.WriteEndObject();
     }
 
-    private static void WriteTrace(Utf8JsonWriter w, List<TraceStep> trace)
+    private static void WriteTrace(Utf8JsonWriter w, List<TraceStep> trace, Texts texts)
     {
-        w.WriteStartArray(N.Trace);
+        w.WriteStartArray(Names.Trace);
+        Span<char> detail = stackalloc char[512];
+        Span<byte> quoted = stackalloc byte[1536];
         foreach (var step in trace)
         {
             w.WriteStartObject();
-            w.WriteString(N.Step, Texts.Get(step.Step));
-            Amount(w, N.Amount, step.Amount);
-            w.WriteString(N.Rule, Texts.Get(step.Rule));
-            w.WriteString(N.Detail, step.Detail);
-            if (step.Interpretation is null) w.WriteNull(N.Interpretation);
-            else w.WriteString(N.Interpretation, Texts.Get(step.Interpretation));
+            Text(w, Names.Step, texts, step.Step);
+            Amount(w, Names.Amount, step.Amount);
+            Text(w, Names.Rule, texts, step.Rule);
+            // The detail is rendered straight into the writer, not kept on the step: a result of a million bills
+            // would otherwise hold a million trace texts until the end.
+            // A template whose text the writer would not escape is written as UTF-8 as it is, quoted; numbers never need escaping.
+            if (texts.WritesAsIs(step.Template) && step.TryFormatDetail(quoted[1..^1], out int n))
+            {
+                quoted[0] = (byte)'"';
+                quoted[n + 1] = (byte)'"';
+                w.WritePropertyName(Names.Detail);
+                w.WriteRawValue(quoted[..(n + 2)], skipInputValidation: true);
+            }
+            else if (step.TryFormatDetail(detail, out n)) w.WriteString(Names.Detail, detail[..n]);
+            else w.WriteString(Names.Detail, step.Detail);
+            if (step.Interpretation is null) w.WriteNull(Names.Interpretation);
+            else Text(w, Names.Interpretation, texts, step.Interpretation);
             w.WriteEndObject();
         }
         w.WriteEndArray();
     }
 
+    private static void Text(Utf8JsonWriter w, JsonEncodedText name, Texts texts, string value)
+    {
+        if (texts.Encoded(value) is { } encoded) w.WriteString(name, encoded);
+        else w.WriteString(name, value);
+    }
+
     /// <summary>Writes a yuan amount as a JSON number: 3200, 3200.5, 0.01 (no trailing zeros, no exponent).</summary>
     public static void Amount(Utf8JsonWriter w, string name, decimal amount)
     {
+        Span<byte> text = stackalloc byte[40];
+        int written = AmountBytes(name, amount, text);
         w.WritePropertyName(name);
-        AmountValue(w, amount);
+        w.WriteRawValue(text[..written], skipInputValidation: true);
     }
 
     private static void Amount(Utf8JsonWriter w, JsonEncodedText name, decimal amount)
     {
-        w.WritePropertyName(name);
-        AmountValue(w, amount);
-    }
-
-    private static void AmountValue(Utf8JsonWriter w, decimal amount)
-    {
-        if (!AmountText.HasAtMostTwoDecimals(amount))
-            throw new InvalidOperationException($"{amount} has more than two decimals; call ResultWriter.Check before writing");
         Span<byte> text = stackalloc byte[40];
-        AmountText.TryFormat(amount, text, out int written);
+        int written = AmountBytes(name.Value, amount, text);
+        w.WritePropertyName(name);
         // Raw: Utf8JsonWriter would write a decimal with its scale (3200.00); the text here is a valid JSON number.
         w.WriteRawValue(text[..written], skipInputValidation: true);
     }
 
-    /// <summary>
-    /// Step names, rules and interpretations repeat on every bill; encoding each once (escaping and UTF-8) saves
-    /// most of the trace's cost. Bounded, in case an engine ever puts per-bill text in a rule.
-    /// </summary>
-    [ThreadStatic] private static Dictionary<string, JsonEncodedText>? _texts;
-    private static class Texts
+    private static int AmountBytes(string name, decimal amount, Span<byte> text)
     {
-        public static JsonEncodedText Get(string text)
-        {
-            var cache = _texts ??= new Dictionary<string, JsonEncodedText>(StringComparer.Ordinal);
-            if (cache.TryGetValue(text, out var encoded)) return encoded;
-            encoded = JsonEncodedText.Encode(text, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
-            if (cache.Count < 4096) cache[text] = encoded;
-            return encoded;
-        }
+        if (!AmountText.HasAtMostTwoDecimals(amount))
+            throw new InvalidOperationException($"{name}: {amount} has more than two decimals; call ResultWriter.Check before writing");
+        AmountText.TryFormat(amount, text, out int written);
+        return written;
     }
 
-    /// <summary>Property names encoded once: the writer would otherwise escape and transcode each name on every bill.</summary>
-    private static class N
+    /// <summary>yyyy-MM-dd as UTF-8.</summary>
+    private static ReadOnlySpan<byte> FormatDate(DateOnly date, Span<byte> into)
     {
-        public static readonly JsonEncodedText Amount = JsonEncodedText.Encode("amount");
-        public static readonly JsonEncodedText Assistance = JsonEncodedText.Encode("assistance");
-        public static readonly JsonEncodedText AssistanceBase = JsonEncodedText.Encode("assistanceBase");
-        public static readonly JsonEncodedText Bills = JsonEncodedText.Encode("bills");
-        public static readonly JsonEncodedText CapRelief = JsonEncodedText.Encode("capRelief");
-        public static readonly JsonEncodedText Category = JsonEncodedText.Encode("category");
-        public static readonly JsonEncodedText Counted = JsonEncodedText.Encode("counted");
-        public static readonly JsonEncodedText CriticalIllness = JsonEncodedText.Encode("criticalIllness");
-        public static readonly JsonEncodedText Date = JsonEncodedText.Encode("date");
-        public static readonly JsonEncodedText Detail = JsonEncodedText.Encode("detail");
-        public static readonly JsonEncodedText Households = JsonEncodedText.Encode("households");
-        public static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
-        public static readonly JsonEncodedText Interpretation = JsonEncodedText.Encode("interpretation");
-        public static readonly JsonEncodedText Person = JsonEncodedText.Encode("person");
-        public static readonly JsonEncodedText PersonalBurden = JsonEncodedText.Encode("personalBurden");
-        public static readonly JsonEncodedText Persons = JsonEncodedText.Encode("persons");
-        public static readonly JsonEncodedText Policy = JsonEncodedText.Encode("policy");
-        public static readonly JsonEncodedText ReasonableBurden = JsonEncodedText.Encode("reasonableBurden");
-        public static readonly JsonEncodedText Rule = JsonEncodedText.Encode("rule");
-        public static readonly JsonEncodedText SpecialAssistance = JsonEncodedText.Encode("specialAssistance");
-        public static readonly JsonEncodedText Step = JsonEncodedText.Encode("step");
-        public static readonly JsonEncodedText Supplementary = JsonEncodedText.Encode("supplementary");
-        public static readonly JsonEncodedText Tilted = JsonEncodedText.Encode("tilted");
-        public static readonly JsonEncodedText Trace = JsonEncodedText.Encode("trace");
-        public static readonly JsonEncodedText Year = JsonEncodedText.Encode("year");
+        int y = date.Year, m = date.Month, d = date.Day;
+        into[0] = (byte)('0' + y / 1000); into[1] = (byte)('0' + y / 100 % 10); into[2] = (byte)('0' + y / 10 % 10); into[3] = (byte)('0' + y % 10);
+        into[4] = (byte)'-';
+        into[5] = (byte)('0' + m / 10); into[6] = (byte)('0' + m % 10);
+        into[7] = (byte)'-';
+        into[8] = (byte)('0' + d / 10); into[9] = (byte)('0' + d % 10);
+        return into[..10];
+    }
+
+    private static readonly JsonEncodedText[] CategoryCodes =
+        Codes.AllCategories.Select(c => JsonEncodedText.Encode(Codes.ToCode(c), Compact.Encoder)).ToArray();
+
+    /// <summary>The property names, encoded once.</summary>
+    private static class Names
+    {
+        private static JsonEncodedText E(string name) => JsonEncodedText.Encode(name, Compact.Encoder);
+        public static readonly JsonEncodedText Bills = E("bills"), Persons = E("persons"), Households = E("households");
+        public static readonly JsonEncodedText Id = E("id"), Person = E("person"), Date = E("date"), Policy = E("policy"), Category = E("category");
+        public static readonly JsonEncodedText AssistanceBase = E("assistanceBase"), CriticalIllness = E("criticalIllness"), Assistance = E("assistance");
+        public static readonly JsonEncodedText Tilted = E("tilted"), Supplementary = E("supplementary"), PersonalBurden = E("personalBurden");
+        public static readonly JsonEncodedText ReasonableBurden = E("reasonableBurden"), Counted = E("counted"), Trace = E("trace"), Year = E("year");
+        public static readonly JsonEncodedText SpecialAssistance = E("specialAssistance"), CapRelief = E("capRelief");
+        public static readonly JsonEncodedText Step = E("step"), Amount = E("amount"), Rule = E("rule"), Detail = E("detail"), Interpretation = E("interpretation");
+    }
+
+    /// <summary>
+    /// The encoded form of the strings that recur on every bill (step names, rules, interpretations, policy ids, ledger
+    /// buckets): the engine hands out the same few string instances, so they are encoded once per thread, by reference.
+    /// Bounded, so a result full of one-off strings cannot grow it. Only for a writer with this class's escaping
+    /// (a caller's writer with other escaping gets the strings encoded its own way, as before).
+    /// </summary>
+    private sealed class Texts
+    {
+        private const int Capacity = 4096;
+        [ThreadStatic] private static Texts? t_cached;
+        private static readonly Texts Passthrough = new(cache: false);
+
+        public static Texts For(Utf8JsonWriter w) =>
+            ReferenceEquals(w.Options.Encoder, Compact.Encoder) ? t_cached ??= new Texts(cache: true) : Passthrough;
+
+        private readonly Dictionary<string, JsonEncodedText>? _encoded;
+        private readonly Dictionary<string, bool>? _asIs;
+        private Texts(bool cache)
+        {
+            _encoded = cache ? new(ReferenceEqualityComparer.Instance) : null;
+            _asIs = cache ? new(ReferenceEqualityComparer.Instance) : null;
+        }
+
+        /// <summary>Whether the writer's escaping leaves this (template) text exactly as its UTF-8.</summary>
+        public bool WritesAsIs(string text)
+        {
+            if (_asIs is null) return false;
+            if (_asIs.TryGetValue(text, out bool asIs)) return asIs;
+            try
+            {
+                var utf8 = StrictUtf8.GetBytes(text);
+                asIs = Compact.Encoder!.FindFirstCharacterToEncodeUtf8(utf8) < 0;
+            }
+            catch (System.Text.EncoderFallbackException)
+            {
+                asIs = false;
+            }
+            if (_asIs.Count < Capacity) _asIs[text] = asIs;
+            return asIs;
+        }
+
+        private static readonly System.Text.UTF8Encoding StrictUtf8 = new(false, true);
+
+        /// <summary>Null when the writer should encode the text itself.</summary>
+        public JsonEncodedText? Encoded(string text)
+        {
+            if (_encoded is null) return null;
+            if (_encoded.TryGetValue(text, out var e)) return e;
+            e = JsonEncodedText.Encode(text, Compact.Encoder);
+            if (_encoded.Count < Capacity) _encoded[text] = e;
+            return e;
+        }
     }
 }

@@ -45,21 +45,29 @@ internal static class SettleCommand
         }
 
         // An amount the contract cannot carry is the engine's fault, not the input's: internal error, nothing written.
-        var unwritable = ResultWriter.Check(result);
-        if (unwritable.Count > 0)
-        {
-            cli.Problems(unwritable);
-            return Program.InternalError;
-        }
-
+        // Stdout is checked before anything is written to it. A file is written to a temporary file that only replaces
+        // the target when complete, so there the writer's own check (it throws on such an amount) is enough, and the
+        // separate pass over a million results is made only to list the problems when there are some.
         if (output is null)
         {
+            var unwritable = ResultWriter.Check(result);
+            if (unwritable.Count > 0)
+            {
+                cli.Problems(unwritable);
+                return Program.InternalError;
+            }
             cli.WriteBinary(stream => ResultWriter.Write(result, stream, indent));
             return Program.Ok;
         }
         try
         {
             AtomicFile.Write(output, stream => ResultWriter.Write(result, stream, indent));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException
+                                   && ResultWriter.Check(result) is { Count: > 0 } unwritable)
+        {
+            cli.Problems(unwritable);
+            return Program.InternalError;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

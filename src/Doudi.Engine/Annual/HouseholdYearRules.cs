@@ -42,7 +42,7 @@ internal static class HouseholdYearRules
                 ex.Listed, ex.DrugExcess, ex.DrugTotal, ex.ConsumableExcess, ex.ConsumableTotal));
         }
         h.ReasonableBurden = burden - excluded;
-        h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, period.Document + " 二.2", "I-14",
+        h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, Rules.GetValue(period, static p => new(p)).Burden, "I-14",
             "家庭个人负担 {0} − 负面清单 {1}", burden, excluded));
 
         var yearEnd = new DateOnly(year, 12, 31);
@@ -54,12 +54,22 @@ internal static class HouseholdYearRules
                 { line = l; lineCategory = id.Category; }
         if (line is not { } ln)
         {
-            h.Trace.Add(new TraceStep("cap_relief", 0m, period.Document + " 二.1", "I-13", "12月31日无成员持有效证件 no member holds a qualifying identity on 31 December", 0m));
+            h.Trace.Add(new TraceStep("cap_relief", 0m, Rules.GetValue(period, static p => new(p)).Line, "I-13", "12月31日无成员持有效证件 no member holds a qualifying identity on 31 December", 0m));
             return h;
         }
         h.CapRelief = Math.Max(0m, h.ReasonableBurden - ln.Value);
         h.Trace.Add(new TraceStep("cap_relief", h.CapRelief, ln.Cite.Rule, "I-12",
-            $"合理医疗费用 {{0}} 超过 {Codes.ToCode(lineCategory!.Value)} 家庭标准 {{1}} 的部分 100% 兜底", h.ReasonableBurden, ln.Value));
+            ReliefTemplates[(int)lineCategory!.Value], h.ReasonableBurden, ln.Value));
         return h;
     }
+
+    // Texts made once per period or category rather than once per household-year.
+    private sealed class PeriodRules(PolicyPeriod period)
+    {
+        public readonly string Burden = period.Document + " 二.2";
+        public readonly string Line = period.Document + " 二.1";
+    }
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyPeriod, PeriodRules> Rules = new();
+    private static readonly string[] ReliefTemplates = Codes.AllCategories
+        .Select(c => $"合理医疗费用 {{0}} 超过 {Codes.ToCode(c)} 家庭标准 {{1}} 的部分 100% 兜底").ToArray();
 }

@@ -16,7 +16,8 @@ namespace Doudi.Engine.Annual;
 /// </summary>
 internal static class PersonYearRules
 {
-    public static PersonYearResult Settle(string personId, string path, int year, IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills,
+    /// <param name="personIndex">the person's place in the case file, for the path of a problem (persons[i])</param>
+    public static PersonYearResult Settle(string personId, int personIndex, int year, IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills,
         List<SettlementProblem> problems)
     {
         var r = new PersonYearResult { Id = personId, Year = year };
@@ -28,7 +29,7 @@ internal static class PersonYearRules
             burden += res.PersonalBurden;
         }
         Special(r, bills);
-        Cap(r, path, bills, problems);
+        Cap(r, personIndex, bills, problems);
         Resolution(r, bills);
         r.PersonalBurden = burden - r.SpecialAssistance - r.CapRelief;
         r.Trace.Add(new TraceStep("personal_burden", r.PersonalBurden, bills[^1].Period.Document + " 个人负担", "I-14",
@@ -65,7 +66,7 @@ internal static class PersonYearRules
         r.SpecialAssistance = pay;
     }
 
-    private static void Cap(PersonYearResult r, string path, IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills, List<SettlementProblem> problems)
+    private static void Cap(PersonYearResult r, int personIndex, IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills, List<SettlementProblem> problems)
     {
         Policy.Parameters.Cited<Policy.Parameters.Limit>? cap = null;
         decimal reasonable = 0m;
@@ -78,7 +79,7 @@ internal static class PersonYearRules
         if (cap is not { } cp) return;
         if (cp.Value.Missing)
         {
-            problems.Add(new(path, $"{r.Year} 年个人负担封顶额无取值 cap.personal has no value for {r.Year} ({cp.Cite.Rule}): set it in a policy file"));
+            problems.Add(new($"persons[{personIndex}]", $"{r.Year} 年个人负担封顶额无取值 cap.personal has no value for {r.Year} ({cp.Cite.Rule}): set it in a policy file"));
             return;
         }
         decimal after = reasonable - r.SpecialAssistance;

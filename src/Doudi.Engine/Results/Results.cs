@@ -6,6 +6,11 @@ namespace Doudi.Engine.Results;
 /// <summary>The settlement of one bill. Field names are the public contract of `doudi settle`.</summary>
 public sealed class BillResult
 {
+    public BillResult() => Trace = [];
+
+    /// <summary>With room for the trace steps the settler knows it will add.</summary>
+    internal BillResult(int traceCapacity) => Trace = new(traceCapacity);
+
     public required string Id { get; init; }
     public required string Person { get; init; }
     public required DateOnly Date { get; init; }
@@ -20,8 +25,11 @@ public sealed class BillResult
     /// <summary>The in-policy remainder plus admitted out-of-catalogue cost (I-14, fuyang's "reasonable" burden).</summary>
     public decimal ReasonableBurden { get; set; }
     /// <summary>What this bill counted against each annual limit (bucket name → amount); lets a server rebuild year-to-date totals.</summary>
-    public Dictionary<string, decimal> Counted { get; } = new(StringComparer.Ordinal);
-    public List<TraceStep> Trace { get; } = [];
+    public Dictionary<string, decimal> Counted => _counted ??= new(StringComparer.Ordinal);
+    /// <summary>Whether the bill counted anything (without making the empty map most bills would otherwise carry).</summary>
+    public bool HasCounts => _counted is { Count: > 0 };
+    private Dictionary<string, decimal>? _counted;
+    public List<TraceStep> Trace { get; }
 }
 
 public sealed class PersonYearResult

@@ -37,7 +37,7 @@ internal static class AssistanceTier
             foreach (var bucket in scheme.Limits) o.Count(bucket.LedgerKey, paid);
     }
 
-    public static void Settle(PolicyPeriod period, Bill bill, Candidate candidate, PersonLedger ledger, BillOutcome o, string path, List<SettlementProblem> problems)
+    public static void Settle(PolicyPeriod period, Bill bill, Candidate candidate, PersonLedger ledger, BillOutcome o, BillPath path, List<SettlementProblem> problems)
     {
         var cat = candidate.Category;
         decimal b = Base(period, bill, o.Critical);
@@ -53,7 +53,7 @@ internal static class AssistanceTier
         if (entry is not { Value: { } scheme })
         {
             o.Trace.Add(new TraceStep("assistance", 0m, entry?.Cite.Rule ?? period.Document, entry?.Cite.Interpretation,
-                $"{Codes.ToCode(bill.Kind)}{(bill.SpecialDisease ? "（特殊疾病）" : "")} 不在医疗救助范围 not in scope of assistance", 0m));
+                NotInScopeTemplates[(int)bill.Kind * 2 + (bill.SpecialDisease ? 1 : 0)], 0m));
             return;
         }
         if (scheme.MinHospitalLevel is { } level && bill.HospitalLevel < level.Value)
@@ -82,8 +82,7 @@ internal static class AssistanceTier
         }
         if (ratio is not { } r)
         {
-            o.Trace.Add(new TraceStep("assistance", 0m, scheme.LimitsCite?.Rule ?? period.Document, null,
-                $"{Codes.ToCode(cat)} 不享受此类救助 not covered by scheme '{scheme.Name}'", 0m));
+            o.Trace.Add(new TraceStep("assistance", 0m, scheme.LimitsCite?.Rule ?? period.Document, null, NotCovered(scheme, cat), 0m));
             return;
         }
 
@@ -119,12 +118,28 @@ internal static class AssistanceTier
             if (pay > left)
             {
                 o.Trace.Add(new TraceStep("assistance_limit", left, limit.Cite.Rule, "I-3",
-                    $"年度限额 {bucket.Name} {{0}}，已救助 {{1}}，本单最多 {{2}} annual limit reached", limit.Value.Amount, counted, left));
+                    LimitTemplates.GetValue(bucket, static b => $"年度限额 {b.Name} {{0}}，已救助 {{1}}，本单最多 {{2}} annual limit reached"),
+                    limit.Value.Amount, counted, left));
                 pay = left;
             }
         }
         o.Assistance = pay;
         foreach (var bucket in scheme.Limits) o.Count(bucket.LedgerKey, pay);
+    }
+
+    // Trace templates that name a kind, a category, a scheme or a limit: made once, not once per bill.
+    private static readonly string[] NotInScopeTemplates = Enum.GetValues<BillKind>()
+        .SelectMany(k => new[] { false, true }.Select(special =>
+            $"{Codes.ToCode(k)}{(special ? "（特殊疾病）" : "")} 不在医疗救助范围 not in scope of assistance"))
+        .ToArray();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Bucket, string> LimitTemplates = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Scheme, string?[]> NotCoveredTemplates = new();
+
+    private static string NotCovered(Scheme scheme, Category cat)
+    {
+        var byCategory = NotCoveredTemplates.GetValue(scheme, static _ => new string?[Codes.CategoryCount]);
+        // A race makes the same text twice; either is right.
+        return byCategory[(int)cat] ??= $"{Codes.ToCode(cat)} 不享受此类救助 not covered by scheme '{scheme.Name}'";
     }
 
     public static string DeductionKey(Identity id) => "lookback.deduction." + id.Recognized.ToString("yyyy-MM-dd");

@@ -18,6 +18,17 @@ internal sealed class BillOutcome
 
     public decimal Benefit => Critical + Assistance + Tilted;
 
+    /// <summary>Empties the outcome for the next bill or candidate (the settler reuses two of them).</summary>
+    public BillOutcome Reset()
+    {
+        Category = null;
+        LookBack = false;
+        Critical = AssistanceBase = Assistance = Tilted = 0m;
+        Counts.Clear();
+        Trace.Clear();
+        return this;
+    }
+
     public void Count(string key, decimal amount)
     {
         if (amount != 0m) Counts.Add(new(key, amount));

@@ -17,11 +17,68 @@ namespace Doudi.Engine.Tiers;
 internal sealed class BillSettler
 {
     private readonly List<Candidate> _candidates = new(4);
+    // Two outcomes, reused bill after bill: the best so far and the one being tried (I-2).
+    private BillOutcome _best = new(), _trial = new();
+
+    // Trace templates that name a code, made once per code instead of once per bill.
+    private static readonly string[] IdentityTemplates = Codes.AllCategories
+        .Select(c => $"{Codes.ToCode(c)}，认定次月起有效 effective from the month after recognition").ToArray();
+    private static readonly string[] LookBackTemplates = Codes.AllCategories
+        .Select(c => $"{Codes.ToCode(c)}（因病支出型）认定日前 {{0}} 个月回溯期内 within the look-back window before recognition").ToArray();
+    private static readonly string[] ExclusionTemplates = Enum.GetValues<Exclusion>()
+        .Select(e => $"{Codes.ToCode(e)}：不属于医疗救助范围 outside medical assistance").ToArray();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyPeriod, SharedSteps> Shared = new();
+
+    /// <summary>
+    /// The trace steps that read the same on every bill of a period (they carry none of the bill's amounts): made
+    /// once per period and shared by the results, which is safe because a <see cref="TraceStep"/> never changes.
+    /// </summary>
+    private sealed class SharedSteps
+    {
+        public readonly string BurdenRule;
+        public readonly TraceStep[] Policy = new TraceStep[5];   // by number of usable identities, 0..4
+        public readonly TraceStep?[] Identity = new TraceStep?[Codes.CategoryCount];
+        public readonly TraceStep?[] LookBack = new TraceStep?[Codes.CategoryCount];
+        public readonly TraceStep NoIdentity;
+        public readonly TraceStep?[] Exclusion = new TraceStep?[ExclusionTemplates.Length];
+        public readonly TraceStep? OutOfCity;
+
+        public SharedSteps(PolicyPeriod period)
+        {
+            BurdenRule = period.Document + " 个人负担";
+            for (int n = 0; n < Policy.Length; n++) Policy[n] = PolicyStep(period, n);
+            foreach (var cat in Codes.AllCategories)
+            {
+                // The objects article and the timing article (wenzhou-2020 第五条；第二十三条, I-1) together.
+                if (period.IdentityRule[(int)cat] is { } rule)
+                    Identity[(int)cat] = new TraceStep("identity", 0m, rule, "I-1", IdentityTemplates[(int)cat], 0m);
+                if (period.Lookback is { } lb)
+                    LookBack[(int)cat] = new TraceStep("identity", 0m, lb.Months.Cite.Rule, "I-15", LookBackTemplates[(int)cat], lb.Months.Value);
+            }
+            string? first = null;
+            foreach (var r in period.IdentityRule)
+                if (r is not null) { first = r; break; }
+            NoIdentity = new TraceStep("identity", 0m, first ?? period.Document, "I-1",
+                "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date", 0m);
+            for (int r = 0; r < Exclusion.Length; r++)
+                if (period.Exclusions[r] is { } cite)
+                    Exclusion[r] = new TraceStep("exclusion", 0m, cite.Rule, cite.Interpretation, ExclusionTemplates[r], 0m);
+            if (period.OutOfCityNeedsReferral is { } referral)
+                OutOfCity = new TraceStep("exclusion", 0m, referral.Rule, "I-19",
+                    "市外就医未按规定转诊，不纳入医疗救助 treated outside the city without referral", 0m);
+        }
+
+        public static TraceStep PolicyStep(PolicyPeriod period, int candidates) =>
+            new("policy", 0m, period.Document, null,
+                candidates > 1 ? "{0} 个身份可用，取救助额最高者 identities usable on this date; the best paying one is kept" : "按结算日期适用政策 policy in force on the settlement date",
+                candidates);
+    }
 
     /// <summary>Settles <paramref name="bill"/>; reports problems through <paramref name="problems"/> (JSON path prefix <paramref name="path"/>).</summary>
-    public BillResult? Settle(PolicyPeriod period, Person person, Bill bill, PersonLedger ledger, string path, List<SettlementProblem> problems)
+    public BillResult? Settle(PolicyPeriod period, Person person, Bill bill, PersonLedger ledger, BillPath path, List<SettlementProblem> problems)
     {
         int before = problems.Count;
+        var shared = Shared.GetValue(period, static p => new SharedSteps(p));
         if (period.UpstreamAssistance is { } upstream && bill.AssistancePaid is null)
             problems.Add(new(path + ".assistancePaid", $"{period.PolicyId} 无逐笔医疗救助规则，单据须带上游已付医疗救助 bills must carry the assistance paid upstream ({upstream.Rule})"));
 
@@ -29,11 +86,16 @@ internal sealed class BillSettler
         BillOutcome? best = null;
         foreach (var candidate in _candidates)
         {
-            var outcome = Outcome(period, bill, candidate, ledger, path, problems);
-            if (best is null || outcome.Benefit > best.Benefit) best = outcome;
+            var outcome = Outcome(period, shared, bill, candidate, ledger, path, problems, _trial.Reset());
+            if (best is null || outcome.Benefit > best.Benefit)
+            {
+                // The trial becomes the best; the former best is free for the next trial.
+                (_best, _trial) = (outcome, _best);
+                best = outcome;
+            }
         }
         if (problems.Count > before) return null;
-        best ??= NoCategory(period, bill, ledger, path, problems);
+        best ??= NoCategory(period, shared, bill, ledger, path, problems, _best.Reset());
         if (problems.Count > before) return null;
 
         // I-14: personal burden = total − every tier's payment on the bill.
@@ -47,15 +109,13 @@ internal sealed class BillSettler
             return null;
         }
 
-        var result = new BillResult
+        var result = new BillResult(best.Trace.Count + 2)
         {
             Id = bill.Id, Person = bill.Person, Date = bill.Date, Policy = period.PolicyId, Category = best.Category,
             AssistanceBase = best.AssistanceBase, CriticalIllness = best.Critical, Assistance = best.Assistance,
             Tilted = best.Tilted, Supplementary = bill.SupplementaryPaid, PersonalBurden = personal,
         };
-        result.Trace.Add(new TraceStep("policy", 0m, period.Document, null,
-            _candidates.Count > 1 ? "{0} 个身份可用，取救助额最高者 identities usable on this date; the best paying one is kept" : "按结算日期适用政策 policy in force on the settlement date",
-            _candidates.Count));
+        result.Trace.Add(_candidates.Count < shared.Policy.Length ? shared.Policy[_candidates.Count] : SharedSteps.PolicyStep(period, _candidates.Count));
         result.Trace.AddRange(best.Trace);
         foreach (var (key, amount) in best.Counts)
         {
@@ -65,38 +125,31 @@ internal sealed class BillSettler
 
         var inPolicyRemainder = Math.Max(0m, bill.InPolicy - bill.BasicPaid - best.Critical - best.Assistance - best.Tilted - bill.SupplementaryPaid);
         result.ReasonableBurden = inPolicyRemainder + bill.ReasonableOutOfPolicy;
-        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, period.Document + " 个人负担", "I-14",
+        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, shared.BurdenRule, "I-14",
             "总费用 {0} − 基本医保 {1} − 大病保险 {2} − 医疗救助/倾斜救助 {3} − 补充保险 {4}",
             bill.Total, bill.BasicPaid, best.Critical, best.Assistance + best.Tilted, bill.SupplementaryPaid));
         return result;
     }
 
     /// <summary>A bill of someone who holds no identity of this policy on its date: insurance only.</summary>
-    private BillOutcome NoCategory(PolicyPeriod period, Bill bill, PersonLedger ledger, string path, List<SettlementProblem> problems)
+    private static BillOutcome NoCategory(PolicyPeriod period, SharedSteps shared, Bill bill, PersonLedger ledger, BillPath path, List<SettlementProblem> problems, BillOutcome o)
     {
-        var o = new BillOutcome();
         o.Critical = CriticalIllnessTier.Settle(period, bill, null, ledger, o, path, problems);
         if (bill.AssistancePaid is not null) AssistanceTier.Upstream(period, bill, null, o);
-        var rule = period.IdentityRule.FirstOrDefault(r => r is not null);
-        o.Trace.Add(new TraceStep("identity", 0m, rule ?? period.Document, "I-1",
-            "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date", 0m));
+        o.Trace.Add(shared.NoIdentity);
         return o;
     }
 
-    private static BillOutcome Outcome(PolicyPeriod period, Bill bill, Candidate candidate, PersonLedger ledger, string path, List<SettlementProblem> problems)
+    private static BillOutcome Outcome(PolicyPeriod period, SharedSteps shared, Bill bill, Candidate candidate, PersonLedger ledger, BillPath path, List<SettlementProblem> problems, BillOutcome o)
     {
-        var o = new BillOutcome { Category = candidate.Category, LookBack = candidate.LookBack };
-        var objects = period.IdentityRule[(int)candidate.Category]!;
-        o.Trace.Add(candidate.LookBack
-            ? new TraceStep("identity", 0m, period.Lookback!.Months.Cite.Rule, "I-15",
-                $"{Codes.ToCode(candidate.Category)}（因病支出型）认定日前 {{0}} 个月回溯期内 within the look-back window before recognition",
-                period.Lookback.Months.Value)
-            : new TraceStep("identity", 0m, objects, "I-1",
-                $"{Codes.ToCode(candidate.Category)}，认定次月起有效 effective from the month after recognition", 0m));
+        o.Category = candidate.Category;
+        o.LookBack = candidate.LookBack;
+        // A candidate is an object of the period (IdentityRules.Collect) and a look-back one has a look-back window.
+        o.Trace.Add((candidate.LookBack ? shared.LookBack : shared.Identity)[(int)candidate.Category]!);
 
         o.Critical = CriticalIllnessTier.Settle(period, bill, candidate.Category, ledger, o, path, problems);
 
-        bool excluded = Excluded(period, bill, o);
+        bool excluded = Excluded(period, shared, bill, o);
         if (bill.AssistancePaid is not null) AssistanceTier.Upstream(period, bill, candidate.Category, o);
         else if (!excluded) AssistanceTier.Settle(period, bill, candidate, ledger, o, path, problems);
         if (!excluded) TiltedTier.Settle(period, bill, candidate.Category, ledger, o, path, problems);
@@ -112,19 +165,17 @@ internal sealed class BillSettler
         ExclusionOf(bill) is var reason && reason != Exclusion.None && period.Exclusions[(int)reason] is not null;
 
     /// <summary>Exclusions (wenzhou-2020 第十四条 and equivalents) and pengshui's referral rule (I-19) stop assistance, not insurance.</summary>
-    private static bool Excluded(PolicyPeriod period, Bill bill, BillOutcome o)
+    private static bool Excluded(PolicyPeriod period, SharedSteps shared, Bill bill, BillOutcome o)
     {
         var reason = ExclusionOf(bill);
-        if (reason != Exclusion.None && period.Exclusions[(int)reason] is { } cite)
+        if (reason != Exclusion.None && shared.Exclusion[(int)reason] is { } excluded)
         {
-            o.Trace.Add(new TraceStep("exclusion", 0m, cite.Rule, cite.Interpretation,
-                $"{Codes.ToCode(reason)}：不属于医疗救助范围 outside medical assistance", 0m));
+            o.Trace.Add(excluded);
             return true;
         }
-        if (period.OutOfCityNeedsReferral is { } referral && !bill.WithinCity && !bill.Referred)
+        if (shared.OutOfCity is { } outOfCity && !bill.WithinCity && !bill.Referred)
         {
-            o.Trace.Add(new TraceStep("exclusion", 0m, referral.Rule, "I-19",
-                "市外就医未按规定转诊，不纳入医疗救助 treated outside the city without referral", 0m));
+            o.Trace.Add(outOfCity);
             return true;
         }
         return false;

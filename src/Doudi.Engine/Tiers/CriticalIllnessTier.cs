@@ -17,15 +17,20 @@ internal static class CriticalIllnessTier
     public const string BaseKey = "critical.base";
     public const string PaidKey = "critical.paid";
 
+    private static readonly TraceStep UpstreamNothing = Upstream(0m);
+
+    private static TraceStep Upstream(decimal paid) => new("critical_illness", paid, "上游结算 upstream settlement", "I-11",
+        "大病保险已由上游结算支付 paid by the upstream settlement: {0}", paid);
+
     private static string? PreferenceRule(CriticalPreference? p) =>
         p is null ? null : (p.DeductibleFactor?.Cite ?? p.RatioBonus?.Cite ?? p.RatioFloor?.Cite ?? p.NoCap?.Cite)?.Rule;
 
-    public static decimal Settle(PolicyPeriod period, Bill bill, Category? category, Settlement.PersonLedger ledger, BillOutcome o, string path, List<SettlementProblem> problems)
+    public static decimal Settle(PolicyPeriod period, Bill bill, Category? category, Settlement.PersonLedger ledger, BillOutcome o, BillPath path, List<SettlementProblem> problems)
     {
         if (bill.CriticalPaid is { } upstream)
         {
-            o.Trace.Add(new TraceStep("critical_illness", upstream, "上游结算 upstream settlement", "I-11",
-                "大病保险已由上游结算支付 paid by the upstream settlement: {0}", upstream));
+            // Most bills had no critical illness upstream: one shared step for a plain 0 (TraceStep never changes).
+            o.Trace.Add(upstream == 0m && upstream.Scale == 0 && !decimal.IsNegative(upstream) ? UpstreamNothing : Upstream(upstream));
             return upstream;
         }
         var c = period.Critical;

@@ -15,7 +15,7 @@ internal static class TiltedTier
 {
     public const string Key = "tilted";
 
-    public static void Settle(PolicyPeriod period, Bill bill, Category category, PersonLedger ledger, BillOutcome o, string path, List<SettlementProblem> problems)
+    public static void Settle(PolicyPeriod period, Bill bill, Category category, PersonLedger ledger, BillOutcome o, BillPath path, List<SettlementProblem> problems)
     {
         if (period.Tilted is not { } t) return;
         if (!t.Kinds[(int)bill.Kind] || t.Line[(int)category] is not { } line) return;

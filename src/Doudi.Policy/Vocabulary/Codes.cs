@@ -38,7 +38,11 @@ public static class Codes
     public const int CategoryCount = 10;
     public const int BillKindCount = 4;
 
-    public static string ToCode<T>(T value) where T : struct, Enum => CodeTable<T>.Names[Convert.ToInt32(value)];
+    // Every glossary enum is int-backed and numbered 0..n-1; read the number without boxing the value.
+    public static string ToCode<T>(T value) where T : struct, Enum =>
+        CodeTable<T>.Names[System.Runtime.CompilerServices.Unsafe.SizeOf<T>() == sizeof(int)
+            ? System.Runtime.CompilerServices.Unsafe.As<T, int>(ref value)
+            : Convert.ToInt32(value)];
 
     public static bool TryParse<T>(string? code, out T value) where T : struct, Enum
     {
