@@ -64,6 +64,8 @@ public class NationalBillReaderTests
     [InlineData("2023-06-01 10:00:00; DROP TABLE x")]
     [InlineData("2023-02-30 10:00:00")]
     [InlineData("2023-06-01 10:00")]
+    [InlineData("0001-01-01T00:00:00+14:00")]
+    [InlineData("9999-12-31T23:59:59-14:00")]
     public void Refuses_a_time_that_is_not_one(string time)
     {
         var read = Read(National.Replace("2023-04-01 23:30:00", time));
