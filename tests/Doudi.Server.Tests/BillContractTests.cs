@@ -163,6 +163,20 @@ public abstract class BillContractTests(ServerFixture fx)
     }
 
     [DbFact]
+    public async Task Assistance_paid_upstream_is_reported_beside_what_is_due()
+    {
+        var person = await People.RegisterAsync(fx, "fuyang", "subsistence");
+        var op = await fx.As("operator");
+        var bill = NationalBill(NewId("S"), person);
+        bill["maf_pay"] = "3000"; // I-24: the platform already paid 3000 of medical assistance
+        var (status, body, text) = await op.PostJson("/api/settlements", bill);
+        Assert.True(status == HttpStatusCode.Created, text);
+        var setlinfo = body.GetProperty("setlinfo");
+        Assert.Equal(3000m, setlinfo.Dec("maf_pay_upstream"));
+        Assert.Equal(setlinfo.Dec("maf_pay") - 3000m, setlinfo.Dec("maf_pay_difference"));
+    }
+
+    [DbFact]
     public async Task Unknown_and_misspelt_fields_are_refused_by_name_in_both_namings()
     {
         var person = await People.RegisterAsync(fx, "fuyang", "subsistence");
