@@ -174,6 +174,15 @@ public abstract class BillContractTests(ServerFixture fx)
         var setlinfo = body.GetProperty("setlinfo");
         Assert.Equal(3000m, setlinfo.Dec("maf_pay_upstream"));
         Assert.Equal(setlinfo.Dec("maf_pay") - 3000m, setlinfo.Dec("maf_pay_difference"));
+
+        // A HIS that sends the ID number as psn_no gets the registry's person key back, not the ID number (stored nowhere in the answer).
+        var (_, registered, _) = await op.GetJson($"/api/persons/{person}");
+        var idNumber = registered.Str("idNumber");
+        var byId = NationalBill(NewId("S"), idNumber);
+        var (s2, b2, t2) = await op.PostJson("/api/settlements", byId);
+        Assert.True(s2 == HttpStatusCode.Created, t2);
+        Assert.DoesNotContain(idNumber, t2);
+        Assert.Equal(person, b2.GetProperty("setlinfo").Str("psn_no"));
     }
 
     [DbFact]

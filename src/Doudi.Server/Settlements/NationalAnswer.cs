@@ -16,7 +16,13 @@ public sealed record NationalRecord(string PsnNo, decimal Medfee, decimal Inscp,
 /// </summary>
 public static class NationalAnswer
 {
-    public static string Serialize(BillDocument d) => Json.Serialize(new NationalRecord(d.PersonKey, d.Bill.Total, d.Bill.InPolicy, d.National!));
+    /// <summary>
+    /// The national fields to keep with the settlement. psn_no is echoed as sent, unless the HIS sent the patient's ID
+    /// number there: then the registry's psn_no (or id) is kept, so no full ID number is stored in the answer.
+    /// </summary>
+    public static string Serialize(BillDocument d, Registry.PersonRecord person) => Json.Serialize(new NationalRecord(
+        string.Equals(d.PersonKey, person.IdNumber, StringComparison.OrdinalIgnoreCase) ? person.PsnNo ?? person.Id : d.PersonKey,
+        d.Bill.Total, d.Bill.InPolicy, d.National!));
 
     public static void Write(Utf8JsonWriter w, StoredSettlement s, JsonElement result, decimal paid)
     {

@@ -151,7 +151,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         var stored = new StoredSettlement(bill.Id, person.Id, person.Household, year, bill.Date, person.Region, result.Policy, source, hash,
             StoredResults.WriteBill(engineBill), resultJson, Json.Serialize(result.Counted), result.Assistance, StoredSettlement.Settled,
             now, owner ?? actor.Name, null, null, null, StoredSettlement.CurrentResultFormat, naming,
-            input.National is null ? null : NationalAnswer.Serialize(input));
+            input.National is null ? null : NationalAnswer.Serialize(input, person));
         const string values = "@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @fmt, @naming, @nat, @kind, @pb";
         // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs).
         await c.ExecAsync(
