@@ -58,12 +58,18 @@ public sealed class Fields
         return null;
     }
 
-    public string? String(string name, bool required = false, int maxLength = 200)
+    /// <summary>
+    /// A text field, trimmed, at most <paramref name="maxLength"/> characters, without control characters (NUL, line
+    /// breaks, …) or broken UTF-16 — no stored text may carry them (PostgreSQL refuses NUL outright).
+    /// <paramref name="allowControl"/> is only for secrets that are hashed, never stored or shown.
+    /// </summary>
+    public string? String(string name, bool required = false, int maxLength = 200, bool allowControl = false)
     {
         if (!TryRaw(name, out var raw)) { if (required) Problem(name, Msg.Required); return null; }
         if (raw.Kind is not (JsonValueKind.String or JsonValueKind.Number)) { Problem(name, Msg.NotString); return null; }
         var s = raw.Kind == JsonValueKind.Number ? raw.Text : raw.Text.Trim();
         if (s.Length > maxLength) { Problem(name, Msg.TooLong(maxLength)); return null; }
+        if (!allowControl && TextRules.BadCharacter(s) is { } bad) { Problem(name, bad); return null; }
         if (s.Length == 0 && required) { Problem(name, Msg.Required); return null; }
         return s;
     }

@@ -49,7 +49,7 @@ public static class BackOfficeEndpoints
                 return await PersonSummary(c, p, year, actor, run);
             }, ct) ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
             return Body.RawJson(summary.ToJsonString(Json.Options));
-        }).RequireAuthorization(Policies.ReadSettlements).WithTags("Back office");
+        }).RequireAuthorization(Policies.ReadYears).WithTags("Back office");
 
         app.MapGet("/api/households/{id}/years/{year:int}", async (string id, int year, HttpContext http, Database db, CancellationToken ct) =>
         {
@@ -77,7 +77,7 @@ public static class BackOfficeEndpoints
                 };
             }, ct) ?? throw ApiProblemException.NotFound(new($"没有家庭 {id}", $"no household {id}"));
             return Body.RawJson(summary.ToJsonString(Json.Options));
-        }).RequireAuthorization(Policies.ReadSettlements).WithTags("Back office");
+        }).RequireAuthorization(Policies.ReadYears).WithTags("Back office");
 
         app.MapPost("/api/year-end-runs", async (HttpContext http, YearEnd yearEnd, CancellationToken ct) =>
         {
@@ -97,7 +97,7 @@ public static class BackOfficeEndpoints
 
         app.MapGet("/api/year-end-runs/{id}", async (string id, Database db, CancellationToken ct) =>
             Results.Json(await db.ReadAsync(c => YearEnd.FindAsync(c, id), ct) ?? throw ApiProblemException.NotFound(new($"没有年度结算 {id}", $"no year-end run {id}")), Json.Options))
-            .RequireAuthorization(Policies.ReadSettlements).WithTags("Back office");
+            .RequireAuthorization(Policies.ReadYears).WithTags("Back office");
     }
 
     /// <summary>A person's year: each settlement with its trace, totals of the non-reversed ones, the rebuilt ledger, and the latest year-end result.</summary>
