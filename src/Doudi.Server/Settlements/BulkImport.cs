@@ -37,7 +37,7 @@ public sealed class BulkImport(Database db, SettlementService service)
     public const int ChunkSize = 1000;
     public const int MaxErrorsKept = 1000;
 
-    public async Task<BulkImportReport> RunAsync(Stream body, string format, string mode, bool dryRun, Actor actor, CancellationToken ct)
+    public async Task<BulkImportReport> RunAsync(Stream body, string format, string mode, bool dryRun, Actor actor, CancellationToken ct, Encoding? charset = null)
     {
         var report = new BulkImportReport { Id = "SI" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)), Format = format, Mode = mode, DryRun = dryRun };
         var atomic = mode == "all_or_nothing" || dryRun;
@@ -46,7 +46,9 @@ public sealed class BulkImport(Database db, SettlementService service)
         long inChunk = 0;
         try
         {
-            await foreach (var (row, line, fields) in Rows(body, format, ct))
+            using var reader = format == "csv" ? await CsvEncoding.ReaderAsync(body, charset, ct)
+                : new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            await foreach (var (row, line, fields) in Rows(reader, format, ct))
             {
                 report.Rows++;
                 var problems = fields.Problems;
@@ -81,10 +83,11 @@ public sealed class BulkImport(Database db, SettlementService service)
             if (scope is not null && (!atomic || (report.Rejected == 0 && !dryRun))) await scope.CommitAsync(ct);
             report.Committed = !dryRun && (!atomic || report.Rejected == 0);
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or DecoderFallbackException)
         {
             if (!atomic && scope is not null) await scope.CommitAsync(ct);
-            Reject(report, report.Rows + 1, 0, null, [new FieldProblem("file", new(e.Message, e.Message))]);
+            Reject(report, report.Rows + 1, 0, null, [new FieldProblem("file", e is DecoderFallbackException
+                ? CsvEncoding.Undecodable(charset ?? CsvEncoding.Utf8) : new(e.Message, e.Message))]);
             report.Committed = !atomic;
         }
         finally
@@ -112,9 +115,8 @@ public sealed class BulkImport(Database db, SettlementService service)
         report.Errors.Add(new RowError(row, line, id, problems.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message.Zh + " / " + p.Message.En).ToArray())));
     }
 
-    private static async IAsyncEnumerable<(long Row, long Line, Fields Fields)> Rows(Stream body, string format, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<(long Row, long Line, Fields Fields)> Rows(TextReader reader, string format, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         long row = 0;
         if (format == "csv")
         {
