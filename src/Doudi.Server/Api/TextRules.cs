@@ -65,7 +65,8 @@ public static partial class TextRules
         {
             var name = m.Groups["name"].Value;
             var value = m.Groups["value"].Value;
-            var type = m.Groups["type"].Value.TrimEnd('?');
+            // "int? page", "Nullable<int> page", "Int32 page": the type as the framework happens to spell it.
+            var type = m.Groups["type"].Value.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('?', '>');
             return new(name, type switch
             {
                 "int" or "long" or "Int32" or "Int64" => Msg.NotInt(value),

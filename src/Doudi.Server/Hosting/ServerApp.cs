@@ -56,6 +56,8 @@ public static class ServerApp
         services.AddSingleton<Settlements.BulkImport>();
         services.AddSingleton<Settlements.YearEnd>();
         services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
+        // A query parameter that cannot be bound (page=abc) throws, so it is answered as a problem naming the parameter.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddDoudiAuth();

@@ -13,10 +13,15 @@ public static class CsvEncoding
 {
     public const int SniffBytes = 64 * 1024;
 
-    static CsvEncoding() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
     public static Encoding Utf8 { get; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-    public static Encoding Gb18030 { get; } = Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+    public static Encoding Gb18030 { get; } = CodePage("GB18030");
+
+    // Static initialisers run before a static constructor's body: register the code pages right where they are first needed.
+    private static Encoding CodePage(string name)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding(name, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+    }
 
     /// <summary>The encoding declared by the Content-Type's charset, null when none; an unknown charset is refused naming it.</summary>
     public static Encoding? Declared(string? contentType)
