@@ -11,17 +11,13 @@ WHERE created_by LIKE 'token:%'
   AND (SELECT COUNT(*) FROM api_tokens t WHERE 'token:' || t.name = settlements.created_by) = 1;
 
 -- A settlement's facts and amounts are never changed in place: a correction is a reversal and a new settlement.
--- Only the status and the reversal's who/when/why may be set, and a reversed settlement stays reversed.
+-- Only the status and the reversal's who/when/why may be set, and a reversed settlement stays reversed. The row is
+-- compared whole (as jsonb, less those columns), so columns added by later migrations are protected too.
 CREATE FUNCTION doudi_settlement_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF OLD.status = 'reversed'
-     OR (NEW.id, NEW.person_id, NEW.household_id, NEW.year, NEW.date, NEW.region, NEW.policy, NEW.kind, NEW.source,
-         NEW.request_hash, NEW.bill_json, NEW.result_json, NEW.counted_json, NEW.assistance, NEW.personal_burden,
-         NEW.created_at, NEW.created_by)
-        IS DISTINCT FROM
-        (OLD.id, OLD.person_id, OLD.household_id, OLD.year, OLD.date, OLD.region, OLD.policy, OLD.kind, OLD.source,
-         OLD.request_hash, OLD.bill_json, OLD.result_json, OLD.counted_json, OLD.assistance, OLD.personal_burden,
-         OLD.created_at, OLD.created_by) THEN
+     OR (to_jsonb(NEW) - 'status' - 'reversed_at' - 'reversed_by' - 'reversal_reason')
+        IS DISTINCT FROM (to_jsonb(OLD) - 'status' - 'reversed_at' - 'reversed_by' - 'reversal_reason') THEN
     RAISE EXCEPTION 'settlements cannot be changed in place: reverse and settle again (settlement %)', OLD.id;
   END IF;
   RETURN NEW;
@@ -32,11 +28,7 @@ CREATE TRIGGER settlements_fixed BEFORE UPDATE ON settlements FOR EACH ROW EXECU
 -- recognised, so the history stays readable.
 CREATE FUNCTION doudi_identity_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF (NEW.id, NEW.person_id, NEW.category, NEW.department, NEW.recognized, NEW.for_medical_spending, NEW.source_batch,
-      NEW.created_at, NEW.created_by)
-     IS DISTINCT FROM
-     (OLD.id, OLD.person_id, OLD.category, OLD.department, OLD.recognized, OLD.for_medical_spending, OLD.source_batch,
-      OLD.created_at, OLD.created_by)
+  IF (to_jsonb(NEW) - 'revoked' - 'ended_batch') IS DISTINCT FROM (to_jsonb(OLD) - 'revoked' - 'ended_batch')
      OR (OLD.revoked IS NOT NULL AND (NEW.revoked, NEW.ended_batch) IS DISTINCT FROM (OLD.revoked, OLD.ended_batch)) THEN
     RAISE EXCEPTION 'identities cannot be changed in place: end the identity and recognise a new one (identity %)', OLD.id;
   END IF;

@@ -11,6 +11,7 @@ WHERE created_by LIKE 'token:%'
 
 -- A settlement's facts and amounts are never changed in place: a correction is a reversal and a new settlement.
 -- Only the status and the reversal's who/when/why may be set, and a reversed settlement stays reversed.
+-- (SQLite names the columns; PostgreSQL compares the whole row, so columns added later are covered there first.)
 CREATE TRIGGER settlements_fixed BEFORE UPDATE ON settlements
 WHEN OLD.status = 'reversed'
   OR NEW.id IS NOT OLD.id OR NEW.person_id IS NOT OLD.person_id OR NEW.household_id IS NOT OLD.household_id
