@@ -27,6 +27,12 @@ public sealed class Fields
         var d = new Dictionary<string, Raw>(StringComparer.Ordinal);
         foreach (var p in obj.EnumerateObject())
         {
+            if (p.Value.ValueKind == JsonValueKind.String && !Readable(p.Value))
+            {
+                // "\ud800" alone: valid JSON, but not text — refused here rather than failing later.
+                problems.Add(new FieldProblem(pathPrefix.Length == 0 ? p.Name : $"{pathPrefix}.{p.Name}", new("含有无效字符", "contains an invalid character")));
+                continue;
+            }
             d[p.Name] = p.Value.ValueKind switch
             {
                 JsonValueKind.String => new Raw(JsonValueKind.String, p.Value.GetString()!, p.Value),
@@ -34,6 +40,12 @@ public sealed class Fields
             };
         }
         return new Fields(d, pathPrefix, problems);
+    }
+
+    private static bool Readable(JsonElement e)
+    {
+        try { _ = e.GetString(); return true; }
+        catch (InvalidOperationException) { return false; }
     }
 
     public static Fields FromCells(IReadOnlyList<string> header, IReadOnlyList<string> cells, string pathPrefix, List<FieldProblem> problems)

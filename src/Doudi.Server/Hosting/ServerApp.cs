@@ -91,6 +91,13 @@ public static class ServerApp
                     : new ApiProblemException(e.StatusCode, new("请求无效：" + e.Message, "bad request: " + e.Message));
                 await Problems.ToResult(problem, ctx).ExecuteAsync(ctx);
             }
+            catch (InvalidOperationException e) when (!ctx.Response.HasStarted && e.Source == "System.Text.Json")
+            {
+                // A JSON value read as what it is not (a lone surrogate read as text, …): the request's fault. Logged, as it
+                // means some endpoint reads a value it did not check first.
+                ctx.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Doudi.Requests").LogWarning(e, "Unreadable JSON value");
+                await Problems.ToResult(ApiProblemException.Invalid([new("$", new("JSON 中有无法读取的值", "a JSON value could not be read"))]), ctx).ExecuteAsync(ctx);
+            }
             catch (Exception e) when (!ctx.Response.HasStarted && Database.IsUnstorableText(e))
             {
                 // A last line of defence: text the database cannot store is the request's fault, not the server's.
