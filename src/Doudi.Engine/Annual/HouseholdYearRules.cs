@@ -22,12 +22,25 @@ internal static class HouseholdYearRules
         if (rule is null)
         {
             h.ReasonableBurden = memberYears.Sum(p => p.PersonalBurden);
-            h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, bills[^1].Period.Document + " 个人负担", "I-14",
-                "家庭成员年度个人负担合计 sum of members' personal burden: {0}", h.ReasonableBurden));
+            var memberBasis = new TraceBasis(TraceBasisOf.Persons, "personalBurden", "total");
+            foreach (var p in memberYears) memberBasis.Count(p.Id, p.PersonalBurden);
+            h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, bills[^1].Period.Document + " 个人负担", "I-14", Formulas.Total,
+                "家庭成员年度个人负担合计 sum of members' personal burden: {0}", h.ReasonableBurden) { Basis = memberBasis });
             return h;
         }
         var period = bills.Last(b => b.Period.Household is not null).Period;
-        var counted = bills.Where(b => b.Period.Household is not null && !Tiers.BillSettler.IsExcluded(b.Period, b.Bill)).ToList();
+        var counted = new List<(Bill Bill, BillResult Result, PolicyPeriod Period)>(bills.Count);
+        var basis = new TraceBasis(TraceBasisOf.Bills, "personalBurden", "value");
+        foreach (var b in bills)
+        {
+            if (b.Period.Household is null) basis.Leave(b.Result.Id, b.Result.PersonalBurden, "outside_rule_period");
+            else if (Tiers.BillSettler.IsExcluded(b.Period, b.Bill)) basis.Leave(b.Result.Id, b.Result.PersonalBurden, "excluded");
+            else
+            {
+                counted.Add(b);
+                basis.Count(b.Result.Id, b.Result.PersonalBurden);
+            }
+        }
         decimal burden = counted.Sum(b => b.Result.PersonalBurden);
 
         decimal excluded = 0m;
@@ -37,13 +50,16 @@ internal static class HouseholdYearRules
             var ex = NegativeList.Of(rule, group.Select(b => (b.Bill, b.Result)));
             if (ex.Total == 0m) continue;
             excluded += ex.Total;
-            h.Trace.Add(new TraceStep("negative_list", ex.Total, rule.NegativeClasses?.Cite.Rule ?? period.Document, "I-9",
-                "负面清单项目 {0} + 药品年度总额超限部分 {1}（药品合计 {2}）+ 耗材年度总额超限部分 {3}（耗材合计 {4}）",
-                ex.Listed, ex.DrugExcess, ex.DrugTotal, ex.ConsumableExcess, ex.ConsumableTotal));
+            const string negativeTemplate = "负面清单项目 {0} + 药品年度总额超限部分 {1}（药品合计 {2}）+ 耗材年度总额超限部分 {3}（耗材合计 {4}）";
+            h.Trace.Add(rule.NegativeClasses is { } classes
+                ? new TraceStep("negative_list", ex.Total, classes.Cite, "I-9", Formulas.NegativeList, negativeTemplate,
+                    ex.Listed, ex.DrugExcess, ex.DrugTotal, ex.ConsumableExcess, ex.ConsumableTotal)
+                : new TraceStep("negative_list", ex.Total, period.Document, "I-9", Formulas.NegativeList, negativeTemplate,
+                    ex.Listed, ex.DrugExcess, ex.DrugTotal, ex.ConsumableExcess, ex.ConsumableTotal));
         }
         h.ReasonableBurden = burden - excluded;
-        h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, Rules.GetValue(period, static p => new(p)).Burden, "I-14",
-            "家庭个人负担 {0} − 负面清单 {1}", burden, excluded));
+        h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, Rules.GetValue(period, static p => new(p)).Burden, "I-14", Formulas.Less,
+            "家庭个人负担 {0} − 负面清单 {1}", burden, excluded) { Basis = basis });
 
         var yearEnd = new DateOnly(year, 12, 31);
         Policy.Parameters.Cited<decimal>? line = null;
@@ -54,11 +70,11 @@ internal static class HouseholdYearRules
                 { line = l; lineCategory = id.Category; }
         if (line is not { } ln)
         {
-            h.Trace.Add(new TraceStep("cap_relief", 0m, Rules.GetValue(period, static p => new(p)).Line, "I-13", "12月31日无成员持有效证件 no member holds a qualifying identity on 31 December", 0m));
+            h.Trace.Add(new TraceStep("cap_relief", 0m, Rules.GetValue(period, static p => new(p)).Line, "I-13", Formulas.None, "12月31日无成员持有效证件 no member holds a qualifying identity on 31 December"));
             return h;
         }
         h.CapRelief = Math.Max(0m, h.ReasonableBurden - ln.Value);
-        h.Trace.Add(new TraceStep("cap_relief", h.CapRelief, ln.Cite.Rule, "I-12",
+        h.Trace.Add(new TraceStep("cap_relief", h.CapRelief, ln.Cite, "I-12", Formulas.ExcessOverLine,
             ReliefTemplates[(int)lineCategory!.Value], h.ReasonableBurden, ln.Value));
         return h;
     }

@@ -32,8 +32,10 @@ internal static class PersonYearRules
         Cap(r, personIndex, bills, problems);
         Resolution(r, bills);
         r.PersonalBurden = burden - r.SpecialAssistance - r.CapRelief;
-        r.Trace.Add(new TraceStep("personal_burden", r.PersonalBurden, bills[^1].Period.Document + " 个人负担", "I-14",
-            "各单个人负担合计 {0} − 特殊救助 {1} − 封顶/化解 {2}", burden, r.SpecialAssistance, r.CapRelief));
+        var all = new TraceBasis(TraceBasisOf.Bills, "personalBurden", "burden");
+        foreach (var (_, res, _) in bills) all.Count(res.Id, res.PersonalBurden);
+        r.Trace.Add(new TraceStep("personal_burden", r.PersonalBurden, bills[^1].Period.Document + " 个人负担", "I-14", Formulas.AnnualBurden,
+            "各单个人负担合计 {0} − 特殊救助 {1} − 封顶/化解 {2}", burden, r.SpecialAssistance, r.CapRelief) { Basis = all });
         return r;
     }
 
@@ -42,26 +44,38 @@ internal static class PersonYearRules
         Special? rule = null;
         decimal reasonable = 0m;
         Policy.Parameters.Cited<decimal>? ratio = null;
+        var basis = new TraceBasis(TraceBasisOf.Bills, "reasonableBurden", "value");
         foreach (var (bill, res, period) in bills)
         {
-            if (period.Special is not { } s || res.Category is not { } cat || BillSettler.IsExcluded(period, bill)) continue;
+            if (Left(basis, bill, res, period, period.Special is not null)) continue;
+            var s = period.Special!;
+            var cat = res.Category!.Value;
+            basis.Count(res.Id, res.ReasonableBurden);
             rule = s;
             reasonable += res.ReasonableBurden;
             if (s.Ratio[(int)cat] is { } cr && (ratio is null || cr.Value > ratio.Value.Value)) ratio = cr; // I-2: the best category of the year
         }
         if (rule is null) return;
-        if (reasonable < rule.Threshold.Value || ratio is not { } rt)
+        if (ratio is not { } rt)
         {
-            r.Trace.Add(new TraceStep("special_assistance", 0m, rule.Threshold.Cite.Rule, "I-8",
-                "年度合理个人负担 {0} 未达 {1} below the threshold", reasonable, rule.Threshold.Value));
+            r.Trace.Add(new TraceStep("special_assistance", 0m, rule.Threshold.Cite, "I-8", Formulas.None,
+                "本年度所持身份无特殊救助比例 no special-assistance ratio for the year's categories") { Basis = basis });
+            return;
+        }
+        if (reasonable < rule.Threshold.Value)
+        {
+            r.Trace.Add(new TraceStep("special_assistance", 0m, rule.Threshold.Cite, "I-8", Formulas.BelowLine,
+                "年度合理个人负担 {0} 未达 {1} below the threshold", reasonable, rule.Threshold.Value) { Basis = basis });
             return;
         }
         decimal pay = Money.Round(rt.Value * reasonable);
-        r.Trace.Add(new TraceStep("special_assistance", pay, rt.Cite.Rule, "I-8", "{0}% × 年度合理个人负担 {1}", Money.Pct(rt.Value), reasonable));
+        basis.TotalInput = "base";
+        r.Trace.Add(new TraceStep("special_assistance", pay, rt.Cite, "I-8", Formulas.RatioOfBase, "{0%}% × 年度合理个人负担 {1}", rt.Value, reasonable) { Basis = basis });
         if (!rule.Limit.Value.Unlimited && pay > rule.Limit.Value.Amount)
         {
+            r.Trace.Add(new TraceStep("special_assistance_limit", rule.Limit.Value.Amount, rule.Limit.Cite, null, Formulas.Capped,
+                "特殊救助 {0}，年度限额 {1}", pay, rule.Limit.Value.Amount));
             pay = rule.Limit.Value.Amount;
-            r.Trace.Add(new TraceStep("special_assistance_limit", pay, rule.Limit.Cite.Rule, null, "特殊救助年度限额 {0}", pay));
         }
         r.SpecialAssistance = pay;
     }
@@ -70,11 +84,13 @@ internal static class PersonYearRules
     {
         Policy.Parameters.Cited<Policy.Parameters.Limit>? cap = null;
         decimal reasonable = 0m;
+        var basis = new TraceBasis(TraceBasisOf.Bills, "reasonableBurden", "reasonable");
         foreach (var (bill, res, period) in bills)
         {
-            if (period.PersonalCap is not { } c || res.Category is null || BillSettler.IsExcluded(period, bill)) continue;
-            cap = c;  // the cap in force at the person's last counted bill of the year
+            if (Left(basis, bill, res, period, period.PersonalCap is not null)) continue;
+            cap = period.PersonalCap!.Value;  // the cap in force at the person's last counted bill of the year
             reasonable += res.ReasonableBurden;
+            basis.Count(res.Id, res.ReasonableBurden);
         }
         if (cap is not { } cp) return;
         if (cp.Value.Missing)
@@ -85,25 +101,48 @@ internal static class PersonYearRules
         decimal after = reasonable - r.SpecialAssistance;
         decimal relief = cp.Value.Unlimited ? 0m : Math.Max(0m, after - cp.Value.Amount);
         r.CapRelief += relief;
-        r.Trace.Add(new TraceStep("cap_relief", relief, cp.Cite.Rule, "I-14",
-            "合理个人负担 {0} − 特殊救助 {1} = {2}，超过封顶 {3} 的部分", reasonable, r.SpecialAssistance, after, cp.Value.Amount));
+        r.Trace.Add(cp.Value.Unlimited
+            ? new TraceStep("cap_relief", relief, cp.Cite, "I-14", Formulas.None, "个人负担不设封顶 no cap")
+            : new TraceStep("cap_relief", relief, cp.Cite, "I-14", Formulas.CapExcess,
+                "合理个人负担 {0} − 特殊救助 {1}，超过封顶 {2} 的部分", reasonable, r.SpecialAssistance, cp.Value.Amount) { Basis = basis });
     }
 
     private static void Resolution(PersonYearResult r, IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills)
     {
         Resolution? rule = null;
         decimal burden = 0m;
+        var basis = new TraceBasis(TraceBasisOf.Bills, "personalBurden", "value");
         foreach (var (bill, res, period) in bills)
         {
-            if (period.Resolution is not { } rs || res.Category is null || BillSettler.IsExcluded(period, bill)) continue;
+            if (Left(basis, bill, res, period, period.Resolution is not null)) continue;
+            var rs = period.Resolution!;
             rule = rs;
-            if (rs.NeedsReferral is not null && !bill.Referred) continue;
+            if (rs.NeedsReferral is not null && !bill.Referred)
+            {
+                basis.Leave(res.Id, res.PersonalBurden, "not_referred");
+                continue;
+            }
             burden += res.PersonalBurden;
+            basis.Count(res.Id, res.PersonalBurden);
         }
         if (rule is null) return;
         decimal relief = Math.Max(0m, burden - rule.Threshold.Value);
         r.CapRelief += relief;
-        r.Trace.Add(new TraceStep("resolution", relief, rule.Threshold.Cite.Rule, "I-14",
-            "经规范转诊费用四重保障后个人负担 {0}，超过 {1} 的部分化解", burden, rule.Threshold.Value));
+        r.Trace.Add(new TraceStep("resolution", relief, rule.Threshold.Cite, "I-14", Formulas.ExcessOverLine,
+            "经规范转诊费用四重保障后个人负担 {0}，超过 {1} 的部分化解", burden, rule.Threshold.Value) { Basis = basis });
+    }
+
+    /// <summary>
+    /// Whether a bill is left out of a year-end rule, noted in <paramref name="basis"/> with the reason: its period
+    /// lacks the rule, it was settled without an assistance identity, or the policy excludes it from assistance.
+    /// </summary>
+    private static bool Left(TraceBasis basis, Bill bill, BillResult res, PolicyPeriod period, bool periodHasRule)
+    {
+        decimal amount = basis.Field == "personalBurden" ? res.PersonalBurden : res.ReasonableBurden;
+        if (!periodHasRule) basis.Leave(res.Id, amount, "outside_rule_period");
+        else if (res.Category is null) basis.Leave(res.Id, amount, "no_identity");
+        else if (BillSettler.IsExcluded(period, bill)) basis.Leave(res.Id, amount, "excluded");
+        else return false;
+        return true;
     }
 }

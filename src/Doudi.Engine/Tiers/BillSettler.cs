@@ -51,25 +51,25 @@ internal sealed class BillSettler
             {
                 // The objects article and the timing article (wenzhou-2020 第五条；第二十三条, I-1) together.
                 if (period.IdentityRule[(int)cat] is { } rule)
-                    Identity[(int)cat] = new TraceStep("identity", 0m, rule, "I-1", IdentityTemplates[(int)cat], 0m);
+                    Identity[(int)cat] = new TraceStep("identity", 0m, rule, "I-1", Formulas.None, IdentityTemplates[(int)cat]);
                 if (period.Lookback is { } lb)
-                    LookBack[(int)cat] = new TraceStep("identity", 0m, lb.Months.Cite.Rule, "I-15", LookBackTemplates[(int)cat], lb.Months.Value);
+                    LookBack[(int)cat] = new TraceStep("identity", 0m, lb.Months.Cite, "I-15", Formulas.LookBackWindow, LookBackTemplates[(int)cat], lb.Months.Value);
             }
             string? first = null;
             foreach (var r in period.IdentityRule)
                 if (r is not null) { first = r; break; }
-            NoIdentity = new TraceStep("identity", 0m, first ?? period.Document, "I-1",
-                "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date", 0m);
+            NoIdentity = new TraceStep("identity", 0m, first ?? period.Document, "I-1", Formulas.None,
+                "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date");
             for (int r = 0; r < Exclusion.Length; r++)
                 if (period.Exclusions[r] is { } cite)
-                    Exclusion[r] = new TraceStep("exclusion", 0m, cite.Rule, cite.Interpretation, ExclusionTemplates[r], 0m);
+                    Exclusion[r] = new TraceStep("exclusion", 0m, cite, cite.Interpretation, Formulas.None, ExclusionTemplates[r]);
             if (period.OutOfCityNeedsReferral is { } referral)
-                OutOfCity = new TraceStep("exclusion", 0m, referral.Rule, "I-19",
-                    "市外就医未按规定转诊，不纳入医疗救助 treated outside the city without referral", 0m);
+                OutOfCity = new TraceStep("exclusion", 0m, referral, "I-19", Formulas.None,
+                    "市外就医未按规定转诊，不纳入医疗救助 treated outside the city without referral");
         }
 
         public static TraceStep PolicyStep(PolicyPeriod period, int candidates) =>
-            new("policy", 0m, period.Document, null,
+            new("policy", 0m, period.Document, null, Formulas.PolicyInForce,
                 candidates > 1 ? "{0} 个身份可用，取救助额最高者 identities usable on this date; the best paying one is kept" : "按结算日期适用政策 policy in force on the settlement date",
                 candidates);
     }
@@ -125,9 +125,9 @@ internal sealed class BillSettler
 
         var inPolicyRemainder = Math.Max(0m, bill.InPolicy - bill.BasicPaid - best.Critical - best.Assistance - best.Tilted - bill.SupplementaryPaid);
         result.ReasonableBurden = inPolicyRemainder + bill.ReasonableOutOfPolicy;
-        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, shared.BurdenRule, "I-14",
-            "总费用 {0} − 基本医保 {1} − 大病保险 {2} − 医疗救助/倾斜救助 {3} − 补充保险 {4}",
-            bill.Total, bill.BasicPaid, best.Critical, best.Assistance + best.Tilted, bill.SupplementaryPaid));
+        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, shared.BurdenRule, "I-14", Formulas.PersonalBurden,
+            "总费用 {0} − 基本医保 {1} − 大病保险 {2} − 医疗救助 {3} − 倾斜救助 {4} − 补充保险 {5}",
+            bill.Total, bill.BasicPaid, best.Critical, best.Assistance, best.Tilted, bill.SupplementaryPaid));
         return result;
     }
 
