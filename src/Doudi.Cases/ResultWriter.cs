@@ -139,6 +139,13 @@ public static class ResultWriter
         Amount(w, Names.AssistanceBase, b.AssistanceBase);
         Amount(w, Names.CriticalIllness, b.CriticalIllness);
         Amount(w, Names.Assistance, b.Assistance);
+        // I-24: only on a bill that carried assistance paid upstream, beside the amount due (an added field, never renamed).
+        if (b.AssistanceUpstream is { } upstream)
+        {
+            Amount(w, Names.AssistanceDue, b.AssistanceDue ?? b.Assistance);
+            Amount(w, Names.AssistanceUpstream, upstream);
+            Amount(w, Names.AssistanceDifference, b.AssistanceDifference ?? 0m);
+        }
         Amount(w, Names.Tilted, b.Tilted);
         Amount(w, Names.Supplementary, b.Supplementary);
         Amount(w, Names.PersonalBurden, b.PersonalBurden);
@@ -269,6 +276,7 @@ public static class ResultWriter
         public static readonly JsonEncodedText Tilted = E("tilted"), Supplementary = E("supplementary"), PersonalBurden = E("personalBurden");
         public static readonly JsonEncodedText ReasonableBurden = E("reasonableBurden"), Counted = E("counted"), Trace = E("trace"), Year = E("year");
         public static readonly JsonEncodedText SpecialAssistance = E("specialAssistance"), CapRelief = E("capRelief");
+        public static readonly JsonEncodedText AssistanceDue = E("assistanceDue"), AssistanceUpstream = E("assistanceUpstream"), AssistanceDifference = E("assistanceDifference");
         public static readonly JsonEncodedText Step = E("step"), Amount = E("amount"), Rule = E("rule"), Detail = E("detail"), Interpretation = E("interpretation");
     }
 

@@ -3,17 +3,23 @@ using Doudi.Engine.Results;
 using Doudi.Engine.Settlement;
 using Doudi.Engine.Tiers;
 using Doudi.Engine.Tracing;
+using Doudi.Policy.Parameters;
 using Doudi.Policy.Periods;
 using Doudi.Policy.Vocabulary;
 
 namespace Doudi.Engine.Annual;
 
 /// <summary>
-/// A person's year, after every bill is settled: fuyang special assistance (二.4, I-8) and the 50,000 cap
-/// on reasonable burden, and wenzhou-2022's high-cost resolution (三.11). Each counts only the bills whose
-/// period carries the rule (fuyang: from 2023-02-10, I-18), that were settled under an assistance identity, and
-/// that the policy does not exclude from assistance (a cost outside assistance is not a reasonable burden either).
+/// A person's year, after every bill is settled: fuyang special assistance (二.4, I-8) and the cap on reasonable
+/// burden, and wenzhou-2022's high-cost resolution (三.11). Each counts only the bills whose period carries the rule
+/// (fuyang: the whole cost year 2023 on, I-18), that were settled under an assistance identity, and that the policy
+/// does not exclude from assistance (a cost outside assistance is not a reasonable burden either).
 /// </summary>
+/// <remarks>
+/// The trace lists every bill of the year against the annual amounts: the ones that entered them with what each
+/// added (bill by bill, the admitted out-of-catalogue part shown), and the ones left out with the reason, so that the
+/// annual base is the sum of the listed amounts and a program can recompute it.
+/// </remarks>
 internal static class PersonYearRules
 {
     /// <param name="personIndex">the person's place in the case file, for the path of a problem (persons[i])</param>
@@ -28,26 +34,69 @@ internal static class PersonYearRules
             r.Tilted += res.Tilted;
             burden += res.PersonalBurden;
         }
+        ListReasonable(r, bills);
         Special(r, bills);
         Cap(r, personIndex, bills, problems);
         Resolution(r, bills);
         r.PersonalBurden = burden - r.SpecialAssistance - r.CapRelief;
-        r.Trace.Add(new TraceStep("personal_burden", r.PersonalBurden, bills[^1].Period.Document + " 个人负担", "I-14",
+        r.Trace.Add(new TraceStep("personal_burden", r.PersonalBurden, bills[^1].Period.TiersCite.Rule, "I-14",
             "各单个人负担合计 {0} − 特殊救助 {1} − 封顶/化解 {2}", burden, r.SpecialAssistance, r.CapRelief));
         return r;
     }
+
+    /// <summary>Why a bill is left out of an annual rule, or null when it counts.</summary>
+    private static string? LeftOut(Bill bill, BillResult res, PolicyPeriod period, bool hasRule)
+    {
+        if (!hasRule) return $"不在该年度规则的适用期内（{period.PolicyId} {period.From:yyyy-MM-dd}..{Show(period.To)} 无此规则） outside the rule's years";
+        if (res.Category is null) return "结算日期无救助身份 no assistance identity on its date";
+        var reason = BillSettler.ExclusionOf(bill);
+        if (reason != Exclusion.None && period.Exclusions[(int)reason] is { } cite)
+            return $"{Codes.ToCode(reason)} 除外（{cite.Rule}{(cite.Interpretation is null ? "" : "，" + cite.Interpretation)}） excluded";
+        return null;
+    }
+
+    private static string Show(DateOnly d) => d == DateOnly.MaxValue ? "…" : d.ToString("yyyy-MM-dd");
+
+    /// <summary>
+    /// The bills behind fuyang's special assistance and cap (I-14: each bill's in-policy remainder plus the out-of-catalogue
+    /// cost the expert panel admitted): one step per bill, counted or left out, when the year has either rule.
+    /// </summary>
+    private static void ListReasonable(PersonYearResult r, IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills)
+    {
+        // Only a year in which some bill counts gets the listing (as only such a year gets the rules' steps).
+        Citation? rule = null;
+        foreach (var (bill, res, p) in bills)
+            if ((p.Special?.Threshold.Cite ?? p.PersonalCap?.Cite) is { } c && res.Category is not null && !BillSettler.IsExcluded(p, bill)) rule = c;
+        if (rule is null) return;
+        foreach (var (bill, res, period) in bills)
+        {
+            bool hasRule = period.Special is not null || period.PersonalCap is not null;
+            var cite = (period.Special?.Threshold.Cite ?? period.PersonalCap?.Cite ?? rule).Rule;
+            if (LeftOut(bill, res, period, hasRule) is { } why)
+            {
+                r.Trace.Add(new TraceStep("annual_bill", 0m, cite, $"单据 {bill.Id}（{bill.Date:yyyy-MM-dd}）未计入年度合理个人负担：{why} (bill left out)", "I-14"));
+                continue;
+            }
+            decimal inPolicy = res.ReasonableBurden - bill.ReasonableOutOfPolicy;
+            r.Trace.Add(new TraceStep("annual_bill", res.ReasonableBurden, cite, $"单据 {bill.Id}（{bill.Date:yyyy-MM-dd}，{CategoryOf(res)}）计入年度合理个人负担：政策范围内个人负担 {TraceStep.Show(inPolicy)} + 专家认定的目录外合理费用 {TraceStep.Show(bill.ReasonableOutOfPolicy)} (bill counted: in-policy remainder + admitted out-of-catalogue)", "I-14"));
+        }
+    }
+
+    private static string CategoryOf(BillResult res) => res.Category is { } c ? Codes.ToCode(c) : "-";
 
     private static void Special(PersonYearResult r, IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills)
     {
         Special? rule = null;
         decimal reasonable = 0m;
-        Policy.Parameters.Cited<decimal>? ratio = null;
+        Cited<decimal>? ratio = null;
+        Category? ratioCategory = null;
+        string? ratioBill = null;
         foreach (var (bill, res, period) in bills)
         {
             if (period.Special is not { } s || res.Category is not { } cat || BillSettler.IsExcluded(period, bill)) continue;
             rule = s;
             reasonable += res.ReasonableBurden;
-            if (s.Ratio[(int)cat] is { } cr && (ratio is null || cr.Value > ratio.Value.Value)) ratio = cr; // I-2: the best category of the year
+            if (s.Ratio[(int)cat] is { } cr && (ratio is null || cr.Value > ratio.Value.Value)) { ratio = cr; ratioCategory = cat; ratioBill = bill.Id; }
         }
         if (rule is null) return;
         if (reasonable < rule.Threshold.Value || ratio is not { } rt)
@@ -56,19 +105,25 @@ internal static class PersonYearRules
                 "年度合理个人负担 {0} 未达 {1} below the threshold", reasonable, rule.Threshold.Value));
             return;
         }
+        r.Trace.Add(new TraceStep("special_assistance_threshold", 0m, rule.Threshold.Cite.Rule, "I-8",
+            "年度合理个人负担 {0} ≥ {1}，负担仍然较重 the year's reasonable burden reaches the line", reasonable, rule.Threshold.Value));
+        // I-2: the year's ratio is that of the best category any counted bill was settled under.
+        r.Trace.Add(new TraceStep("special_assistance_category", 0m, rt.Cite.Rule,
+            $"比例取本年度计入单据所用类别中最高者：{Codes.ToCode(ratioCategory!.Value)}（首见于单据 {ratioBill}）{TraceStep.Show(Money.Pct(rt.Value))}% " +
+            "(the ratio of the best category the year's counted bills were settled under)", "I-2"));
         decimal pay = Money.Round(rt.Value * reasonable);
         r.Trace.Add(new TraceStep("special_assistance", pay, rt.Cite.Rule, "I-8", "{0}% × 年度合理个人负担 {1}", Money.Pct(rt.Value), reasonable));
         if (!rule.Limit.Value.Unlimited && pay > rule.Limit.Value.Amount)
         {
             pay = rule.Limit.Value.Amount;
-            r.Trace.Add(new TraceStep("special_assistance_limit", pay, rule.Limit.Cite.Rule, null, "特殊救助年度限额 {0}", pay));
+            r.Trace.Add(new TraceStep("special_assistance_limit", pay, rule.Limit.Cite.Rule, "I-8", "特殊救助年度限额 {0}", pay));
         }
         r.SpecialAssistance = pay;
     }
 
     private static void Cap(PersonYearResult r, int personIndex, IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills, List<SettlementProblem> problems)
     {
-        Policy.Parameters.Cited<Policy.Parameters.Limit>? cap = null;
+        Cited<Limit>? cap = null;
         decimal reasonable = 0m;
         foreach (var (bill, res, period) in bills)
         {
@@ -79,7 +134,7 @@ internal static class PersonYearRules
         if (cap is not { } cp) return;
         if (cp.Value.Missing)
         {
-            problems.Add(new($"persons[{personIndex}]", $"{r.Year} 年个人负担封顶额无取值 cap.personal has no value for {r.Year} ({cp.Cite.Rule}): set it in a policy file"));
+            problems.Add(new($"persons[{personIndex}]", $"{r.Year} 年个人负担封顶额无取值 cap.personal has no value for {r.Year} ({cp.Cite.Rule}): set it in a local parameter file (I-10)"));
             return;
         }
         decimal after = reasonable - r.SpecialAssistance;
@@ -92,15 +147,24 @@ internal static class PersonYearRules
     private static void Resolution(PersonYearResult r, IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills)
     {
         Resolution? rule = null;
+        foreach (var (bill, res, period) in bills)
+            if (period.Resolution is { } rs && res.Category is not null && !BillSettler.IsExcluded(period, bill)) rule = rs;
+        if (rule is null) return;
         decimal burden = 0m;
         foreach (var (bill, res, period) in bills)
         {
-            if (period.Resolution is not { } rs || res.Category is null || BillSettler.IsExcluded(period, bill)) continue;
-            rule = rs;
-            if (rs.NeedsReferral is not null && !bill.Referred) continue;
+            var cite = (period.Resolution ?? rule).Threshold.Cite.Rule;
+            var why = LeftOut(bill, res, period, period.Resolution is not null);
+            if (why is null && period.Resolution is { NeedsReferral: { } nr } && !bill.Referred)
+                why = $"未经规范转诊（{nr.Rule}） not referred";
+            if (why is not null)
+            {
+                r.Trace.Add(new TraceStep("annual_bill", 0m, cite, $"单据 {bill.Id}（{bill.Date:yyyy-MM-dd}）未计入化解基数：{why} (bill left out)", "I-14"));
+                continue;
+            }
             burden += res.PersonalBurden;
+            r.Trace.Add(new TraceStep("annual_bill", res.PersonalBurden, cite, $"单据 {bill.Id}（{bill.Date:yyyy-MM-dd}，{CategoryOf(res)}，经规范转诊）计入化解基数：四重保障后个人负担 {TraceStep.Show(res.PersonalBurden)} (bill counted: referred, personal burden after the four tiers)", "I-14"));
         }
-        if (rule is null) return;
         decimal relief = Math.Max(0m, burden - rule.Threshold.Value);
         r.CapRelief += relief;
         r.Trace.Add(new TraceStep("resolution", relief, rule.Threshold.Cite.Rule, "I-14",

@@ -25,13 +25,13 @@ internal static class AssistanceTier
     public static Cited<Scheme?>? SchemeOf(PolicyPeriod period, Bill bill) =>
         (bill.SpecialDisease ? period.SpecialDiseaseSchemeByKind[(int)bill.Kind] : null) ?? period.SchemeByKind[(int)bill.Kind];
 
-    /// <summary>Assistance already paid upstream (jiande, or a caller that settled it): taken as is, and counted against the limits.</summary>
+    /// <summary>Assistance paid upstream under a policy with no per-bill assistance of its own (jiande, I-24): taken as is.</summary>
     public static void Upstream(PolicyPeriod period, Bill bill, Category? category, BillOutcome o)
     {
         decimal paid = bill.AssistancePaid!.Value;
         o.AssistanceBase = Base(period, bill, o.Critical);
         o.Assistance = paid;
-        o.Trace.Add(new TraceStep("assistance", paid, period.UpstreamAssistance?.Rule ?? "上游结算 upstream settlement", null,
+        o.Trace.Add(new TraceStep("assistance", paid, period.UpstreamAssistance!.Rule, "I-24",
             "医疗救助已由上游结算支付 paid by the upstream settlement: {0}", paid));
         if (category is { } cat && SchemeOf(period, bill)?.Value is { } scheme)
             foreach (var bucket in scheme.Limits) o.Count(bucket.LedgerKey, paid);
@@ -43,7 +43,7 @@ internal static class AssistanceTier
         decimal b = Base(period, bill, o.Critical);
         o.AssistanceBase = b;
         var position = period.SupplementaryBeforeAssistance;
-        o.Trace.Add(new TraceStep("assistance_base", b, position?.Cite.Rule ?? period.Document, "I-5",
+        o.Trace.Add(new TraceStep("assistance_base", b, position?.Cite.Rule ?? period.Cite.Rule, "I-5",
             position?.Value == true
                 ? "政策范围内 {0} − 基本医保 {1} − 大病保险 {2} − 补充保险 {3}"
                 : "政策范围内 {0} − 基本医保 {1} − 大病保险 {2}（补充保险在救助之后）",
@@ -52,7 +52,7 @@ internal static class AssistanceTier
         var entry = SchemeOf(period, bill);
         if (entry is not { Value: { } scheme })
         {
-            o.Trace.Add(new TraceStep("assistance", 0m, entry?.Cite.Rule ?? period.Document, entry?.Cite.Interpretation,
+            o.Trace.Add(new TraceStep("assistance", 0m, entry?.Cite.Rule ?? period.Cite.Rule, entry?.Cite.Interpretation,
                 NotInScopeTemplates[(int)bill.Kind * 2 + (bill.SpecialDisease ? 1 : 0)], 0m));
             return;
         }
@@ -68,6 +68,17 @@ internal static class AssistanceTier
                 "一次性住院政策范围内费用 {0} 未超过 {1} in-policy cost does not exceed the threshold", bill.InPolicy, above.Value));
             return;
         }
+        // The conditions that hold are explained too: the auditor sees why the bill qualified, not only why others did not.
+        if (scheme.MinHospitalLevel is { } lv && scheme.InPolicyAbove is { } ab)
+            o.Trace.Add(new TraceStep("assistance_condition", 0m, ab.Cite.Rule, ab.Cite.Interpretation,
+                "医院等级 {0} ≥ {1}，一次性住院政策范围内费用 {2} > {3} hospital level and single-stay in-policy cost qualify",
+                bill.HospitalLevel, lv.Value, bill.InPolicy, ab.Value));
+        else if (scheme.MinHospitalLevel is { } lv2)
+            o.Trace.Add(new TraceStep("assistance_condition", 0m, lv2.Cite.Rule, lv2.Cite.Interpretation,
+                "医院等级 {0} ≥ {1} hospital level qualifies", bill.HospitalLevel, lv2.Value));
+        else if (scheme.InPolicyAbove is { } ab2)
+            o.Trace.Add(new TraceStep("assistance_condition", 0m, ab2.Cite.Rule, ab2.Cite.Interpretation,
+                "一次性住院政策范围内费用 {0} > {1} single-stay in-policy cost qualifies", bill.InPolicy, ab2.Value));
 
         Cited<decimal>? ratio = scheme.Ratio[(int)cat];
         if (candidate.LookBack)
@@ -82,7 +93,7 @@ internal static class AssistanceTier
         }
         if (ratio is not { } r)
         {
-            o.Trace.Add(new TraceStep("assistance", 0m, scheme.LimitsCite?.Rule ?? period.Document, null, NotCovered(scheme, cat), 0m));
+            o.Trace.Add(new TraceStep("assistance", 0m, scheme.LimitsCite?.Rule ?? period.Cite.Rule, null, NotCovered(scheme, cat), 0m));
             return;
         }
 
@@ -93,12 +104,16 @@ internal static class AssistanceTier
                 problems.Add(new(path, $"回溯救助需要参数 lookback.deduction（家庭承受能力），政策文件未给出取值 ({deduction.Cite.Rule}; I-10): set it in a local parameter file"));
                 return;
             }
+            // I-26: once per look-back window, from the self-pay of all the window's bills together, whatever calendar
+            // years the window spans: the deduction's key names the identity (its recognition), not the year, and the
+            // ledger carries it into the next year (PersonLedger.NextYear).
             decimal used = ledger.Counted(DeductionKey(candidate.Identity));
             decimal left = deduction.Value.Unlimited ? b : Math.Max(0m, deduction.Value.Amount - used);
             decimal take = Math.Min(b, left);
             o.Count(DeductionKey(candidate.Identity), take);
-            o.Trace.Add(new TraceStep("lookback_deduction", take, deduction.Cite.Rule, "I-10",
-                "家庭承受能力 {0}，此前已扣 {1}，本单扣除 {2}", deduction.Value.Amount, used, take));
+            o.Trace.Add(new TraceStep("lookback_deduction", take, deduction.Cite.Rule, deduction.Cite.Interpretation ?? "I-26",
+                "家庭承受能力 {0}（每个回溯期扣除一次），本回溯期此前各单已扣 {1}，本单基数 {2} 中扣除 {3} household affordability, once per look-back window: deducted before in the window, this bill's base, deducted now",
+                deduction.Value.Amount, used, b, take));
             b -= take;
         }
 
@@ -142,5 +157,6 @@ internal static class AssistanceTier
         return byCategory[(int)cat] ??= $"{Codes.ToCode(cat)} 不享受此类救助 not covered by scheme '{scheme.Name}'";
     }
 
-    public static string DeductionKey(Identity id) => "lookback.deduction." + id.Recognized.ToString("yyyy-MM-dd");
+    public const string DeductionPrefix = "lookback.deduction.";
+    public static string DeductionKey(Identity id) => DeductionPrefix + id.Recognized.ToString("yyyy-MM-dd");
 }
