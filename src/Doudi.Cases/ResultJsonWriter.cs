@@ -95,7 +95,9 @@ public sealed class ResultJsonWriter : IDisposable
 /// <summary>
 /// The trace in compact or no form. Compact: a step is <c>{"ref": n, "amount": …, "inputs": {…}}</c> (and its basis),
 /// where n indexes the <c>citations</c> table written at the end; each entry holds what steps share: the step name,
-/// rule, interpretation, clause, formula and the detail's template (placeholders as in <see cref="TraceStep"/>).
+/// rule, interpretation, clause, formula and the detail's template (placeholders as in <see cref="TraceStep"/>). A
+/// step whose text is its own (a year-end step naming a bill) carries its <c>detail</c> beside the reference, so the
+/// table stays as small as the policy's clauses, not as large as the case.
 /// </summary>
 internal sealed class TraceWriter(TraceMode mode)
 {
@@ -103,7 +105,7 @@ internal sealed class TraceWriter(TraceMode mode)
     private readonly Dictionary<Key, int> _refs = new(KeyComparer.Instance);
     private readonly List<TraceStep> _firsts = [];
 
-    private readonly record struct Key(string Step, string Rule, string? Interpretation, object? Clause, object? Formula, string Template);
+    private readonly record struct Key(string Step, string Rule, string? Interpretation, object? Clause, object? Formula);
 
     /// <summary>By reference: the engine hands out the same few instances of each text, clause and formula.</summary>
     private sealed class KeyComparer : IEqualityComparer<Key>
@@ -111,9 +113,9 @@ internal sealed class TraceWriter(TraceMode mode)
         public static readonly KeyComparer Instance = new();
         public bool Equals(Key x, Key y) =>
             ReferenceEquals(x.Step, y.Step) && ReferenceEquals(x.Rule, y.Rule) && ReferenceEquals(x.Interpretation, y.Interpretation)
-            && ReferenceEquals(x.Clause, y.Clause) && ReferenceEquals(x.Formula, y.Formula) && ReferenceEquals(x.Template, y.Template);
+            && ReferenceEquals(x.Clause, y.Clause) && ReferenceEquals(x.Formula, y.Formula);
         public int GetHashCode(Key k) => HashCode.Combine(RuntimeHelpers.GetHashCode(k.Step), RuntimeHelpers.GetHashCode(k.Rule),
-            RuntimeHelpers.GetHashCode(k.Clause), RuntimeHelpers.GetHashCode(k.Formula), RuntimeHelpers.GetHashCode(k.Template));
+            RuntimeHelpers.GetHashCode(k.Clause), RuntimeHelpers.GetHashCode(k.Formula));
     }
 
     public void Write(Utf8JsonWriter w, List<TraceStep> trace)
@@ -123,7 +125,7 @@ internal sealed class TraceWriter(TraceMode mode)
         w.WriteStartArray(ResultWriter.Names.Trace);
         foreach (var step in trace)
         {
-            var key = new Key(step.Step, step.Rule, step.Interpretation, step.Clause, step.Formula, step.Template);
+            var key = new Key(step.Step, step.Rule, step.Interpretation, step.Clause, step.Formula);
             if (!_refs.TryGetValue(key, out int n))
             {
                 n = _firsts.Count;
@@ -133,6 +135,7 @@ internal sealed class TraceWriter(TraceMode mode)
             w.WriteStartObject();
             w.WriteNumber(ResultWriter.Names.Ref, n);
             ResultWriter.Amount(w, ResultWriter.Names.Amount, step.Amount);
+            if (!ReferenceEquals(step.Template, _firsts[n].Template)) ResultWriter.WriteDetail(w, step, texts);
             ResultWriter.WriteStructure(w, step, texts, full: false);
             w.WriteEndObject();
         }

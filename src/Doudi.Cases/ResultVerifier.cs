@@ -132,6 +132,8 @@ public static class ResultVerifier
                     else expected = amounts[j];
                     last = j;
                 }
+                // A field written only when it applies (assistanceUpstream) is absent exactly when no step sets it.
+                if (last < 0 && !result.TryGetProperty(field.Field, out _)) continue;
                 decimal actual = Decimal(result, field.Field, path);
                 if (actual != expected)
                     throw new Problem($"{path}.{field.Field}",
@@ -217,8 +219,8 @@ public static class ResultVerifier
             string of = String(basis, "of", path);
             string field = String(basis, "field", path);
             string total = String(basis, "total", path);
+            // A step that only lists what it left out (nothing counted) needs no total among its inputs.
             int at = formula.IndexOf(total);
-            if (at < 0) throw new Problem(path + ".total", $"'{total}' 不是公式 {formula.Name} 的输入 (not an input of the formula)");
             var entries = Array(basis, "entries", path);
             decimal sum = 0m;
             for (int k = 0; k < entries.GetArrayLength(); k++)
@@ -244,9 +246,22 @@ public static class ResultVerifier
                 bool counted = !e.TryGetProperty("reason", out var reason) || reason.ValueKind == JsonValueKind.Null;
                 if (counted) sum += amount;
             }
+            if (at < 0)
+            {
+                if (sum != 0m || CountsAny(entries))
+                    throw new Problem(path + ".total", $"'{total}' 不是公式 {formula.Name} 的输入 (not an input of the formula)");
+                return;
+            }
             if (sum != values[at])
                 throw new Problem($"{path[..^".basis".Length]}.inputs.{total}",
                     $"{Show(values[at])} 不等于所列计入项合计 {Show(sum)} (is not the sum of the counted entries)");
+        }
+
+        private static bool CountsAny(JsonElement entries)
+        {
+            foreach (var e in entries.EnumerateArray())
+                if (!e.TryGetProperty("reason", out var r) || r.ValueKind == JsonValueKind.Null) return true;
+            return false;
         }
 
         /// <summary>A person-year's assistance and tilted assistance are the sums of its bills of the year.</summary>

@@ -125,6 +125,13 @@ public static class ResultWriter
         Amount(w, Names.AssistanceBase, b.AssistanceBase);
         Amount(w, Names.CriticalIllness, b.CriticalIllness);
         Amount(w, Names.Assistance, b.Assistance);
+        // I-24: only on a bill that carried assistance paid upstream, beside the amount due (an added field, never renamed).
+        if (b.AssistanceUpstream is { } upstream)
+        {
+            Amount(w, Names.AssistanceDue, b.AssistanceDue ?? b.Assistance);
+            Amount(w, Names.AssistanceUpstream, upstream);
+            Amount(w, Names.AssistanceDifference, b.AssistanceDifference ?? 0m);
+        }
         Amount(w, Names.Tilted, b.Tilted);
         Amount(w, Names.Supplementary, b.Supplementary);
         Amount(w, Names.PersonalBurden, b.PersonalBurden);
@@ -196,7 +203,7 @@ public static class ResultWriter
         w.WriteEndArray();
     }
 
-    private static void WriteDetail(Utf8JsonWriter w, TraceStep step, Texts texts)
+    internal static void WriteDetail(Utf8JsonWriter w, TraceStep step, Texts texts)
     {
         // The detail is rendered straight into the writer, not kept on the step: a result of a million bills
         // would otherwise hold a million trace texts until the end.
@@ -355,6 +362,7 @@ public static class ResultWriter
         public static readonly JsonEncodedText Tilted = E("tilted"), Supplementary = E("supplementary"), PersonalBurden = E("personalBurden");
         public static readonly JsonEncodedText ReasonableBurden = E("reasonableBurden"), Counted = E("counted"), Trace = E("trace"), Year = E("year");
         public static readonly JsonEncodedText SpecialAssistance = E("specialAssistance"), CapRelief = E("capRelief");
+        public static readonly JsonEncodedText AssistanceDue = E("assistanceDue"), AssistanceUpstream = E("assistanceUpstream"), AssistanceDifference = E("assistanceDifference");
         public static readonly JsonEncodedText Step = E("step"), Amount = E("amount"), Rule = E("rule"), Detail = E("detail"), Interpretation = E("interpretation");
         public static readonly JsonEncodedText Clause = E("clause"), Document = E("document"), Formula = E("formula"), Inputs = E("inputs");
         public static readonly JsonEncodedText Basis = E("basis"), Of = E("of"), Field = E("field"), Total = E("total"), Entries = E("entries"), Reason = E("reason");

@@ -25,16 +25,14 @@ internal static class AssistanceTier
     public static Cited<Scheme?>? SchemeOf(PolicyPeriod period, Bill bill) =>
         (bill.SpecialDisease ? period.SpecialDiseaseSchemeByKind[(int)bill.Kind] : null) ?? period.SchemeByKind[(int)bill.Kind];
 
-    /// <summary>Assistance already paid upstream (jiande, or a caller that settled it): taken as is, and counted against the limits.</summary>
+    /// <summary>Assistance paid upstream under a policy with no per-bill assistance of its own (jiande, I-24): taken as is.</summary>
     public static void Upstream(PolicyPeriod period, Bill bill, Category? category, BillOutcome o)
     {
         decimal paid = bill.AssistancePaid!.Value;
         o.AssistanceBase = Base(period, bill, o.Critical);
         o.Assistance = paid;
         AddBase(period, bill, o);
-        o.Trace.Add(period.UpstreamAssistance is { } cite
-            ? new TraceStep("assistance", paid, cite, null, Formulas.Upstream, UpstreamTemplate, paid)
-            : new TraceStep("assistance", paid, "上游结算 upstream settlement", null, Formulas.Upstream, UpstreamTemplate, paid));
+        o.Trace.Add(new TraceStep("assistance", paid, period.UpstreamAssistance!, "I-24", Formulas.Upstream, UpstreamTemplate, paid));
         if (category is { } cat && SchemeOf(period, bill)?.Value is { } scheme)
             foreach (var bucket in scheme.Limits) o.Count(bucket.LedgerKey, paid);
     }
@@ -48,9 +46,7 @@ internal static class AssistanceTier
         if (entry is not { Value: { } scheme })
         {
             var notInScope = NotInScopeTemplates[(int)bill.Kind * 2 + (bill.SpecialDisease ? 1 : 0)];
-            o.Trace.Add(entry is { } e
-                ? new TraceStep("assistance", 0m, e.Cite, e.Cite.Interpretation, Formulas.None, notInScope)
-                : new TraceStep("assistance", 0m, period.Document, null, Formulas.None, notInScope));
+            o.Trace.Add(new TraceStep("assistance", 0m, entry?.Cite ?? period.Cite, entry?.Cite.Interpretation, Formulas.None, notInScope));
             return;
         }
         if (scheme.MinHospitalLevel is { } level && bill.HospitalLevel < level.Value)
@@ -65,6 +61,17 @@ internal static class AssistanceTier
                 "一次性住院政策范围内费用 {0} 未超过 {1} in-policy cost does not exceed the threshold", bill.InPolicy, above.Value));
             return;
         }
+        // The conditions that hold are explained too: the auditor sees why the bill qualified, not only why others did not.
+        if (scheme.MinHospitalLevel is { } lv && scheme.InPolicyAbove is { } ab)
+            o.Trace.Add(new TraceStep("assistance_condition", 0m, ab.Cite, ab.Cite.Interpretation, Formulas.LevelAndCostQualify,
+                "医院等级 {0} ≥ {1}，一次性住院政策范围内费用 {2} > {3} hospital level and single-stay in-policy cost qualify",
+                bill.HospitalLevel, lv.Value, bill.InPolicy, ab.Value));
+        else if (scheme.MinHospitalLevel is { } lv2)
+            o.Trace.Add(new TraceStep("assistance_condition", 0m, lv2.Cite, lv2.Cite.Interpretation, Formulas.LevelQualifies,
+                "医院等级 {0} ≥ {1} hospital level qualifies", bill.HospitalLevel, lv2.Value));
+        else if (scheme.InPolicyAbove is { } ab2)
+            o.Trace.Add(new TraceStep("assistance_condition", 0m, ab2.Cite, ab2.Cite.Interpretation, Formulas.Qualifies,
+                "一次性住院政策范围内费用 {0} > {1} single-stay in-policy cost qualifies", bill.InPolicy, ab2.Value));
 
         Cited<decimal>? ratio = scheme.Ratio[(int)cat];
         if (candidate.LookBack)
@@ -79,9 +86,7 @@ internal static class AssistanceTier
         }
         if (ratio is not { } r)
         {
-            o.Trace.Add(scheme.LimitsCite is { } limitsCite
-                ? new TraceStep("assistance", 0m, limitsCite, null, Formulas.None, NotCovered(scheme, cat))
-                : new TraceStep("assistance", 0m, period.Document, null, Formulas.None, NotCovered(scheme, cat)));
+            o.Trace.Add(new TraceStep("assistance", 0m, scheme.LimitsCite ?? period.Cite, null, Formulas.None, NotCovered(scheme, cat)));
             return;
         }
 
@@ -92,14 +97,19 @@ internal static class AssistanceTier
                 problems.Add(new(path, $"回溯救助需要参数 lookback.deduction（家庭承受能力），政策文件未给出取值 ({deduction.Cite.Rule}; I-10): set it in a local parameter file"));
                 return;
             }
+            // I-26: once per look-back window, from the self-pay of all the window's bills together, whatever calendar
+            // years the window spans: the deduction's key names the identity (its recognition), not the year, and the
+            // ledger carries it into the next year (PersonLedger.NextYear).
             decimal used = ledger.Counted(DeductionKey(candidate.Identity));
             decimal left = deduction.Value.Unlimited ? b : Math.Max(0m, deduction.Value.Amount - used);
             decimal take = Math.Min(b, left);
             o.Count(DeductionKey(candidate.Identity), take);
             o.Trace.Add(deduction.Value.Unlimited
-                ? new TraceStep("lookback_deduction", take, deduction.Cite, "I-10", Formulas.WholeBase, "家庭承受能力不设上限，本单扣除 {0}", b)
-                : new TraceStep("lookback_deduction", take, deduction.Cite, "I-10", Formulas.DeductionLeft,
-                    "家庭承受能力 {0}，此前已扣 {1}，本单扣除 {=}", deduction.Value.Amount, used, b));
+                ? new TraceStep("lookback_deduction", take, deduction.Cite, deduction.Cite.Interpretation ?? "I-26", Formulas.WholeBase,
+                    "家庭承受能力不设上限，本单基数 {0} 全部扣除 no ceiling: the whole base is deducted", b)
+                : new TraceStep("lookback_deduction", take, deduction.Cite, deduction.Cite.Interpretation ?? "I-26", Formulas.DeductionLeft,
+                    "家庭承受能力 {0}（每个回溯期扣除一次），本回溯期此前各单已扣 {1}，本单基数 {2} 中扣除 {=} household affordability, once per look-back window: deducted before in the window, this bill's base, deducted now",
+                    deduction.Value.Amount, used, b));
             b -= take;
         }
 
@@ -143,7 +153,7 @@ internal static class AssistanceTier
         decimal supplementary = before ? bill.SupplementaryPaid : 0m;
         o.Trace.Add(position is { } p
             ? new TraceStep("assistance_base", b, p.Cite, "I-5", Formulas.AssistanceBase, template, bill.InPolicy, bill.BasicPaid, o.Critical, supplementary)
-            : new TraceStep("assistance_base", b, period.Document, "I-5", Formulas.AssistanceBase, template, bill.InPolicy, bill.BasicPaid, o.Critical, supplementary));
+            : new TraceStep("assistance_base", b, period.Cite, "I-5", Formulas.AssistanceBase, template, bill.InPolicy, bill.BasicPaid, o.Critical, supplementary));
         return b;
     }
 
@@ -162,5 +172,6 @@ internal static class AssistanceTier
         return byCategory[(int)cat] ??= $"{Codes.ToCode(cat)} 不享受此类救助 not covered by scheme '{scheme.Name}'";
     }
 
-    public static string DeductionKey(Identity id) => "lookback.deduction." + id.Recognized.ToString("yyyy-MM-dd");
+    public const string DeductionPrefix = "lookback.deduction.";
+    public static string DeductionKey(Identity id) => DeductionPrefix + id.Recognized.ToString("yyyy-MM-dd");
 }

@@ -17,9 +17,11 @@ internal static class CriticalIllnessTier
     public const string BaseKey = "critical.base";
     public const string PaidKey = "critical.paid";
 
-    private static readonly TraceStep UpstreamNothing = Upstream(0m);
+    // The upstream payment is cited to the clause that orders the tiers (period.TiersCite, I-11): one shared step per
+    // period for the usual plain 0.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyPeriod, TraceStep> UpstreamNothing = new();
 
-    private static TraceStep Upstream(decimal paid) => new("critical_illness", paid, "上游结算 upstream settlement", "I-11", Formulas.Upstream,
+    private static TraceStep Upstream(PolicyPeriod period, decimal paid) => new("critical_illness", paid, period.TiersCite, "I-11", Formulas.Upstream,
         "大病保险已由上游结算支付 paid by the upstream settlement: {0}", paid);
 
     private static Policy.Parameters.Citation? PreferenceCite(CriticalPreference? p) =>
@@ -30,7 +32,8 @@ internal static class CriticalIllnessTier
         if (bill.CriticalPaid is { } upstream)
         {
             // Most bills had no critical illness upstream: one shared step for a plain 0 (TraceStep never changes).
-            o.Trace.Add(upstream == 0m && upstream.Scale == 0 && !decimal.IsNegative(upstream) ? UpstreamNothing : Upstream(upstream));
+            o.Trace.Add(upstream == 0m && upstream.Scale == 0 && !decimal.IsNegative(upstream)
+                ? UpstreamNothing.GetValue(period, static p => Upstream(p, 0m)) : Upstream(period, upstream));
             return upstream;
         }
         var c = period.Critical;

@@ -20,11 +20,31 @@ public static class Formulas
     /// <summary>The policy in force and how many identities could be used on the date (I-2 keeps the best one).</summary>
     public static readonly TraceFormula PolicyInForce = new("policy_in_force", "0", ["identities"]);
 
-    /// <summary>The identity counted, with its look-back window in months (0 when none applies).</summary>
-    public static readonly TraceFormula LookBackWindow = new("lookback_window", "0", ["months"]);
+    /// <summary>The identity counted, held on the date: its recognition and revocation, and when per-bill benefits run (dates as yyyymmdd, 0 none; I-1).</summary>
+    public static readonly TraceFormula IdentityHeld = new("identity_held", "0", ["recognized", "revoked", "benefitsFrom", "benefitsTo"]);
+
+    /// <summary>The identity counted through its look-back window (I-15): the window's months and dates (yyyymmdd).</summary>
+    public static readonly TraceFormula LookBackWindow = new("lookback_window", "0", ["months", "recognized", "windowStart", "windowEnd", "benefitsFrom"],
+        "windowStart <= windowEnd");
+
+    /// <summary>A condition that holds, stated with its numbers (level and single-stay cost that qualify).</summary>
+    public static readonly TraceFormula Qualifies = new("qualifies", "0", ["value", "line"], "value > line");
+
+    /// <summary>A minimum level that holds.</summary>
+    public static readonly TraceFormula LevelQualifies = new("level_qualifies", "0", ["level", "minLevel"], "level >= minLevel");
+
+    /// <summary>Level and single-stay cost both qualify.</summary>
+    public static readonly TraceFormula LevelAndCostQualify = new("level_and_cost_qualify", "0", ["level", "minLevel", "value", "line"],
+        "level >= minLevel and value > line");
 
     /// <summary>Nothing paid because a value is below a line.</summary>
     public static readonly TraceFormula BelowLine = new("below_line", "0", ["value", "line"], "value < line");
+
+    /// <summary>A value that reaches a line (the rule applies).</summary>
+    public static readonly TraceFormula ReachesLine = new("reaches_line", "0", ["value", "line"], "value >= line");
+
+    /// <summary>The ratio a rule uses (chosen as the step's text says).</summary>
+    public static readonly TraceFormula Ratio = new("ratio", "0", ["ratio"]);
 
     /// <summary>Nothing paid because a value does not exceed a threshold.</summary>
     public static readonly TraceFormula NotAbove = new("not_above", "0", ["value", "threshold"], "value <= threshold");
@@ -36,6 +56,13 @@ public static class Formulas
 
     /// <summary>An amount paid by the upstream settlement, taken as it is.</summary>
     public static readonly TraceFormula Upstream = new("upstream_paid", "paid", ["paid"]);
+
+    /// <summary>
+    /// I-24: assistance paid upstream under a policy whose per-bill assistance the engine computes; the step's amount
+    /// is what the upstream paid, beside what is due (the bill's assistance) and the difference.
+    /// </summary>
+    public static readonly TraceFormula UpstreamAndDue = new("upstream_and_due", "assistanceUpstream",
+        ["assistanceUpstream", "assistance", "assistanceDifference"], "assistanceDifference == assistance - assistanceUpstream");
 
     // ---- per-bill tiers -----------------------------------------------------------------------------------------------
 
