@@ -16,10 +16,39 @@ public enum TraceMode
     None,
 }
 
+/// <summary>The shape of a result file (<c>doudi settle --format</c>).</summary>
+public enum ResultFormat
+{
+    /// <summary>One JSON document: bills, persons, households (and the formulas and citations tables).</summary>
+    Json,
+    /// <summary>One JSON object per line, each with its <c>record</c> kind: bill, person, household, then formulas and citations.</summary>
+    Jsonl,
+    /// <summary>One row per bill with its amounts, UTF-8 with a byte-order mark so that Excel on a Chinese Windows opens it as UTF-8.</summary>
+    Csv,
+}
+
 public sealed record ResultWriterOptions
 {
     public TraceMode Trace { get; init; } = TraceMode.Full;
     public bool Indented { get; init; }
+    public ResultFormat Format { get; init; } = ResultFormat.Json;
+}
+
+/// <summary>A result written piece by piece: bills, then person-years, then household-years, then <see cref="End"/>.</summary>
+public abstract class ResultOutput : IDisposable
+{
+    public abstract void Bill(BillResult bill);
+    public abstract void Person(PersonYearResult person);
+    public abstract void Household(HouseholdYearResult household);
+    public abstract void End();
+    public abstract void Dispose();
+
+    public static ResultOutput Create(Stream output, ResultWriterOptions options) => options.Format switch
+    {
+        ResultFormat.Jsonl => new ResultJsonlWriter(output, options),
+        ResultFormat.Csv => new ResultCsvWriter(output),
+        _ => new ResultJsonWriter(output, options),
+    };
 }
 
 /// <summary>
@@ -27,7 +56,7 @@ public sealed record ResultWriterOptions
 /// results as they are settled. <see cref="End"/> closes the arrays and writes the tables a reader needs: the
 /// formula vocabulary, and in compact mode the citations the steps refer to.
 /// </summary>
-public sealed class ResultJsonWriter : IDisposable
+public sealed class ResultJsonWriter : ResultOutput
 {
     private readonly Utf8JsonWriter _w;
     private readonly TraceWriter _trace;
@@ -40,21 +69,21 @@ public sealed class ResultJsonWriter : IDisposable
         _w.WriteStartObject();
     }
 
-    public void Bill(BillResult bill)
+    public override void Bill(BillResult bill)
     {
         Section(1, ResultWriter.Names.Bills);
         ResultWriter.WriteBill(_w, bill, _trace);
         FlushSometimes();
     }
 
-    public void Person(PersonYearResult person)
+    public override void Person(PersonYearResult person)
     {
         Section(2, ResultWriter.Names.Persons);
         ResultWriter.WritePerson(_w, person, _trace);
         FlushSometimes();
     }
 
-    public void Household(HouseholdYearResult household)
+    public override void Household(HouseholdYearResult household)
     {
         Section(3, ResultWriter.Names.Households);
         ResultWriter.WriteHousehold(_w, household, _trace);
@@ -62,7 +91,7 @@ public sealed class ResultJsonWriter : IDisposable
     }
 
     /// <summary>Closes the result: empty arrays for sections not written, the formulas, the citations (compact).</summary>
-    public void End()
+    public override void End()
     {
         Section(4, default);
         if (_trace.Mode != TraceMode.None) ResultWriter.WriteFormulas(_w);
@@ -89,7 +118,7 @@ public sealed class ResultJsonWriter : IDisposable
         if (_w.BytesPending > 1 << 16) _w.Flush();
     }
 
-    public void Dispose() => _w.Dispose();
+    public override void Dispose() => _w.Dispose();
 }
 
 /// <summary>
