@@ -122,9 +122,9 @@ public sealed class ResultJsonWriter : ResultOutput
 }
 
 /// <summary>
-/// The trace in compact or no form. Compact: a step is <c>{"ref": n, "amount": …, "inputs": {…}}</c> (and its basis),
-/// where n indexes the <c>citations</c> table written at the end; each entry holds what steps share: the step name,
-/// rule, interpretation, clause, formula and the detail's template (placeholders as in <see cref="TraceStep"/>). A
+/// The trace in compact or no form. Compact: a step is <c>{"ref": n, "amount": …, "inputs": [values…]}</c> (and its
+/// basis), where n indexes the <c>citations</c> table written at the end; each entry holds what steps share: the step
+/// name, rule, interpretation, clause, formula and its input names (the order of the values), and the detail's template (placeholders as in <see cref="TraceStep"/>). A
 /// step whose text is its own (a year-end step naming a bill) carries its <c>detail</c> beside the reference, so the
 /// table stays as small as the policy's clauses, not as large as the case.
 /// </summary>
@@ -183,7 +183,13 @@ internal sealed class TraceWriter(TraceMode mode)
             if (step.Interpretation is null) w.WriteNull(ResultWriter.Names.Interpretation);
             else ResultWriter.Text(w, ResultWriter.Names.Interpretation, texts, step.Interpretation);
             ResultWriter.WriteClause(w, step.Clause, texts);
-            if (step.Formula is { } f) w.WriteString(ResultWriter.Names.Formula, f.Name);
+            if (step.Formula is { } f)
+            {
+                w.WriteString(ResultWriter.Names.Formula, f.Name);
+                w.WriteStartArray(ResultWriter.Names.Inputs);
+                foreach (var input in f.Inputs) w.WriteStringValue(input);
+                w.WriteEndArray();
+            }
             else w.WriteNull(ResultWriter.Names.Formula);
             // An unstructured step's text is its own: it has no inputs to render it from.
             w.WriteString(ResultWriter.Names.Template, step.Formula is null ? step.Detail : step.Template);

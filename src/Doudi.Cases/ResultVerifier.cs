@@ -168,11 +168,23 @@ public static class ResultVerifier
             if (!Formulas.ByName.TryGetValue(formulaName, out var formula))
                 throw new Problem(path + ".formula", $"未知公式 unknown formula '{formulaName}'");
 
-            if (!step.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Object)
+            if (!step.TryGetProperty("inputs", out var inputs) || inputs.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
                 throw new Problem(path + ".inputs", "缺少输入 (inputs missing)");
             Span<decimal> values = stackalloc decimal[TraceFormula.MaxInputs];
             int count = 0;
-            foreach (var p in inputs.EnumerateObject())
+            if (inputs.ValueKind == JsonValueKind.Array)
+            {
+                // Compact: values in the order of the formula's inputs.
+                if (inputs.GetArrayLength() != formula.Inputs.Count)
+                    throw new Problem(path + ".inputs", $"公式 {formula.Name} 需要 {formula.Inputs.Count} 个输入 {string.Join(", ", formula.Inputs)} (wrong number of inputs)");
+                foreach (var v in inputs.EnumerateArray())
+                {
+                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetDecimal(out values[count]))
+                        throw new Problem($"{path}.inputs[{count}]", "应为数 (must be a number)");
+                    count++;
+                }
+            }
+            else foreach (var p in inputs.EnumerateObject())
             {
                 int at = formula.IndexOf(p.Name);
                 if (at < 0) throw new Problem($"{path}.inputs.{p.Name}", $"公式 {formula.Name} 无此输入 (not an input of {formula.Name}: {string.Join(", ", formula.Inputs)})");

@@ -237,15 +237,25 @@ public static class ResultWriter
             if (step.Formula is { } f) Text(w, Names.Formula, texts, f.Name);
             else w.WriteNull(Names.Formula);
         }
-        w.WriteStartObject(Names.Inputs);
-        for (int i = 0; i < step.InputCount; i++)
+        if (full)
         {
-            var name = step.InputName(i);
-            if (texts.Encoded(name) is { } encoded) w.WritePropertyName(encoded);
-            else w.WritePropertyName(name);
-            Number(w, step.Input(i));
+            w.WriteStartObject(Names.Inputs);
+            for (int i = 0; i < step.InputCount; i++)
+            {
+                var name = step.InputName(i);
+                if (texts.Encoded(name) is { } encoded) w.WritePropertyName(encoded);
+                else w.WritePropertyName(name);
+                Number(w, step.Input(i));
+            }
+            w.WriteEndObject();
         }
-        w.WriteEndObject();
+        else
+        {
+            // Compact: the values in the order of the formula's inputs, whose names the citations entry gives.
+            w.WriteStartArray(Names.Inputs);
+            for (int i = 0; i < step.InputCount; i++) Number(w, step.Input(i));
+            w.WriteEndArray();
+        }
         if (step.Basis is { } basis)
         {
             w.WriteStartObject(Names.Basis);

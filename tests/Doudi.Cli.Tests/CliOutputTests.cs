@@ -39,9 +39,10 @@ public class CliOutputTests
         // the assistance step: 80% of 4000, its clause in the table
         var assistance = steps.First(s => citations[s.GetProperty("ref").GetInt32()].GetProperty("step").GetString() == "assistance");
         Assert.Equal("3200", assistance.GetProperty("amount").GetRawText());
-        Assert.Equal("0.8", assistance.GetProperty("inputs").GetProperty("ratio").GetRawText());
+        Assert.Equal("[0.8,4000]", assistance.GetProperty("inputs").GetRawText());
         var entry = citations[assistance.GetProperty("ref").GetInt32()];
         Assert.Equal("ratio_of_base", entry.GetProperty("formula").GetString());
+        Assert.Equal("[\"ratio\",\"base\"]", entry.GetProperty("inputs").GetRawText());
         Assert.Equal("fuyang-2023", entry.GetProperty("clause").GetProperty("policy").GetString());
         Assert.Contains("富政办〔2022〕21号", entry.GetProperty("rule").GetString());
         // each distinct clause once
