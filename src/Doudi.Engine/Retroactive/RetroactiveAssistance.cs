@@ -40,8 +40,8 @@ public static class RetroactiveAssistance
             if (due <= before) continue;
             var trace = new List<TraceStep>(now.Trace)
             {
-                new("retroactive", due - before, period.Lookback!.Months.Cite.Rule, "I-15",
-                    "回溯期内重新结算：应付 {0} − 已付 {1} = 补付 {2}", due, before, due - before),
+                new("retroactive", due - before, period.Lookback!.Months.Cite, "I-15", Formulas.Less,
+                    "回溯期内重新结算：应付 {0} − 已付 {1} = 补付 {=}", due, before),
             };
             payments.Add(new SupplementaryPayment(bill.Id, personId, bill.Date, before, due, due - before, trace));
         }
