@@ -14,14 +14,17 @@ public static class PolicyLoader
 {
     /// <summary>
     /// Loads <c>DIR/*.yaml</c> (one file per document), <c>DIR/local/*.yaml</c> (the bureau's local parameter
-    /// files) and the <c>*.yaml</c> of each extra folder (e.g. <c>policies/samples</c> in tests).
+    /// files) and the <c>*.yaml</c> of each extra folder (e.g. <c>policies/samples</c> in tests); in each of these
+    /// folders also the prevention definitions under <c>monitoring/</c>, <c>premium/</c> and <c>relief/</c>.
     /// </summary>
     public static PolicyLoadResult LoadDirectory(string dir, params string[] extraDirs)
     {
         var files = new List<string>();
         foreach (var d in new[] { dir, Path.Combine(dir, "local") }.Concat(extraDirs))
         {
-            if (Directory.Exists(d)) files.AddRange(Directory.EnumerateFiles(d, "*.yaml").OrderBy(f => f, StringComparer.Ordinal));
+            if (Directory.Exists(d)) files.AddRange(Directory.EnumerateFiles(d, "*.yaml").OrderBy(f => f, StringComparer.Ordinal)
+                .Concat(PreventionFileReader.Folders.SelectMany<string, string>(k => Directory.Exists(Path.Combine(d, k))
+                    ? Directory.EnumerateFiles(Path.Combine(d, k), "*.yaml").OrderBy(f => f, StringComparer.Ordinal) : [])));
             else if (d != Path.Combine(dir, "local"))
                 return new PolicyLoadResult(null, [new PolicyError(d, 0, 0, "目录不存在 folder not found")], 0);
         }
@@ -33,15 +36,22 @@ public static class PolicyLoader
     {
         var errors = new List<PolicyError>();
         var documents = new List<PolicyDocument>();
+        var definitions = new List<PreventionFileReader.Pending>();
         int count = 0;
         foreach (var (file, text) in texts)
         {
             count++;
+            if (PreventionFileReader.KindOf(file) is { } kind)
+            {
+                if (PreventionFileReader.Read(kind, file, text, errors) is { } definition) definitions.Add(definition);
+                continue;
+            }
             var doc = ReadDocument(file, text, errors);
             if (doc is not null) documents.Add(doc);
         }
         if (errors.Count > 0) return new PolicyLoadResult(null, errors, count);
         var catalog = PolicyCompiler.Compile(documents, errors);
+        if (errors.Count == 0) PreventionFileReader.Attach(catalog, definitions, errors);
         return new PolicyLoadResult(errors.Count == 0 ? catalog : null, errors, count);
     }
 

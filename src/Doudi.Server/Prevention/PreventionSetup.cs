@@ -10,6 +10,7 @@ public static class PreventionSetup
     {
         services.AddSingleton(_ => WorkdayCalendar.BuiltIn());
         services.AddSingleton<PreventionClock>();
+        services.AddSingleton<PreventionCatalog>();
         services.AddSingleton<Monitoring.MonitoringSettings>();
         services.AddSingleton<Monitoring.MonitoringService>();
         services.AddSingleton<ISettlementStoredHook>(sp => sp.GetRequiredService<Monitoring.MonitoringService>());

@@ -8,8 +8,6 @@ namespace Doudi.Server.Registry;
 
 public static class RegistryEndpoints
 {
-    public static readonly string[] Regions = ["wenzhou", "fuyang", "jiande", "pengshui"];
-
     public static void Map(WebApplication app)
     {
         var g = app.MapGroup("/api/persons").WithTags("Registry");
@@ -51,7 +49,7 @@ public static class RegistryEndpoints
             return Results.Json(view, Json.Options);
         }).RequireAuthorization(Policies.ReadRegistry);
 
-        g.MapPost("/", async (HttpContext http, Database db, CancellationToken ct) =>
+        g.MapPost("/", async (HttpContext http, Database db, Settlements.EngineHost policies, CancellationToken ct) =>
         {
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
             var problems = new List<FieldProblem>();
@@ -60,7 +58,7 @@ public static class RegistryEndpoints
             if (idNumber is not null && !ChineseId.IsValid(ChineseId.Normalize(idNumber))) f.Problem("idNumber", new("身份证号无效（18 位，校验位不符或出生日期不对）", "not a valid ID number (18 characters, check digit and birth date)"));
             var name = f.String("name", required: true, maxLength: 50);
             var region = f.String("region", required: true);
-            if (region is not null && !Regions.Contains(region)) f.Problem("region", Msg.Unknown("统筹区", region, Regions));
+            if (region is not null && !policies.IsRegion(region)) f.Problem("region", Msg.Unknown("统筹区", region, policies.Regions));
             var insurance = InsuranceType.Resident;
             if (f.String("insurance") is { } ins && !Codes.TryParse(ins, out insurance)) f.Problem("insurance", Msg.Unknown("参保类型", ins, Codes.All<InsuranceType>()));
             var township = f.String("township", maxLength: 50);
