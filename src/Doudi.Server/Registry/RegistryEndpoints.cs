@@ -64,9 +64,15 @@ public static class RegistryEndpoints
             var township = f.String("township", maxLength: 50);
             var household = f.String("household", maxLength: 64);
             var psnNo = f.String("psnNo", maxLength: 64);
+            Doudi.Policy.Prevention.InsuranceTier? tier = null;
+            if (f.String("insuranceTier") is { } tierCode)
+            {
+                if (Codes.TryParse<Doudi.Policy.Prevention.InsuranceTier>(tierCode, out var t) && t != Doudi.Policy.Prevention.InsuranceTier.Any) tier = t;
+                else f.Problem("insuranceTier", Msg.Unknown("档次", tierCode, ["tier1", "tier2"]));
+            }
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var actor = http.Actor();
-            var person = new PersonRecord(RegistryStore.NewPersonId(), ChineseId.Normalize(idNumber!), psnNo, name!, household ?? RegistryStore.NewHouseholdId(), insurance, region!, township);
+            var person = new PersonRecord(RegistryStore.NewPersonId(), ChineseId.Normalize(idNumber!), psnNo, name!, household ?? RegistryStore.NewHouseholdId(), insurance, region!, township) { Tier = tier };
             try
             {
                 await db.WriteAsync(async (c, tx) =>

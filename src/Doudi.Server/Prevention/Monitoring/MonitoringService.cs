@@ -26,7 +26,7 @@ public sealed record ScanProblem(string Code, string Message, string MessageEn, 
 /// person's year totals, after every stored settlement (in its transaction, from running totals: one upsert) and in a
 /// full re-scan (recomputed from the stored settlements).
 /// </summary>
-public sealed class MonitoringService(Database db, MonitoringSettings settings, PreventionClock clock) : ISettlementStoredHook
+public sealed class MonitoringService(Database db, MonitoringSettings settings, PreventionClock clock) : ISettlementStoredHook, ISettlementReversedHook
 {
     // Problems already recorded by this process: a missing figure is written once, not on every settlement.
     private readonly ConcurrentDictionary<string, bool> _recorded = new(StringComparer.Ordinal);
@@ -47,6 +47,13 @@ public sealed class MonitoringService(Database db, MonitoringSettings settings, 
         var year = bill.Date.Year;
         var (inPolicy, personal) = await PersonYearTotals.AddAsync(c, tx, person.Id, year, PersonYearTotals.InPolicyBurden(bill, result), result.PersonalBurden);
         await StoreAsync(c, tx, policy, snap.Statistics, person.Region, PersonYearTotals.Of(person, identities, year, inPolicy, personal), actor, store: true);
+    }
+
+    /// <summary>A reversed bill no longer counts: the person's year totals are recomputed from what still counts and evaluated again.</summary>
+    public async Task SettlementReversedAsync(DbConnection c, DbTransaction tx, string personId, int year, Actor actor)
+    {
+        var person = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", tx, RegistryStore.MapPerson, ("id", personId));
+        if (person is not null) await EvaluateAsync(c, tx, person, year, actor, store: true);
     }
 
     private async Task<PersonEvaluation> StoreAsync(DbConnection c, DbTransaction? tx, MonitoringPolicy policy, RegionalStatistics statistics, string region,

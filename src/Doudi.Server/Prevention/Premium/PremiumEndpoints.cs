@@ -43,9 +43,12 @@ public static class PremiumEndpoints
             var persons = await db.ReadAsync(async c =>
             {
                 var rows = await c.ListAsync(
-                    $"SELECT i.*, p.name AS person_name FROM identities i JOIN persons p ON p.id = i.person_id WHERE p.region = @r AND i.recognized >= @a AND i.recognized < @b ORDER BY i.person_id, i.recognized, i.id", null,
-                    r => (Identity: RegistryStore.MapIdentity(r), Name: r.S("person_name")), ("r", region), ("a", monthStart), ("b", monthStart.AddMonths(1)));
-                return rows.Select(x => new PremiumPerson(x.Identity.PersonId, x.Name, x.Identity.Category, tierValue, x.Identity.Recognized, x.Identity.Revoked, false, new HashSet<int>())).ToList();
+                    $"SELECT i.*, p.name AS person_name, p.insurance_tier AS person_tier FROM identities i JOIN persons p ON p.id = i.person_id WHERE p.region = @r AND i.recognized >= @a AND i.recognized < @b ORDER BY i.person_id, i.recognized, i.id", null,
+                    r => (Identity: RegistryStore.MapIdentity(r), Name: r.S("person_name"), Tier: r.Str("person_tier")), ("r", region), ("a", monthStart), ("b", monthStart.AddMonths(1)));
+                // Each person's own tier where the registry records it; the request's tier (default tier1) for the others.
+                return rows.Select(x => new PremiumPerson(x.Identity.PersonId, x.Name, x.Identity.Category,
+                    Codes.TryParse<InsuranceTier>(x.Tier, out var own) && own != InsuranceTier.Any ? own : tierValue,
+                    x.Identity.Recognized, x.Identity.Revoked, false, new HashSet<int>())).ToList();
             }, ct);
             var list = PreventionProblems.Run(() => PremiumLists.Monthly(policy, year.Value, month.Value, persons,
                 (p, item) => item == PremiumItem.ResidentBasic ? new Contributions(contribution!.Value, tier1Contribution) : new Contributions(supplementaryContribution ?? 0m)), "contribution");
