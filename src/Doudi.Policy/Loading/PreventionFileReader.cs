@@ -31,15 +31,7 @@ internal static class PreventionFileReader
     public static Pending? Read(string kind, string file, string text, List<PolicyError> errors)
     {
         var y = new YamlReading(file, errors);
-        var stream = new YamlStream();
-        try { stream.Load(new StringReader(text)); }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            y.Error((int)e.Start.Line, (int)e.Start.Column, $"YAML 格式错误 broken YAML: {e.Message}");
-            return null;
-        }
-        if (stream.Documents.Count != 1) { y.Error(1, 1, "一个文件应只有一个文档 one YAML document per file"); return null; }
-        var root = y.Mapping(stream.Documents[0].RootNode, "文件 file");
+        var root = y.Root(text);
         if (root is null) return null;
         int before = errors.Count;
         var policy = y.Text(root, "policy", true, "文件 file");
