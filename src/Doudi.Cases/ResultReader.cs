@@ -9,8 +9,9 @@ namespace Doudi.Cases;
 
 /// <summary>
 /// Reads back one bill result as <see cref="ResultWriter.WriteBill"/> writes it (a stored settlement, a line of
-/// <c>doudi settle</c>'s output): every field of the contract, nothing else. Writer and reader are kept in step by a
-/// round-trip test over every case file.
+/// <c>doudi settle</c>'s output, full trace mode): every field of the contract, nothing else; trace steps come back with
+/// their amount and texts (their structure stays in the JSON). Writer and reader are kept in step by a round-trip test
+/// over every case file.
 /// </summary>
 public static class ResultReader
 {
@@ -25,6 +26,7 @@ public static class ResultReader
             DateOnly date = default;
             Category? category = null;
             decimal assistanceBase = 0, critical = 0, assistance = 0, tilted = 0, supplementary = 0, burden = 0, reasonable = 0;
+            decimal? due = null, upstream = null, difference = null;
             Dictionary<string, decimal>? counted = null;
             List<TraceStep>? trace = null;
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -47,6 +49,9 @@ public static class ResultReader
                     case "assistanceBase": assistanceBase = r.GetDecimal(); break;
                     case "criticalIllness": critical = r.GetDecimal(); break;
                     case "assistance": assistance = r.GetDecimal(); break;
+                    case "assistanceDue": due = r.GetDecimal(); break;
+                    case "assistanceUpstream": upstream = r.GetDecimal(); break;
+                    case "assistanceDifference": difference = r.GetDecimal(); break;
                     case "tilted": tilted = r.GetDecimal(); break;
                     case "supplementary": supplementary = r.GetDecimal(); break;
                     case "personalBurden": burden = r.GetDecimal(); break;
@@ -76,7 +81,7 @@ public static class ResultReader
             var result = new BillResult
             {
                 Id = id!, Person = person!, Date = date, Policy = policy!, Category = category, AssistanceBase = assistanceBase, CriticalIllness = critical,
-                Assistance = assistance, Tilted = tilted, Supplementary = supplementary, PersonalBurden = burden, ReasonableBurden = reasonable,
+                Assistance = assistance, AssistanceDue = due, AssistanceUpstream = upstream, AssistanceDifference = difference, Tilted = tilted, Supplementary = supplementary, PersonalBurden = burden, ReasonableBurden = reasonable,
             };
             foreach (var (bucket, amount) in counted ?? []) result.Counted[bucket] = amount;
             result.Trace.AddRange(trace!);
@@ -104,6 +109,9 @@ public static class ResultReader
                 case "rule": rule = r.GetString()!; break;
                 case "detail": detail = r.GetString()!; break;
                 case "interpretation": interpretation = r.TokenType == JsonTokenType.Null ? null : r.GetString(); break;
+                // The step's structure (clause, formula, inputs, what a year-end step adds up) stays in the stored JSON,
+                // which is what is shown and verified (doudi verify); a step read back carries its amount and texts.
+                case "clause" or "formula" or "inputs" or "basis": r.Skip(); break;
                 default: throw new FormatException($"trace step: unknown field {name}");
             }
         }

@@ -51,7 +51,6 @@ public class NationalBillReaderTests
     [InlineData("\"dise_codg\": \"pneumonia\"", "dise_codg")]
     [InlineData("\"fixmedins_name\": \"a\\u0007b\"", "fixmedins_name")]
     [InlineData("\"feedetail\": [ { \"list_type\": \"999\", \"chrgitm_lv\": \"01\", \"det_item_fee_sumamt\": 1 } ]", "feedetail[0].list_type")]
-    [InlineData("\"feedetail\": [ { \"list_type\": \"101\", \"chrgitm_lv\": \"01\", \"det_item_fee_sumamt\": 13000 } ]", "feedetail")]
     public void Refuses_with_the_field_named(string extra, string path)
     {
         var read = Read(National.Replace("\"oth_pay\": 0", "\"oth_pay\": 0, " + extra));
