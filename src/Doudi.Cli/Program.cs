@@ -32,6 +32,7 @@ public static class Program
             SettleCommand.Create(cli),
             PolicyCommands.Create(cli),
             GenerateCommand.Create(cli),
+            ReconcileCommand.Create(cli),
         };
         var parsed = root.Parse(args);
         try

@@ -158,7 +158,7 @@ public sealed class CityGenerator
     private MadeBill MakeBill(Random rng, CityPerson person)
     {
         var o = _city.Options;
-        var kind = Draw.Weighted(rng, [60, 24, 16]) switch { 0 => BillKind.Outpatient, 1 => BillKind.SpecialOutpatient, _ => BillKind.Inpatient };
+        var kind = Draw.Weighted(rng, [70, 26, 4]) switch { 0 => BillKind.Outpatient, 1 => BillKind.SpecialOutpatient, _ => BillKind.Inpatient };
         int month = 1 + Draw.Weighted(rng, MonthWeight);
         var date = new DateOnly(o.Year, month, 1 + rng.Next(DateTime.DaysInMonth(o.Year, month)));
         var diagnosis = Diagnoses.Pick(rng, kind);
@@ -185,7 +185,7 @@ public sealed class CityGenerator
         {
             BillKind.Outpatient => Draw.Fen(rng, 25, level >= 2 ? 3_000 : 800),
             BillKind.SpecialOutpatient => Draw.Fen(rng, 150, diagnosis.Code.StartsWith('C') || diagnosis.Code.StartsWith("N18") ? 25_000 : 6_000),
-            _ => rng.NextDouble() < 0.2 ? Draw.Fen(rng, 30_000, 350_000) : Draw.Fen(rng, 2_500, 45_000),
+            _ => rng.NextDouble() < 0.08 ? Draw.Fen(rng, 30_000, 300_000) : Draw.Fen(rng, 2_500, 40_000),
         };
         int count = kind switch { BillKind.Outpatient => 1 + rng.Next(4), BillKind.SpecialOutpatient => 2 + rng.Next(4), _ => 4 + rng.Next(7) };
         var items = new List<(CatalogItem Item, long Fen)>(count);
