@@ -42,6 +42,7 @@ public sealed class CityGenerator
     private readonly PolicyCatalog _catalog;
     private readonly SettlementEngine _engine;
     private readonly bool _withItems;
+    private readonly bool _supplementaryBefore;
     private readonly int[][] _byLevel;           // within-city institutions per level
     private readonly int[][][] _byTownshipLevel;  // per township, per level (levels 0–1 are local)
     private readonly int[] _outOfCity;
@@ -54,6 +55,10 @@ public sealed class CityGenerator
         var year = city.Options.Year;
         // Items go into the case file where the policy reads them (a household negative list); the export always has details.
         _withItems = catalog.PeriodsOf(city.Options.Region).Any(p => p.From.Year <= year && p.To.Year >= year && p.Household?.NegativeClasses is not null);
+        // Where supplementary insurance settles after assistance (I-5), it can only pay what assistance leaves: the
+        // generated upstream pays it from the part outside the in-policy amount, which assistance never touches.
+        _supplementaryBefore = catalog.PeriodsOf(city.Options.Region).Where(p => p.From.Year <= year && p.To.Year >= year)
+            .All(p => p.SupplementaryBeforeAssistance?.Value == true);
         var inst = city.Institutions;
         _byLevel = Enumerable.Range(0, 4).Select(l => Enumerable.Range(0, inst.Count).Where(i => inst[i].Level == l && inst[i].WithinCity).ToArray()).ToArray();
         _byTownshipLevel = Enumerable.Range(0, city.Townships.Count).Select(t => Enumerable.Range(0, 4)
@@ -85,7 +90,8 @@ public sealed class CityGenerator
             foreach (var p in _city.Persons) caseWriter.WritePerson(p.Person);
 
         double perPerson = (double)o.Bills / _city.Persons.Count;
-        double plantRate = o.PlantedErrors == 0 || _city.UpstreamAssistance ? 0 : 1.5 * o.PlantedErrors / Math.Max(1, o.Bills);
+        // Drawn at three times the rate asked, so that N are found well before the last bill (fewer only in a tiny city).
+        double plantRate = o.PlantedErrors == 0 || _city.UpstreamAssistance ? 0 : 3.0 * o.PlantedErrors / Math.Max(1, o.Bills);
         var made = new List<MadeBill>(64);
         foreach (var person in _city.Persons)
         {
@@ -213,6 +219,7 @@ public sealed class CityGenerator
         // Critical illness: the upstream's per-bill payment above a synthetic deductible (the export carries what it paid).
         long critical = kind != BillKind.Outpatient && remainder > 1_500_000 ? (long)((remainder - 1_500_000) * 0.6) : 0;
         long supplementary = kind == BillKind.Inpatient && rng.NextDouble() < 0.12 ? (long)((remainder - critical) * 0.3 * rng.NextDouble()) : 0;
+        if (!_supplementaryBefore) supplementary = Math.Min(supplementary, outOfCatalog + preSelf);
 
         var excluded = rng.NextDouble() < 0.012
             ? (Exclusion)Draw.Weighted(rng, [0, 30, 40, 15, 15, 0, 0])

@@ -21,7 +21,8 @@ public static class Reconciler
     {
         var engine = new SettlementEngine(catalog);
         var report = new ReconciliationReport { Region = registry.Region, Profile = profile, Source = source };
-        if (catalog.PeriodsOf(registry.Region).Any(p => p.UpstreamAssistance is not null))
+        bool upstream = catalog.PeriodsOf(registry.Region).Any(p => p.UpstreamAssistance is not null);
+        if (upstream)
             report.Notes.Add("本地区政策无逐单医疗救助，上游支付按已付计（I-24），逐单对账只核对数额一致 the policy has no per-bill assistance of its own: upstream payments are taken as paid (I-24)");
         report.Notes.Add("应付按政策和名册计算；年度限额按应付累计（I-24），一笔错付不影响其他单据 due amounts follow the policy and the registry; annual limits count amounts due (I-24)");
         report.Notes.Add("年末规则（特殊救助、负担封顶、化解）不在 maf_pay 中，不在本对账内 year-end rules (special assistance, caps, resolution) are not in maf_pay and not reconciled here");
@@ -49,7 +50,7 @@ public static class Reconciler
         foreach (int i in order)
         {
             var row = rows[i];
-            var bill = row.Bill;
+            var bill = upstream ? row.Bill with { AssistancePaid = row.Paid } : row.Bill;
             bool known = persons.TryGetValue(bill.Person, out var who);
             who ??= new Person(bill.Person, bill.Person, InsuranceType.Resident, []);
             if (current != bill.Person || ledger!.Year != bill.Date.Year)
