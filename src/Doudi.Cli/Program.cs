@@ -33,6 +33,7 @@ public static class Program
             PolicyCommands.Create(cli),
             GenerateCommand.Create(cli),
             ReconcileCommand.Create(cli),
+            SimulateCommand.Create(cli),
         };
         var parsed = root.Parse(args);
         try
