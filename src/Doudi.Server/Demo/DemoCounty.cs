@@ -110,7 +110,7 @@ public static class DemoCounty
                 };
                 try
                 {
-                    await settlements.SettleAsync(new BillInput(bill, member.IdNumber, null, null, "case"), Loader, "demo");
+                    await settlements.SettleAsync(new Doudi.Cases.BillDocument(bill, Doudi.Cases.BillNaming.Ours, member.IdNumber, null, null, null, null, null, [], null), Loader, "demo");
                     settled++;
                 }
                 catch (ApiProblemException e)
