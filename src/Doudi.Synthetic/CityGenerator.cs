@@ -7,6 +7,7 @@ using Doudi.Policy.Periods;
 using Doudi.Policy.Vocabulary;
 using Doudi.Synthetic.Output;
 using Doudi.Synthetic.Reference;
+using Diagnosis = Doudi.Synthetic.Reference.Diagnosis;
 
 namespace Doudi.Synthetic;
 
@@ -263,9 +264,12 @@ public sealed class CityGenerator
 
     private static string MedType(BillKind kind) => kind switch { BillKind.Outpatient => "11", BillKind.SpecialOutpatient => "14", _ => "21" };
 
+    /// <summary>医院等级 hosp_lv of the national dictionary: 02 三级甲等, 05 二级甲等, 08 一级甲等, 11 无等级.</summary>
+    private static string HospLv(int level) => level switch { 3 => "02", 2 => "05", 1 => "08", _ => "11" };
+
     private static string InsuType(InsuranceType t) => t == InsuranceType.Resident ? "390" : "310";
 
-    private static void WriteSettlement(CsvFile f, string setlId, CityPerson p, MadeBill m, long maf)
+    private void WriteSettlement(CsvFile f, string setlId, CityPerson p, MadeBill m, long maf)
     {
         long cash = m.Total - m.Basic - m.Critical - m.Supplementary - maf;
         f.Field(setlId).Field("M" + setlId[1..]).Field(p.PsnNo).Field(p.Name).Field(InsuType(p.Person.Insurance)).Field(MedType(m.Kind))
@@ -275,7 +279,7 @@ public sealed class CityGenerator
          .Field(m.Institution.Code).Field(m.Institution.Name).Field(m.Diagnosis.Code).Field(m.Diagnosis.Name)
          .Fen(m.Total).Fen(m.OutOfCatalog).Fen(0).Fen(m.PreSelf).Fen(m.InPolicy)
          .Fen(m.Basic).Fen(0).Fen(0).Fen(m.Critical).Fen(maf).Fen(m.Supplementary).Fen(0).Fen(cash).Fen(cash)
-         .Field(m.Institution.Level).Field(m.Special).Field(m.Institution.Designated).Field(m.Referred).Field(m.Institution.WithinCity)
+         .Field(HospLv(m.Institution.Level)).Field(_city.Townships[m.Institution.Township].Name).Field(m.Special).Field(m.Institution.Designated).Field(m.Referred).Field(m.Institution.WithinCity)
          .Field(m.Excluded == Exclusion.None ? "" : Codes.ToCode(m.Excluded)).End();
     }
 

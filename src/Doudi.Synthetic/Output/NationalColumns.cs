@@ -3,7 +3,7 @@ namespace Doudi.Synthetic.Output;
 /// <summary>
 /// The columns of the generated national-platform export. National names (国家医保信息平台 结算信息 setlinfo and
 /// 费用明细 setldetail) where the national interface has the field; the bill facts it does not carry in a
-/// comparable form (hospital level, special disease, designation, referral, within the city, exclusion, the
+/// comparable form (special disease, designation, referral, within the city, exclusion, the
 /// negative-list class of an item) in the server's own field names, which its settlement parser reads beside national
 /// records.
 /// </summary>
@@ -15,7 +15,7 @@ public static class NationalColumns
         "fixmedins_code", "fixmedins_name", "dise_codg", "dise_name",
         "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
         "hifp_pay", "hifob_pay", "hifes_pay", "hifmi_pay", "maf_pay", "oth_pay", "acct_pay", "psn_part_amt", "psn_cash_pay",
-        "hospitalLevel", "specialDisease", "designated", "referred", "withinCity", "excluded",
+        "hosp_lv", "township", "specialDisease", "designated", "referred", "withinCity", "excluded",
     ];
 
     public static readonly string[] Detail =
