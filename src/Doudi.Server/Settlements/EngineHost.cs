@@ -19,12 +19,15 @@ public sealed class EngineHost : ISettlementCalculator
     public string? PolicyDirectory { get; }
     public IReadOnlyList<string> Errors { get; }
     public bool Ready => _engine is not null;
+    /// <summary>The loaded policies (null when they failed to load), for features that settle with their own engine (reconciliation).</summary>
+    public Doudi.Policy.Periods.PolicyCatalog? Catalog { get; }
 
     public EngineHost(IConfiguration config, ILogger<EngineHost> log)
     {
         PolicyDirectory = config["Doudi:Policies"] ?? Doudi.Policy.Loading.PolicyLocator.FindDefault();
         var (catalog, errors) = PolicyCatalogLoader.Load(PolicyDirectory);
         Errors = errors;
+        Catalog = catalog;
         if (catalog is not null) _engine = new SettlementEngine(catalog);
         if (errors.Count > 0) log.LogError("Policy files failed to load from {Dir}: {Errors}", PolicyDirectory, string.Join("; ", errors));
         else log.LogInformation("Policies loaded from {Dir}", PolicyDirectory);
