@@ -120,6 +120,11 @@ public static class DemoCounty
                 }
             }
         }
+        // Issue 10: a year of fuyang for the web console (several thousand persons, bills with institutions, diagnoses, items).
+        var households = int.TryParse(services.GetRequiredService<IConfiguration>()["Doudi:DemoHouseholds"], out var hh) ? hh : 1500;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var year = await DemoYear.LoadAsync(services, Loader, households, log);
+        log.LogInformation("Demo year {Year}: {Persons} persons, {Settled} settlements ({Refused} refused) in {Ms} ms", DemoYear.Year, year.Persons, year.Settled, year.Refused, started.ElapsedMilliseconds);
         log.LogInformation("Demo county loaded: {Persons} persons, {Settled} settlements ({Failed} refused)", seq, settled, failed);
         Console.WriteLine($"演示数据已载入 / demo data loaded: users demo_admin, demo_operator, demo_civil, demo_veterans, demo_charity, demo_auditor (password {Password}); hospital token {token}");
         // A first settlement a newcomer can paste: a fuyang subsistence (低保) person, in the national platform's field names.

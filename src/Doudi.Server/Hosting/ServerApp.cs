@@ -46,6 +46,8 @@ public static class ServerApp
         services.AddDataProtection().SetApplicationName("doudi").PersistKeysToFileSystem(new DirectoryInfo(keys));
         services.AddHostedService<StartupService>();
         Prevention.PreventionSetup.AddPrevention(services); // issue 4
+        // Issue 10: monthly aggregates for the web console, kept with each settlement and reversal.
+        services.AddSingleton<Insights.ISettlementAggregateHook, Insights.InsightHooks>();
     }
 
     public static void MapAll(WebApplication app)
@@ -65,6 +67,7 @@ public static class ServerApp
                 await Problems.ToResult(new ApiProblemException(e.StatusCode, new("请求无效：" + e.Message, "bad request: " + e.Message)), ctx).ExecuteAsync(ctx);
             }
         });
+        WebConsole.ConsoleHosting.Use(app); // issue 10: the web console's files, before authentication
         app.UseAuthentication();
         RequestLog.Use(app);
         app.UseAuthorization();
@@ -77,6 +80,10 @@ public static class ServerApp
         Settlements.BackOfficeEndpoints.Map(app);
         AuditEndpoints.Map(app);
         Prevention.PreventionEndpoints.Map(app); // issue 4
+        Insights.InsightEndpoints.Map(app); // issue 10
+        PolicyBrowser.PolicyBrowserEndpoints.Map(app);
+        WebConsole.ExportEndpoints.Map(app);
+        WebConsole.ConsoleHosting.MapFallback(app);
     }
 
 }

@@ -7,7 +7,11 @@ using Doudi.Server.Api;
 namespace Doudi.Server.Settlements;
 
 /// <summary>A parsed bill, before its person is resolved: the engine bill plus what the request said about the person.</summary>
-public sealed record BillInput(Bill Bill, string PersonKey, string? Region, InsuranceType? Insurance, string Naming);
+public sealed record BillInput(Bill Bill, string PersonKey, string? Region, InsuranceType? Insurance, string Naming)
+{
+    /// <summary>Institution, diagnosis and itemised costs, where the bill carries them (the console's aggregates use them).</summary>
+    public Insights.SettlementDetails? Details { get; init; }
+}
 
 /// <summary>
 /// Reads one bill in our case-file field names (<c>id, person, date, kind, total, inPolicy, basicPaid, …</c>) or in the

@@ -16,6 +16,8 @@ public interface ISettlementCalculator
 public sealed class EngineHost : ISettlementCalculator
 {
     private readonly SettlementEngine? _engine;
+    /// <summary>The loaded policy catalogue (null when the files failed to load); the policy browser reads it.</summary>
+    public PolicyCatalog? Catalog { get; }
     public string? PolicyDirectory { get; }
     public IReadOnlyList<string> Errors { get; }
     public bool Ready => _engine is not null;
@@ -25,6 +27,7 @@ public sealed class EngineHost : ISettlementCalculator
         PolicyDirectory = config["Doudi:Policies"] ?? Doudi.Policy.Loading.PolicyLocator.FindDefault();
         var (catalog, errors) = PolicyCatalogLoader.Load(PolicyDirectory);
         Errors = errors;
+        Catalog = catalog;
         if (catalog is not null) _engine = new SettlementEngine(catalog);
         if (errors.Count > 0) log.LogError("Policy files failed to load from {Dir}: {Errors}", PolicyDirectory, string.Join("; ", errors));
         else log.LogInformation("Policies loaded from {Dir}", PolicyDirectory);

@@ -20,7 +20,8 @@ public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed);
 /// returns the stored answer and never counts twice; the same id with a different bill is a conflict.
 /// Concurrency: PostgreSQL locks the person-year row (upsert … DO UPDATE takes the row lock); SQLite has one writer.
 /// </summary>
-public sealed class SettlementService(Database db, ISettlementCalculator calculator, IEnumerable<Prevention.Common.ISettlementStoredHook>? hooks = null)
+public sealed class SettlementService(Database db, ISettlementCalculator calculator, IEnumerable<Prevention.Common.ISettlementStoredHook>? hooks = null,
+    IEnumerable<Insights.ISettlementAggregateHook>? aggregateHooks = null)
 {
     public const string Columns = "id, person_id, household_id, year, date, region, policy, source, request_hash, bill_json, result_json, counted_json, assistance, status, created_at, created_by, reversed_at, reversed_by, reversal_reason";
 
@@ -147,6 +148,8 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
                 new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source })]);
         // Issue 4: early warning on the person's year, stored with the settlement or not at all.
         foreach (var hook in hooks ?? []) await hook.SettlementStoredAsync(c, tx, person, identities, engineBill, result, actor);
+        // Issue 10: the console's monthly aggregates, in the same transaction.
+        foreach (var hook in aggregateHooks ?? []) await hook.SettlementStoredAsync(c, tx, person, engineBill, result, input.Details);
         return new SettleOutcome(stored, Replayed: false);
     }
 
@@ -165,6 +168,8 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
                 ("s", StoredSettlement.Reversed), ("at", now), ("by", actor.Name), ("why", reason), ("id", id), ("old", StoredSettlement.Settled));
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "reverse", "settlement", id,
                 new { status = StoredSettlement.Settled, s.Assistance }, new { status = StoredSettlement.Reversed, reason });
+            // Issue 10: the monthly aggregates lose the settlement in the same transaction.
+            foreach (var hook in aggregateHooks ?? []) await hook.SettlementReversedAsync(c, tx, s);
             return new SettleOutcome(s with { Status = StoredSettlement.Reversed, ReversedAt = now, ReversedBy = actor.Name, ReversalReason = reason }, false);
         }, ct);
 }
