@@ -124,6 +124,8 @@ public static class DemoCounty
         var households = int.TryParse(services.GetRequiredService<IConfiguration>()["Doudi:DemoHouseholds"], out var hh) ? hh : 1500;
         var started = System.Diagnostics.Stopwatch.StartNew();
         var year = await DemoYear.LoadAsync(services, Loader, households, log);
+        try { await DemoTasks.LoadAsync(services, Loader, log); }
+        catch (Exception e) when (e is ApiProblemException or Doudi.Prevention.Common.PreventionException) { log.LogWarning("Demo tasks not loaded: {Problem}", e.Message); }
         log.LogInformation("Demo year {Year}: {Persons} persons, {Settled} settlements ({Refused} refused) in {Ms} ms", DemoYear.Year, year.Persons, year.Settled, year.Refused, started.ElapsedMilliseconds);
         log.LogInformation("Demo county loaded: {Persons} persons, {Settled} settlements ({Failed} refused)", seq, settled, failed);
         Console.WriteLine($"演示数据已载入 / demo data loaded: users demo_admin, demo_operator, demo_civil, demo_veterans, demo_charity, demo_auditor (password {Password}); hospital token {token}");

@@ -81,6 +81,8 @@ public static class ServerApp
         AuditEndpoints.Map(app);
         Prevention.PreventionEndpoints.Map(app); // issue 4
         Insights.InsightEndpoints.Map(app); // issue 10
+        Insights.PersonBillsEndpoints.Map(app);
+        Prevention.PostHoc.PostHocListEndpoints.Map(app);
         PolicyBrowser.PolicyBrowserEndpoints.Map(app);
         WebConsole.ExportEndpoints.Map(app);
         WebConsole.ConsoleHosting.MapFallback(app);

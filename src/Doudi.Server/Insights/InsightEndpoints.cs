@@ -44,6 +44,7 @@ public sealed record DashboardResponse(string? Region, int Year, string[] Region
 public sealed record TownshipView(string Township, long Persons, long RiskPool, long RiskPoolOpen, long Bills, long Assisted, decimal Total,
     decimal Assistance, decimal Burden, decimal? BurdenRate, decimal? AssistancePerHead);
 public sealed record MapResponse(string Region, int Year, string? GeoJson, List<TownshipView> Townships);
+public sealed record TownshipRiskEntry(string Id, string Person, string Name, string IdNumber, string? Household, decimal? Amount, decimal? Threshold, string Cite, string State);
 public sealed record MapUpload(string Region, int Features);
 
 public sealed record RankRow(string Code, string Label, string? Kind, long Count, long Quantity, decimal Amount, decimal SelfPay, decimal? SelfPayRate);
@@ -118,6 +119,19 @@ public static class InsightEndpoints
                 return new MapResponse(region, y, geo, list);
             }, ct);
         }).WithSummary("防贫地图：各乡镇风险库人数、负担、人均救助，与地图图层 / poverty-prevention map").Produces<MapResponse>();
+
+        g.MapGet("/map/township-risk-pool", async (string region, string township, int? year, HttpContext http, Database db, CancellationToken ct) =>
+        {
+            var y = year ?? DateTime.UtcNow.Year;
+            var actor = http.Actor();
+            return await db.ReadAsync(c => c.ListAsync(
+                "SELECT e.id, e.person_id, p.name, p.id_number, e.household_id, e.amount, e.threshold, e.cite, e.state FROM risk_entries e JOIN persons p ON p.id = e.person_id " +
+                "WHERE e.region = @r AND e.year = @y AND p.township = @t ORDER BY e.created_at, e.id LIMIT 1000", null,
+                r => new TownshipRiskEntry(r.S("id"), r.S("person_id"), r.S("name"), IdMasking.For(actor, r.S("id_number")), r.Str("household_id"),
+                    r.IsDBNull(r.GetOrdinal("amount")) ? null : r.M("amount"), r.IsDBNull(r.GetOrdinal("threshold")) ? null : r.M("threshold"),
+                    r.S("cite"), r.S("state")),
+                ("r", region), ("y", y), ("t", township)), ct);
+        }).WithSummary("某乡镇的风险库名单（地图点击）/ the risk-pool entries of one township").Produces<List<TownshipRiskEntry>>();
 
         g.MapPut("/maps/{region}", async (string region, HttpContext http, Database db, CancellationToken ct) =>
         {

@@ -23,3 +23,7 @@ export function categoryName(code: string | null | undefined): string {
   return n ? tt(n[0], n[1]) : code
 }
 export const DEMO_YEAR = 2023
+
+export function riskStateName(s: string): string {
+  return ({ new: tt('新纳入', 'new'), under_follow_up: tt('跟进中', 'under follow-up'), resolved: tt('已化解', 'resolved') } as Record<string, string>)[s] ?? s
+}

@@ -588,6 +588,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/insights/persons/{id}/bills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某人某年各单据的分层金额（瀑布图）/ a person's bills of a year with their tiers */
+        get: {
+            parameters: {
+                query: {
+                    year: number | string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillTiers"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posthoc-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 事后救助申请列表 / post-hoc applications, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    region?: string;
+                    state?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostHocRow"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 受理事后救助申请 / file an application at the township with its documents */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exports/xlsx": {
         parameters: {
             query?: never;
@@ -2545,40 +2642,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/posthoc-applications": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 受理事后救助申请 / file an application at the township with its documents */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/posthoc-applications/{id}": {
         parameters: {
             query?: never;
@@ -3023,6 +3086,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/insights/map/township-risk-pool": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某乡镇的风险库名单（地图点击）/ the risk-pool entries of one township */
+        get: {
+            parameters: {
+                query: {
+                    region: string;
+                    township: string;
+                    year?: number | string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TownshipRiskEntry"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/insights/maps/{region}": {
         parameters: {
             query?: never;
@@ -3267,6 +3370,30 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        BillTiers: {
+            id: string;
+            date: string;
+            kind: string;
+            policy: string;
+            category: null | string;
+            status: string;
+            /** Format: double */
+            total: unknown;
+            /** Format: double */
+            inPolicy: unknown;
+            /** Format: double */
+            basic: unknown;
+            /** Format: double */
+            critical: unknown;
+            /** Format: double */
+            supplementary: unknown;
+            /** Format: double */
+            assistance: unknown;
+            /** Format: double */
+            tilted: unknown;
+            /** Format: double */
+            burden: unknown;
+        };
         ClauseRef: {
             policy: string;
             /** Format: int32 */
@@ -3409,6 +3536,21 @@ export interface components {
             /** Format: double */
             amount: unknown;
         };
+        PostHocRow: {
+            id: string;
+            person: string;
+            personName: string;
+            region: string;
+            township: string;
+            /** Format: double */
+            claimedAmount: unknown;
+            state: string;
+            /** Format: double */
+            paidAmount: unknown;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+        };
         RankRow: {
             code: string;
             label: string;
@@ -3463,6 +3605,19 @@ export interface components {
             /** Format: double */
             actual: unknown;
             met: null | boolean;
+        };
+        TownshipRiskEntry: {
+            id: string;
+            person: string;
+            name: string;
+            idNumber: string;
+            household: null | string;
+            /** Format: double */
+            amount: unknown;
+            /** Format: double */
+            threshold: unknown;
+            cite: string;
+            state: string;
         };
         TownshipView: {
             township: string;
