@@ -110,7 +110,7 @@ public static class DemoCounty
                 };
                 try
                 {
-                    await settlements.SettleAsync(new BillInput(bill, member.IdNumber, null, null, "case"), Loader, "demo");
+                    await settlements.SettleAsync(new Doudi.Cases.BillDocument(bill, Doudi.Cases.BillNaming.Ours, member.IdNumber, null, null, null, null, null, [], null), Loader, "demo");
                     settled++;
                 }
                 catch (ApiProblemException e)
@@ -121,7 +121,7 @@ public static class DemoCounty
             }
         }
         // Issue 10: a year of fuyang for the web console (several thousand persons, bills with institutions, diagnoses, items).
-        var households = int.TryParse(services.GetRequiredService<IConfiguration>()["Doudi:DemoHouseholds"], out var hh) ? hh : 1500;
+        var households = int.TryParse(services.GetRequiredService<IConfiguration>()["Doudi:DemoHouseholds"], out var hh) ? hh : 1200;
         var started = System.Diagnostics.Stopwatch.StartNew();
         var year = await DemoYear.LoadAsync(services, Loader, households, log);
         try { await DemoTasks.LoadAsync(services, Loader, log); }

@@ -46,7 +46,7 @@ public static class DemoTasks
                 Total = 160000m + 40000m * n, InPolicy = 140000m + 30000m * n, BasicPaid = 80000m + 15000m * n, CriticalPaid = 15000m + 4000m * n,
                 AssistancePaid = 10000m, HospitalLevel = 3, Referred = true, WithinCity = true,
             };
-            await settlements.SettleAsync(new BillInput(bill, id, null, null, "case"), loader, "demo");
+            await settlements.SettleAsync(new Doudi.Cases.BillDocument(bill, Doudi.Cases.BillNaming.Ours, id, null, null, null, null, null, [], null), loader, "demo");
         }
         // The charity fund is raised before it pays (its books may not be overdrawn).
         await db.WriteAsync(async (c, tx) =>

@@ -135,7 +135,9 @@ public static class DemoYear
             await using var scope = await db.BeginWriteAsync();
             foreach (var (bill, details, person) in chunk)
             {
-                var input = new BillInput(bill, person, null, null, "case") { Details = details };
+                var input = new Doudi.Cases.BillDocument(bill, Doudi.Cases.BillNaming.Ours, person, null, null, null,
+                    new Doudi.Cases.Institution(details.Institution!.Code, details.Institution.Name, details.Institution.Level, details.Institution.Township),
+                    new Doudi.Cases.Diagnosis(details.DiagnosisCode!, details.DiagnosisName), details.Items.Select(i => new Doudi.Cases.ItemLine(i.Code, i.Name, i.Quantity)).ToList(), null);
                 var savepoint = db.Dialect == Dialect.Postgres;
                 if (savepoint) await scope.Transaction.SaveAsync("row");
                 try

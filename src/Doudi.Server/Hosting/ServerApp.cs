@@ -33,6 +33,10 @@ public static class ServerApp
         services.AddSingleton<EngineHost>();
         services.AddSingleton<ISettlementCalculator>(sp => sp.GetRequiredService<EngineHost>());
         services.AddSingleton<SettlementService>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => Settlements.PlausibilityOptions.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<Settlements.Plausibility>();
+        services.AddSingleton<Settlements.HeldSettlements>();
         services.AddSingleton<Users>();
         services.AddSingleton<Imports.NameListImporter>();
         services.AddSingleton<Settlements.BulkImport>();
@@ -78,6 +82,8 @@ public static class ServerApp
         Imports.NameListEndpoints.Map(app);
         SettlementEndpoints.Map(app);
         Settlements.BackOfficeEndpoints.Map(app);
+        Settlements.NationalEndpoints.Map(app);
+        Settlements.HeldSettlementEndpoints.Map(app);
         AuditEndpoints.Map(app);
         Prevention.PreventionEndpoints.Map(app); // issue 4
         Insights.InsightEndpoints.Map(app); // issue 10

@@ -28,8 +28,8 @@ public sealed class InsightHooks : ISettlementAggregateHook
     {
         var township = await c.ScalarAsync("SELECT township FROM persons WHERE id = @p", tx, ("p", s.PersonId)) as string;
         var bill = Json.Deserialize<Bill>(s.BillJson);
-        var result = Json.Deserialize<BillResult>(s.ResultJson);
-        // Until settlements store their institution, diagnosis and items, a reversal takes back only what the bill holds.
-        await InsightStore.ApplyAsync(c, tx, InsightFacts.From(s.Region, township, bill, result, null), -1);
+        var result = StoredResults.Read(s.ResultJson);
+        // The institution, diagnosis and items the settlement stored (never changed afterwards) are taken back too.
+        await InsightStore.ApplyAsync(c, tx, InsightFacts.From(s.Region, township, bill, result, await SettlementDetails.LoadAsync(c, tx, s.Id)), -1);
     }
 }

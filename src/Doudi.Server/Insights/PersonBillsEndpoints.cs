@@ -26,7 +26,7 @@ public static class PersonBillsEndpoints
             return rows.Select(r =>
             {
                 var bill = Json.Deserialize<Bill>(r.Bill);
-                var result = Json.Deserialize<BillResult>(r.Result);
+                var result = StoredResults.Read(r.Result);
                 return new BillTiers(r.Id, r.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Codes.ToCode(bill.Kind), r.Policy,
                     result.Category is { } cat ? Codes.ToCode(cat) : null, r.Status, bill.Total, bill.InPolicy, bill.BasicPaid, result.CriticalIllness,
                     result.Supplementary, result.Assistance, result.Tilted, result.PersonalBurden);

@@ -1,0 +1,38 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Doudi.Cases;
+using Doudi.Engine.Results;
+using Doudi.Server.Api;
+
+namespace Doudi.Server.Settlements;
+
+/// <summary>
+/// A bill's result as stored: the very bill object <c>doudi settle</c> writes (Doudi.Cases' ResultWriter), so a stored
+/// settlement and the CLI's output are one format (<see cref="StoredSettlement.CurrentResultFormat"/>).
+/// </summary>
+public static class StoredResults
+{
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+
+    public static string Write(BillResult result)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        try
+        {
+            using (var w = new Utf8JsonWriter(buffer, Options)) ResultWriter.WriteBill(w, result);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The engine rounds every tier to the fen (I-4); an amount with more decimals is a defect, not a 500.
+            throw new Doudi.Engine.Settlement.SettlementException([new("result", e.Message)]);
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Reads a stored result of either format (both use the result's field names).</summary>
+    public static BillResult Read(string json) => Json.Deserialize<BillResult>(json);
+}
