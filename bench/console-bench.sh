@@ -55,7 +55,7 @@ INSERT INTO risk_entries (id, policy, region, year, person_id, household_id, sou
   SELECT 'BR' || r, 'fuyang-2023', 'fuyang', 2023, 'BP' || (r * 11 % 250000), 'BH' || ((r * 11 % 250000) % 100000), 'warning', 'assistance_object_in_policy_burden',
          '富政办〔2022〕21号 二.1', 'in_policy_personal_burden', 6000, 5000, '5000 元', date '2023-06-30', 'new', now(), 'bench', now()
   FROM generate_series(0, 19999) r;
-ANALYZE;
+ANALYZE households, persons, settlements, insight_monthly, risk_entries;
 SQL
 echo "loaded in $(( $(date +%s) - start )) s: $(psql -tA -d $DB -c 'SELECT COUNT(*) FROM settlements') settlements, $(psql -tA -d $DB -c 'SELECT COUNT(*) FROM insight_monthly') aggregate rows"
 
