@@ -64,7 +64,7 @@ public static class InsightEndpoints
     {
         var g = app.MapGroup("/api/insights").WithTags("Insights").RequireAuthorization(PreventionPolicies.Read);
 
-        g.MapGet("/dashboard", async (string? region, int? year, Database db, Settlements.EngineHost engine, CancellationToken ct) =>
+        g.MapGet("/dashboard", async (string? region, int? year, Database db, Settlements.EngineHost policies, CancellationToken ct) =>
         {
             var y = year ?? DateTime.UtcNow.Year;
             var (from, to) = ($"{y:D4}-01", $"{y:D4}-12");
@@ -82,12 +82,11 @@ public static class InsightEndpoints
                     return new TargetView(t.Policy, t.Region, t.Measure, t.Comparison, t.Value, t.Cite, t.Text, actual, actual is { } a ? t.Met(a) : null);
                 }).ToList();
                 var risk = await InsightStore.RiskPoolByTownshipAsync(c, region, y);
-                var regions = engine.Regions.ToArray();
-                return new DashboardResponse(region, y, regions, totals,
+                return new DashboardResponse(region, y, Regions(policies), totals,
                     months.Select(m => new KeyedFigures(m.Month, m.Month, Figures.Of([m]))).ToList(),
                     townships.Select(t => new KeyedFigures(t.Key, t.Label, Figures.Of([t]))).ToList(),
                     categories.Select(t => new KeyedFigures(t.Key, t.Label, Figures.Of([t]))).ToList(),
-                    targets, await FundsAsync(c, region is null ? regions : [region], region is null, y, months),
+                    targets, await FundsAsync(c, Regions(policies), region, y, months),
                     new RiskPoolView(risk.Sum(r => r.Count), risk.GroupBy(r => r.State).Select(s => new StateCount(s.Key, s.Sum(x => x.Count))).OrderBy(s => s.State).ToList()),
                     institutions.Select(i =>
                     {
@@ -134,11 +133,11 @@ public static class InsightEndpoints
                 ("r", region), ("y", y), ("t", township)), ct);
         }).WithSummary("某乡镇的风险库名单（地图点击）/ the risk-pool entries of one township").Produces<List<TownshipRiskEntry>>();
 
-        g.MapPut("/maps/{region}", async (string region, HttpContext http, Database db, Settlements.EngineHost engine, CancellationToken ct) =>
+        g.MapPut("/maps/{region}", async (string region, HttpContext http, Database db, Settlements.EngineHost policies, CancellationToken ct) =>
         {
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
             var features = CheckGeoJson(doc.RootElement);
-            if (!engine.IsRegion(region)) throw ApiProblemException.Invalid([new("region", Msg.Unknown("统筹区", region, engine.Regions))]);
+            if (!policies.IsRegion(region)) throw ApiProblemException.Invalid([new("region", Msg.Unknown("统筹区", region, policies.Regions))]);
             var actor = http.Actor();
             await db.WriteAsync(async (c, tx) =>
             {
@@ -175,6 +174,9 @@ public static class InsightEndpoints
             return new TrendResponse(dimension, region, f, t, series);
         }).WithSummary("趋势：费用最高的病种（或项目）按月 / monthly trend of the costliest keys").Produces<TrendResponse>();
     }
+
+    /// <summary>The regions of the policy catalogue (the one list of regions).</summary>
+    private static string[] Regions(Settlements.EngineHost policies) => policies.Regions.Order(StringComparer.Ordinal).ToArray();
 
     private static RankRow Rank(InsightRow r)
     {
@@ -236,10 +238,10 @@ public static class InsightEndpoints
     }
 
     /// <summary>Income and spending of each fund in the year: income and payments booked, plus one-stop assistance for the medical assistance fund.</summary>
-    private static async Task<List<FundView>> FundsAsync(System.Data.Common.DbConnection c, IReadOnlyList<string> regions, bool allRegions, int year, List<InsightRow> months)
+    private static async Task<List<FundView>> FundsAsync(System.Data.Common.DbConnection c, string[] regions, string? region, int year, List<InsightRow> months)
     {
         var list = new List<FundView>();
-        foreach (var r in regions)
+        foreach (var r in region is null ? regions : [region])
             foreach (var fund in FundCodes.All)
             {
                 var rows = await FundStore.EntriesAsync(c, null, r, fund);
@@ -247,7 +249,7 @@ public static class InsightEndpoints
                 var income = inYear.Where(e => e.IsIncome).Sum(e => e.Amount);
                 var spending = inYear.Where(e => !e.IsIncome).Sum(e => e.Amount);
                 if (fund == FundCodes.MedicalAssistance)
-                    spending += (allRegions ? await InsightStore.SumAsync(c, InsightStore.Region, r, $"{year:D4}-01", $"{year:D4}-12", byMonth: false) : months).Sum(m => m.Assistance + m.Tilted);
+                    spending += (region is null ? await InsightStore.SumAsync(c, InsightStore.Region, r, $"{year:D4}-01", $"{year:D4}-12", byMonth: false) : months).Sum(m => m.Assistance + m.Tilted);
                 var balance = rows.Where(e => e.IsIncome).Sum(e => e.Amount) - rows.Where(e => !e.IsIncome).Sum(e => e.Amount);
                 list.Add(new FundView(r, fund, FundCodes.Name(r, fund).Zh, income, spending, balance));
             }
