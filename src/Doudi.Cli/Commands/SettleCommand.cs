@@ -15,13 +15,19 @@ internal static class SettleCommand
         var policies = PolicySource.FolderOption();
         var include = PolicySource.IncludeOption();
         var indent = new Option<bool>("--indent") { Description = "缩进输出，便于阅读 (indent the result JSON for reading)" };
-        var command = new Command("settle", "结算病例文件 (settle a case file)") { file, output, policies, include, indent };
+        var trace = new Option<TraceMode>("--trace")
+        {
+            Description = "计算过程：full 每步完整；compact 条款只写一次（citations 表），步骤按引用带输入；none 只写金额 (trace: full | compact | none)",
+            DefaultValueFactory = _ => TraceMode.Full,
+        };
+        var command = new Command("settle", "结算病例文件 (settle a case file)") { file, output, policies, include, indent, trace };
         command.SetAction(parsed => Settle(cli, parsed.GetValue(file)!, parsed.GetValue(output),
-            parsed.GetValue(policies), parsed.GetValue(include), parsed.GetValue(indent)));
+            parsed.GetValue(policies), parsed.GetValue(include),
+            new ResultWriterOptions { Indented = parsed.GetValue(indent), Trace = parsed.GetValue(trace) }));
         return command;
     }
 
-    public static int Settle(Cli cli, string path, string? output, string? policiesDir, string[]? include, bool indent)
+    public static int Settle(Cli cli, string path, string? output, string? policiesDir, string[]? include, ResultWriterOptions options)
     {
         // Check where the result goes before the work, so a typo in -o is not found after settling a million bills.
         if (output is not null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(output))))
@@ -56,12 +62,12 @@ internal static class SettleCommand
                 cli.Problems(unwritable);
                 return Program.InternalError;
             }
-            cli.WriteBinary(stream => ResultWriter.Write(result, stream, indent));
+            cli.WriteBinary(stream => ResultWriter.Write(result, stream, options));
             return Program.Ok;
         }
         try
         {
-            AtomicFile.Write(output, stream => ResultWriter.Write(result, stream, indent));
+            AtomicFile.Write(output, stream => ResultWriter.Write(result, stream, options));
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException
                                    && ResultWriter.Check(result) is { Count: > 0 } unwritable)

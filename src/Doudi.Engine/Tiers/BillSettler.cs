@@ -31,7 +31,7 @@ internal sealed class BillSettler
     /// </summary>
     private sealed class SharedSteps
     {
-        public readonly string BurdenRule;
+        public readonly Citation BurdenCite;
         public readonly TraceStep[] Policy = new TraceStep[5];   // by number of usable identities, 0..4
         // One identity step per identity held (it names the recognition date and the date benefits start), made on the
         // person's first bill of the period and shared by the rest: an identity record is the same object bill after bill.
@@ -45,19 +45,22 @@ internal sealed class BillSettler
         {
             _held = id => HeldStep(period, id);
             _window = id => LookBackStep(period, id);
-            BurdenRule = period.TiersCite.Rule;
+            BurdenCite = period.TiersCite;
             for (int n = 0; n < Policy.Length; n++) Policy[n] = PolicyStep(period, n);
             string? first = null;
             foreach (var r in period.IdentityRule)
                 if (r is not null) { first = r; break; }
-            NoIdentity = new TraceStep("identity", 0m, first ?? period.Cite.Rule, "I-1",
-                "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date", 0m);
+            NoIdentity = first is not null
+                ? new TraceStep("identity", 0m, first, "I-1", Formulas.None,
+                    "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date")
+                : new TraceStep("identity", 0m, period.Cite, "I-1", Formulas.None,
+                    "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date");
             for (int r = 0; r < Exclusion.Length; r++)
                 if (period.Exclusions[r] is { } cite)
-                    Exclusion[r] = new TraceStep("exclusion", 0m, cite.Rule, cite.Interpretation, ExclusionTemplates[r], 0m);
+                    Exclusion[r] = new TraceStep("exclusion", 0m, cite, cite.Interpretation, Formulas.None, ExclusionTemplates[r]);
             if (period.OutOfCityNeedsReferral is { } referral)
-                OutOfCity = new TraceStep("exclusion", 0m, referral.Rule, "I-19",
-                    "市外就医未按规定转诊，不纳入医疗救助 treated outside the city without referral", 0m);
+                OutOfCity = new TraceStep("exclusion", 0m, referral, "I-19", Formulas.None,
+                    "市外就医未按规定转诊，不纳入医疗救助 treated outside the city without referral");
         }
 
         /// <summary>
@@ -76,7 +79,7 @@ internal sealed class BillSettler
             var text = $"{Codes.ToCode(id.Category)} 认定 {id.Recognized:yyyy-MM-dd}" + (id.Revoked is { } r ? $"，取消 {r:yyyy-MM-dd}" : "") +
                 $"；逐笔待遇 {from:yyyy-MM-dd} 起" + (to == DateOnly.MaxValue ? "" : $"至 {to:yyyy-MM-dd}") +
                 $" (recognised {id.Recognized:yyyy-MM-dd}; per-bill benefits from {from:yyyy-MM-dd}" + (to == DateOnly.MaxValue ? ")" : $" to {to:yyyy-MM-dd})");
-            return new TraceStep("identity", 0m, period.IdentityRule[(int)id.Category]!, text, "I-1");
+            return new TraceStep("identity", 0m, period.IdentityRule[(int)id.Category]!, "I-1", Formulas.None, TraceText.Literal(text));
         }
 
         private static TraceStep LookBackStep(PolicyPeriod period, Identity id)
@@ -86,11 +89,11 @@ internal sealed class BillSettler
             var text = $"{Codes.ToCode(id.Category)}（因病支出型）认定 {id.Recognized:yyyy-MM-dd}，回溯期 {start:yyyy-MM-dd} 至 {end:yyyy-MM-dd}" +
                 $"（认定日前 {lb.Months.Value} 个月至身份生效日 {IdentityRules.EffectiveFrom(id, period):yyyy-MM-dd} 前一日），本单在回溯期内 " +
                 $"(look-back window {start:yyyy-MM-dd}..{end:yyyy-MM-dd}; the bill is within it)";
-            return new TraceStep("identity", 0m, lb.Months.Cite.Rule, text, "I-15");
+            return new TraceStep("identity", 0m, lb.Months.Cite, "I-15", Formulas.LookBackWindow, TraceText.Literal(text), lb.Months.Value);
         }
 
         public static TraceStep PolicyStep(PolicyPeriod period, int candidates) =>
-            new("policy", 0m, period.Cite.Rule, null,
+            new("policy", 0m, period.Cite, null, Formulas.PolicyInForce,
                 candidates > 1 ? "{0} 个身份可用，取救助额最高者 identities usable on this date; the best paying one is kept" : "按结算日期适用政策 policy in force on the settlement date",
                 candidates);
     }
@@ -146,9 +149,9 @@ internal sealed class BillSettler
             result.AssistanceDue = best.Assistance;
             result.AssistanceUpstream = paidUpstream;
             result.AssistanceDifference = best.Assistance - paidUpstream;
-            result.Trace.Add(new TraceStep("assistance_upstream", paidUpstream, shared.BurdenRule, "I-24",
-                "上游已付医疗救助 {0}；应付 {1}；差额 {2}（正数应补，负数应退） upstream paid; due; difference (to pay if positive, to recover if negative)",
-                paidUpstream, best.Assistance, best.Assistance - paidUpstream));
+            result.Trace.Add(new TraceStep("assistance_difference", best.Assistance - paidUpstream, shared.BurdenCite, "I-24", Formulas.AssistanceDifference,
+                "应付医疗救助 {0} − 上游已付 {1} = 差额 {=}（正数应补，负数应退） due − paid upstream = difference (to pay if positive, to recover if negative)",
+                best.Assistance, paidUpstream));
         }
         foreach (var (key, amount) in best.Counts)
         {
@@ -158,9 +161,9 @@ internal sealed class BillSettler
 
         var inPolicyRemainder = Math.Max(0m, bill.InPolicy - bill.BasicPaid - best.Critical - best.Assistance - best.Tilted - bill.SupplementaryPaid);
         result.ReasonableBurden = inPolicyRemainder + bill.ReasonableOutOfPolicy;
-        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, shared.BurdenRule, "I-14",
-            "总费用 {0} − 基本医保 {1} − 大病保险 {2} − 医疗救助/倾斜救助 {3} − 补充保险 {4}",
-            bill.Total, bill.BasicPaid, best.Critical, best.Assistance + best.Tilted, bill.SupplementaryPaid));
+        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, shared.BurdenCite, "I-14", Formulas.PersonalBurden,
+            "总费用 {0} − 基本医保 {1} − 大病保险 {2} − 医疗救助 {3} − 倾斜救助 {4} − 补充保险 {5}",
+            bill.Total, bill.BasicPaid, best.Critical, best.Assistance, best.Tilted, bill.SupplementaryPaid));
         return result;
     }
 
