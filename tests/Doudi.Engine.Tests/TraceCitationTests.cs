@@ -1,7 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Doudi.Cases;
 using Doudi.Engine.Settlement;
 using Doudi.Engine.Tracing;
 
@@ -20,13 +17,8 @@ public sealed partial class TraceCitationTests
     [MemberData(nameof(Files))]
     public void Every_step_cites_a_clause_and_a_registered_interpretation(string file)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Repo.Cases, file)));
-        var root = doc.RootElement;
-        if (root.TryGetProperty("expectedProblems", out _)) return;
-        var extra = root.TryGetProperty("policyDirs", out var dirs) ? dirs.EnumerateArray().Select(d => d.GetString()!).ToArray() : [];
-        var catalog = Repo.Catalog(extra);
-        var read = CaseReader.Read(Encoding.UTF8.GetBytes(root.GetProperty("case").GetRawText()));
-        var result = new SettlementEngine(catalog).SettleCase(read.Value!);
+        if (Repo.SettlingCase(file) is not var (caseFile, catalog)) return;
+        var result = new SettlementEngine(catalog).SettleCase(caseFile);
 
         var rules = catalog.Documents.SelectMany(d => d.Clauses.Select(c => c.Citation.Rule))
             .Concat(catalog.Regions.SelectMany(r => catalog.PeriodsOf(r).Select(p => p.Cite.Rule)))
