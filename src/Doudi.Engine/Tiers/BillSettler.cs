@@ -57,7 +57,7 @@ internal sealed class BillSettler
     /// </summary>
     private sealed class SharedSteps
     {
-        public readonly Citation Burden;
+        public readonly Citation BurdenCite;
         public readonly TraceStep[] Policy = new TraceStep[5];   // by number of usable identities, 0..4
         public readonly TraceStep NoIdentity;
         public readonly TraceStep?[] Exclusion = new TraceStep?[ExclusionTemplates.Length];
@@ -65,13 +65,16 @@ internal sealed class BillSettler
 
         public SharedSteps(PolicyPeriod period)
         {
-            Burden = period.TiersCite;
+            BurdenCite = period.TiersCite;
             for (int n = 0; n < Policy.Length; n++) Policy[n] = PolicyStep(period, n);
             string? first = null;
             foreach (var r in period.IdentityRule)
                 if (r is not null) { first = r; break; }
-            NoIdentity = new TraceStep("identity", 0m, first ?? period.Cite.Rule, "I-1", Formulas.None,
-                "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date");
+            NoIdentity = first is not null
+                ? new TraceStep("identity", 0m, first, "I-1", Formulas.None,
+                    "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date")
+                : new TraceStep("identity", 0m, period.Cite, "I-1", Formulas.None,
+                    "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date");
             for (int r = 0; r < Exclusion.Length; r++)
                 if (period.Exclusions[r] is { } cite)
                     Exclusion[r] = new TraceStep("exclusion", 0m, cite, cite.Interpretation, Formulas.None, ExclusionTemplates[r]);
@@ -163,9 +166,9 @@ internal sealed class BillSettler
             result.AssistanceDue = best.Assistance;
             result.AssistanceUpstream = paidUpstream;
             result.AssistanceDifference = best.Assistance - paidUpstream;
-            result.Trace.Add(new TraceStep("assistance_upstream", paidUpstream, shared.Burden, "I-24", Formulas.UpstreamAndDue,
-                "上游已付医疗救助 {0}；应付 {1}；差额 {2}（正数应补，负数应退） upstream paid; due; difference (to pay if positive, to recover if negative)",
-                paidUpstream, best.Assistance, best.Assistance - paidUpstream));
+            result.Trace.Add(new TraceStep("assistance_difference", best.Assistance - paidUpstream, shared.BurdenCite, "I-24", Formulas.AssistanceDifference,
+                "应付医疗救助 {0} − 上游已付 {1} = 差额 {=}（正数应补，负数应退） due − paid upstream = difference (to pay if positive, to recover if negative)",
+                best.Assistance, paidUpstream));
         }
         foreach (var (key, amount) in best.Counts)
         {
@@ -175,7 +178,7 @@ internal sealed class BillSettler
 
         var inPolicyRemainder = Math.Max(0m, bill.InPolicy - bill.BasicPaid - best.Critical - best.Assistance - best.Tilted - bill.SupplementaryPaid);
         result.ReasonableBurden = inPolicyRemainder + bill.ReasonableOutOfPolicy;
-        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, shared.Burden, "I-14", Formulas.PersonalBurden,
+        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, shared.BurdenCite, "I-14", Formulas.PersonalBurden,
             "总费用 {0} − 基本医保 {1} − 大病保险 {2} − 医疗救助 {3} − 倾斜救助 {4} − 补充保险 {5}",
             bill.Total, bill.BasicPaid, best.Critical, best.Assistance, best.Tilted, bill.SupplementaryPaid));
         return result;
