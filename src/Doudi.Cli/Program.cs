@@ -31,6 +31,10 @@ public static class Program
         {
             SettleCommand.Create(cli),
             PolicyCommands.Create(cli),
+            VerifyCommand.Create(cli),
+            GenerateCommand.Create(cli),
+            ReconcileCommand.Create(cli),
+            SimulateCommand.Create(cli),
         };
         var parsed = root.Parse(args);
         try

@@ -49,6 +49,7 @@ public static class ServerApp
         services.AddSingleton<EngineHost>();
         services.AddSingleton<ISettlementCalculator>(sp => sp.GetRequiredService<EngineHost>());
         services.AddSingleton<SettlementService>();
+        services.AddSingleton<Reconciliation.ReconciliationService>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => Settlements.PlausibilityOptions.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<Settlements.Plausibility>();
@@ -125,6 +126,7 @@ public static class ServerApp
         Settlements.HeldSettlementEndpoints.Map(app);
         AuditEndpoints.Map(app);
         Prevention.PreventionEndpoints.Map(app); // issue 4
+        Reconciliation.ReconciliationEndpoints.Map(app); // issue 11
     }
 
 }

@@ -8,8 +8,6 @@ namespace Doudi.Server.Registry;
 
 public static class RegistryEndpoints
 {
-    public static readonly string[] Regions = ["wenzhou", "fuyang", "jiande", "pengshui"];
-
     public static void Map(WebApplication app)
     {
         var g = app.MapGroup("/api/persons").WithTags("Registry");
@@ -56,7 +54,7 @@ public static class RegistryEndpoints
             return Results.Json(view, Json.Options);
         }).RequireAuthorization(Policies.ReadRegistry);
 
-        g.MapPost("/", async (HttpContext http, Database db, CancellationToken ct) =>
+        g.MapPost("/", async (HttpContext http, Database db, Settlements.EngineHost policies, CancellationToken ct) =>
         {
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
             var problems = new List<FieldProblem>();
@@ -65,15 +63,21 @@ public static class RegistryEndpoints
             if (idNumber is not null && !ChineseId.IsValid(ChineseId.Normalize(idNumber))) f.Problem("idNumber", ChineseId.Invalid);
             var name = f.String("name", required: true, maxLength: 50);
             var region = f.String("region", required: true);
-            if (region is not null && !Regions.Contains(region)) f.Problem("region", Msg.Unknown("统筹区", region, Regions));
+            if (region is not null && !policies.IsRegion(region)) f.Problem("region", Msg.Unknown("统筹区", region, policies.Regions));
             var insurance = InsuranceType.Resident;
             if (f.String("insurance") is { } ins && !Codes.TryParse(ins, out insurance)) f.Problem("insurance", Msg.Unknown("参保类型", ins, Codes.All<InsuranceType>()));
             var township = f.String("township", maxLength: 50);
             var household = f.String("household", maxLength: 64);
             var psnNo = f.String("psnNo", maxLength: 64);
+            Doudi.Policy.Prevention.InsuranceTier? tier = null;
+            if (f.String("insuranceTier") is { } tierCode)
+            {
+                if (Codes.TryParse<Doudi.Policy.Prevention.InsuranceTier>(tierCode, out var t) && t != Doudi.Policy.Prevention.InsuranceTier.Any) tier = t;
+                else f.Problem("insuranceTier", Msg.Unknown("档次", tierCode, ["tier1", "tier2"]));
+            }
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var actor = http.Actor();
-            var person = new PersonRecord(RegistryStore.NewPersonId(), ChineseId.Normalize(idNumber!), psnNo, name!, household ?? RegistryStore.NewHouseholdId(), insurance, region!, township);
+            var person = new PersonRecord(RegistryStore.NewPersonId(), ChineseId.Normalize(idNumber!), psnNo, name!, household ?? RegistryStore.NewHouseholdId(), insurance, region!, township) { Tier = tier };
             try
             {
                 await db.WriteAsync(async (c, tx) =>

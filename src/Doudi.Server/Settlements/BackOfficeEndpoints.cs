@@ -83,13 +83,13 @@ public static class BackOfficeEndpoints
             return Body.RawJson(summary.ToJsonString(Json.Options));
         }).RequireAuthorization(Policies.ReadYears).WithTags("Back office");
 
-        app.MapPost("/api/year-end-runs", async (HttpContext http, YearEnd yearEnd, CancellationToken ct) =>
+        app.MapPost("/api/year-end-runs", async (HttpContext http, YearEnd yearEnd, EngineHost policies, CancellationToken ct) =>
         {
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
             var problems = new List<FieldProblem>();
             var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
             var region = f.String("region", required: true);
-            if (region is not null && !RegistryEndpoints.Regions.Contains(region)) f.Problem("region", Msg.Unknown("统筹区", region, RegistryEndpoints.Regions));
+            if (region is not null && !policies.IsRegion(region)) f.Problem("region", Msg.Unknown("统筹区", region, policies.Regions));
             var year = f.Int("year");
             if (year is null && !f.Has("year")) f.Problem("year", Msg.Required);
             else if (year is < 2000 or > 2100) f.Problem("year", new("年份不合理", "is not a plausible year"));

@@ -25,6 +25,8 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>PostgreSQL: the owner role's connection (migrations); the server itself connects as the application role.</summary>
     public string? OwnerConnection { get; protected set; }
     protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
+    /// <summary>More settings for a derived fixture (e.g. another policies folder).</summary>
+    protected virtual void Configure(IWebHostBuilder builder) { }
 
     private readonly Dictionary<string, HttpClient> _clients = new();
     public LogCapture Logs { get; } = new();
@@ -40,6 +42,7 @@ public abstract class ServerFixture : IAsyncLifetime
             b.UseSetting("Doudi:KeysDirectory", Path.Combine(Path.GetTempPath(), "doudi-tests-keys"));
             b.UseEnvironment("Testing");
             b.ConfigureLogging(l => l.AddProvider(Logs));
+            Configure(b);
         });
         var admin = await LoginAsync("admin", AdminPassword);
         _clients["admin"] = admin;
@@ -91,7 +94,7 @@ public abstract class ServerFixture : IAsyncLifetime
     }
 }
 
-public sealed class SqliteFixture : ServerFixture
+public class SqliteFixture : ServerFixture
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "doudi-tests", Guid.NewGuid().ToString("N"));
     public override Dialect Dialect => Dialect.Sqlite;
@@ -111,7 +114,7 @@ public sealed class SqliteFixture : ServerFixture
 }
 
 /// <summary>PostgreSQL: a new database per test class on the server named by DOUDI_TEST_PG (see scripts/ci-postgres.sh).</summary>
-public sealed class PostgresFixture : ServerFixture
+public class PostgresFixture : ServerFixture
 {
     private string? _admin;
     private readonly string _name = "doudi_t_" + Guid.NewGuid().ToString("N")[..12];
