@@ -21,6 +21,10 @@ public sealed class YearEnd(Database db, ISettlementCalculator calculator)
 {
     public async Task<YearEndRun> RunAsync(string region, int year, Actor actor, CancellationToken ct)
     {
+        // One run of a region's year at a time across nodes: a second one started meanwhile is told (409), not queued. The
+        // lock is held by a transaction of its own for the whole run (PostgreSQL; SQLite is one node and needs none).
+        await using var held = await RunLocks.HoldAsync(db, $"year-end:{region}:{year}", ct)
+            ?? throw ApiProblemException.Conflict(new($"{region} {year} 年度结算正在另一节点运行，请稍后查看结果", $"a year-end run of {region} {year} is in progress on another node; look for its result shortly"));
         // Households with a settled bill in the year, with all their members (jiande's line looks at every member's identities).
         const string households = "SELECT DISTINCT household_id FROM settlements WHERE region = @r AND year = @y AND status = @s";
         var (file, results) = await db.ReadAsync(async c =>
