@@ -31,6 +31,7 @@ public static class Program
         {
             SettleCommand.Create(cli),
             PolicyCommands.Create(cli),
+            VerifyCommand.Create(cli),
             GenerateCommand.Create(cli),
             ReconcileCommand.Create(cli),
             SimulateCommand.Create(cli),

@@ -1,3 +1,4 @@
+using Doudi.Policy.Prevention;
 using Doudi.Engine.Cases;
 using Doudi.Engine.Results;
 using Doudi.Engine.Settlement;
@@ -61,7 +62,10 @@ public static class ReformSimulator
         // Critical illness the upstream settled (criticalPaid given) is the same under both and is not a cost of the reform.
         var upstreamCritical = bills.Where(x => x.CriticalPaid is not null).Sum(x => x.CriticalPaid!.Value);
 
-        var monitoring = MonitoringPolicy.BuiltInIds.Select(MonitoringPolicy.BuiltIn).FirstOrDefault(m => m.Region == file.Region);
+        // The monitoring rules come from the policy catalogue (the baseline's: a reform changes benefits, not the lines).
+        var years = bills.Select(x => x.Date.Year).Distinct().Order().ToArray();
+        var monitoringOf = years.ToDictionary(y => y, y => before.MonitoringFor(file.Region, y));
+        var monitoring = years.Length == 0 ? null : monitoringOf[years[^1]];
         var statistics = RegionalStatistics.BuiltIn();
 
         // Person-years: benefit and burden before and after, in the order of the file.
@@ -96,12 +100,12 @@ public static class ReformSimulator
             string category = e.Categories.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).First().Key;
             changes.Add(new PersonChange(pa.Id, person.Household, pa.Year, category, townships?.GetValueOrDefault(pa.Id) ?? "未知 unknown", 0,
                 e.BenefitA + pa.SpecialAssistance + pa.CapRelief, e.BenefitB + pb.SpecialAssistance + pb.CapRelief, pa.PersonalBurden, pb.PersonalBurden));
-            if (monitoring is not null)
+            if (monitoringOf.GetValueOrDefault(pa.Year) is { } yearMonitoring)
             {
                 bool obj = IsObject(person, pa.Year);
-                if (Triggers(monitoring, statistics, new PersonYear(pa.Id, person.Household, pa.Year, person.Insurance, obj, e.InPolicyA, e.BurdenA, e.BurdenA)))
+                if (Triggers(yearMonitoring, statistics, new PersonYear(pa.Id, person.Household, pa.Year, person.Insurance, obj, e.InPolicyA, e.BurdenA, e.BurdenA)))
                     monitoredA.Add((person.Household, pa.Year));
-                if (Triggers(monitoring, statistics, new PersonYear(pa.Id, person.Household, pa.Year, person.Insurance, obj, e.InPolicyB, e.BurdenB, e.BurdenB)))
+                if (Triggers(yearMonitoring, statistics, new PersonYear(pa.Id, person.Household, pa.Year, person.Insurance, obj, e.InPolicyB, e.BurdenB, e.BurdenB)))
                     monitoredB.Add((person.Household, pa.Year));
             }
         }

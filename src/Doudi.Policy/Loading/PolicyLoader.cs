@@ -14,7 +14,8 @@ public static class PolicyLoader
 {
     /// <summary>
     /// Loads <c>DIR/*.yaml</c> (one file per document), <c>DIR/local/*.yaml</c> (the bureau's local parameter
-    /// files) and the <c>*.yaml</c> of each extra folder (e.g. <c>policies/samples</c> in tests).
+    /// files) and the <c>*.yaml</c> of each extra folder (e.g. <c>policies/samples</c> in tests); in each of these
+    /// folders also the prevention definitions under <c>monitoring/</c>, <c>premium/</c> and <c>relief/</c>.
     /// </summary>
     public static PolicyLoadResult LoadDirectory(string dir, params string[] extraDirs) => LoadDirectory(dir, extraDirs, []);
 
@@ -24,7 +25,10 @@ public static class PolicyLoader
         var files = new List<string>();
         foreach (var d in new[] { dir, Path.Combine(dir, "local") }.Concat(extraDirs))
         {
-            if (Directory.Exists(d)) files.AddRange(Directory.EnumerateFiles(d, "*.yaml").OrderBy(f => f, StringComparer.Ordinal));
+            if (Directory.Exists(d)) files.AddRange(Directory.EnumerateFiles(d, "*.yaml").OrderBy(f => f, StringComparer.Ordinal)
+                .Where(f => d == dir || Path.GetFileName(f) != InterpretationRegister.FileName)
+                .Concat(PreventionFileReader.Folders.SelectMany<string, string>(k => Directory.Exists(Path.Combine(d, k))
+                    ? Directory.EnumerateFiles(Path.Combine(d, k), "*.yaml").OrderBy(f => f, StringComparer.Ordinal) : [])));
             else if (d != Path.Combine(dir, "local"))
                 return new PolicyLoadResult(null, [new PolicyError(d, 0, 0, "目录不存在 folder not found")], 0);
         }
@@ -36,39 +40,47 @@ public static class PolicyLoader
         return LoadTexts(files.Select(f => (Path.GetRelativePath(Directory.GetCurrentDirectory(), f), File.ReadAllText(f))));
     }
 
-    /// <summary>Loads policy texts given as (file name, content) pairs.</summary>
+    /// <summary>
+    /// Loads policy texts given as (file name, content) pairs. A file named <c>interpretations.yaml</c> is the
+    /// interpretations register; every I-n the policy files cite must be in it (without one, none may be cited).
+    /// </summary>
     public static PolicyLoadResult LoadTexts(IEnumerable<(string File, string Text)> texts)
     {
         var errors = new List<PolicyError>();
         var documents = new List<PolicyDocument>();
+        var all = texts.ToList();
+        var register = InterpretationRegister.Empty;
+        foreach (var (file, text) in all)
+            if (Path.GetFileName(file) == InterpretationRegister.FileName)
+                register = InterpretationRegister.Read(file, text, errors);
+        var definitions = new List<PreventionFileReader.Pending>();
         int count = 0;
-        foreach (var (file, text) in texts)
+        foreach (var (file, text) in all)
         {
             count++;
-            var doc = ReadDocument(file, text, errors);
+            if (Path.GetFileName(file) == InterpretationRegister.FileName) continue;
+            if (PreventionFileReader.KindOf(file) is { } kind)
+            {
+                if (PreventionFileReader.Read(kind, file, text, errors) is { } definition) definitions.Add(definition);
+                continue;
+            }
+            var doc = ReadDocument(file, text, errors, register);
             if (doc is not null) documents.Add(doc);
         }
         if (errors.Count > 0) return new PolicyLoadResult(null, errors, count);
-        var catalog = PolicyCompiler.Compile(documents, errors);
+        var catalog = PolicyCompiler.Compile(documents, errors, register);
+        if (errors.Count == 0) PreventionFileReader.Attach(catalog, definitions, errors);
         return new PolicyLoadResult(errors.Count == 0 ? catalog : null, errors, count);
     }
 
     private static readonly string[] DocumentKeys =
-        ["id", "region", "title", "document", "seed", "period", "cite", "amends", "sample", "interpretations", "clauses"];
+        ["id", "region", "title", "document", "seed", "period", "cite", "amends", "fills", "sample", "interpretations", "clauses"];
     private static readonly string[] ClauseKeys = ["cite", "text", "note", "from", "to", "interpretation", "source", "carriedForward", "set"];
 
-    private static PolicyDocument? ReadDocument(string file, string text, List<PolicyError> errors)
+    private static PolicyDocument? ReadDocument(string file, string text, List<PolicyError> errors, InterpretationRegister register)
     {
         var y = new YamlReading(file, errors);
-        var stream = new YamlStream();
-        try { stream.Load(new StringReader(text)); }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            y.Error((int)e.Start.Line, (int)e.Start.Column, $"YAML 格式错误 broken YAML: {e.Message}");
-            return null;
-        }
-        if (stream.Documents.Count != 1) { y.Error(1, 1, "一个文件应只有一个文档 one YAML document per file"); return null; }
-        var root = y.Mapping(stream.Documents[0].RootNode, "文件 file");
+        var root = y.Root(text);
         if (root is null) return null;
         int before = errors.Count;
         y.OnlyKeys(root, "文件 file", DocumentKeys);
@@ -98,10 +110,22 @@ public static class PolicyLoader
             else y.Error(amendsNode, "'amends' 应为列表 must be a list of policy ids");
         }
 
+        var fills = new List<string>();
+        if (y.Get(root, "fills") is { } fillsNode)
+        {
+            if (fillsNode is YamlSequenceNode seq) fills.AddRange(seq.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? ""));
+            else y.Error(fillsNode, "'fills' 应为列表 must be a list of policy ids whose open values this file fills (I-10)");
+            if (amends.Count > 0) y.Error(fillsNode, "本地参数文件不能同时 amends a local parameter file fills open values; it does not amend a document");
+        }
+
         var interpretations = new Dictionary<string, string>();
         if (y.Get(root, "interpretations") is { } interpNode && y.Mapping(interpNode, "interpretations") is { } interp)
             foreach (var (k, v) in interp.Children)
-                interpretations[((YamlScalarNode)k).Value ?? ""] = (v as YamlScalarNode)?.Value ?? "";
+            {
+                var key = ((YamlScalarNode)k).Value ?? "";
+                if (!register.Contains(key)) y.Error(k, NotInRegister(key));
+                interpretations[key] = (v as YamlScalarNode)?.Value ?? "";
+            }
 
         var clauses = new List<Clause>();
         if (y.Get(root, "clauses") is not YamlSequenceNode clauseNodes) { y.Error(root, "文件缺少 'clauses' 列表 (missing 'clauses' list)"); }
@@ -109,7 +133,7 @@ public static class PolicyLoader
         {
             foreach (var node in clauseNodes.Children)
             {
-                var clause = ReadClause(y, node, id, document, from.Value, to ?? DateOnly.MaxValue, sample);
+                var clause = ReadClause(y, node, id, document, from.Value, to ?? DateOnly.MaxValue, sample, register);
                 if (clause is not null) clauses.Add(clause);
             }
         }
@@ -119,12 +143,16 @@ public static class PolicyLoader
         return new PolicyDocument
         {
             Id = id, Region = region, Title = title, Document = document, Seed = y.Text(root, "seed", false, "文件 file"),
-            From = from.Value, To = to ?? DateOnly.MaxValue, Cite = cite, Amends = amends, Sample = sample,
+            From = from.Value, To = to ?? DateOnly.MaxValue, Cite = cite, Amends = amends, Fills = fills, Sample = sample,
             Interpretations = interpretations, Clauses = clauses, File = file, Line = (int)root.Start.Line,
         };
     }
 
-    private static Clause? ReadClause(YamlReading y, YamlNode node, string policyId, string document, DateOnly docFrom, DateOnly docTo, bool sample)
+    private static string NotInRegister(string id) =>
+        $"解释 '{id}' 不在解释登记册中 interpretation '{id}' is not in the register ({InterpretationRegister.FileName})";
+
+    private static Clause? ReadClause(YamlReading y, YamlNode node, string policyId, string document, DateOnly docFrom, DateOnly docTo, bool sample,
+        InterpretationRegister register)
     {
         var map = y.Mapping(node, "条款 clause");
         if (map is null) return null;
@@ -143,6 +171,7 @@ public static class PolicyLoader
         var carried = y.Bool(y.Get(map, "carriedForward"), "carriedForward") ?? false;
         if (carried && source is null) y.Error(map, "延续适用的条款须写明原文件 a carried-forward clause needs 'source' (its document number)");
         var interpretation = y.Text(map, "interpretation", false, "条款 clause");
+        if (interpretation is not null && !register.Contains(interpretation)) y.Error(y.Get(map, "interpretation")!, NotInRegister(interpretation));
         var citation = new Citation(policyId, source ?? document, cite ?? "", interpretation, carried, sample, y.File, (int)map.Start.Line);
 
         var settings = new List<Setting>();

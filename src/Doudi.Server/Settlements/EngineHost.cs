@@ -19,22 +19,24 @@ public sealed class EngineHost : ISettlementCalculator
     public string? PolicyDirectory { get; }
     public IReadOnlyList<string> Errors { get; }
     public bool Ready => _engine is not null;
-    /// <summary>The loaded policies (null when they failed to load), for features that settle with their own engine (reconciliation).</summary>
-    public Doudi.Policy.Periods.PolicyCatalog? Catalog { get; }
+    /// <summary>The policy catalogue the engine was built from: the one list of regions and their prevention definitions.</summary>
+    public PolicyCatalog? Catalog => _engine?.Catalog;
+    /// <summary>The regions the policy files define (none when they failed to load).</summary>
+    public IReadOnlyList<string> Regions => _engine?.Catalog.Regions.ToList() ?? [];
+    public bool IsRegion(string region) => _engine?.Catalog.HasRegion(region) == true;
+    /// <summary>The engine itself, for what <see cref="ISettlementCalculator"/> does not offer (retroactive re-settlement).</summary>
+    public SettlementEngine Engine => _engine ?? throw new SettlementException(
+        [new SettlementProblem("policies", "policy files are not loaded: " + string.Join("; ", Errors))]);
 
     public EngineHost(IConfiguration config, ILogger<EngineHost> log)
     {
         PolicyDirectory = config["Doudi:Policies"] ?? Doudi.Policy.Loading.PolicyLocator.FindDefault();
         var (catalog, errors) = PolicyCatalogLoader.Load(PolicyDirectory);
         Errors = errors;
-        Catalog = catalog;
         if (catalog is not null) _engine = new SettlementEngine(catalog);
         if (errors.Count > 0) log.LogError("Policy files failed to load from {Dir}: {Errors}", PolicyDirectory, string.Join("; ", errors));
         else log.LogInformation("Policies loaded from {Dir}", PolicyDirectory);
     }
-
-    private SettlementEngine Engine => _engine ?? throw new SettlementException(
-        [new SettlementProblem("policies", "policy files are not loaded: " + string.Join("; ", Errors))]);
 
     public BillResult SettleBill(string region, Person person, Bill bill, PersonLedger ledger) => Engine.SettleBill(region, person, bill, ledger);
 

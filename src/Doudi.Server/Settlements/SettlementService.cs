@@ -21,7 +21,8 @@ public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed, H
 /// releases it (then settled like any bill, against the ledger of that moment) or rejects it.
 /// Concurrency: PostgreSQL locks the person's row (SELECT … FOR UPDATE); SQLite has one writer.
 /// </summary>
-public sealed class SettlementService(Database db, ISettlementCalculator calculator, IEnumerable<Prevention.Common.ISettlementStoredHook>? hooks = null)
+public sealed class SettlementService(Database db, ISettlementCalculator calculator, IEnumerable<Prevention.Common.ISettlementStoredHook>? hooks = null,
+    IEnumerable<Prevention.Common.ISettlementReversedHook>? reversedHooks = null)
 {
     public const string Columns = "id, person_id, household_id, year, date, region, policy, source, request_hash, bill_json, result_json, counted_json, assistance, status, created_at, created_by, reversed_at, reversed_by, reversal_reason, result_format, naming, national_json";
 
@@ -103,7 +104,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             $"SELECT counted_json FROM settlements WHERE person_id = {pid} AND year = @y AND status = @s ORDER BY date, id;" +
             // issue 4: what retroactive supplementary payments added to the annual limits
             $"SELECT counted_json FROM supplementary_payments WHERE person_id = {pid} AND year = @y", tx,
-            ("k", input.PersonKey), ("y", year), ("id", bill.Id), ("s", StoredSettlement.Settled)))
+            ("k", ChineseId.NormalizeKey(input.PersonKey)), ("y", year), ("id", bill.Id), ("s", StoredSettlement.Settled)))
         await using (var r = await cmd.ExecuteReaderAsync())
         {
             if (await r.ReadAsync()) person = RegistryStore.MapPerson(r);
@@ -189,6 +190,8 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
                 ("s", StoredSettlement.Reversed), ("at", now), ("by", actor.Name), ("why", reason), ("id", id), ("old", StoredSettlement.Settled));
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "reverse", "settlement", id,
                 new { status = StoredSettlement.Settled, s.Assistance }, new { status = StoredSettlement.Reversed, reason });
+            // Issue 9: monitoring's running totals and warnings re-evaluated at once, in the reversal's transaction.
+            foreach (var hook in reversedHooks ?? []) await hook.SettlementReversedAsync(c, tx, s.PersonId, s.Year, actor);
             return new SettleOutcome(s with { Status = StoredSettlement.Reversed, ReversedAt = now, ReversedBy = actor.Name, ReversalReason = reason }, false);
         }, ct);
 }
