@@ -27,7 +27,7 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
             Client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = new Uri(url) };
         }
 
-        public static async Task<Node> StartAsync(string connectionString, string keys)
+        public static async Task<Node> StartAsync(string connectionString, string? owner, string keys)
         {
             int port = FreePort();
             var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "Doudi.Server.dll"))
@@ -35,12 +35,14 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
                 WorkingDirectory = RepoRoot(), RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             };
             info.Environment["DOUDI_DB"] = connectionString;
+            if (owner is not null) info.Environment["DOUDI_DB_OWNER"] = owner; // as the fixture's node: migrations as the owner role
             info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
             info.Environment["Doudi__AdminPassword"] = ServerFixture.AdminPassword;
             info.Environment["Doudi__KeysDirectory"] = keys;
             var process = Process.Start(info)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
+            var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             var node = new Node(process, $"http://127.0.0.1:{port}");
@@ -51,7 +53,7 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
                     if ((await node.Client.GetAsync("/ready")).StatusCode == HttpStatusCode.OK) break;
                 }
                 catch (HttpRequestException) { }
-                if (process.HasExited) throw new InvalidOperationException($"node on port {port} exited with {process.ExitCode}");
+                if (process.HasExited) throw new InvalidOperationException($"node on port {port} exited with {process.ExitCode}:\n{string.Join("\n", output.TakeLast(30))}");
                 await Task.Delay(250);
             }
             var login = await node.Client.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = ServerFixture.AdminPassword });
@@ -89,8 +91,8 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
     {
         var connection = fx.Factory.Services.GetRequiredService<DatabaseOptions>().ConnectionString;
         var keys = Directory.CreateTempSubdirectory("doudi-nodes-keys-").FullName;
-        await using var b = await Node.StartAsync(connection, keys);
-        await using var c = await Node.StartAsync(connection, keys);
+        await using var b = await Node.StartAsync(connection, fx.OwnerConnection, keys);
+        await using var c = await Node.StartAsync(connection, fx.OwnerConnection, keys);
 
         // fuyang-2023 二.3: subsistence, general outpatient at 80% with a 20,000 sub-limit. Each bill: base 2,500 − 0 − 0 →
         // 2,000 due; 20 bills ask 40,000, so whatever the order the person gets exactly 20,000: ten bills paid in full.
@@ -126,8 +128,8 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
     {
         var connection = fx.Factory.Services.GetRequiredService<DatabaseOptions>().ConnectionString;
         var keys = Directory.CreateTempSubdirectory("doudi-nodes-keys-").FullName;
-        await using var b = await Node.StartAsync(connection, keys);
-        await using var c = await Node.StartAsync(connection, keys);
+        await using var b = await Node.StartAsync(connection, fx.OwnerConnection, keys);
+        await using var c = await Node.StartAsync(connection, fx.OwnerConnection, keys);
         var person = await People.RegisterAsync(fx, "fuyang", "subsistence");
         var (settled, _, settledText) = await (await fx.As("operator")).PostJson("/api/settlements", new
             { id = $"YE{Guid.NewGuid():N}"[..20], person, date = "2023-05-01", kind = "inpatient", total = 12000, inPolicy = 10000, basicPaid = 6000, criticalPaid = 0 });
