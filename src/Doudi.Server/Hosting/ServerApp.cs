@@ -127,6 +127,7 @@ public static class ServerApp
         AuditEndpoints.Map(app);
         Prevention.PreventionEndpoints.Map(app); // issue 4
         Reconciliation.ReconciliationEndpoints.Map(app); // issue 11
+        Reform.ReformEndpoints.Map(app); // issue 11
     }
 
 }
