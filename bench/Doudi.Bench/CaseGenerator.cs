@@ -37,6 +37,8 @@ public sealed class CaseGenerator
     public int Seed { get; init; } = 20240601;
     /// <summary>Share of wenzhou/pengshui bills with <c>criticalPaid: null</c> (needs the sample critical-illness parameters).</summary>
     public double EngineCriticalShare { get; init; }
+    /// <summary>When set, every bill and recognition falls in this one year (a city's year): the region's shape is cut to it.</summary>
+    public int? Year { get; init; }
 
     private sealed record RegionShape(string[] Categories, DateOnly From, DateOnly To, bool LookBack, bool UpstreamAssistance);
 
@@ -67,6 +69,13 @@ public sealed class CaseGenerator
     public (int Persons, int Bills) Write(Stream output)
     {
         var shape = Shape(Region);
+        if (Year is { } only)
+        {
+            var from = new DateOnly(only, 1, 1) > shape.From ? new DateOnly(only, 1, 1) : shape.From;
+            var to = new DateOnly(only, 12, 31) < shape.To ? new DateOnly(only, 12, 31) : shape.To;
+            if (from > to) throw new ArgumentException($"{Region} has no policy in {only} ({shape.From:yyyy-MM-dd}..{shape.To:yyyy-MM-dd})");
+            shape = shape with { From = from, To = to };
+        }
         var rng = new Random(Seed + RegionSalt(Region));
         int years = shape.To.Year - shape.From.Year + 1;
 
@@ -204,7 +213,11 @@ public sealed class CaseGenerator
         long remainder = inPolicy - basic;
         bool engineCritical = Region is "wenzhou" or "pengshui" && rng.NextDouble() < EngineCriticalShare;
         long critical = remainder > 2_000_000 ? (long)((remainder - 2_000_000) * 0.6) : 0;
-        long supplementary = rng.NextDouble() < 0.2 ? (long)((remainder - critical) * 0.1 * rng.NextDouble()) : 0;
+        // Supplementary insurance (惠民保 and the like) pays part of the out-of-policy cost, which no other tier
+        // touches: so the tiers together never pay more than the bill cost, whichever order the policy settles them
+        // in and whatever the engine pays (a share of the in-policy remainder could exceed what a 100% assistance
+        // ratio leaves, and the engine rightly refuses such a bill).
+        long supplementary = rng.NextDouble() < 0.2 ? (long)((total - inPolicy) * 0.5 * rng.NextDouble()) : 0;
         long? assistance = shape.UpstreamAssistance ? (long)((remainder - critical) * 0.7 * rng.NextDouble()) : null;
         long reasonable = rng.NextDouble() < 0.1 ? (long)((total - inPolicy) * 0.5 * rng.NextDouble()) : 0;
 
@@ -233,12 +246,15 @@ public sealed class CaseGenerator
         if (excluded is null) w.WriteNull("excluded"); else w.WriteString("excluded", excluded);
         w.WriteStartArray("items");
         // Jiande's negative list needs items; elsewhere a few bills carry them too (the reader pays for them).
+        // Items add up to the bill: the in-catalogue ones to its in-policy cost, the others to its out-of-policy cost.
         if (shape.UpstreamAssistance || rng.NextDouble() < 0.1)
         {
             int n = 1 + rng.Next(4);
-            long left = total;
-            for (int i = 0; i < n && left > 0; i++)
+            long inLeft = inPolicy, outLeft = total - inPolicy;
+            for (int i = 0; i < n && inLeft + outLeft > 0; i++)
             {
+                bool inCatalog = outLeft == 0 || inLeft > 0 && rng.NextDouble() < 0.7;
+                ref long left = ref inCatalog ? ref inLeft : ref outLeft;
                 long amount = i == n - 1 ? left : (long)(left * rng.NextDouble() * 0.6);
                 left -= amount;
                 w.WriteStartObject();
@@ -246,7 +262,7 @@ public sealed class CaseGenerator
                 w.WriteString("kind", k switch { 0 => "drug", 1 => "consumable", _ => "service" });
                 if (rng.NextDouble() < 0.2) w.WriteString("class", ItemClasses[rng.Next(ItemClasses.Length)]);
                 else w.WriteNull("class");
-                w.WriteBoolean("inCatalog", rng.NextDouble() < 0.7);
+                w.WriteBoolean("inCatalog", inCatalog);
                 Amount(w, "amount", amount);
                 w.WriteEndObject();
             }

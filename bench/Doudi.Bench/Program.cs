@@ -7,7 +7,7 @@ namespace Doudi.Bench;
 /// <summary>
 /// <c>Doudi.Bench</c> subcommands:
 /// <list type="bullet">
-/// <item><c>gen -o FILE [--region R] [--bills N] [--seed S] [--engine-critical P]</c>: a deterministic case file (default 1,000,000 bills of pengshui).</item>
+/// <item><c>gen -o FILE [--region R] [--bills N] [--seed S] [--engine-critical P] [--year Y]</c>: a deterministic case file (default 1,000,000 bills of pengshui; with --year, all in that year).</item>
 /// <item><c>copy FILE -o OUT [--size-of RESULT] [--no-fsync]</c>: the CLI baselines: read the case with CaseReader and write the same
 /// JSON back with Utf8JsonWriter; with --size-of, write the case's bills repeated to the size of RESULT (the CLI's output).</item>
 /// <item><c>inproc [--bills-per-region N] [--warmups W] [--runs R] [--engine-critical P] [--policies DIR] [--only bill|case]</c>: Stopwatch throughput harness.</item>
@@ -43,7 +43,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: Doudi.Bench gen -o FILE [--region fuyang|pengshui|wenzhou|jiande] [--bills N] [--seed S] [--engine-critical P]");
+        Console.Error.WriteLine("usage: Doudi.Bench gen -o FILE [--region fuyang|pengshui|wenzhou|jiande] [--bills N] [--seed S] [--engine-critical P] [--year Y]");
         Console.Error.WriteLine("       Doudi.Bench copy FILE -o OUT [--size-of RESULT] [--no-fsync]");
         Console.Error.WriteLine("       Doudi.Bench inproc [--bills-per-region N] [--warmups W] [--runs R] [--engine-critical P] [--policies DIR] [--only bill|case]");
         Console.Error.WriteLine("       Doudi.Bench bdn [BenchmarkDotNet arguments, e.g. --filter '*']");
@@ -60,6 +60,7 @@ public static class Program
             Bills = Int(args, "--bills", 1_000_000),
             Seed = Int(args, "--seed", 20240601),
             EngineCriticalShare = Double(args, "--engine-critical", 0),
+            Year = Opt(args, "--year") is { } y ? Int(args, "--year", 0) : null,
         };
         var sw = Stopwatch.StartNew();
         using (var stream = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))

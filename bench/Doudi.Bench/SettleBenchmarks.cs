@@ -17,10 +17,11 @@ public sealed class BenchConfig : ManualConfig
 {
     public BenchConfig()
     {
-        AddJob(Job.Default
-            .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithAffinity((IntPtr)(1 << Math.Min(1, Environment.ProcessorCount - 1)))
-            .WithWarmupCount(3).WithIterationCount(10).WithLaunchCount(1));
+        // DOUDI_BENCH_SMOKE=1 (bench/smoke.sh, run by CI): one iteration, so the command is known to run, not to measure.
+        var job = Environment.GetEnvironmentVariable("DOUDI_BENCH_SMOKE") == "1"
+            ? Job.Dry.WithToolchain(InProcessEmitToolchain.Instance)
+            : Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10).WithLaunchCount(1);
+        AddJob(job.WithAffinity((IntPtr)(1 << Math.Min(1, Environment.ProcessorCount - 1))));
         AddDiagnoser(MemoryDiagnoser.Default);
         WithOptions(ConfigOptions.DisableOptimizationsValidator);
     }

@@ -66,8 +66,6 @@ internal static class CaseMessages
         $"各项支付合计 {A(paid)} 超过总费用 {A(total)} (basicPaid + criticalPaid + supplementaryPaid + assistancePaid exceeds total)";
     public static string SelfPaidOverTotal(decimal outside, decimal inPolicy, decimal total) =>
         $"全自费、超限价自付与先行自付合计 {A(outside)} 加政策范围内费用 {A(inPolicy)} 超过医疗费总额 {A(total)} (fulamt_ownpay_amt + overlmt_selfpay + preselfpay_amt + inscp_scp_amt exceeds medfee_sumamt)";
-    public static string ItemsOverTotal(decimal items, decimal total) =>
-        $"费用明细合计 {A(items)} 超过总费用 {A(total)} (the items add up to more than the total)";
     public static string UnknownPerson(string shown) => $"{shown} 不是本文件中的人员 (is not a person in this file)";
     public static string DuplicateId(string shown, string firstPath) => $"{shown} 与 {firstPath} 重复 (duplicate id, first at {firstPath})";
 }

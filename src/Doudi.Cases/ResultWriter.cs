@@ -95,40 +95,27 @@ public static class ResultWriter
         return true;
     }
 
-    public static void Write(CaseResult result, Stream output, bool indented = false)
+    public static void Write(CaseResult result, Stream output, bool indented = false) =>
+        Write(result, output, new ResultWriterOptions { Indented = indented });
+
+    public static void Write(CaseResult result, Stream output, ResultWriterOptions options)
     {
-        using var w = new Utf8JsonWriter(output, indented ? Indented : Compact);
-        w.WriteStartObject();
-        w.WriteStartArray(Names.Bills);
-        foreach (var bill in result.Bills)
-        {
-            WriteBill(w, bill);
-            // Flush as we go: a million bills must not pile up in the writer's buffer.
-            if (w.BytesPending > 1 << 16) w.Flush();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray(Names.Persons);
-        foreach (var person in result.Persons)
-        {
-            WritePerson(w, person);
-            if (w.BytesPending > 1 << 16) w.Flush();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray(Names.Households);
-        foreach (var household in result.Households)
-        {
-            WriteHousehold(w, household);
-            if (w.BytesPending > 1 << 16) w.Flush();
-        }
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.Flush();
+        using var writer = ResultOutput.Create(output, options);
+        foreach (var bill in result.Bills) writer.Bill(bill);
+        foreach (var person in result.Persons) writer.Person(person);
+        foreach (var household in result.Households) writer.Household(household);
+        writer.End();
     }
 
-    public static void WriteBill(Utf8JsonWriter w, BillResult b)
+    internal static JsonWriterOptions WriterOptions(bool indented) => indented ? Indented : Compact;
+
+    public static void WriteBill(Utf8JsonWriter w, BillResult b) => WriteBill(w, b, null);
+
+    internal static void WriteBill(Utf8JsonWriter w, BillResult b, TraceWriter? trace, JsonEncodedText? recordName = null, JsonEncodedText recordKind = default)
     {
         var texts = Texts.For(w);
         w.WriteStartObject();
+        if (recordName is { } rn) w.WriteString(rn, recordKind);
         w.WriteString(Names.Id, b.Id);
         w.WriteString(Names.Person, b.Person);
         Span<byte> date = stackalloc byte[10];
@@ -139,6 +126,13 @@ public static class ResultWriter
         Amount(w, Names.AssistanceBase, b.AssistanceBase);
         Amount(w, Names.CriticalIllness, b.CriticalIllness);
         Amount(w, Names.Assistance, b.Assistance);
+        // I-24: only on a bill that carried assistance paid upstream, beside the amount due (an added field, never renamed).
+        if (b.AssistanceUpstream is { } upstream)
+        {
+            Amount(w, Names.AssistanceDue, b.AssistanceDue ?? b.Assistance);
+            Amount(w, Names.AssistanceUpstream, upstream);
+            Amount(w, Names.AssistanceDifference, b.AssistanceDifference ?? 0m);
+        }
         Amount(w, Names.Tilted, b.Tilted);
         Amount(w, Names.Supplementary, b.Supplementary);
         Amount(w, Names.PersonalBurden, b.PersonalBurden);
@@ -153,13 +147,16 @@ public static class ResultWriter
             }
         }
         w.WriteEndObject();
-        WriteTrace(w, b.Trace, texts);
+        WriteTrace(w, b.Trace, texts, trace);
         w.WriteEndObject();
     }
 
-    public static void WritePerson(Utf8JsonWriter w, PersonYearResult p)
+    public static void WritePerson(Utf8JsonWriter w, PersonYearResult p) => WritePerson(w, p, null);
+
+    internal static void WritePerson(Utf8JsonWriter w, PersonYearResult p, TraceWriter? trace, JsonEncodedText? recordName = null, JsonEncodedText recordKind = default)
     {
         w.WriteStartObject();
+        if (recordName is { } rn) w.WriteString(rn, recordKind);
         w.WriteString(Names.Id, p.Id);
         w.WriteNumber(Names.Year, p.Year);
         Amount(w, Names.Assistance, p.Assistance);
@@ -167,52 +164,161 @@ public static class ResultWriter
         Amount(w, Names.SpecialAssistance, p.SpecialAssistance);
         Amount(w, Names.CapRelief, p.CapRelief);
         Amount(w, Names.PersonalBurden, p.PersonalBurden);
-        WriteTrace(w, p.Trace, Texts.For(w));
+        WriteTrace(w, p.Trace, Texts.For(w), trace);
         w.WriteEndObject();
     }
 
-    public static void WriteHousehold(Utf8JsonWriter w, HouseholdYearResult h)
+    public static void WriteHousehold(Utf8JsonWriter w, HouseholdYearResult h) => WriteHousehold(w, h, null);
+
+    internal static void WriteHousehold(Utf8JsonWriter w, HouseholdYearResult h, TraceWriter? trace, JsonEncodedText? recordName = null, JsonEncodedText recordKind = default)
     {
         w.WriteStartObject();
+        if (recordName is { } rn) w.WriteString(rn, recordKind);
         w.WriteString(Names.Id, h.Id);
         w.WriteNumber(Names.Year, h.Year);
         Amount(w, Names.ReasonableBurden, h.ReasonableBurden);
         Amount(w, Names.CapRelief, h.CapRelief);
-        WriteTrace(w, h.Trace, Texts.For(w));
+        WriteTrace(w, h.Trace, Texts.For(w), trace);
         w.WriteEndObject();
     }
 
-    private static void WriteTrace(Utf8JsonWriter w, List<TraceStep> trace, Texts texts)
+    /// <summary>The trace: in full (null <paramref name="trace"/> or full mode), by reference (compact) or not at all (none).</summary>
+    private static void WriteTrace(Utf8JsonWriter w, List<TraceStep> trace, Texts texts, TraceWriter? mode)
     {
+        if (mode is not null && mode.Mode != TraceMode.Full)
+        {
+            mode.Write(w, trace);
+            return;
+        }
         w.WriteStartArray(Names.Trace);
-        Span<char> detail = stackalloc char[512];
-        Span<byte> quoted = stackalloc byte[1536];
         foreach (var step in trace)
         {
             w.WriteStartObject();
             Text(w, Names.Step, texts, step.Step);
             Amount(w, Names.Amount, step.Amount);
             Text(w, Names.Rule, texts, step.Rule);
-            // The detail is rendered straight into the writer, not kept on the step: a result of a million bills
-            // would otherwise hold a million trace texts until the end.
-            // A template whose text the writer would not escape is written as UTF-8 as it is, quoted; numbers never need escaping.
-            if (texts.WritesAsIs(step.Template) && step.TryFormatDetail(quoted[1..^1], out int n))
-            {
-                quoted[0] = (byte)'"';
-                quoted[n + 1] = (byte)'"';
-                w.WritePropertyName(Names.Detail);
-                w.WriteRawValue(quoted[..(n + 2)], skipInputValidation: true);
-            }
-            else if (step.TryFormatDetail(detail, out n)) w.WriteString(Names.Detail, detail[..n]);
-            else w.WriteString(Names.Detail, step.Detail);
+            WriteDetail(w, step, texts);
             if (step.Interpretation is null) w.WriteNull(Names.Interpretation);
             else Text(w, Names.Interpretation, texts, step.Interpretation);
+            WriteStructure(w, step, texts, full: true);
             w.WriteEndObject();
         }
         w.WriteEndArray();
     }
 
-    private static void Text(Utf8JsonWriter w, JsonEncodedText name, Texts texts, string value)
+    internal static void WriteDetail(Utf8JsonWriter w, TraceStep step, Texts texts)
+    {
+        // The detail is rendered straight into the writer, not kept on the step: a result of a million bills
+        // would otherwise hold a million trace texts until the end.
+        // A template whose text the writer would not escape is written as UTF-8 as it is, quoted; numbers never need escaping.
+        Span<byte> quoted = stackalloc byte[1536];
+        if (texts.WritesAsIs(step.Template) && step.TryFormatDetail(quoted[1..^1], out int n))
+        {
+            quoted[0] = (byte)'"';
+            quoted[n + 1] = (byte)'"';
+            w.WritePropertyName(Names.Detail);
+            w.WriteRawValue(quoted[..(n + 2)], skipInputValidation: true);
+            return;
+        }
+        Span<char> detail = stackalloc char[512];
+        if (step.TryFormatDetail(detail, out n)) w.WriteString(Names.Detail, detail[..n]);
+        else w.WriteString(Names.Detail, step.Detail);
+    }
+
+    /// <summary>
+    /// The structured part of a step: the clause (full mode only; compact mode has it in the citations table), the
+    /// formula (full only), the inputs by name and what an annual step adds up.
+    /// </summary>
+    internal static void WriteStructure(Utf8JsonWriter w, TraceStep step, Texts texts, bool full)
+    {
+        if (full)
+        {
+            WriteClause(w, step.Clause, texts);
+            if (step.Formula is { } f) Text(w, Names.Formula, texts, f.Name);
+            else w.WriteNull(Names.Formula);
+        }
+        if (full)
+        {
+            w.WriteStartObject(Names.Inputs);
+            for (int i = 0; i < step.InputCount; i++)
+            {
+                var name = step.InputName(i);
+                if (texts.Encoded(name) is { } encoded) w.WritePropertyName(encoded);
+                else w.WritePropertyName(name);
+                Number(w, step.Input(i));
+            }
+            w.WriteEndObject();
+        }
+        else
+        {
+            // Compact: the values in the order of the formula's inputs, whose names the citations entry gives.
+            w.WriteStartArray(Names.Inputs);
+            for (int i = 0; i < step.InputCount; i++) Number(w, step.Input(i));
+            w.WriteEndArray();
+        }
+        if (step.Basis is { } basis)
+        {
+            w.WriteStartObject(Names.Basis);
+            w.WriteString(Names.Of, basis.Of == TraceBasisOf.Bills ? "bills" : "persons");
+            w.WriteString(Names.Field, basis.Field);
+            w.WriteString(Names.Total, basis.TotalInput);
+            w.WriteStartArray(Names.Entries);
+            foreach (var e in basis.Entries)
+            {
+                w.WriteStartObject();
+                w.WriteString(Names.Id, e.Id);
+                w.WritePropertyName(Names.Amount);
+                Number(w, e.Amount);
+                if (e.Reason is not null) w.WriteString(Names.Reason, e.Reason);
+                if (e.Detail is not null) w.WriteString(Names.Detail, e.Detail);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+    }
+
+    internal static void WriteClause(Utf8JsonWriter w, Doudi.Policy.Parameters.Citation? clause, Texts texts)
+    {
+        if (clause is null)
+        {
+            w.WriteNull(Names.Clause);
+            return;
+        }
+        w.WriteStartObject(Names.Clause);
+        Text(w, Names.Policy, texts, clause.PolicyId);
+        Text(w, Names.Clause, texts, clause.Article);
+        Text(w, Names.Document, texts, clause.Document);
+        w.WriteEndObject();
+    }
+
+    /// <summary>An input value: exact, no trailing zeros, no exponent (an input may have more than two decimals: a ratio, a share).</summary>
+    internal static void Number(Utf8JsonWriter w, decimal value)
+    {
+        Span<byte> text = stackalloc byte[48];
+        DecimalText.TryFormat(value == 0m ? 0m : value, text, out int n);
+        w.WriteRawValue(text[..n], skipInputValidation: true);
+    }
+
+    /// <summary>Every formula of the vocabulary, so that a reader of the result alone can recompute each step.</summary>
+    internal static void WriteFormulas(Utf8JsonWriter w)
+    {
+        w.WriteStartObject(Names.Formulas);
+        foreach (var f in Formulas.ByName.Values.OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            w.WriteStartObject(f.Name);
+            w.WriteString(Names.Expression, f.Expression);
+            if (f.Condition is null) w.WriteNull(Names.Condition);
+            else w.WriteString(Names.Condition, f.Condition);
+            w.WriteStartArray(Names.Inputs);
+            foreach (var input in f.Inputs) w.WriteStringValue(input);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    }
+
+    internal static void Text(Utf8JsonWriter w, JsonEncodedText name, Texts texts, string value)
     {
         if (texts.Encoded(value) is { } encoded) w.WriteString(name, encoded);
         else w.WriteString(name, value);
@@ -227,7 +333,7 @@ public static class ResultWriter
         w.WriteRawValue(text[..written], skipInputValidation: true);
     }
 
-    private static void Amount(Utf8JsonWriter w, JsonEncodedText name, decimal amount)
+    internal static void Amount(Utf8JsonWriter w, JsonEncodedText name, decimal amount)
     {
         Span<byte> text = stackalloc byte[40];
         int written = AmountBytes(name.Value, amount, text);
@@ -260,7 +366,7 @@ public static class ResultWriter
         Codes.AllCategories.Select(c => JsonEncodedText.Encode(Codes.ToCode(c), Compact.Encoder)).ToArray();
 
     /// <summary>The property names, encoded once.</summary>
-    private static class Names
+    internal static class Names
     {
         private static JsonEncodedText E(string name) => JsonEncodedText.Encode(name, Compact.Encoder);
         public static readonly JsonEncodedText Bills = E("bills"), Persons = E("persons"), Households = E("households");
@@ -269,7 +375,12 @@ public static class ResultWriter
         public static readonly JsonEncodedText Tilted = E("tilted"), Supplementary = E("supplementary"), PersonalBurden = E("personalBurden");
         public static readonly JsonEncodedText ReasonableBurden = E("reasonableBurden"), Counted = E("counted"), Trace = E("trace"), Year = E("year");
         public static readonly JsonEncodedText SpecialAssistance = E("specialAssistance"), CapRelief = E("capRelief");
+        public static readonly JsonEncodedText AssistanceDue = E("assistanceDue"), AssistanceUpstream = E("assistanceUpstream"), AssistanceDifference = E("assistanceDifference");
         public static readonly JsonEncodedText Step = E("step"), Amount = E("amount"), Rule = E("rule"), Detail = E("detail"), Interpretation = E("interpretation");
+        public static readonly JsonEncodedText Clause = E("clause"), Document = E("document"), Formula = E("formula"), Inputs = E("inputs");
+        public static readonly JsonEncodedText Basis = E("basis"), Of = E("of"), Field = E("field"), Total = E("total"), Entries = E("entries"), Reason = E("reason");
+        public static readonly JsonEncodedText Formulas = E("formulas"), Expression = E("expression"), Condition = E("condition");
+        public static readonly JsonEncodedText Citations = E("citations"), Ref = E("ref"), Template = E("template"), Record = E("record");
     }
 
     /// <summary>
@@ -278,7 +389,7 @@ public static class ResultWriter
     /// Bounded, so a result full of one-off strings cannot grow it. Only for a writer with this class's escaping
     /// (a caller's writer with other escaping gets the strings encoded its own way, as before).
     /// </summary>
-    private sealed class Texts
+    internal sealed class Texts
     {
         private const int Capacity = 4096;
         [ThreadStatic] private static Texts? t_cached;

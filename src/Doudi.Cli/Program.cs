@@ -31,6 +31,7 @@ public static class Program
         {
             SettleCommand.Create(cli),
             PolicyCommands.Create(cli),
+            VerifyCommand.Create(cli),
         };
         var parsed = root.Parse(args);
         try

@@ -81,8 +81,9 @@ public sealed class CaseFileTests
                     var amount = step.TryGetProperty("amount", out var a) ? a.GetDecimal() : (decimal?)null;
                     var rule = step.TryGetProperty("rule", out var r) ? r.GetString() : null;
                     var interp = step.TryGetProperty("interpretation", out var i) ? i.GetString() : null;
+                    var detail = step.TryGetProperty("detailContains", out var dc) ? dc.GetString() : null;
                     if (!trace.Any(t => t.Step == name && (amount is null || t.Amount == amount) && (rule is null || t.Rule.Contains(rule))
-                                        && (interp is null || t.Interpretation == interp)))
+                                        && (interp is null || t.Interpretation == interp) && (detail is null || t.Detail.Contains(detail))))
                         failures.Add($"{what}: no trace step {step.GetRawText()}; trace:\n  " + string.Join("\n  ", trace));
                 }
                 continue;
@@ -104,6 +105,7 @@ public sealed class CaseFileTests
         ["policy"] = b.Policy, ["category"] = b.Category is { } c ? Policy.Vocabulary.Codes.ToCode(c) : null,
         ["assistanceBase"] = b.AssistanceBase, ["criticalIllness"] = b.CriticalIllness, ["assistance"] = b.Assistance,
         ["tilted"] = b.Tilted, ["supplementary"] = b.Supplementary, ["personalBurden"] = b.PersonalBurden,
+        ["assistanceDue"] = b.AssistanceDue, ["assistanceUpstream"] = b.AssistanceUpstream, ["assistanceDifference"] = b.AssistanceDifference,
         ["reasonableBurden"] = b.ReasonableBurden, ["trace"] = b.Trace,
     };
 

@@ -234,8 +234,8 @@ internal sealed partial class CaseParser
                 Problem(v.FulamtOwnpay is not null ? "fulamt_ownpay_amt" : v.Overlmt is not null ? "overlmt_selfpay" : "preselfpay_amt",
                     CaseMessages.SelfPaidOverTotal(outside, v.InPolicy, v.Total));
         }
-        if (total && v.ItemsOk && v.ItemsTotal > v.Total)
-            Problem(v.National ? "feedetail" : "items", CaseMessages.ItemsOverTotal(v.ItemsTotal, v.Total));
+        // Items against their bill (dearer than the bill, over its in-policy or out-of-policy cost) are the engine's
+        // check (Doudi.Engine BillChecks, issue 7 defect b), made for every reader and naming the item.
         if (v.HospitalLevel is { } given && v.InstitutionLevel is { } fromInstitution && given != fromInstitution)
             Problem("hospitalLevel", CaseMessages.LevelConflict(given, fromInstitution));
         if (v.Referral && v.Referred == false)
@@ -294,7 +294,6 @@ internal sealed partial class CaseParser
         public Exclusion Excluded;
         public List<Item>? Items;
         public List<ItemLine>? Lines;
-        public decimal ItemsTotal;
         public bool ItemsOk;
 
         public string? Region;

@@ -30,7 +30,6 @@ internal sealed partial class CaseParser
             {
                 (v.Items ??= []).Add(item);
                 (v.Lines ??= []).Add(line!);
-                v.ItemsTotal += item.Amount;
             }
             else v.ItemsOk = false;
         }

@@ -5,7 +5,10 @@ using Doudi.Engine.Settlement;
 
 namespace Doudi.Cli.Commands;
 
-/// <summary><c>doudi settle FILE.json [-o OUT] [--policies DIR] [--include DIR]… [--indent]</c>: settles a case file into the result JSON.</summary>
+/// <summary>
+/// <c>doudi settle FILE.json [-o OUT] [--policies DIR] [--include DIR]… [--indent] [--trace full|compact|none]
+/// [--format json|jsonl|csv]</c>: settles a case file into the result.
+/// </summary>
 internal static class SettleCommand
 {
     public static Command Create(Cli cli)
@@ -15,13 +18,24 @@ internal static class SettleCommand
         var policies = PolicySource.FolderOption();
         var include = PolicySource.IncludeOption();
         var indent = new Option<bool>("--indent") { Description = "缩进输出，便于阅读 (indent the result JSON for reading)" };
-        var command = new Command("settle", "结算病例文件 (settle a case file)") { file, output, policies, include, indent };
+        var trace = new Option<TraceMode>("--trace")
+        {
+            Description = "计算过程：full 每步完整；compact 条款只写一次（citations 表），步骤按引用带输入；none 只写金额 (trace: full | compact | none)",
+            DefaultValueFactory = _ => TraceMode.Full,
+        };
+        var format = new Option<ResultFormat>("--format")
+        {
+            Description = "输出格式：json；jsonl 每行一条记录；csv 每张单据一行（UTF-8 带 BOM，Excel 可直接打开）(format: json | jsonl | csv)",
+            DefaultValueFactory = _ => ResultFormat.Json,
+        };
+        var command = new Command("settle", "结算病例文件 (settle a case file)") { file, output, policies, include, indent, trace, format };
         command.SetAction(parsed => Settle(cli, parsed.GetValue(file)!, parsed.GetValue(output),
-            parsed.GetValue(policies), parsed.GetValue(include), parsed.GetValue(indent)));
+            parsed.GetValue(policies), parsed.GetValue(include),
+            new ResultWriterOptions { Indented = parsed.GetValue(indent), Trace = parsed.GetValue(trace), Format = parsed.GetValue(format) }));
         return command;
     }
 
-    public static int Settle(Cli cli, string path, string? output, string? policiesDir, string[]? include, bool indent)
+    public static int Settle(Cli cli, string path, string? output, string? policiesDir, string[]? include, ResultWriterOptions options)
     {
         // Check where the result goes before the work, so a typo in -o is not found after settling a million bills.
         if (output is not null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(output))))
@@ -56,12 +70,12 @@ internal static class SettleCommand
                 cli.Problems(unwritable);
                 return Program.InternalError;
             }
-            cli.WriteBinary(stream => ResultWriter.Write(result, stream, indent));
+            cli.WriteBinary(stream => ResultWriter.Write(result, stream, options));
             return Program.Ok;
         }
         try
         {
-            AtomicFile.Write(output, stream => ResultWriter.Write(result, stream, indent));
+            AtomicFile.Write(output, stream => ResultWriter.Write(result, stream, options));
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException
                                    && ResultWriter.Check(result) is { Count: > 0 } unwritable)

@@ -1,16 +1,19 @@
 using Doudi.Engine.Cases;
 using Doudi.Engine.Identities;
 using Doudi.Engine.Results;
+using Doudi.Engine.Tiers;
 using Doudi.Engine.Tracing;
+using Doudi.Policy.Parameters;
 using Doudi.Policy.Periods;
 using Doudi.Policy.Vocabulary;
 
 namespace Doudi.Engine.Annual;
 
 /// <summary>
-/// A household's year. Under jiande (二.3), the household's reasonable cost of year Y above its line is paid
-/// in full: the line is the lowest among the categories its members hold on 31 December of Y (I-12, I-13).
-/// Elsewhere the household line reports the members' remaining burden, with no relief of its own.
+/// A household's year. Under jiande (二.3), the household's reasonable cost of year Y above its line is paid in full:
+/// every member and every bill of the year count (I-25); the line is the lowest among the categories its members hold
+/// on 31 December of Y (I-12, I-13). Elsewhere the household line reports the members' remaining burden, with no
+/// relief of its own. Every step cites a clause of the policy file, so a county adopting household lines cites its own.
 /// </summary>
 internal static class HouseholdYearRules
 {
@@ -22,54 +25,97 @@ internal static class HouseholdYearRules
         if (rule is null)
         {
             h.ReasonableBurden = memberYears.Sum(p => p.PersonalBurden);
-            h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, bills[^1].Period.Document + " 个人负担", "I-14",
-                "家庭成员年度个人负担合计 sum of members' personal burden: {0}", h.ReasonableBurden));
+            var memberBasis = new TraceBasis(TraceBasisOf.Persons, "personalBurden", "total");
+            foreach (var p in memberYears) memberBasis.Count(p.Id, p.PersonalBurden);
+            h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, bills[^1].Period.TiersCite, "I-14", Formulas.Total,
+                "家庭成员年度个人负担合计 sum of members' personal burden: {0}", h.ReasonableBurden) { Basis = memberBasis });
             return h;
         }
         var period = bills.Last(b => b.Period.Household is not null).Period;
-        var counted = bills.Where(b => b.Period.Household is not null && !Tiers.BillSettler.IsExcluded(b.Period, b.Bill)).ToList();
-        decimal burden = counted.Sum(b => b.Result.PersonalBurden);
+        var burdenRule = rule.MembersCite ?? period.TiersCite;
+        var basis = new TraceBasis(TraceBasisOf.Bills, "personalBurden", "value");
+
+        // I-25: every member's bills of the cost year, listed one by one, counted or left out with the reason.
+        var counted = new List<(Bill Bill, BillResult Result, PolicyPeriod Period)>(bills.Count);
+        decimal burden = 0m;
+        foreach (var b in bills)
+        {
+            if (b.Period.Household is null)
+            {
+                basis.Leave(b.Result.Id, b.Result.PersonalBurden, "outside_rule_period");
+                h.Trace.Add(BillListing.Left("household_bill", burdenRule, "I-13", b.Result.Id, "personalBurden", b.Result.PersonalBurden, "outside_rule_period",
+                    $"单据 {b.Bill.Id}（{b.Bill.Person}，{b.Bill.Date:yyyy-MM-dd}）未计入：不在该年度规则的适用期内 (bill left out: outside the rule's years)"));
+                continue;
+            }
+            var reason = BillSettler.ExclusionOf(b.Bill);
+            if (reason != Exclusion.None && b.Period.Exclusions[(int)reason] is { } ex)
+            {
+                basis.Leave(b.Result.Id, b.Result.PersonalBurden, "excluded");
+                h.Trace.Add(BillListing.Left("household_bill", ex, ex.Interpretation, b.Result.Id, "personalBurden", b.Result.PersonalBurden, "excluded",
+                    $"单据 {b.Bill.Id}（{b.Bill.Person}，{b.Bill.Date:yyyy-MM-dd}）未计入：{Codes.ToCode(reason)} 除外 (bill left out: excluded)"));
+                continue;
+            }
+            counted.Add(b);
+            burden += b.Result.PersonalBurden;
+            basis.Count(b.Result.Id, b.Result.PersonalBurden);
+            h.Trace.Add(BillListing.Counted("household_bill", burdenRule, "I-25", b.Result.Id, "personalBurden", b.Result.PersonalBurden,
+                $"单据 {b.Bill.Id}（{b.Bill.Person}，{b.Bill.Date:yyyy-MM-dd}）计入：各档结算后个人负担 {TraceStep.Show(b.Result.PersonalBurden)} (bill counted: personal burden after every tier)"));
+        }
 
         decimal excluded = 0m;
         var groups = rule.ThresholdPerHousehold ? [counted] : counted.GroupBy(b => b.Bill.Person).Select(g => g.ToList()).ToList();
+        var listRule = rule.NegativeClasses?.Cite ?? burdenRule;
         foreach (var group in groups)
         {
             var ex = NegativeList.Of(rule, group.Select(b => (b.Bill, b.Result)));
             if (ex.Total == 0m) continue;
             excluded += ex.Total;
-            h.Trace.Add(new TraceStep("negative_list", ex.Total, rule.NegativeClasses?.Cite.Rule ?? period.Document, "I-9",
-                "负面清单项目 {0} + 药品年度总额超限部分 {1}（药品合计 {2}）+ 耗材年度总额超限部分 {3}（耗材合计 {4}）",
+            // An id is data: braces in it must not be read as the template's placeholders.
+            var who = rule.ThresholdPerHousehold ? "家庭" : group[0].Bill.Person.Replace("{", "{{").Replace("}", "}}");
+            h.Trace.Add(new TraceStep("negative_list", ex.Total, listRule, "I-9", Formulas.NegativeList,
+                $"{who}：负面清单项目 {{0}} + 药品年度总额超限部分 {{1}}（药品合计 {{2}}）+ 耗材年度总额超限部分 {{3}}（耗材合计 {{4}}）" +
+                $"，门槛按{(rule.ThresholdPerHousehold ? "家庭" : "每人")}年度总额（{rule.ThresholdScopeCite?.Interpretation ?? "I-22"}），目录内项目按比例分担（{rule.ItemShareCite?.Interpretation ?? "I-23"}） not reasonable",
                 ex.Listed, ex.DrugExcess, ex.DrugTotal, ex.ConsumableExcess, ex.ConsumableTotal));
         }
         h.ReasonableBurden = burden - excluded;
-        h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, Rules.GetValue(period, static p => new(p)).Burden, "I-14",
-            "家庭个人负担 {0} − 负面清单 {1}", burden, excluded));
+        h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, burdenRule, "I-25", Formulas.Less,
+            "家庭个人负担 {0} − 负面清单 {1}", burden, excluded) { Basis = basis });
 
+        // I-13: a member holding a certificate on 31 December of the cost year qualifies the household (recognised on or
+        // before that day, not revoked before December); the lowest line among those held applies (I-12).
         var yearEnd = new DateOnly(year, 12, 31);
-        Policy.Parameters.Cited<decimal>? line = null;
+        var objectsRule = FirstObjectsRule(period);
+        Cited<decimal>? line = null;
         Category? lineCategory = null;
         foreach (var m in members)
             foreach (var id in m.Identities)
-                if (IdentityRules.HeldOn(id, yearEnd, period) && rule.Line[(int)id.Category] is { } l && (line is null || l.Value < line.Value.Value))
+            {
+                if (!period.IsObject(id.Category)) continue;
+                bool held = IdentityRules.CertificateHeldOn(id, yearEnd);
+                h.Trace.Add(new TraceStep("household_member", 0m, objectsRule, "I-13", Formulas.None,
+                    BillListing.Literal($"{m.Id} {Codes.ToCode(id.Category)} 认定 {id.Recognized:yyyy-MM-dd}" + (id.Revoked is { } rv ? $"，取消 {rv:yyyy-MM-dd}" : "") +
+                    (held ? $"：{year}-12-31 持有效证件 holds the certificate on 31 December" : $"：{year}-12-31 未持有效证件 does not hold it on 31 December"))));
+                if (held && rule.Line[(int)id.Category] is { } l && (line is null || l.Value < line.Value.Value))
                 { line = l; lineCategory = id.Category; }
+            }
         if (line is not { } ln)
         {
-            h.Trace.Add(new TraceStep("cap_relief", 0m, Rules.GetValue(period, static p => new(p)).Line, "I-13", "12月31日无成员持有效证件 no member holds a qualifying identity on 31 December", 0m));
+            h.Trace.Add(new TraceStep("cap_relief", 0m, objectsRule, "I-13", Formulas.None, "12月31日无成员持有效证件 no member holds a qualifying identity on 31 December"));
             return h;
         }
         h.CapRelief = Math.Max(0m, h.ReasonableBurden - ln.Value);
-        h.Trace.Add(new TraceStep("cap_relief", h.CapRelief, ln.Cite.Rule, "I-12",
+        h.Trace.Add(new TraceStep("cap_relief", h.CapRelief, ln.Cite, "I-12", Formulas.ExcessOverLine,
             ReliefTemplates[(int)lineCategory!.Value], h.ReasonableBurden, ln.Value));
         return h;
     }
 
-    // Texts made once per period or category rather than once per household-year.
-    private sealed class PeriodRules(PolicyPeriod period)
+    private static Citation FirstObjectsRule(PolicyPeriod period)
     {
-        public readonly string Burden = period.Document + " 二.2";
-        public readonly string Line = period.Document + " 二.1";
+        foreach (var c in period.Objects)
+            if (c is not null) return c;
+        return period.Cite;
     }
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyPeriod, PeriodRules> Rules = new();
+
     private static readonly string[] ReliefTemplates = Codes.AllCategories
         .Select(c => $"合理医疗费用 {{0}} 超过 {Codes.ToCode(c)} 家庭标准 {{1}} 的部分 100% 兜底").ToArray();
 }

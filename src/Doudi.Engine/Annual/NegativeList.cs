@@ -15,7 +15,7 @@ internal static class NegativeList
 {
     /// <summary>
     /// The personal share of an item: an item outside the catalogue is paid wholly by the person; an item inside
-    /// it carries the bill's in-policy remainder in proportion to its amount (D-2 of jiande-2024.yaml).
+    /// it carries the bill's in-policy remainder in proportion to its amount (I-23).
     /// </summary>
     public static decimal PersonalShare(Item item, Bill bill, BillResult result)
     {

@@ -30,6 +30,17 @@ public static class IdentityRules
         id.ForMedicalSpending && period.Lookback is { } lb
         && id.Recognized.AddMonths(-lb.Months.Value) <= date && date < EffectiveFrom(id, period);
 
+    /// <summary>The first and last day of an identity's look-back window (I-15).</summary>
+    public static (DateOnly Start, DateOnly End) LookBackWindow(Identity id, PolicyPeriod period) =>
+        (id.Recognized.AddMonths(-period.Lookback!.Months.Value), EffectiveFrom(id, period).AddDays(-1));
+
+    /// <summary>
+    /// I-13: an identity held on a day for an annual test ("持有效期内…证" on 31 December): recognised on or before the
+    /// day, and not ended before it (a revocation counts to its month's end, I-1). The next-month start of I-1 is for
+    /// per-bill benefits only.
+    /// </summary>
+    public static bool CertificateHeldOn(Identity id, DateOnly date) => id.Recognized <= date && date <= EffectiveTo(id);
+
     public static void Collect(Person person, DateOnly date, PolicyPeriod period, List<Candidate> into)
     {
         into.Clear();

@@ -19,6 +19,13 @@ public sealed class BillResult
     public decimal AssistanceBase { get; set; }
     public decimal CriticalIllness { get; set; }
     public decimal Assistance { get; set; }
+    /// <summary>
+    /// I-24, only when the bill carried assistance paid upstream under a policy with per-bill assistance: what is due
+    /// (= <see cref="Assistance"/>), what the upstream settlement paid, and the difference (positive: to pay; negative: to recover).
+    /// </summary>
+    public decimal? AssistanceDue { get; set; }
+    public decimal? AssistanceUpstream { get; set; }
+    public decimal? AssistanceDifference { get; set; }
     public decimal Tilted { get; set; }
     public decimal Supplementary { get; set; }
     public decimal PersonalBurden { get; set; }

@@ -42,10 +42,10 @@ public static class RetroactiveAssistance
             decimal due = now.Assistance + now.Tilted;
             if (due <= before) continue;
             var step = lookBack
-                ? new TraceStep("retroactive", due - before, period.Lookback!.Months.Cite.Rule, "I-15",
-                    "回溯期内重新结算：应付 {0} − 已付 {1} = 补付 {2}", due, before, due - before)
-                : new TraceStep("retroactive", due - before, (period.IdentityNextMonth ?? period.Objects[(int)arrived.Category])!.Rule, "I-1",
-                    "身份生效后、补录前结算的单据按该身份重新结算：应付 {0} − 已付 {1} = 补付 {2}", due, before, due - before);
+                ? new TraceStep("retroactive", due - before, period.Lookback!.Months.Cite, "I-15", Formulas.Less,
+                    "回溯期内重新结算：应付 {0} − 已付 {1} = 补付 {=}", due, before)
+                : new TraceStep("retroactive", due - before, (period.IdentityNextMonth ?? period.Objects[(int)arrived.Category])!, "I-1", Formulas.Less,
+                    "身份生效后、补录前结算的单据按该身份重新结算：应付 {0} − 已付 {1} = 补付 {=}", due, before);
             payments.Add(new SupplementaryPayment(bill.Id, personId, bill.Date, before, due, due - before, [.. now.Trace, step]));
         }
         return payments;

@@ -27,4 +27,16 @@ public sealed class PersonLedger
     }
 
     public IReadOnlyDictionary<string, decimal> All => _counted;
+
+    /// <summary>
+    /// The ledger of the person's next year: annual limits start again, but a look-back deduction (I-26) belongs to
+    /// its window, which may span New Year, so what was deducted in the window carries over.
+    /// </summary>
+    public PersonLedger NextYear(int year)
+    {
+        var next = new PersonLedger(year);
+        foreach (var (key, amount) in _counted)
+            if (key.StartsWith(Tiers.AssistanceTier.DeductionPrefix, StringComparison.Ordinal)) next._counted[key] = amount;
+        return next;
+    }
 }

@@ -63,11 +63,12 @@ public sealed partial class SettlementEngine
                 problems.Add(new(path + ".date", $"{bill.Date:yyyy-MM-dd} 在 {file.Region} 无有效政策 no policy in force in {file.Region} on this date"));
                 continue;
             }
-            if (ledger is null || ledgerPerson != bill.Person || ledger.Year != bill.Date.Year)
+            if (ledger is null || ledgerPerson != bill.Person)
             {
                 ledger = new PersonLedger(bill.Date.Year);
                 ledgerPerson = bill.Person;
             }
+            else if (ledger.Year != bill.Date.Year) ledger = ledger.NextYear(bill.Date.Year); // I-26: a window's deduction spans New Year
             var result = settler.Settle(period, person.Person, bill, ledger, path, problems);
             if (result is not null) results[i] = result;
         }

@@ -25,14 +25,14 @@ internal static class AssistanceTier
     public static Cited<Scheme?>? SchemeOf(PolicyPeriod period, Bill bill) =>
         (bill.SpecialDisease ? period.SpecialDiseaseSchemeByKind[(int)bill.Kind] : null) ?? period.SchemeByKind[(int)bill.Kind];
 
-    /// <summary>Assistance already paid upstream (jiande, or a caller that settled it): taken as is, and counted against the limits.</summary>
+    /// <summary>Assistance paid upstream under a policy with no per-bill assistance of its own (jiande, I-24): taken as is.</summary>
     public static void Upstream(PolicyPeriod period, Bill bill, Category? category, BillOutcome o)
     {
         decimal paid = bill.AssistancePaid!.Value;
         o.AssistanceBase = Base(period, bill, o.Critical);
         o.Assistance = paid;
-        o.Trace.Add(new TraceStep("assistance", paid, period.UpstreamAssistance?.Rule ?? "上游结算 upstream settlement", null,
-            "医疗救助已由上游结算支付 paid by the upstream settlement: {0}", paid));
+        AddBase(period, bill, o);
+        o.Trace.Add(new TraceStep("assistance", paid, period.UpstreamAssistance!, "I-24", Formulas.Upstream, UpstreamTemplate, paid));
         if (category is { } cat && SchemeOf(period, bill)?.Value is { } scheme)
             foreach (var bucket in scheme.Limits) o.Count(bucket.LedgerKey, paid);
     }
@@ -40,34 +40,38 @@ internal static class AssistanceTier
     public static void Settle(PolicyPeriod period, Bill bill, Candidate candidate, PersonLedger ledger, BillOutcome o, BillPath path, List<SettlementProblem> problems)
     {
         var cat = candidate.Category;
-        decimal b = Base(period, bill, o.Critical);
-        o.AssistanceBase = b;
-        var position = period.SupplementaryBeforeAssistance;
-        o.Trace.Add(new TraceStep("assistance_base", b, position?.Cite.Rule ?? period.Document, "I-5",
-            position?.Value == true
-                ? "政策范围内 {0} − 基本医保 {1} − 大病保险 {2} − 补充保险 {3}"
-                : "政策范围内 {0} − 基本医保 {1} − 大病保险 {2}（补充保险在救助之后）",
-            bill.InPolicy, bill.BasicPaid, o.Critical, position?.Value == true ? bill.SupplementaryPaid : 0m));
+        decimal b = AddBase(period, bill, o);
 
         var entry = SchemeOf(period, bill);
         if (entry is not { Value: { } scheme })
         {
-            o.Trace.Add(new TraceStep("assistance", 0m, entry?.Cite.Rule ?? period.Document, entry?.Cite.Interpretation,
-                NotInScopeTemplates[(int)bill.Kind * 2 + (bill.SpecialDisease ? 1 : 0)], 0m));
+            var notInScope = NotInScopeTemplates[(int)bill.Kind * 2 + (bill.SpecialDisease ? 1 : 0)];
+            o.Trace.Add(new TraceStep("assistance", 0m, entry?.Cite ?? period.Cite, entry?.Cite.Interpretation, Formulas.None, notInScope));
             return;
         }
         if (scheme.MinHospitalLevel is { } level && bill.HospitalLevel < level.Value)
         {
-            o.Trace.Add(new TraceStep("assistance", 0m, level.Cite.Rule, level.Cite.Interpretation,
+            o.Trace.Add(new TraceStep("assistance", 0m, level.Cite, level.Cite.Interpretation, Formulas.BelowLevel,
                 "医院等级 {0} 低于 {1} 级 hospital level below the scheme's", bill.HospitalLevel, level.Value));
             return;
         }
         if (scheme.InPolicyAbove is { } above && bill.InPolicy <= above.Value)
         {
-            o.Trace.Add(new TraceStep("assistance", 0m, above.Cite.Rule, above.Cite.Interpretation,
+            o.Trace.Add(new TraceStep("assistance", 0m, above.Cite, above.Cite.Interpretation, Formulas.NotAbove,
                 "一次性住院政策范围内费用 {0} 未超过 {1} in-policy cost does not exceed the threshold", bill.InPolicy, above.Value));
             return;
         }
+        // The conditions that hold are explained too: the auditor sees why the bill qualified, not only why others did not.
+        if (scheme.MinHospitalLevel is { } lv && scheme.InPolicyAbove is { } ab)
+            o.Trace.Add(new TraceStep("assistance_condition", 0m, ab.Cite, ab.Cite.Interpretation, Formulas.LevelAndCostQualify,
+                "医院等级 {0} ≥ {1}，一次性住院政策范围内费用 {2} > {3} hospital level and single-stay in-policy cost qualify",
+                bill.HospitalLevel, lv.Value, bill.InPolicy, ab.Value));
+        else if (scheme.MinHospitalLevel is { } lv2)
+            o.Trace.Add(new TraceStep("assistance_condition", 0m, lv2.Cite, lv2.Cite.Interpretation, Formulas.LevelQualifies,
+                "医院等级 {0} ≥ {1} hospital level qualifies", bill.HospitalLevel, lv2.Value));
+        else if (scheme.InPolicyAbove is { } ab2)
+            o.Trace.Add(new TraceStep("assistance_condition", 0m, ab2.Cite, ab2.Cite.Interpretation, Formulas.Qualifies,
+                "一次性住院政策范围内费用 {0} > {1} single-stay in-policy cost qualifies", bill.InPolicy, ab2.Value));
 
         Cited<decimal>? ratio = scheme.Ratio[(int)cat];
         if (candidate.LookBack)
@@ -75,14 +79,14 @@ internal static class AssistanceTier
             var lb = period.Lookback!;
             if (!lb.Schemes.Contains(scheme.Name))
             {
-                o.Trace.Add(new TraceStep("assistance", 0m, lb.Months.Cite.Rule, "I-15", "回溯期不含此类费用 look-back does not cover this kind of bill", 0m));
+                o.Trace.Add(new TraceStep("assistance", 0m, lb.Months.Cite, "I-15", Formulas.None, "回溯期不含此类费用 look-back does not cover this kind of bill"));
                 return;
             }
             if (lb.Ratio is { } lr) ratio = lr;
         }
         if (ratio is not { } r)
         {
-            o.Trace.Add(new TraceStep("assistance", 0m, scheme.LimitsCite?.Rule ?? period.Document, null, NotCovered(scheme, cat), 0m));
+            o.Trace.Add(new TraceStep("assistance", 0m, scheme.LimitsCite ?? period.Cite, null, Formulas.None, NotCovered(scheme, cat)));
             return;
         }
 
@@ -93,17 +97,24 @@ internal static class AssistanceTier
                 problems.Add(new(path, $"回溯救助需要参数 lookback.deduction（家庭承受能力），政策文件未给出取值 ({deduction.Cite.Rule}; I-10): set it in a local parameter file"));
                 return;
             }
+            // I-26: once per look-back window, from the self-pay of all the window's bills together, whatever calendar
+            // years the window spans: the deduction's key names the identity (its recognition), not the year, and the
+            // ledger carries it into the next year (PersonLedger.NextYear).
             decimal used = ledger.Counted(DeductionKey(candidate.Identity));
             decimal left = deduction.Value.Unlimited ? b : Math.Max(0m, deduction.Value.Amount - used);
             decimal take = Math.Min(b, left);
             o.Count(DeductionKey(candidate.Identity), take);
-            o.Trace.Add(new TraceStep("lookback_deduction", take, deduction.Cite.Rule, "I-10",
-                "家庭承受能力 {0}，此前已扣 {1}，本单扣除 {2}", deduction.Value.Amount, used, take));
+            o.Trace.Add(deduction.Value.Unlimited
+                ? new TraceStep("lookback_deduction", take, deduction.Cite, deduction.Cite.Interpretation ?? "I-26", Formulas.WholeBase,
+                    "家庭承受能力不设上限，本单基数 {0} 全部扣除 no ceiling: the whole base is deducted", b)
+                : new TraceStep("lookback_deduction", take, deduction.Cite, deduction.Cite.Interpretation ?? "I-26", Formulas.DeductionLeft,
+                    "家庭承受能力 {0}（每个回溯期扣除一次），本回溯期此前各单已扣 {1}，本单基数 {2} 中扣除 {=} household affordability, once per look-back window: deducted before in the window, this bill's base, deducted now",
+                    deduction.Value.Amount, used, b));
             b -= take;
         }
 
         decimal pay = Money.Round(r.Value * b);
-        o.Trace.Add(new TraceStep("assistance", pay, r.Cite.Rule, r.Cite.Interpretation, "{0}% × {1}", Money.Pct(r.Value), b));
+        o.Trace.Add(new TraceStep("assistance", pay, r.Cite, r.Cite.Interpretation, Formulas.RatioOfBase, "{0%}% × {1}", r.Value, b));
         foreach (var bucket in scheme.Limits)
         {
             var limit = bucket.ByCategory[(int)cat]!.Value;
@@ -117,14 +128,33 @@ internal static class AssistanceTier
             decimal left = Math.Max(0m, limit.Value.Amount - counted);
             if (pay > left)
             {
-                o.Trace.Add(new TraceStep("assistance_limit", left, limit.Cite.Rule, "I-3",
-                    LimitTemplates.GetValue(bucket, static b => $"年度限额 {b.Name} {{0}}，已救助 {{1}}，本单最多 {{2}} annual limit reached"),
-                    limit.Value.Amount, counted, left));
+                o.Trace.Add(new TraceStep("assistance_limit", left, limit.Cite, "I-3", Formulas.LimitLeft,
+                    LimitTemplates.GetValue(bucket, static b => $"年度限额 {b.Name} {{0}}，已救助 {{1}}，本单应付 {{2}}，最多 {{=}} annual limit reached"),
+                    limit.Value.Amount, counted, pay));
                 pay = left;
             }
         }
         o.Assistance = pay;
         foreach (var bucket in scheme.Limits) o.Count(bucket.LedgerKey, pay);
+    }
+
+    private const string UpstreamTemplate = "医疗救助已由上游结算支付 paid by the upstream settlement: {0}";
+
+    /// <summary>The assistance base (I-5), set on the outcome and traced.</summary>
+    private static decimal AddBase(PolicyPeriod period, Bill bill, BillOutcome o)
+    {
+        decimal b = Base(period, bill, o.Critical);
+        o.AssistanceBase = b;
+        var position = period.SupplementaryBeforeAssistance;
+        bool before = position?.Value == true;
+        string template = before
+            ? "政策范围内 {0} − 基本医保 {1} − 大病保险 {2} − 补充保险 {3}"
+            : "政策范围内 {0} − 基本医保 {1} − 大病保险 {2}（补充保险在救助之后）";
+        decimal supplementary = before ? bill.SupplementaryPaid : 0m;
+        o.Trace.Add(position is { } p
+            ? new TraceStep("assistance_base", b, p.Cite, "I-5", Formulas.AssistanceBase, template, bill.InPolicy, bill.BasicPaid, o.Critical, supplementary)
+            : new TraceStep("assistance_base", b, period.Cite, "I-5", Formulas.AssistanceBase, template, bill.InPolicy, bill.BasicPaid, o.Critical, supplementary));
+        return b;
     }
 
     // Trace templates that name a kind, a category, a scheme or a limit: made once, not once per bill.
@@ -142,5 +172,6 @@ internal static class AssistanceTier
         return byCategory[(int)cat] ??= $"{Codes.ToCode(cat)} 不享受此类救助 not covered by scheme '{scheme.Name}'";
     }
 
-    public static string DeductionKey(Identity id) => "lookback.deduction." + id.Recognized.ToString("yyyy-MM-dd");
+    public const string DeductionPrefix = "lookback.deduction.";
+    public static string DeductionKey(Identity id) => DeductionPrefix + id.Recognized.ToString("yyyy-MM-dd");
 }

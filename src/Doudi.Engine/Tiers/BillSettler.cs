@@ -21,10 +21,16 @@ internal sealed class BillSettler
     private BillOutcome _best = new(), _trial = new();
 
     // Trace templates that name a code, made once per code instead of once per bill.
-    private static readonly string[] IdentityTemplates = Codes.AllCategories
-        .Select(c => $"{Codes.ToCode(c)}，认定次月起有效 effective from the month after recognition").ToArray();
+    private static readonly string[] HeldTemplates = Codes.AllCategories.SelectMany(c => new[]
+    {
+        $"{Codes.ToCode(c)} 认定 {{0:d}}；逐笔待遇 {{2:d}} 起 (recognised {{0:d}}; per-bill benefits from {{2:d}})",
+        $"{Codes.ToCode(c)} 认定 {{0:d}}，取消 {{1:d}}；逐笔待遇 {{2:d}} 起 (recognised {{0:d}}, revoked {{1:d}}; per-bill benefits from {{2:d}})",
+        $"{Codes.ToCode(c)} 认定 {{0:d}}；逐笔待遇 {{2:d}} 起至 {{3:d}} (recognised {{0:d}}; per-bill benefits from {{2:d}} to {{3:d}})",
+        $"{Codes.ToCode(c)} 认定 {{0:d}}，取消 {{1:d}}；逐笔待遇 {{2:d}} 起至 {{3:d}} (recognised {{0:d}}, revoked {{1:d}}; per-bill benefits from {{2:d}} to {{3:d}})",
+    }).ToArray();
     private static readonly string[] LookBackTemplates = Codes.AllCategories
-        .Select(c => $"{Codes.ToCode(c)}（因病支出型）认定日前 {{0}} 个月回溯期内 within the look-back window before recognition").ToArray();
+        .Select(c => $"{Codes.ToCode(c)}（因病支出型）认定 {{1:d}}，回溯期 {{2:d}} 至 {{3:d}}（认定日前 {{0}} 个月至身份生效日 {{4:d}} 前一日），本单在回溯期内 " +
+                     "(look-back window {2:d}..{3:d}; the bill is within it)").ToArray();
     private static readonly string[] ExclusionTemplates = Enum.GetValues<Exclusion>()
         .Select(e => $"{Codes.ToCode(e)}：不属于医疗救助范围 outside medical assistance").ToArray();
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyPeriod, SharedSteps> Shared = new();
@@ -35,41 +41,65 @@ internal sealed class BillSettler
     /// </summary>
     private sealed class SharedSteps
     {
-        public readonly string BurdenRule;
+        public readonly Citation Burden;
         public readonly TraceStep[] Policy = new TraceStep[5];   // by number of usable identities, 0..4
-        public readonly TraceStep?[] Identity = new TraceStep?[Codes.CategoryCount];
-        public readonly TraceStep?[] LookBack = new TraceStep?[Codes.CategoryCount];
+        // One identity step per identity held (it names the recognition date and the date benefits start), made on the
+        // person's first bill of the period and shared by the rest: an identity record is the same object bill after bill.
+        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Identity, TraceStep> _identity = new(), _lookBack = new();
+        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Identity, TraceStep>.CreateValueCallback _held, _window;
         public readonly TraceStep NoIdentity;
         public readonly TraceStep?[] Exclusion = new TraceStep?[ExclusionTemplates.Length];
         public readonly TraceStep? OutOfCity;
 
         public SharedSteps(PolicyPeriod period)
         {
-            BurdenRule = period.Document + " 个人负担";
+            _held = id => HeldStep(period, id);
+            _window = id => LookBackStep(period, id);
+            Burden = period.TiersCite;
             for (int n = 0; n < Policy.Length; n++) Policy[n] = PolicyStep(period, n);
-            foreach (var cat in Codes.AllCategories)
-            {
-                // The objects article and the timing article (wenzhou-2020 第五条；第二十三条, I-1) together.
-                if (period.IdentityRule[(int)cat] is { } rule)
-                    Identity[(int)cat] = new TraceStep("identity", 0m, rule, "I-1", IdentityTemplates[(int)cat], 0m);
-                if (period.Lookback is { } lb)
-                    LookBack[(int)cat] = new TraceStep("identity", 0m, lb.Months.Cite.Rule, "I-15", LookBackTemplates[(int)cat], lb.Months.Value);
-            }
             string? first = null;
             foreach (var r in period.IdentityRule)
                 if (r is not null) { first = r; break; }
-            NoIdentity = new TraceStep("identity", 0m, first ?? period.Document, "I-1",
-                "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date", 0m);
+            NoIdentity = new TraceStep("identity", 0m, first ?? period.Cite.Rule, "I-1", Formulas.None,
+                "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date");
             for (int r = 0; r < Exclusion.Length; r++)
                 if (period.Exclusions[r] is { } cite)
-                    Exclusion[r] = new TraceStep("exclusion", 0m, cite.Rule, cite.Interpretation, ExclusionTemplates[r], 0m);
+                    Exclusion[r] = new TraceStep("exclusion", 0m, cite, cite.Interpretation, Formulas.None, ExclusionTemplates[r]);
             if (period.OutOfCityNeedsReferral is { } referral)
-                OutOfCity = new TraceStep("exclusion", 0m, referral.Rule, "I-19",
-                    "市外就医未按规定转诊，不纳入医疗救助 treated outside the city without referral", 0m);
+                OutOfCity = new TraceStep("exclusion", 0m, referral, "I-19", Formulas.None,
+                    "市外就医未按规定转诊，不纳入医疗救助 treated outside the city without referral");
+        }
+
+        /// <summary>
+        /// The identity a candidate settles under: held on the date (the objects article and the timing article together,
+        /// e.g. wenzhou-2020 第五条；第二十三条, I-1) or reached back to by a look-back window (I-15), with its dates.
+        /// </summary>
+        public TraceStep IdentityStep(Candidate candidate) =>
+            candidate.LookBack
+                ? _lookBack.GetValue(candidate.Identity, _window)
+                : _identity.GetValue(candidate.Identity, _held);
+
+        private static TraceStep HeldStep(PolicyPeriod period, Identity id)
+        {
+            var from = IdentityRules.EffectiveFrom(id, period);
+            var to = IdentityRules.EffectiveTo(id);
+            // Dates are inputs (yyyymmdd, rendered as dates): one template per category and shape, shared by every person.
+            var template = HeldTemplates[(int)id.Category * 4 + (id.Revoked is null ? 0 : 1) + (to == DateOnly.MaxValue ? 0 : 2)];
+            return new TraceStep("identity", 0m, period.IdentityRule[(int)id.Category]!, "I-1", Formulas.IdentityHeld, template,
+                TraceDates.Number(id.Recognized), TraceDates.Number(id.Revoked), TraceDates.Number(from), TraceDates.Number(to == DateOnly.MaxValue ? null : to));
+        }
+
+        private static TraceStep LookBackStep(PolicyPeriod period, Identity id)
+        {
+            var lb = period.Lookback!;
+            var (start, end) = IdentityRules.LookBackWindow(id, period);
+            return new TraceStep("identity", 0m, lb.Months.Cite, "I-15", Formulas.LookBackWindow, LookBackTemplates[(int)id.Category],
+                lb.Months.Value, TraceDates.Number(id.Recognized), TraceDates.Number(start), TraceDates.Number(end),
+                TraceDates.Number(IdentityRules.EffectiveFrom(id, period)));
         }
 
         public static TraceStep PolicyStep(PolicyPeriod period, int candidates) =>
-            new("policy", 0m, period.Document, null,
+            new("policy", 0m, period.Cite, null, Formulas.PolicyInForce,
                 candidates > 1 ? "{0} 个身份可用，取救助额最高者 identities usable on this date; the best paying one is kept" : "按结算日期适用政策 policy in force on the settlement date",
                 candidates);
     }
@@ -78,6 +108,8 @@ internal sealed class BillSettler
     public BillResult? Settle(PolicyPeriod period, Person person, Bill bill, PersonLedger ledger, BillPath path, List<SettlementProblem> problems)
     {
         int before = problems.Count;
+        BillChecks.Check(bill, path, problems);
+        if (problems.Count > before) return null;
         var shared = Shared.GetValue(period, static p => new SharedSteps(p));
         if (period.UpstreamAssistance is { } upstream && bill.AssistancePaid is null)
             problems.Add(new(path + ".assistancePaid", $"{period.PolicyId} 无逐笔医疗救助规则，单据须带上游已付医疗救助 bills must carry the assistance paid upstream ({upstream.Rule})"));
@@ -117,6 +149,16 @@ internal sealed class BillSettler
         };
         result.Trace.Add(_candidates.Count < shared.Policy.Length ? shared.Policy[_candidates.Count] : SharedSteps.PolicyStep(period, _candidates.Count));
         result.Trace.AddRange(best.Trace);
+        if (bill.AssistancePaid is { } paidUpstream && period.UpstreamAssistance is null)
+        {
+            // I-24: the upstream settlement paid assistance under a policy whose per-bill assistance the engine computes.
+            result.AssistanceDue = best.Assistance;
+            result.AssistanceUpstream = paidUpstream;
+            result.AssistanceDifference = best.Assistance - paidUpstream;
+            result.Trace.Add(new TraceStep("assistance_upstream", paidUpstream, shared.Burden, "I-24", Formulas.UpstreamAndDue,
+                "上游已付医疗救助 {0}；应付 {1}；差额 {2}（正数应补，负数应退） upstream paid; due; difference (to pay if positive, to recover if negative)",
+                paidUpstream, best.Assistance, best.Assistance - paidUpstream));
+        }
         foreach (var (key, amount) in best.Counts)
         {
             ledger.Add(key, amount);
@@ -125,9 +167,9 @@ internal sealed class BillSettler
 
         var inPolicyRemainder = Math.Max(0m, bill.InPolicy - bill.BasicPaid - best.Critical - best.Assistance - best.Tilted - bill.SupplementaryPaid);
         result.ReasonableBurden = inPolicyRemainder + bill.ReasonableOutOfPolicy;
-        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, shared.BurdenRule, "I-14",
-            "总费用 {0} − 基本医保 {1} − 大病保险 {2} − 医疗救助/倾斜救助 {3} − 补充保险 {4}",
-            bill.Total, bill.BasicPaid, best.Critical, best.Assistance + best.Tilted, bill.SupplementaryPaid));
+        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, shared.Burden, "I-14", Formulas.PersonalBurden,
+            "总费用 {0} − 基本医保 {1} − 大病保险 {2} − 医疗救助 {3} − 倾斜救助 {4} − 补充保险 {5}",
+            bill.Total, bill.BasicPaid, best.Critical, best.Assistance, best.Tilted, bill.SupplementaryPaid));
         return result;
     }
 
@@ -135,7 +177,7 @@ internal sealed class BillSettler
     private static BillOutcome NoCategory(PolicyPeriod period, SharedSteps shared, Bill bill, PersonLedger ledger, BillPath path, List<SettlementProblem> problems, BillOutcome o)
     {
         o.Critical = CriticalIllnessTier.Settle(period, bill, null, ledger, o, path, problems);
-        if (bill.AssistancePaid is not null) AssistanceTier.Upstream(period, bill, null, o);
+        if (period.UpstreamAssistance is not null && bill.AssistancePaid is not null) AssistanceTier.Upstream(period, bill, null, o);
         o.Trace.Add(shared.NoIdentity);
         return o;
     }
@@ -145,12 +187,14 @@ internal sealed class BillSettler
         o.Category = candidate.Category;
         o.LookBack = candidate.LookBack;
         // A candidate is an object of the period (IdentityRules.Collect) and a look-back one has a look-back window.
-        o.Trace.Add((candidate.LookBack ? shared.LookBack : shared.Identity)[(int)candidate.Category]!);
+        o.Trace.Add(shared.IdentityStep(candidate));
 
         o.Critical = CriticalIllnessTier.Settle(period, bill, candidate.Category, ledger, o, path, problems);
 
         bool excluded = Excluded(period, shared, bill, o);
-        if (bill.AssistancePaid is not null) AssistanceTier.Upstream(period, bill, candidate.Category, o);
+        // Jiande has no per-bill assistance: what the upstream paid stands. Elsewhere the engine computes what is due
+        // even when the bill says what was paid upstream (I-24); the settler reports the two side by side.
+        if (period.UpstreamAssistance is not null && bill.AssistancePaid is not null) AssistanceTier.Upstream(period, bill, candidate.Category, o);
         else if (!excluded) AssistanceTier.Settle(period, bill, candidate, ledger, o, path, problems);
         if (!excluded) TiltedTier.Settle(period, bill, candidate.Category, ledger, o, path, problems);
         return o;

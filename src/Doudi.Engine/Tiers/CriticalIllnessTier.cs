@@ -17,20 +17,23 @@ internal static class CriticalIllnessTier
     public const string BaseKey = "critical.base";
     public const string PaidKey = "critical.paid";
 
-    private static readonly TraceStep UpstreamNothing = Upstream(0m);
+    // The upstream payment is cited to the clause that orders the tiers (period.TiersCite, I-11): one shared step per
+    // period for the usual plain 0.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyPeriod, TraceStep> UpstreamNothing = new();
 
-    private static TraceStep Upstream(decimal paid) => new("critical_illness", paid, "上游结算 upstream settlement", "I-11",
+    private static TraceStep Upstream(PolicyPeriod period, decimal paid) => new("critical_illness", paid, period.TiersCite, "I-11", Formulas.Upstream,
         "大病保险已由上游结算支付 paid by the upstream settlement: {0}", paid);
 
-    private static string? PreferenceRule(CriticalPreference? p) =>
-        p is null ? null : (p.DeductibleFactor?.Cite ?? p.RatioBonus?.Cite ?? p.RatioFloor?.Cite ?? p.NoCap?.Cite)?.Rule;
+    private static Policy.Parameters.Citation? PreferenceCite(CriticalPreference? p) =>
+        p is null ? null : (p.DeductibleFactor?.Cite ?? p.RatioBonus?.Cite ?? p.RatioFloor?.Cite ?? p.NoCap?.Cite);
 
     public static decimal Settle(PolicyPeriod period, Bill bill, Category? category, Settlement.PersonLedger ledger, BillOutcome o, BillPath path, List<SettlementProblem> problems)
     {
         if (bill.CriticalPaid is { } upstream)
         {
             // Most bills had no critical illness upstream: one shared step for a plain 0 (TraceStep never changes).
-            o.Trace.Add(upstream == 0m && upstream.Scale == 0 && !decimal.IsNegative(upstream) ? UpstreamNothing : Upstream(upstream));
+            o.Trace.Add(upstream == 0m && upstream.Scale == 0 && !decimal.IsNegative(upstream)
+                ? UpstreamNothing.GetValue(period, static p => Upstream(p, 0m)) : Upstream(period, upstream));
             return upstream;
         }
         var c = period.Critical;
@@ -53,8 +56,8 @@ internal static class CriticalIllnessTier
         decimal covered = Math.Max(0m, before + thisBase - d) - Math.Max(0m, before - d);
         decimal paid = Money.Round(covered * r);
         o.Count(BaseKey, thisBase);
-        o.Trace.Add(new TraceStep("critical_illness", paid, PreferenceRule(pref) ?? ratio.Cite.Rule,
-            "I-11", "起付线 {0} 后累计基数 {1} 中本单 {2} × 比例 {3}%", d, before + thisBase, covered, Money.Pct(r)));
+        o.Trace.Add(new TraceStep("critical_illness", paid, PreferenceCite(pref) ?? ratio.Cite, "I-11", Formulas.CriticalBand,
+            "起付线 {0}，此前累计基数 {1}，本单基数 {2}，超过起付线部分 × 比例 {3%}%", d, before, thisBase, r));
 
         bool noCap = pref?.NoCap?.Value == true || cap.Value.Unlimited;
         if (!noCap)
@@ -62,8 +65,8 @@ internal static class CriticalIllnessTier
             decimal left = Math.Max(0m, cap.Value.Amount - ledger.Counted(PaidKey));
             if (paid > left)
             {
-                o.Trace.Add(new TraceStep("critical_illness_cap", left, cap.Cite.Rule, "I-4",
-                    "年度封顶 {0}，已付 {1}，本单限 {2}", cap.Value.Amount, ledger.Counted(PaidKey), left));
+                o.Trace.Add(new TraceStep("critical_illness_cap", left, cap.Cite, "I-4", Formulas.LimitLeft,
+                    "年度封顶 {0}，已付 {1}，本单应付 {2}，限 {=}", cap.Value.Amount, ledger.Counted(PaidKey), paid));
                 paid = left;
             }
         }

@@ -14,6 +14,7 @@ namespace Doudi.Engine.Tiers;
 internal static class TiltedTier
 {
     public const string Key = "tilted";
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Policy.Parameters.Citation, TraceStep> Held = new();
 
     public static void Settle(PolicyPeriod period, Bill bill, Category category, PersonLedger ledger, BillOutcome o, BillPath path, List<SettlementProblem> problems)
     {
@@ -21,25 +22,28 @@ internal static class TiltedTier
         if (!t.Kinds[(int)bill.Kind] || t.Line[(int)category] is not { } line) return;
         if (t.NeedsReferral is { } nr && !bill.Referred)
         {
-            o.Trace.Add(new TraceStep("tilted", 0m, nr.Rule, "I-19", "未规范转诊，不予倾斜救助 not referred", 0m));
+            o.Trace.Add(new TraceStep("tilted", 0m, nr, "I-19", Formulas.None, "未规范转诊，不予倾斜救助 not referred"));
             return;
         }
         if (t.NeedsWithinCity is { } wc && !bill.WithinCity)
         {
-            o.Trace.Add(new TraceStep("tilted", 0m, wc.Rule, "I-16", "非市内就医，不予倾斜救助 not treated within the city", 0m));
+            o.Trace.Add(new TraceStep("tilted", 0m, wc, "I-16", Formulas.None, "非市内就医，不予倾斜救助 not treated within the city"));
             return;
         }
+        if (t.NeedsReferral is { } referral)
+            o.Trace.Add(Held.GetValue(referral, static c => new TraceStep("tilted_condition", 0m, c, "I-16", Formulas.None,
+                "规范转诊且在市内就医 referred and treated within the city")));
         bool suppBefore = period.SupplementaryBeforeAssistance?.Value == true;
         decimal remainder = Math.Max(0m, bill.InPolicy - bill.BasicPaid - o.Critical - o.Assistance - (suppBefore ? bill.SupplementaryPaid : 0m));
         if (remainder < line.Value)
         {
-            o.Trace.Add(new TraceStep("tilted", 0m, line.Cite.Rule, "I-6",
+            o.Trace.Add(new TraceStep("tilted", 0m, line.Cite, "I-6", Formulas.BelowLine,
                 "三重保障后政策范围内自付 {0} 未达起付线 {1} below the line", remainder, line.Value));
             return;
         }
         decimal pay = Money.Round(t.Ratio.Value * (remainder - line.Value));
-        o.Trace.Add(new TraceStep("tilted", pay, line.Cite.Rule, "I-6",
-            "{0}% × (自付 {1} − 起付线 {2})", Money.Pct(t.Ratio.Value), remainder, line.Value));
+        o.Trace.Add(new TraceStep("tilted", pay, line.Cite, "I-6", Formulas.RatioOfExcess,
+            "{0%}% × (自付 {1} − 起付线 {2})", t.Ratio.Value, remainder, line.Value));
         if (t.Limit.Value.Missing)
         {
             problems.Add(new(path, $"倾斜救助年度限额无取值 tilted.limit has no value ({t.Limit.Cite.Rule})"));
@@ -51,8 +55,8 @@ internal static class TiltedTier
             decimal left = Math.Max(0m, t.Limit.Value.Amount - counted);
             if (pay > left)
             {
-                o.Trace.Add(new TraceStep("tilted_limit", left, t.Limit.Cite.Rule, "I-3",
-                    "倾斜救助年度限额 {0}，已救助 {1}，本单最多 {2}", t.Limit.Value.Amount, counted, left));
+                o.Trace.Add(new TraceStep("tilted_limit", left, t.Limit.Cite, "I-3", Formulas.LimitLeft,
+                    "倾斜救助年度限额 {0}，已救助 {1}，本单应付 {2}，最多 {=}", t.Limit.Value.Amount, counted, pay));
                 pay = left;
             }
         }

@@ -30,6 +30,12 @@ public sealed class PolicyDocument
     public DateOnly To { get; init; } = DateOnly.MaxValue;
     public required string Cite { get; init; }
     public IReadOnlyList<string> Amends { get; init; } = [];
+    /// <summary>
+    /// A local parameter file: the documents whose open values (<c>missing</c> in the seed, I-10) it fills. It fills
+    /// exactly the parameters and dates it names; it is never a policy of its own and never extends a period.
+    /// </summary>
+    public IReadOnlyList<string> Fills { get; init; } = [];
+    public bool IsLocal => Fills.Count > 0;
     public bool Sample { get; init; }
     public IReadOnlyDictionary<string, string> Interpretations { get; init; } = new Dictionary<string, string>();
     public required IReadOnlyList<Clause> Clauses { get; init; }

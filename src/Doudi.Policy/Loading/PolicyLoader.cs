@@ -23,6 +23,7 @@ public static class PolicyLoader
         foreach (var d in new[] { dir, Path.Combine(dir, "local") }.Concat(extraDirs))
         {
             if (Directory.Exists(d)) files.AddRange(Directory.EnumerateFiles(d, "*.yaml").OrderBy(f => f, StringComparer.Ordinal)
+                .Where(f => d == dir || Path.GetFileName(f) != InterpretationRegister.FileName)
                 .Concat(PreventionFileReader.Folders.SelectMany<string, string>(k => Directory.Exists(Path.Combine(d, k))
                     ? Directory.EnumerateFiles(Path.Combine(d, k), "*.yaml").OrderBy(f => f, StringComparer.Ordinal) : [])));
             else if (d != Path.Combine(dir, "local"))
@@ -31,35 +32,44 @@ public static class PolicyLoader
         return LoadTexts(files.Select(f => (Path.GetRelativePath(Directory.GetCurrentDirectory(), f), File.ReadAllText(f))));
     }
 
-    /// <summary>Loads policy texts given as (file name, content) pairs.</summary>
+    /// <summary>
+    /// Loads policy texts given as (file name, content) pairs. A file named <c>interpretations.yaml</c> is the
+    /// interpretations register; every I-n the policy files cite must be in it (without one, none may be cited).
+    /// </summary>
     public static PolicyLoadResult LoadTexts(IEnumerable<(string File, string Text)> texts)
     {
         var errors = new List<PolicyError>();
         var documents = new List<PolicyDocument>();
         var definitions = new List<PreventionFileReader.Pending>();
+        var all = texts.ToList();
+        var register = InterpretationRegister.Empty;
+        foreach (var (file, text) in all)
+            if (Path.GetFileName(file) == InterpretationRegister.FileName)
+                register = InterpretationRegister.Read(file, text, errors);
         int count = 0;
-        foreach (var (file, text) in texts)
+        foreach (var (file, text) in all)
         {
             count++;
+            if (Path.GetFileName(file) == InterpretationRegister.FileName) continue;
             if (PreventionFileReader.KindOf(file) is { } kind)
             {
                 if (PreventionFileReader.Read(kind, file, text, errors) is { } definition) definitions.Add(definition);
                 continue;
             }
-            var doc = ReadDocument(file, text, errors);
+            var doc = ReadDocument(file, text, errors, register);
             if (doc is not null) documents.Add(doc);
         }
         if (errors.Count > 0) return new PolicyLoadResult(null, errors, count);
-        var catalog = PolicyCompiler.Compile(documents, errors);
+        var catalog = PolicyCompiler.Compile(documents, errors, register);
         if (errors.Count == 0) PreventionFileReader.Attach(catalog, definitions, errors);
         return new PolicyLoadResult(errors.Count == 0 ? catalog : null, errors, count);
     }
 
     private static readonly string[] DocumentKeys =
-        ["id", "region", "title", "document", "seed", "period", "cite", "amends", "sample", "interpretations", "clauses"];
+        ["id", "region", "title", "document", "seed", "period", "cite", "amends", "fills", "sample", "interpretations", "clauses"];
     private static readonly string[] ClauseKeys = ["cite", "text", "note", "from", "to", "interpretation", "source", "carriedForward", "set"];
 
-    private static PolicyDocument? ReadDocument(string file, string text, List<PolicyError> errors)
+    private static PolicyDocument? ReadDocument(string file, string text, List<PolicyError> errors, InterpretationRegister register)
     {
         var y = new YamlReading(file, errors);
         var root = y.Root(text);
@@ -92,10 +102,22 @@ public static class PolicyLoader
             else y.Error(amendsNode, "'amends' 应为列表 must be a list of policy ids");
         }
 
+        var fills = new List<string>();
+        if (y.Get(root, "fills") is { } fillsNode)
+        {
+            if (fillsNode is YamlSequenceNode seq) fills.AddRange(seq.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? ""));
+            else y.Error(fillsNode, "'fills' 应为列表 must be a list of policy ids whose open values this file fills (I-10)");
+            if (amends.Count > 0) y.Error(fillsNode, "本地参数文件不能同时 amends a local parameter file fills open values; it does not amend a document");
+        }
+
         var interpretations = new Dictionary<string, string>();
         if (y.Get(root, "interpretations") is { } interpNode && y.Mapping(interpNode, "interpretations") is { } interp)
             foreach (var (k, v) in interp.Children)
-                interpretations[((YamlScalarNode)k).Value ?? ""] = (v as YamlScalarNode)?.Value ?? "";
+            {
+                var key = ((YamlScalarNode)k).Value ?? "";
+                if (!register.Contains(key)) y.Error(k, NotInRegister(key));
+                interpretations[key] = (v as YamlScalarNode)?.Value ?? "";
+            }
 
         var clauses = new List<Clause>();
         if (y.Get(root, "clauses") is not YamlSequenceNode clauseNodes) { y.Error(root, "文件缺少 'clauses' 列表 (missing 'clauses' list)"); }
@@ -103,7 +125,7 @@ public static class PolicyLoader
         {
             foreach (var node in clauseNodes.Children)
             {
-                var clause = ReadClause(y, node, id, document, from.Value, to ?? DateOnly.MaxValue, sample);
+                var clause = ReadClause(y, node, id, document, from.Value, to ?? DateOnly.MaxValue, sample, register);
                 if (clause is not null) clauses.Add(clause);
             }
         }
@@ -113,12 +135,16 @@ public static class PolicyLoader
         return new PolicyDocument
         {
             Id = id, Region = region, Title = title, Document = document, Seed = y.Text(root, "seed", false, "文件 file"),
-            From = from.Value, To = to ?? DateOnly.MaxValue, Cite = cite, Amends = amends, Sample = sample,
+            From = from.Value, To = to ?? DateOnly.MaxValue, Cite = cite, Amends = amends, Fills = fills, Sample = sample,
             Interpretations = interpretations, Clauses = clauses, File = file, Line = (int)root.Start.Line,
         };
     }
 
-    private static Clause? ReadClause(YamlReading y, YamlNode node, string policyId, string document, DateOnly docFrom, DateOnly docTo, bool sample)
+    private static string NotInRegister(string id) =>
+        $"解释 '{id}' 不在解释登记册中 interpretation '{id}' is not in the register ({InterpretationRegister.FileName})";
+
+    private static Clause? ReadClause(YamlReading y, YamlNode node, string policyId, string document, DateOnly docFrom, DateOnly docTo, bool sample,
+        InterpretationRegister register)
     {
         var map = y.Mapping(node, "条款 clause");
         if (map is null) return null;
@@ -137,6 +163,7 @@ public static class PolicyLoader
         var carried = y.Bool(y.Get(map, "carriedForward"), "carriedForward") ?? false;
         if (carried && source is null) y.Error(map, "延续适用的条款须写明原文件 a carried-forward clause needs 'source' (its document number)");
         var interpretation = y.Text(map, "interpretation", false, "条款 clause");
+        if (interpretation is not null && !register.Contains(interpretation)) y.Error(y.Get(map, "interpretation")!, NotInRegister(interpretation));
         var citation = new Citation(policyId, source ?? document, cite ?? "", interpretation, carried, sample, y.File, (int)map.Start.Line);
 
         var settings = new List<Setting>();

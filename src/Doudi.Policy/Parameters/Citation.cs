@@ -24,7 +24,17 @@ public sealed class Citation
     public bool Sample { get; }
     public string File { get; }
     public int Line { get; }
-    public string Rule { get; }
+    public string Rule { get; private set; }
+    /// <summary>Where a value the seed leaves open comes from (a local parameter file, I-10); null for the seed's own values.</summary>
+    public Citation? Local { get; private init; }
+
+    /// <summary>This clause's citation with a local value beside it: the seed's clause first, then the local source.</summary>
+    public Citation WithLocal(Citation local) =>
+        new(PolicyId, Document, Article, Interpretation, CarriedForward, Sample, File, Line, $"；本地参数 local value: {local.Document} {local.Article}")
+        { Local = local };
+
+    private Citation(string policyId, string document, string article, string? interpretation, bool carriedForward, bool sample, string file, int line, string suffix)
+        : this(policyId, document, article, interpretation, carriedForward, sample, file, line) => Rule += suffix;
 
     public override string ToString() => Rule;
 }

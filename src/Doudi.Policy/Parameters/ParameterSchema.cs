@@ -67,7 +67,9 @@ public static class ParameterSchema
         new("negativeList.classes", ValueType.ChoiceList, "item classes that are never reasonable", Codes.All<ItemClass>().Where(c => c != "none").ToArray()),
         new("negativeList.drugThreshold", ValueType.Amount, "annual drug cost above which the excess is not reasonable (I-9)"),
         new("negativeList.consumableThreshold", ValueType.Amount, "annual consumable cost above which the excess is not reasonable (I-9)"),
-        new("negativeList.thresholdScope", ValueType.Choice, "whose annual total the thresholds compare", ["person", "household"]),
+        new("negativeList.thresholdScope", ValueType.Choice, "whose annual total the thresholds compare (I-22)", ["person", "household"]),
+        new("negativeList.itemShare", ValueType.Choice, "the personal share of a listed item inside the catalogue (I-23)", ["in_policy_remainder"]),
+        new("household.members", ValueType.Choice, "which members' bills a household year counts (I-25)", ["all"]),
     ];
 
     /// <summary>Finds the kind of a key, or explains why the key is not known.</summary>

@@ -18,14 +18,14 @@ internal sealed class PeriodBuilder
     private PeriodBuilder(Dictionary<string, (Setting, Clause, PolicyDocument)> settings, Action<(Setting, Clause, PolicyDocument), string> error)
     { _in = settings; _error = error; }
 
-    public static PolicyPeriod Build(string region, string policyId, string document, IReadOnlyList<string> layers, DateOnly from, DateOnly to,
+    public static PolicyPeriod Build(string region, string policyId, string document, Citation cite, IReadOnlyList<string> layers, DateOnly from, DateOnly to,
         Dictionary<string, (Setting Setting, Clause Clause, PolicyDocument Doc)> settings,
         Action<(Setting Setting, Clause Clause, PolicyDocument Doc), string> error)
     {
         var b = new PeriodBuilder(settings, error);
         var p = new PolicyPeriod
         {
-            Region = region, PolicyId = policyId, Document = document, Layers = layers, From = from, To = to,
+            Region = region, PolicyId = policyId, Document = document, Cite = cite, Layers = layers, From = from, To = to,
             Parameters = settings.OrderBy(kv => kv.Key, StringComparer.Ordinal)
                 .ToDictionary(kv => kv.Key, kv => (kv.Value.Setting.Value, kv.Value.Clause.Citation)),
         };
@@ -191,6 +191,9 @@ internal sealed class PeriodBuilder
                 DrugThreshold = Get<decimal>("negativeList.drugThreshold"),
                 ConsumableThreshold = Get<decimal>("negativeList.consumableThreshold"),
                 ThresholdPerHousehold = Get<string>("negativeList.thresholdScope")?.Value == "household",
+                ThresholdScopeCite = Get<string>("negativeList.thresholdScope")?.Cite,
+                ItemShareCite = Get<string>("negativeList.itemShare")?.Cite,
+                MembersCite = Get<string>("household.members")?.Cite,
             };
             foreach (var key in lines) h.Line[(int)Parse<Category>(key["household.line.".Length..])] = Get<decimal>(key);
             p.Household = h;

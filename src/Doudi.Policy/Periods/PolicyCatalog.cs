@@ -9,11 +9,15 @@ public sealed partial class PolicyCatalog
 {
     private readonly Dictionary<string, PolicyPeriod[]> _periods;
 
-    internal PolicyCatalog(IReadOnlyList<PolicyDocument> documents, Dictionary<string, PolicyPeriod[]> periods)
+    internal PolicyCatalog(IReadOnlyList<PolicyDocument> documents, Dictionary<string, PolicyPeriod[]> periods, InterpretationRegister register)
     {
         Documents = documents;
         _periods = periods;
+        Interpretations = register;
     }
+
+    /// <summary>The interpretations register the policy files were checked against.</summary>
+    public InterpretationRegister Interpretations { get; }
 
     public IReadOnlyList<PolicyDocument> Documents { get; }
     public IEnumerable<string> Regions => _periods.Keys.Order(StringComparer.Ordinal);
@@ -54,10 +58,25 @@ public sealed partial class PolicyCatalog
         sb.AppendLine($"{on:yyyy-MM-dd} 生效参数 parameters in force (period {PolicyCompiler.Show(period.From)} .. {PolicyCompiler.Show(period.To)}; layers: {string.Join(" > ", period.Layers)}):");
         foreach (var (key, (value, cite)) in period.Parameters)
             sb.AppendLine($"  {key} = {Render(value)}    [{cite.Rule}{(cite.Interpretation is null ? "" : "; " + cite.Interpretation)}]");
-        if (doc.Interpretations.Count > 0)
+        // The interpretations in force: those the parameters' clauses cite and those the layers in force list,
+        // each as the register records it.
+        var inForce = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, (_, cite)) in period.Parameters)
+            if (cite.Interpretation is { } i) inForce.Add(i);
+        foreach (var layer in Documents.Where(d => period.Layers.Contains(d.Id)))
+            foreach (var k in layer.Interpretations.Keys) inForce.Add(k);
+        if (inForce.Count > 0)
         {
-            sb.AppendLine("解释 interpretations:");
-            foreach (var (k, v) in doc.Interpretations) sb.AppendLine($"  {k}: {v}");
+            sb.AppendLine($"生效解释 interpretations in force ({InterpretationRegister.FileName}):");
+            foreach (var id in InterpretationRegister.Ordered(inForce))
+            {
+                if (Interpretations.Find(id) is not { } entry) { sb.AppendLine($"  {id}"); continue; }
+                sb.Append($"  {id} {entry.Title}  (adopted {entry.Adopted:yyyy-MM-dd}");
+                if (entry.Revised is { } rev) sb.Append($"; revised {rev}");
+                sb.AppendLine(")");
+                sb.AppendLine($"      {entry.Decides}");
+                if (doc.Interpretations.TryGetValue(id, out var note)) sb.AppendLine($"      {doc.Id}: {note}");
+            }
         }
         return sb.ToString();
     }

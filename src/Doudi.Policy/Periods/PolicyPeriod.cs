@@ -18,6 +18,8 @@ public sealed class PolicyPeriod
     public required string Document { get; init; }
     public required DateOnly From { get; init; }
     public required DateOnly To { get; init; }
+    /// <summary>The top document's own period clause (its <c>cite</c>: the article that puts it in force).</summary>
+    public required Citation Cite { get; init; }
 
     /// <summary>Everything in force, by key, for <c>policy show</c>.</summary>
     public required IReadOnlyDictionary<string, (object Value, Citation Cite)> Parameters { get; init; }
@@ -46,6 +48,13 @@ public sealed class PolicyPeriod
     public Household? Household { get; set; }
 
     public bool IsObject(Category c) => Objects[(int)c] is not null;
+
+    /// <summary>
+    /// The clause that orders the tiers (the one placing supplementary insurance before or after assistance, I-5:
+    /// wenzhou-2020 第七条, wenzhou-2022 三.10–11, fuyang 二.3, jiande 二.2, pengshui 二.（三）.1): what a bill's
+    /// personal burden and an upstream tier's payment cite. Falls back to the period's own clause.
+    /// </summary>
+    public Citation TiersCite => SupplementaryBeforeAssistance?.Cite ?? Cite;
 }
 
 /// <summary>An assistance scheme: a ratio per category and the annual limits it counts against.</summary>
@@ -122,4 +131,9 @@ public sealed class Household
     public Cited<decimal>? DrugThreshold { get; init; }
     public Cited<decimal>? ConsumableThreshold { get; init; }
     public bool ThresholdPerHousehold { get; init; }
+    public Citation? ThresholdScopeCite { get; init; }
+    /// <summary>The clause that says how a listed item inside the catalogue shares the bill's remainder (I-23).</summary>
+    public Citation? ItemShareCite { get; init; }
+    /// <summary>The clause that makes the household the unit, every member counting (I-25).</summary>
+    public Citation? MembersCite { get; init; }
 }

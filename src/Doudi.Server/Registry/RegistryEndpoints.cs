@@ -16,6 +16,11 @@ public static class RegistryEndpoints
         {
             var paging = Paging.From(page, pageSize);
             var actor = http.Actor();
+            if (q is not null && ChineseId.LooksLikeIdNumber(q))
+            {
+                q = ChineseId.Normalize(q);
+                if (!ChineseId.IsValid(q)) throw ApiProblemException.Invalid([new("q", ChineseId.Invalid)]);
+            }
             var where = new List<string>();
             var args = new List<(string, object?)>();
             if (region is not null) { where.Add("region = @r"); args.Add(("r", region)); }
@@ -55,7 +60,7 @@ public static class RegistryEndpoints
             var problems = new List<FieldProblem>();
             var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
             var idNumber = f.String("idNumber", required: true, maxLength: 18);
-            if (idNumber is not null && !ChineseId.IsValid(ChineseId.Normalize(idNumber))) f.Problem("idNumber", new("身份证号无效（18 位，校验位不符或出生日期不对）", "not a valid ID number (18 characters, check digit and birth date)"));
+            if (idNumber is not null && !ChineseId.IsValid(ChineseId.Normalize(idNumber))) f.Problem("idNumber", ChineseId.Invalid);
             var name = f.String("name", required: true, maxLength: 50);
             var region = f.String("region", required: true);
             if (region is not null && !policies.IsRegion(region)) f.Problem("region", Msg.Unknown("统筹区", region, policies.Regions));
@@ -153,6 +158,7 @@ public static class RegistryEndpoints
         {
             var problems = new List<FieldProblem>();
             if (string.IsNullOrWhiteSpace(person)) problems.Add(new("person", Msg.Required));
+            else if (ChineseId.LooksLikeIdNumber(person) && !ChineseId.IsValid(ChineseId.Normalize(person))) problems.Add(new("person", ChineseId.Invalid));
             DateOnly on = default;
             if (date is null) problems.Add(new("date", Msg.Required));
             else if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", out on)) problems.Add(new("date", Msg.NotDate(date)));

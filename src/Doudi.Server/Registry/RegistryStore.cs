@@ -29,7 +29,7 @@ public static class RegistryStore
     public static Task<PersonRecord?> FindPersonAsync(DbConnection c, DbTransaction? tx, string key) =>
         c.FirstAsync(
             $"SELECT {PersonColumns} FROM persons WHERE id = @k UNION ALL SELECT {PersonColumns} FROM persons WHERE psn_no = @k " +
-            $"UNION ALL SELECT {PersonColumns} FROM persons WHERE id_number = @k", tx, MapPerson, ("k", key));
+            $"UNION ALL SELECT {PersonColumns} FROM persons WHERE id_number = @k", tx, MapPerson, ("k", ChineseId.NormalizeKey(key)));
 
     public static Task<List<IdentityRecord>> IdentitiesAsync(DbConnection c, DbTransaction? tx, string personId) =>
         c.ListAsync("SELECT * FROM identities WHERE person_id = @p ORDER BY recognized, id", tx, MapIdentity, ("p", personId));

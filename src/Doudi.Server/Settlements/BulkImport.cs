@@ -39,7 +39,7 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
     public const int ChunkSize = 1000;
     public const int MaxErrorsKept = 1000;
 
-    public async Task<BulkImportReport> RunAsync(Stream body, string format, string mode, bool dryRun, Actor actor, CancellationToken ct)
+    public async Task<BulkImportReport> RunAsync(Stream body, string format, string mode, bool dryRun, Actor actor, CancellationToken ct, Encoding? charset = null)
     {
         var report = new BulkImportReport { Id = "SI" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)), Format = format, Mode = mode, DryRun = dryRun };
         var atomic = mode == "all_or_nothing" || dryRun;
@@ -48,7 +48,9 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
         long inChunk = 0;
         try
         {
-            await foreach (var (row, line, read, rowProblems) in Rows(body, format, ct))
+            using var reader = format == "csv" ? await CsvEncoding.ReaderAsync(body, charset, ct)
+                : new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            await foreach (var (row, line, read, rowProblems) in Rows(reader, format, ct))
             {
                 report.Rows++;
                 if (rowProblems.Count > 0 || !read!.Ok) { Reject(report, row, line, null, rowProblems.Count > 0 ? rowProblems : BillRequest.ToFields(read!.Problems)); continue; }
@@ -87,10 +89,11 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
             if (scope is not null && (!atomic || (report.Rejected == 0 && !dryRun))) await scope.CommitAsync(ct);
             report.Committed = !dryRun && (!atomic || report.Rejected == 0);
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or DecoderFallbackException)
         {
             if (!atomic && scope is not null) await scope.CommitAsync(ct);
-            Reject(report, report.Rows + 1, 0, null, [new FieldProblem("file", new(e.Message, e.Message))]);
+            Reject(report, report.Rows + 1, 0, null, [new FieldProblem("file", e is DecoderFallbackException
+                ? CsvEncoding.Undecodable(charset ?? CsvEncoding.Utf8) : new(e.Message, e.Message))]);
             report.Committed = !atomic;
         }
         finally
@@ -120,9 +123,8 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
 
     /// <summary>The rows as bills, read by Doudi.Cases' reader (CSV cells as text, a JSON line as a bill object), with problems of the row's shape.</summary>
     private static async IAsyncEnumerable<(long Row, long Line, ReadResult<BillDocument>? Read, List<FieldProblem> Problems)> Rows(
-        Stream body, string format, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        TextReader reader, string format, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         long row = 0;
         if (format == "csv")
         {

@@ -59,6 +59,7 @@ public static class SettlementEndpoints
         g.MapGet("/", async (HttpContext http, Database db, string? person, int? year, string? region, int? page, int? pageSize, CancellationToken ct) =>
         {
             var paging = Paging.From(page, pageSize);
+            year = Paging.Year(year);
             var actor = http.Actor();
             var where = new List<string>();
             var args = new List<(string, object?)>();

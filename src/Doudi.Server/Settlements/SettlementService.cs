@@ -104,7 +104,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             $"SELECT counted_json FROM settlements WHERE person_id = {pid} AND year = @y AND status = @s ORDER BY date, id;" +
             // issue 4: what retroactive supplementary payments added to the annual limits
             $"SELECT counted_json FROM supplementary_payments WHERE person_id = {pid} AND year = @y", tx,
-            ("k", input.PersonKey), ("y", year), ("id", bill.Id), ("s", StoredSettlement.Settled)))
+            ("k", ChineseId.NormalizeKey(input.PersonKey)), ("y", year), ("id", bill.Id), ("s", StoredSettlement.Settled)))
         await using (var r = await cmd.ExecuteReaderAsync())
         {
             if (await r.ReadAsync()) person = RegistryStore.MapPerson(r);

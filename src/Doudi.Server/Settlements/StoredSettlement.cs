@@ -54,12 +54,12 @@ public sealed record StoredSettlement(
             w.WriteString("region", Region);
             w.WriteString("source", Source);
             w.WriteString("status", Status);
-            w.WriteString("settledAt", CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("settledAt", Api.Timestamps.Format(CreatedAt));
             if (ReversedAt is null) w.WriteNull("reversal");
             else
             {
                 w.WriteStartObject("reversal");
-                w.WriteString("at", ReversedAt.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                w.WriteString("at", Api.Timestamps.Format(ReversedAt.Value));
                 w.WriteString("by", ReversedBy);
                 w.WriteString("reason", ReversalReason);
                 w.WriteEndObject();

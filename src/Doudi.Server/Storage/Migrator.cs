@@ -57,6 +57,45 @@ public static class Migrator
         return applied;
     }
 
+    /// <summary>
+    /// Migrates as the owner role when one is configured, then grants the application role what the server needs:
+    /// read, insert and update on its tables (no DELETE, no TRUNCATE, no UPDATE of the audit log), the sequences of its
+    /// identity columns. Not owning the tables, the application role can neither ALTER them nor disable their triggers.
+    /// Grants are given again at every start, so tables added by later migrations are covered.
+    /// </summary>
+    public static async Task<int> MigrateAsync(DatabaseOptions options, Database app, ILogger? log = null, CancellationToken ct = default)
+    {
+        if (options.OwnerConnectionString is null)
+        {
+            if (options.Dialect == Dialect.Postgres)
+                log?.LogWarning("DOUDI_DB_OWNER is not set: the application role owns its tables and could alter them; see the server README (database roles)");
+            return await MigrateAsync(app, log, ct);
+        }
+        using var owner = new Database(options.ForMigrations());
+        var applied = await MigrateAsync(owner, log, ct);
+        var role = options.ApplicationRole;
+        var ownerRole = new Npgsql.NpgsqlConnectionStringBuilder(options.OwnerConnectionString).Username;
+        if (string.IsNullOrEmpty(role) || string.Equals(role, ownerRole, StringComparison.Ordinal))
+        {
+            log?.LogWarning("DOUDI_DB and DOUDI_DB_OWNER name the same role: nothing to grant");
+            return applied;
+        }
+        await using var conn = await owner.OpenAsync(ct);
+        var r = QuoteIdentifier(role);
+        await conn.ExecAsync(
+            $"GRANT USAGE ON SCHEMA public TO {r};" +
+            $"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {r};" +
+            $"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {r};" +
+            $"REVOKE UPDATE ON audit_log FROM {r};" +
+            $"REVOKE INSERT, UPDATE ON schema_migrations FROM {r};" +
+            $"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {r};" +
+            $"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {r};", null);
+        log?.LogInformation("Granted the application role {Role} read, insert and update (no delete, truncate or audit-log update)", role);
+        return applied;
+    }
+
+    private static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
     public static async Task<int> CurrentVersionAsync(Database db, CancellationToken ct = default)
     {
         await using var conn = await db.OpenAsync(ct);

@@ -22,6 +22,8 @@ public abstract class ServerFixture : IAsyncLifetime
     public Database Db => Factory.Services.GetRequiredService<Database>();
     public abstract Dialect Dialect { get; }
     protected abstract Task<string> CreateDatabaseAsync();
+    /// <summary>PostgreSQL: the owner role's connection (migrations); the server itself connects as the application role.</summary>
+    public string? OwnerConnection { get; protected set; }
     protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
     /// <summary>More settings for a derived fixture (e.g. another policies folder).</summary>
     protected virtual void Configure(IWebHostBuilder builder) { }
@@ -35,6 +37,7 @@ public abstract class ServerFixture : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("DOUDI_DB", db);
+            if (OwnerConnection is not null) b.UseSetting("DOUDI_DB_OWNER", OwnerConnection);
             b.UseSetting("Doudi:AdminPassword", AdminPassword);
             b.UseSetting("Doudi:KeysDirectory", Path.Combine(Path.GetTempPath(), "doudi-tests-keys"));
             b.UseEnvironment("Testing");
@@ -127,7 +130,9 @@ public class PostgresFixture : ServerFixture
             await using var cmd = new NpgsqlCommand($"CREATE DATABASE {_name}", c);
             await cmd.ExecuteNonQueryAsync();
         }
-        return new NpgsqlConnectionStringBuilder(_admin) { Database = _name }.ConnectionString;
+        // Migrations run as the owner (DOUDI_TEST_PG's role); the server connects as the application role, which owns nothing.
+        OwnerConnection = new NpgsqlConnectionStringBuilder(_admin) { Database = _name }.ConnectionString;
+        return PgEnvironment.AppConnection(_name);
     }
 
     protected override async Task DropDatabaseAsync()
@@ -144,5 +149,21 @@ public class PostgresFixture : ServerFixture
 public static class PgEnvironment
 {
     public static string? ConnectionString => Environment.GetEnvironmentVariable("DOUDI_TEST_PG") is { Length: > 0 } s ? s : null;
+    /// <summary>
+    /// The application role's connection to <paramref name="database"/>: DOUDI_TEST_PG_APP (<c>Username=…;Password=…</c>)
+    /// over DOUDI_TEST_PG's host, by default the role doudi_app that scripts/ci-postgres.sh creates.
+    /// </summary>
+    public static string AppConnection(string database)
+    {
+        var b = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database, Username = "doudi_app", Password = "doudi_app" };
+        if (Environment.GetEnvironmentVariable("DOUDI_TEST_PG_APP") is { Length: > 0 } app)
+        {
+            var given = new NpgsqlConnectionStringBuilder(app);
+            b.Username = given.Username;
+            b.Password = given.Password;
+        }
+        return b.ConnectionString;
+    }
+
     public static bool IsCI => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 }

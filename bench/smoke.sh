@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Every benchmark command of BENCHMARKS.md at a smoke size, so none can rot (CI runs this from .ci/run). Checks that
+# each runs and that the generated cases settle and their results pass `doudi verify`; measures nothing.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+export DOUDI_BENCH_SMOKE=1
+
+dotnet build src/Doudi.Cli/Doudi.Cli.csproj -c Release -nologo -v q -clp:ErrorsOnly
+dotnet build bench/Doudi.Bench/Doudi.Bench.csproj -c Release -nologo -v q -clp:ErrorsOnly
+B=bench/Doudi.Bench/bin/Release/net10.0/Doudi.Bench
+doudi=src/Doudi.Cli/bin/Release/net10.0/doudi
+
+echo "== smoke: generator, CLI in every trace mode and format, verify"
+for region in fuyang pengshui wenzhou jiande; do
+  $B gen --region "$region" --bills 3000 -o "$OUT/case-$region.json"
+  for trace in full compact; do
+    $doudi settle "$OUT/case-$region.json" -o "$OUT/result-$region-$trace.json" --trace "$trace"
+    $doudi verify "$OUT/result-$region-$trace.json"
+  done
+  $doudi settle "$OUT/case-$region.json" -o "$OUT/result-$region-none.json" --trace none
+done
+$B gen --region wenzhou --year 2023 --bills 3000 --engine-critical 0.1 -o "$OUT/case-critical.json"
+$doudi settle "$OUT/case-critical.json" --include policies/samples -o "$OUT/result-critical.json" && $doudi verify "$OUT/result-critical.json"
+
+echo "== smoke: in-process harness and BenchmarkDotNet"
+$B inproc --bills-per-region 2000 --runs 1 --warmups 1 >/dev/null
+$B bdn --filter '*' >/dev/null
+
+echo "== smoke: baselines and phases"
+$B copy "$OUT/case-pengshui.json" -o "$OUT/copy.json"
+cmp "$OUT/case-pengshui.json" "$OUT/copy.json"
+$B copy "$OUT/case-pengshui.json" -o "$OUT/sized.json" --size-of "$OUT/result-pengshui-full.json"
+$B phases "$OUT/case-pengshui.json" --runs 1 >/dev/null
+
+echo "== smoke: the scripts"
+BILLS=2000 REGIONS="pengshui jiande" RUNS=1 WARMUP=0 OUT="$OUT/cli" bench/cli-bench.sh >/dev/null
+BILLS=3000 VERIFY=1 OUT="$OUT/city" bench/city-bench.sh >/dev/null
+echo "bench smoke: ok"

@@ -1,0 +1,59 @@
+using Doudi.Engine.Cases;
+using Doudi.Engine.Settlement;
+using Doudi.Policy.Vocabulary;
+
+namespace Doudi.Engine.Tiers;
+
+/// <summary>
+/// What a bill must say consistently before any tier reads it, whichever reader made it (case file, the server's
+/// one-stop settlement): a general outpatient visit is not a special-disease bill (I-20), and its items fit inside it.
+/// Each problem names the field at fault.
+/// </summary>
+internal static class BillChecks
+{
+    public static void Check(Bill bill, BillPath path, List<SettlementProblem> problems)
+    {
+        if (bill.Kind == BillKind.Outpatient && bill.SpecialDisease)
+            problems.Add(new(path + ".specialDisease",
+                "普通门诊（kind: outpatient）不能同时为特殊疾病；慢特病门诊应为 special_outpatient (I-20) " +
+                "(a general outpatient bill cannot be a special-disease bill: an outpatient visit for a special or chronic disease is kind special_outpatient)"));
+        var items = bill.Items;
+        if (items.Count == 0) return;
+        decimal outOfPolicy = bill.Total - bill.InPolicy, all = 0m, inCatalog = 0m, outOfCatalog = 0m;
+        for (int i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            string at() => $"{path}.items[{i}].amount";
+            if (item.Amount > bill.Total)
+            {
+                problems.Add(new(at(), $"项目金额 {item.Amount} 超过单据总费用 {bill.Total} (an item costs more than its whole bill)"));
+                return;
+            }
+            all += item.Amount;
+            if (all > bill.Total)
+            {
+                problems.Add(new(at(), $"项目金额合计 {all} 超过单据总费用 {bill.Total} (the items add up to more than the bill)"));
+                return;
+            }
+            if (item.InCatalog)
+            {
+                inCatalog += item.Amount;
+                if (inCatalog > bill.InPolicy)
+                {
+                    problems.Add(new(at(), $"目录内项目合计 {inCatalog} 超过政策范围内费用 {bill.InPolicy} (in-catalogue items add up to more than the bill's in-policy amount)"));
+                    return;
+                }
+            }
+            else
+            {
+                outOfCatalog += item.Amount;
+                if (outOfCatalog > outOfPolicy)
+                {
+                    problems.Add(new(at(), $"目录外项目合计 {outOfCatalog} 超过单据目录外费用（总费用 − 政策范围内费用）{outOfPolicy} " +
+                        "(out-of-catalogue items add up to more than the bill's out-of-policy cost)"));
+                    return;
+                }
+            }
+        }
+    }
+}
