@@ -156,7 +156,10 @@ public class CliTests
         var (code, stdout, stderr) = cli.Run("policy", "check", policies);
         Assert.Empty(stderr);
         Assert.Equal(0, code);
-        Assert.Equal($"ok: {Directory.GetFiles(policies, "*.yaml").Length} files", stdout.Trim());
+        // The policy files and their monitoring, premium and relief definitions (issue 9).
+        int files = Directory.GetFiles(policies, "*.yaml").Length
+            + new[] { "monitoring", "premium", "relief" }.Sum(k => Directory.GetFiles(Path.Combine(policies, k), "*.yaml").Length);
+        Assert.Equal($"ok: {files} files", stdout.Trim());
     }
 
     [Fact]
@@ -187,5 +190,17 @@ public class CliTests
         Assert.Empty(stderr);
         Assert.Equal(0, code);
         Assert.Contains("wenzhou-2020", stdout);
+    }
+
+    [Fact]
+    public void Policy_show_lists_the_monitoring_premium_and_relief_definitions_of_the_policy()
+    {
+        using var cli = new CliRunner();
+        var (code, stdout, stderr) = cli.Run("policy", "show", "fuyang-2023", "--date", "2023-06-01", "--policies", CliRunner.RepoPolicies());
+        Assert.Empty(stderr);
+        Assert.Equal(0, code);
+        Assert.Contains("assistance_object_in_policy_burden: in_policy_personal_burden at_least 5000", stdout);
+        Assert.Contains("supplementary any [destitute, subsistence, marginal, severe_disability]: 1 × own_contribution", stdout);
+        Assert.Contains("burden_cap (published as fuyang_burden_cap), fund charity", stdout);
     }
 }
