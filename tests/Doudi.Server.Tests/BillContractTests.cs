@@ -61,7 +61,7 @@ public abstract class BillContractTests(ServerFixture fx)
                 var used = new HashSet<string>();
                 foreach (var i in p.Identities)
                 {
-                    var dept = Doudi.Server.Registry.Departments.Categories.First(d => d.Key != "medical_security" && d.Value.Contains(i.Category)).Key;
+                    var dept = Doudi.Policy.Vocabulary.Departments.Categories.First(d => d.Key != "medical_security" && d.Value.Contains(i.Category)).Key;
                     if (!used.Add(dept)) dept = "medical_security";
                     var (s2, _, t2) = await op.PostJson($"/api/persons/{persons[p.Id]}/identities", new
                     {

@@ -41,11 +41,12 @@ public static class RetroactiveAssistance
             decimal before = paid.TryGetValue(bill.Id, out var old) ? old.Assistance + old.Tilted : 0m;
             decimal due = now.Assistance + now.Tilted;
             if (due <= before) continue;
+            // A look-back bill is reopened by the window (I-15); any other by the identity's own start date (I-1).
             var step = lookBack
                 ? new TraceStep("retroactive", due - before, period.Lookback!.Months.Cite, "I-15", Formulas.Less,
                     "回溯期内重新结算：应付 {0} − 已付 {1} = 补付 {=}", due, before)
-                : new TraceStep("retroactive", due - before, (period.IdentityNextMonth ?? period.Objects[(int)arrived.Category])!, "I-1", Formulas.Less,
-                    "身份生效后、补录前结算的单据按该身份重新结算：应付 {0} − 已付 {1} = 补付 {=}", due, before);
+                : new TraceStep("retroactive", due - before, (period.IdentityNextMonth ?? period.Objects[(int)arrived.Category])!, "I-1",
+                    Formulas.Less, "身份生效后、补录前结算的单据按该身份重新结算：应付 {0} − 已付 {1} = 补付 {=}", due, before);
             payments.Add(new SupplementaryPayment(bill.Id, personId, bill.Date, before, due, due - before, [.. now.Trace, step]));
         }
         return payments;

@@ -17,7 +17,10 @@ public static class PolicyLoader
     /// files) and the <c>*.yaml</c> of each extra folder (e.g. <c>policies/samples</c> in tests); in each of these
     /// folders also the prevention definitions under <c>monitoring/</c>, <c>premium/</c> and <c>relief/</c>.
     /// </summary>
-    public static PolicyLoadResult LoadDirectory(string dir, params string[] extraDirs)
+    public static PolicyLoadResult LoadDirectory(string dir, params string[] extraDirs) => LoadDirectory(dir, extraDirs, []);
+
+    /// <summary>As above, plus single files loaded with them (a reform overlay: a document that amends one of the folder's).</summary>
+    public static PolicyLoadResult LoadDirectory(string dir, string[] extraDirs, string[] extraFiles)
     {
         var files = new List<string>();
         foreach (var d in new[] { dir, Path.Combine(dir, "local") }.Concat(extraDirs))
@@ -28,6 +31,11 @@ public static class PolicyLoader
                     ? Directory.EnumerateFiles(Path.Combine(d, k), "*.yaml").OrderBy(f => f, StringComparer.Ordinal) : [])));
             else if (d != Path.Combine(dir, "local"))
                 return new PolicyLoadResult(null, [new PolicyError(d, 0, 0, "目录不存在 folder not found")], 0);
+        }
+        foreach (var f in extraFiles)
+        {
+            if (!File.Exists(f)) return new PolicyLoadResult(null, [new PolicyError(f, 0, 0, "文件不存在 file not found")], 0);
+            files.Add(f);
         }
         return LoadTexts(files.Select(f => (Path.GetRelativePath(Directory.GetCurrentDirectory(), f), File.ReadAllText(f))));
     }
@@ -40,12 +48,12 @@ public static class PolicyLoader
     {
         var errors = new List<PolicyError>();
         var documents = new List<PolicyDocument>();
-        var definitions = new List<PreventionFileReader.Pending>();
         var all = texts.ToList();
         var register = InterpretationRegister.Empty;
         foreach (var (file, text) in all)
             if (Path.GetFileName(file) == InterpretationRegister.FileName)
                 register = InterpretationRegister.Read(file, text, errors);
+        var definitions = new List<PreventionFileReader.Pending>();
         int count = 0;
         foreach (var (file, text) in all)
         {

@@ -119,6 +119,13 @@ public static class DemoCounty
                 }
             }
         }
+        // Issue 10: a year of fuyang for the web console (several thousand persons, bills with institutions, diagnoses, items).
+        var households = int.TryParse(services.GetRequiredService<IConfiguration>()["Doudi:DemoHouseholds"], out var hh) ? hh : 1200;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var year = await DemoYear.LoadAsync(services, Loader, households, log);
+        try { await DemoTasks.LoadAsync(services, Loader, log); }
+        catch (Exception e) when (e is ApiProblemException or Doudi.Prevention.Common.PreventionException) { log.LogWarning("Demo tasks not loaded: {Problem}", e.Message); }
+        log.LogInformation("Demo year {Year}: {Persons} persons, {Settled} settlements ({Refused} refused) in {Ms} ms", DemoYear.Year, year.Persons, year.Settled, year.Refused, started.ElapsedMilliseconds);
         log.LogInformation("Demo county loaded: {Persons} persons, {Settled} settlements ({Failed} refused)", seq, settled, failed);
         PrintWelcome(token, await ExamplePersonAsync(db), url);
     }

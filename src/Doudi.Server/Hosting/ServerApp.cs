@@ -49,6 +49,7 @@ public static class ServerApp
         services.AddSingleton<EngineHost>();
         services.AddSingleton<ISettlementCalculator>(sp => sp.GetRequiredService<EngineHost>());
         services.AddSingleton<SettlementService>();
+        services.AddSingleton<Reconciliation.ReconciliationService>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => Settlements.PlausibilityOptions.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<Settlements.Plausibility>();
@@ -70,6 +71,8 @@ public static class ServerApp
         services.AddDataProtection().SetApplicationName("doudi").PersistKeysToFileSystem(new DirectoryInfo(keys));
         services.AddHostedService<StartupService>();
         Prevention.PreventionSetup.AddPrevention(services); // issue 4
+        // Issue 10: monthly aggregates for the web console, kept with each settlement and reversal.
+        services.AddSingleton<Insights.ISettlementAggregateHook, Insights.InsightHooks>();
     }
 
     public static void MapAll(WebApplication app)
@@ -111,6 +114,7 @@ public static class ServerApp
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             await next();
         });
+        WebConsole.ConsoleHosting.Use(app); // issue 10: the web console's files, before authentication
         app.UseAuthentication();
         RequestLog.Use(app);
         app.UseAuthorization();
@@ -125,6 +129,13 @@ public static class ServerApp
         Settlements.HeldSettlementEndpoints.Map(app);
         AuditEndpoints.Map(app);
         Prevention.PreventionEndpoints.Map(app); // issue 4
+        Reconciliation.ReconciliationEndpoints.Map(app); // issue 11
+        Insights.InsightEndpoints.Map(app); // issue 10
+        Insights.PersonBillsEndpoints.Map(app);
+        Prevention.PostHoc.PostHocListEndpoints.Map(app);
+        PolicyBrowser.PolicyBrowserEndpoints.Map(app);
+        WebConsole.ExportEndpoints.Map(app);
+        WebConsole.ConsoleHosting.MapFallback(app);
     }
 
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Doudi.Policy.Vocabulary;
 using Doudi.Server.Api;
 using Doudi.Server.Audit;
 using Doudi.Server.Registry;

@@ -22,7 +22,8 @@ public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed, H
 /// Concurrency: PostgreSQL locks the person's row (SELECT … FOR UPDATE); SQLite has one writer.
 /// </summary>
 public sealed class SettlementService(Database db, ISettlementCalculator calculator, IEnumerable<Prevention.Common.ISettlementStoredHook>? hooks = null,
-    IEnumerable<Prevention.Common.ISettlementReversedHook>? reversedHooks = null)
+    IEnumerable<Prevention.Common.ISettlementReversedHook>? reversedHooks = null,
+    IEnumerable<Insights.ISettlementAggregateHook>? aggregateHooks = null)
 {
     public const string Columns = "id, person_id, household_id, year, date, region, policy, source, request_hash, bill_json, result_json, counted_json, assistance, status, created_at, created_by, reversed_at, reversed_by, reversal_reason, result_format, naming, national_json";
 
@@ -172,6 +173,8 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         await SettlementContext.WriteItemsAsync(c, tx, input);
         // Issue 4: early warning on the person's year, stored with the settlement or not at all.
         foreach (var hook in hooks ?? []) await hook.SettlementStoredAsync(c, tx, person, identities, engineBill, result, actor);
+        // Issue 10: the console's monthly aggregates, in the same transaction.
+        foreach (var hook in aggregateHooks ?? []) await hook.SettlementStoredAsync(c, tx, person, engineBill, result, Insights.SettlementDetails.From(input));
         return new SettleOutcome(stored, Replayed: false);
     }
 
@@ -192,6 +195,8 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
                 new { status = StoredSettlement.Settled, s.Assistance }, new { status = StoredSettlement.Reversed, reason });
             // Issue 9: monitoring's running totals and warnings re-evaluated at once, in the reversal's transaction.
             foreach (var hook in reversedHooks ?? []) await hook.SettlementReversedAsync(c, tx, s.PersonId, s.Year, actor);
+            // Issue 10: the monthly aggregates lose the settlement in the same transaction.
+            foreach (var hook in aggregateHooks ?? []) await hook.SettlementReversedAsync(c, tx, s);
             return new SettleOutcome(s with { Status = StoredSettlement.Reversed, ReversedAt = now, ReversedBy = actor.Name, ReversalReason = reason }, false);
         }, ct);
 }
