@@ -27,7 +27,7 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
             Client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = new Uri(url) };
         }
 
-        public static async Task<Node> StartAsync(string connectionString, string keys)
+        public static async Task<Node> StartAsync(string connectionString, string? ownerConnection, string keys)
         {
             int port = FreePort();
             var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "Doudi.Server.dll"))
@@ -35,6 +35,8 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
                 WorkingDirectory = RepoRoot(), RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             };
             info.Environment["DOUDI_DB"] = connectionString;
+            // Like the fixture's server: the application role settles, the owner role runs migrations.
+            if (ownerConnection is not null) info.Environment["DOUDI_DB_OWNER"] = ownerConnection;
             info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
             info.Environment["Doudi__AdminPassword"] = ServerFixture.AdminPassword;
             info.Environment["Doudi__KeysDirectory"] = keys;
@@ -89,8 +91,8 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
     {
         var connection = fx.Factory.Services.GetRequiredService<DatabaseOptions>().ConnectionString;
         var keys = Directory.CreateTempSubdirectory("doudi-nodes-keys-").FullName;
-        await using var b = await Node.StartAsync(connection, keys);
-        await using var c = await Node.StartAsync(connection, keys);
+        await using var b = await Node.StartAsync(connection, fx.OwnerConnection, keys);
+        await using var c = await Node.StartAsync(connection, fx.OwnerConnection, keys);
 
         // fuyang-2023 二.3: subsistence, general outpatient at 80% with a 20,000 sub-limit. Each bill: base 2,500 − 0 − 0 →
         // 2,000 due; 20 bills ask 40,000, so whatever the order the person gets exactly 20,000: ten bills paid in full.
