@@ -27,6 +27,17 @@ public static class Formulas
     public static readonly TraceFormula LookBackWindow = new("lookback_window", "0", ["months", "recognized", "windowStart", "windowEnd", "benefitsFrom"],
         "windowStart <= windowEnd");
 
+    /// <summary>
+    /// The identity a bill is settled under, with its dates as yyyymmdd numbers (99991231: not revoked): recognised, and
+    /// per-bill benefits from / to (I-1).
+    /// </summary>
+    public static readonly TraceFormula IdentityDates = new("identity_dates", "0", ["recognized", "effectiveFrom", "effectiveTo"],
+        "recognized <= effectiveFrom and effectiveFrom <= effectiveTo");
+
+    /// <summary>A look-back window (I-15) with its dates as yyyymmdd numbers: that many months before recognition up to the day before the identity takes effect.</summary>
+    public static readonly TraceFormula LookBackDates = new("lookback_dates", "0", ["months", "recognized", "windowStart", "windowEnd"],
+        "windowStart < recognized and windowStart <= windowEnd");
+
     /// <summary>Nothing paid because a value is below a line.</summary>
     public static readonly TraceFormula BelowLine = new("below_line", "0", ["value", "line"], "value < line");
 
