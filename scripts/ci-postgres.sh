@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs (if missing) and starts a PostgreSQL server on 127.0.0.1:5432 for the server tests,
-# creates role and database `doudi` (password `doudi`), and prints the connection string that
-# the tests read from DOUDI_TEST_PG. Idempotent; runs as root, non-interactive.
+# creates role and database `doudi` (password `doudi`, the owner role: it runs migrations and owns the tables),
+# the application role `doudi_app` (password `doudi_app`: login only, owns nothing; the server grants it what it
+# needs), and prints the owner's connection string that the tests read from DOUDI_TEST_PG (the tests connect the
+# server as doudi_app, see tests/Doudi.Server.Tests/Infrastructure). Idempotent; runs as root, non-interactive.
 #
 #   export DOUDI_TEST_PG="$(bash scripts/ci-postgres.sh | tail -n 1)"
 set -euo pipefail
@@ -9,6 +11,8 @@ set -euo pipefail
 PGPORT="${PGPORT:-5432}"
 PGUSER_NAME="${DOUDI_PG_USER:-doudi}"
 PGPASS="${DOUDI_PG_PASSWORD:-doudi}"
+APP_USER="${DOUDI_PG_APP_USER:-doudi_app}"
+APP_PASS="${DOUDI_PG_APP_PASSWORD:-doudi_app}"
 export DEBIAN_FRONTEND=noninteractive
 
 log() { echo "ci-postgres: $*" >&2; }
@@ -60,6 +64,14 @@ if [ "$(psql_admin "select 1 from pg_roles where rolname='$PGUSER_NAME'")" != "1
   psql_admin "create role $PGUSER_NAME login createdb password '$PGPASS'" >&2
 else
   psql_admin "alter role $PGUSER_NAME login createdb password '$PGPASS'" >&2
+fi
+# The application role: it may log in and nothing more; it owns no table, so it cannot ALTER, TRUNCATE or
+# disable triggers; each database's owner grants it SELECT/INSERT/UPDATE at the server's start.
+if [ "$(psql_admin "select 1 from pg_roles where rolname='$APP_USER'")" != "1" ]; then
+  log "creating application role $APP_USER"
+  psql_admin "create role $APP_USER login nocreatedb nocreaterole nosuperuser password '$APP_PASS'" >&2
+else
+  psql_admin "alter role $APP_USER login nocreatedb nocreaterole nosuperuser password '$APP_PASS'" >&2
 fi
 if [ "$(psql_admin "select 1 from pg_database where datname='doudi'")" != "1" ]; then
   log "creating database doudi"

@@ -18,6 +18,46 @@ public static class BillReader
     public static ReadResult<Bill> ReadBill(ReadOnlySpan<byte> utf8Json, string pathPrefix = "") =>
         ReadDocument(utf8Json, pathPrefix, static (CaseParser p, ref JsonCursor c) => p.ReadBill(ref c, out _, out _, out _));
 
+    /// <summary>
+    /// Reads a document that is one bill as a server receives it, in our names or the national platform's (see
+    /// <see cref="NationalNames"/>), with its region, insurance, institution, diagnosis and item lines.
+    /// </summary>
+    public static ReadResult<BillDocument> ReadDocument(ReadOnlySpan<byte> utf8Json, string pathPrefix = "")
+    {
+        var problems = new List<SettlementProblem>();
+        var parser = new CaseParser(pathPrefix, problems) { Lone = true };
+        var cursor = new JsonCursor(utf8Json);
+        CaseReader.Run(parser, ref cursor, static (CaseParser p, ref JsonCursor c) =>
+        {
+            if (c.IsBlank || !c.Read()) { p.EmptyDocument(); return null; }
+            var bill = p.ReadBill(ref c, out _, out _, out _);
+            c.Read(); // throws on anything after the object
+            return bill;
+        });
+        return new ReadResult<BillDocument>(problems.Count == 0 ? parser.LastDocument : null, problems);
+    }
+
+    /// <summary>
+    /// Reads one CSV row as a bill (the header names the fields, in either naming): every cell is text, so amounts,
+    /// levels and true/false are read from their text; an empty cell is a field not given.
+    /// </summary>
+    public static ReadResult<BillDocument> ReadRow(IReadOnlyList<string> header, IReadOnlyList<string> cells, string pathPrefix = "")
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            for (int i = 0; i < header.Count && i < cells.Count; i++)
+                if (cells[i].Length > 0) w.WriteString(header[i], cells[i]);
+            w.WriteEndObject();
+        }
+        var problems = new List<SettlementProblem>();
+        var parser = new CaseParser(pathPrefix, problems) { Lone = true, Cells = true };
+        var cursor = new JsonCursor(buffer.WrittenSpan);
+        CaseReader.Run(parser, ref cursor, static (CaseParser p, ref JsonCursor c) => { c.Read(); return p.ReadBill(ref c, out _, out _, out _); });
+        return new ReadResult<BillDocument>(problems.Count == 0 ? parser.LastDocument : null, problems);
+    }
+
     /// <summary>Reads a document that is exactly one person object (household defaults to the id).</summary>
     public static ReadResult<Person> ReadPerson(ReadOnlySpan<byte> utf8Json, string pathPrefix = "") =>
         ReadDocument(utf8Json, pathPrefix, static (CaseParser p, ref JsonCursor c) => p.ReadPerson(ref c, out _));

@@ -16,10 +16,39 @@ public enum TraceMode
     None,
 }
 
+/// <summary>The shape of a result file (<c>doudi settle --format</c>).</summary>
+public enum ResultFormat
+{
+    /// <summary>One JSON document: bills, persons, households (and the formulas and citations tables).</summary>
+    Json,
+    /// <summary>One JSON object per line, each with its <c>record</c> kind: bill, person, household, then formulas and citations.</summary>
+    Jsonl,
+    /// <summary>One row per bill with its amounts, UTF-8 with a byte-order mark so that Excel on a Chinese Windows opens it as UTF-8.</summary>
+    Csv,
+}
+
 public sealed record ResultWriterOptions
 {
     public TraceMode Trace { get; init; } = TraceMode.Full;
     public bool Indented { get; init; }
+    public ResultFormat Format { get; init; } = ResultFormat.Json;
+}
+
+/// <summary>A result written piece by piece: bills, then person-years, then household-years, then <see cref="End"/>.</summary>
+public abstract class ResultOutput : IDisposable
+{
+    public abstract void Bill(BillResult bill);
+    public abstract void Person(PersonYearResult person);
+    public abstract void Household(HouseholdYearResult household);
+    public abstract void End();
+    public abstract void Dispose();
+
+    public static ResultOutput Create(Stream output, ResultWriterOptions options) => options.Format switch
+    {
+        ResultFormat.Jsonl => new ResultJsonlWriter(output, options),
+        ResultFormat.Csv => new ResultCsvWriter(output),
+        _ => new ResultJsonWriter(output, options),
+    };
 }
 
 /// <summary>
@@ -27,7 +56,7 @@ public sealed record ResultWriterOptions
 /// results as they are settled. <see cref="End"/> closes the arrays and writes the tables a reader needs: the
 /// formula vocabulary, and in compact mode the citations the steps refer to.
 /// </summary>
-public sealed class ResultJsonWriter : IDisposable
+public sealed class ResultJsonWriter : ResultOutput
 {
     private readonly Utf8JsonWriter _w;
     private readonly TraceWriter _trace;
@@ -40,21 +69,21 @@ public sealed class ResultJsonWriter : IDisposable
         _w.WriteStartObject();
     }
 
-    public void Bill(BillResult bill)
+    public override void Bill(BillResult bill)
     {
         Section(1, ResultWriter.Names.Bills);
         ResultWriter.WriteBill(_w, bill, _trace);
         FlushSometimes();
     }
 
-    public void Person(PersonYearResult person)
+    public override void Person(PersonYearResult person)
     {
         Section(2, ResultWriter.Names.Persons);
         ResultWriter.WritePerson(_w, person, _trace);
         FlushSometimes();
     }
 
-    public void Household(HouseholdYearResult household)
+    public override void Household(HouseholdYearResult household)
     {
         Section(3, ResultWriter.Names.Households);
         ResultWriter.WriteHousehold(_w, household, _trace);
@@ -62,7 +91,7 @@ public sealed class ResultJsonWriter : IDisposable
     }
 
     /// <summary>Closes the result: empty arrays for sections not written, the formulas, the citations (compact).</summary>
-    public void End()
+    public override void End()
     {
         Section(4, default);
         if (_trace.Mode != TraceMode.None) ResultWriter.WriteFormulas(_w);
@@ -89,13 +118,15 @@ public sealed class ResultJsonWriter : IDisposable
         if (_w.BytesPending > 1 << 16) _w.Flush();
     }
 
-    public void Dispose() => _w.Dispose();
+    public override void Dispose() => _w.Dispose();
 }
 
 /// <summary>
-/// The trace in compact or no form. Compact: a step is <c>{"ref": n, "amount": …, "inputs": {…}}</c> (and its basis),
-/// where n indexes the <c>citations</c> table written at the end; each entry holds what steps share: the step name,
-/// rule, interpretation, clause, formula and the detail's template (placeholders as in <see cref="TraceStep"/>).
+/// The trace in compact or no form. Compact: a step is <c>{"ref": n, "amount": …, "inputs": [values…]}</c> (and its
+/// basis), where n indexes the <c>citations</c> table written at the end; each entry holds what steps share: the step
+/// name, rule, interpretation, clause, formula and its input names (the order of the values), and the detail's template (placeholders as in <see cref="TraceStep"/>). A
+/// step whose text is its own (a year-end step naming a bill) carries its <c>detail</c> beside the reference, so the
+/// table stays as small as the policy's clauses, not as large as the case.
 /// </summary>
 internal sealed class TraceWriter(TraceMode mode)
 {
@@ -103,7 +134,7 @@ internal sealed class TraceWriter(TraceMode mode)
     private readonly Dictionary<Key, int> _refs = new(KeyComparer.Instance);
     private readonly List<TraceStep> _firsts = [];
 
-    private readonly record struct Key(string Step, string Rule, string? Interpretation, object? Clause, object? Formula, string Template);
+    private readonly record struct Key(string Step, string Rule, string? Interpretation, object? Clause, object? Formula);
 
     /// <summary>By reference: the engine hands out the same few instances of each text, clause and formula.</summary>
     private sealed class KeyComparer : IEqualityComparer<Key>
@@ -111,9 +142,9 @@ internal sealed class TraceWriter(TraceMode mode)
         public static readonly KeyComparer Instance = new();
         public bool Equals(Key x, Key y) =>
             ReferenceEquals(x.Step, y.Step) && ReferenceEquals(x.Rule, y.Rule) && ReferenceEquals(x.Interpretation, y.Interpretation)
-            && ReferenceEquals(x.Clause, y.Clause) && ReferenceEquals(x.Formula, y.Formula) && ReferenceEquals(x.Template, y.Template);
+            && ReferenceEquals(x.Clause, y.Clause) && ReferenceEquals(x.Formula, y.Formula);
         public int GetHashCode(Key k) => HashCode.Combine(RuntimeHelpers.GetHashCode(k.Step), RuntimeHelpers.GetHashCode(k.Rule),
-            RuntimeHelpers.GetHashCode(k.Clause), RuntimeHelpers.GetHashCode(k.Formula), RuntimeHelpers.GetHashCode(k.Template));
+            RuntimeHelpers.GetHashCode(k.Clause), RuntimeHelpers.GetHashCode(k.Formula));
     }
 
     public void Write(Utf8JsonWriter w, List<TraceStep> trace)
@@ -123,7 +154,7 @@ internal sealed class TraceWriter(TraceMode mode)
         w.WriteStartArray(ResultWriter.Names.Trace);
         foreach (var step in trace)
         {
-            var key = new Key(step.Step, step.Rule, step.Interpretation, step.Clause, step.Formula, step.Template);
+            var key = new Key(step.Step, step.Rule, step.Interpretation, step.Clause, step.Formula);
             if (!_refs.TryGetValue(key, out int n))
             {
                 n = _firsts.Count;
@@ -133,6 +164,7 @@ internal sealed class TraceWriter(TraceMode mode)
             w.WriteStartObject();
             w.WriteNumber(ResultWriter.Names.Ref, n);
             ResultWriter.Amount(w, ResultWriter.Names.Amount, step.Amount);
+            if (!ReferenceEquals(step.Template, _firsts[n].Template)) ResultWriter.WriteDetail(w, step, texts);
             ResultWriter.WriteStructure(w, step, texts, full: false);
             w.WriteEndObject();
         }
@@ -151,7 +183,13 @@ internal sealed class TraceWriter(TraceMode mode)
             if (step.Interpretation is null) w.WriteNull(ResultWriter.Names.Interpretation);
             else ResultWriter.Text(w, ResultWriter.Names.Interpretation, texts, step.Interpretation);
             ResultWriter.WriteClause(w, step.Clause, texts);
-            if (step.Formula is { } f) w.WriteString(ResultWriter.Names.Formula, f.Name);
+            if (step.Formula is { } f)
+            {
+                w.WriteString(ResultWriter.Names.Formula, f.Name);
+                w.WriteStartArray(ResultWriter.Names.Inputs);
+                foreach (var input in f.Inputs) w.WriteStringValue(input);
+                w.WriteEndArray();
+            }
             else w.WriteNull(ResultWriter.Names.Formula);
             // An unstructured step's text is its own: it has no inputs to render it from.
             w.WriteString(ResultWriter.Names.Template, step.Formula is null ? step.Detail : step.Template);

@@ -132,6 +132,8 @@ public static class ResultVerifier
                     else expected = amounts[j];
                     last = j;
                 }
+                // A field written only when it applies (assistanceUpstream) is absent exactly when no step sets it.
+                if (last < 0 && !result.TryGetProperty(field.Field, out _)) continue;
                 decimal actual = Decimal(result, field.Field, path);
                 if (actual != expected)
                     throw new Problem($"{path}.{field.Field}",
@@ -166,11 +168,23 @@ public static class ResultVerifier
             if (!Formulas.ByName.TryGetValue(formulaName, out var formula))
                 throw new Problem(path + ".formula", $"未知公式 unknown formula '{formulaName}'");
 
-            if (!step.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Object)
+            if (!step.TryGetProperty("inputs", out var inputs) || inputs.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
                 throw new Problem(path + ".inputs", "缺少输入 (inputs missing)");
             Span<decimal> values = stackalloc decimal[TraceFormula.MaxInputs];
             int count = 0;
-            foreach (var p in inputs.EnumerateObject())
+            if (inputs.ValueKind == JsonValueKind.Array)
+            {
+                // Compact: values in the order of the formula's inputs.
+                if (inputs.GetArrayLength() != formula.Inputs.Count)
+                    throw new Problem(path + ".inputs", $"公式 {formula.Name} 需要 {formula.Inputs.Count} 个输入 {string.Join(", ", formula.Inputs)} (wrong number of inputs)");
+                foreach (var v in inputs.EnumerateArray())
+                {
+                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetDecimal(out values[count]))
+                        throw new Problem($"{path}.inputs[{count}]", "应为数 (must be a number)");
+                    count++;
+                }
+            }
+            else foreach (var p in inputs.EnumerateObject())
             {
                 int at = formula.IndexOf(p.Name);
                 if (at < 0) throw new Problem($"{path}.inputs.{p.Name}", $"公式 {formula.Name} 无此输入 (not an input of {formula.Name}: {string.Join(", ", formula.Inputs)})");
@@ -217,8 +231,8 @@ public static class ResultVerifier
             string of = String(basis, "of", path);
             string field = String(basis, "field", path);
             string total = String(basis, "total", path);
+            // A step that only lists what it left out (nothing counted) needs no total among its inputs.
             int at = formula.IndexOf(total);
-            if (at < 0) throw new Problem(path + ".total", $"'{total}' 不是公式 {formula.Name} 的输入 (not an input of the formula)");
             var entries = Array(basis, "entries", path);
             decimal sum = 0m;
             for (int k = 0; k < entries.GetArrayLength(); k++)
@@ -244,9 +258,22 @@ public static class ResultVerifier
                 bool counted = !e.TryGetProperty("reason", out var reason) || reason.ValueKind == JsonValueKind.Null;
                 if (counted) sum += amount;
             }
+            if (at < 0)
+            {
+                if (sum != 0m || CountsAny(entries))
+                    throw new Problem(path + ".total", $"'{total}' 不是公式 {formula.Name} 的输入 (not an input of the formula)");
+                return;
+            }
             if (sum != values[at])
                 throw new Problem($"{path[..^".basis".Length]}.inputs.{total}",
                     $"{Show(values[at])} 不等于所列计入项合计 {Show(sum)} (is not the sum of the counted entries)");
+        }
+
+        private static bool CountsAny(JsonElement entries)
+        {
+            foreach (var e in entries.EnumerateArray())
+                if (!e.TryGetProperty("reason", out var r) || r.ValueKind == JsonValueKind.Null) return true;
+            return false;
         }
 
         /// <summary>A person-year's assistance and tilted assistance are the sums of its bills of the year.</summary>

@@ -100,7 +100,7 @@ public static class ResultWriter
 
     public static void Write(CaseResult result, Stream output, ResultWriterOptions options)
     {
-        using var writer = new ResultJsonWriter(output, options);
+        using var writer = ResultOutput.Create(output, options);
         foreach (var bill in result.Bills) writer.Bill(bill);
         foreach (var person in result.Persons) writer.Person(person);
         foreach (var household in result.Households) writer.Household(household);
@@ -111,10 +111,11 @@ public static class ResultWriter
 
     public static void WriteBill(Utf8JsonWriter w, BillResult b) => WriteBill(w, b, null);
 
-    internal static void WriteBill(Utf8JsonWriter w, BillResult b, TraceWriter? trace)
+    internal static void WriteBill(Utf8JsonWriter w, BillResult b, TraceWriter? trace, JsonEncodedText? recordName = null, JsonEncodedText recordKind = default)
     {
         var texts = Texts.For(w);
         w.WriteStartObject();
+        if (recordName is { } rn) w.WriteString(rn, recordKind);
         w.WriteString(Names.Id, b.Id);
         w.WriteString(Names.Person, b.Person);
         Span<byte> date = stackalloc byte[10];
@@ -152,9 +153,10 @@ public static class ResultWriter
 
     public static void WritePerson(Utf8JsonWriter w, PersonYearResult p) => WritePerson(w, p, null);
 
-    internal static void WritePerson(Utf8JsonWriter w, PersonYearResult p, TraceWriter? trace)
+    internal static void WritePerson(Utf8JsonWriter w, PersonYearResult p, TraceWriter? trace, JsonEncodedText? recordName = null, JsonEncodedText recordKind = default)
     {
         w.WriteStartObject();
+        if (recordName is { } rn) w.WriteString(rn, recordKind);
         w.WriteString(Names.Id, p.Id);
         w.WriteNumber(Names.Year, p.Year);
         Amount(w, Names.Assistance, p.Assistance);
@@ -168,9 +170,10 @@ public static class ResultWriter
 
     public static void WriteHousehold(Utf8JsonWriter w, HouseholdYearResult h) => WriteHousehold(w, h, null);
 
-    internal static void WriteHousehold(Utf8JsonWriter w, HouseholdYearResult h, TraceWriter? trace)
+    internal static void WriteHousehold(Utf8JsonWriter w, HouseholdYearResult h, TraceWriter? trace, JsonEncodedText? recordName = null, JsonEncodedText recordKind = default)
     {
         w.WriteStartObject();
+        if (recordName is { } rn) w.WriteString(rn, recordKind);
         w.WriteString(Names.Id, h.Id);
         w.WriteNumber(Names.Year, h.Year);
         Amount(w, Names.ReasonableBurden, h.ReasonableBurden);
@@ -203,7 +206,7 @@ public static class ResultWriter
         w.WriteEndArray();
     }
 
-    private static void WriteDetail(Utf8JsonWriter w, TraceStep step, Texts texts)
+    internal static void WriteDetail(Utf8JsonWriter w, TraceStep step, Texts texts)
     {
         // The detail is rendered straight into the writer, not kept on the step: a result of a million bills
         // would otherwise hold a million trace texts until the end.
@@ -234,15 +237,25 @@ public static class ResultWriter
             if (step.Formula is { } f) Text(w, Names.Formula, texts, f.Name);
             else w.WriteNull(Names.Formula);
         }
-        w.WriteStartObject(Names.Inputs);
-        for (int i = 0; i < step.InputCount; i++)
+        if (full)
         {
-            var name = step.InputName(i);
-            if (texts.Encoded(name) is { } encoded) w.WritePropertyName(encoded);
-            else w.WritePropertyName(name);
-            Number(w, step.Input(i));
+            w.WriteStartObject(Names.Inputs);
+            for (int i = 0; i < step.InputCount; i++)
+            {
+                var name = step.InputName(i);
+                if (texts.Encoded(name) is { } encoded) w.WritePropertyName(encoded);
+                else w.WritePropertyName(name);
+                Number(w, step.Input(i));
+            }
+            w.WriteEndObject();
         }
-        w.WriteEndObject();
+        else
+        {
+            // Compact: the values in the order of the formula's inputs, whose names the citations entry gives.
+            w.WriteStartArray(Names.Inputs);
+            for (int i = 0; i < step.InputCount; i++) Number(w, step.Input(i));
+            w.WriteEndArray();
+        }
         if (step.Basis is { } basis)
         {
             w.WriteStartObject(Names.Basis);
@@ -367,7 +380,7 @@ public static class ResultWriter
         public static readonly JsonEncodedText Clause = E("clause"), Document = E("document"), Formula = E("formula"), Inputs = E("inputs");
         public static readonly JsonEncodedText Basis = E("basis"), Of = E("of"), Field = E("field"), Total = E("total"), Entries = E("entries"), Reason = E("reason");
         public static readonly JsonEncodedText Formulas = E("formulas"), Expression = E("expression"), Condition = E("condition");
-        public static readonly JsonEncodedText Citations = E("citations"), Ref = E("ref"), Template = E("template");
+        public static readonly JsonEncodedText Citations = E("citations"), Ref = E("ref"), Template = E("template"), Record = E("record");
     }
 
     /// <summary>

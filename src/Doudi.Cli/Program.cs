@@ -32,6 +32,9 @@ public static class Program
             SettleCommand.Create(cli),
             PolicyCommands.Create(cli),
             VerifyCommand.Create(cli),
+            GenerateCommand.Create(cli),
+            ReconcileCommand.Create(cli),
+            SimulateCommand.Create(cli),
         };
         var parsed = root.Parse(args);
         try

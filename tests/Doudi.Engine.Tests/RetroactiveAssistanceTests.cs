@@ -39,12 +39,22 @@ public sealed class RetroactiveAssistanceTests
     }
 
     [Fact]
-    public void AnIdentityNotForMedicalSpendingReachesBackToNothing()
+    public void AnIdentityNotForMedicalSpendingReachesBackToNothingButReopensBillsAfterItTookEffect()
     {
-        var file = new CaseFile("fuyang", [new Person("p1", "h1", InsuranceType.Resident, [])], [Inpatient("b1", "2023-03-01", 10000, 6000)]);
+        // 低保 recognised 2023-08-15 (not for medical spending) → effective 2023-09-01 (I-1), entered late.
+        // b1 (2023-03-01) is before it: not reopened. b2 (2023-09-10) and b3 (2024-02-01, next year) were settled without it:
+        // b2 base 10000 − 6000 = 4000 → 80% = 3200; b3 base 5000 − 3000 = 2000 → 80% = 1600.
+        var file = new CaseFile("fuyang", [new Person("p1", "h1", InsuranceType.Resident, [])],
+            [Inpatient("b1", "2023-03-01", 10000, 6000), Inpatient("b2", "2023-09-10", 10000, 6000), Inpatient("b3", "2024-02-01", 5000, 3000)]);
         var engine = new SettlementEngine(Repo.Catalog());
-        var paid = engine.SettleCase(file).Bills.ToDictionary(b => b.Id);
+        var paid = engine.SettleBills(file).ToDictionary(b => b.Id); // 2024's cap is missing: bills only, no year-end
         var arrived = new Identity(Category.Subsistence, new DateOnly(2023, 8, 15), null, ForMedicalSpending: false);
-        Assert.Empty(RetroactiveAssistance.Compute(engine, file, "p1", arrived, paid));
+        var payments = RetroactiveAssistance.Compute(engine, file, "p1", arrived, paid);
+        Assert.Equal(["b2", "b3"], payments.Select(p => p.BillId));
+        Assert.Equal([3200m, 1600m], payments.Select(p => p.Difference));
+        Assert.All(payments, p => Assert.Contains(p.Trace, t => t.Step == "retroactive" && t.Interpretation == "I-1" && t.Rule.Contains("富政办〔2022〕21号")));
+        // Bills already settled with it owe nothing.
+        var settledWith = engine.SettleBills(file with { Persons = [file.Persons[0] with { Identities = [arrived] }] }).ToDictionary(b => b.Id);
+        Assert.Empty(RetroactiveAssistance.Compute(engine, file, "p1", arrived, settledWith));
     }
 }

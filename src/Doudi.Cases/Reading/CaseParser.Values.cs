@@ -32,25 +32,41 @@ internal sealed partial class CaseParser
         return true;
     }
 
-    /// <summary>A yuan amount: a JSON number, not negative, at most two decimals.</summary>
-    private bool ReadAmount(ref JsonCursor c, string field, out decimal value)
+    /// <summary>
+    /// A yuan amount: a JSON number, not negative, at most two decimals. With <paramref name="text"/> (the national
+    /// naming, where exports write "36.0") or in CSV cells, a string of digits with an optional decimal part too.
+    /// </summary>
+    private bool ReadAmount(ref JsonCursor c, string field, out decimal value, bool text = false, int decimals = 2)
     {
         value = 0m;
         if (c.TokenType == JsonTokenType.Null) { Problem(field, CaseMessages.NotNull); return false; }
-        if (c.TokenType != JsonTokenType.Number || !c.TryGetDecimal(out value))
-            return Wrong(ref c, field, CaseMessages.NotNumber(Shown(ref c)));
+        bool read = c.TokenType == JsonTokenType.Number
+            ? c.TryGetDecimal(out value)
+            : c.TokenType == JsonTokenType.String && (text || Cells) && TryShortText(ref c, out var chars) && TryParsePlainNumber(chars, out value);
+        if (!read) return Wrong(ref c, field, CaseMessages.NotNumber(Shown(ref c)));
         if (value < 0m) { Problem(field, CaseMessages.Negative(Shown(ref c))); return false; }
         if (value > MaxAmount) { Problem(field, CaseMessages.TooLarge(Shown(ref c))); return false; }
-        if (!AmountText.HasAtMostTwoDecimals(value)) { Problem(field, CaseMessages.TooManyDecimals(Shown(ref c))); return false; }
+        if (decimal.Round(value, decimals) != value) { Problem(field, CaseMessages.TooManyDecimals(Shown(ref c), decimals)); return false; }
         return true;
     }
 
+    /// <summary>Digits, optionally a point and more digits: no sign, exponent, spaces or thousands separators.</summary>
+    private static bool TryParsePlainNumber(ReadOnlySpan<char> s, out decimal value)
+    {
+        value = 0m;
+        int point = s.IndexOf('.');
+        var whole = point < 0 ? s : s[..point];
+        if (whole.Length == 0 || whole.Length > 15 || !IsAsciiDigits(whole)) return false;
+        if (point >= 0 && (s.Length - point - 1 is 0 or > 10 || !IsAsciiDigits(s[(point + 1)..]))) return false;
+        return decimal.TryParse(s, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out value);
+    }
+
     /// <summary>An amount where null has a meaning (the engine computes it, or nothing was paid upstream).</summary>
-    private bool ReadNullableAmount(ref JsonCursor c, string field, out decimal? value)
+    private bool ReadNullableAmount(ref JsonCursor c, string field, out decimal? value, bool text = false)
     {
         value = null;
         if (c.TokenType == JsonTokenType.Null) return true;
-        if (!ReadAmount(ref c, field, out var amount)) return false;
+        if (!ReadAmount(ref c, field, out var amount, text)) return false;
         value = amount;
         return true;
     }
@@ -60,6 +76,11 @@ internal sealed partial class CaseParser
         value = c.TokenType == JsonTokenType.True;
         if (c.TokenType is JsonTokenType.True or JsonTokenType.False) return true;
         if (c.TokenType == JsonTokenType.Null) { Problem(field, CaseMessages.NotNull); return false; }
+        if (Cells && c.TokenType == JsonTokenType.String && TryShortText(ref c, out var text) && text is "true" or "false")
+        {
+            value = text is "true";
+            return true;
+        }
         return Wrong(ref c, field, CaseMessages.NotBoolean(Shown(ref c)));
     }
 
@@ -68,6 +89,11 @@ internal sealed partial class CaseParser
         value = 0;
         if (c.TokenType == JsonTokenType.Null) { Problem(field, CaseMessages.NotNull); return false; }
         if (c.TokenType == JsonTokenType.Number && c.TryGetInt32(out value) && value is >= 0 and <= 3) return true;
+        if (Cells && c.TokenType == JsonTokenType.String && TryShortText(ref c, out var text) && text.Length == 1 && text[0] is >= '0' and <= '3')
+        {
+            value = text[0] - '0';
+            return true;
+        }
         return Wrong(ref c, field, CaseMessages.NotHospitalLevel(Shown(ref c)));
     }
 

@@ -5,7 +5,10 @@ using Doudi.Engine.Settlement;
 
 namespace Doudi.Cli.Commands;
 
-/// <summary><c>doudi settle FILE.json [-o OUT] [--policies DIR] [--include DIR]… [--indent]</c>: settles a case file into the result JSON.</summary>
+/// <summary>
+/// <c>doudi settle FILE.json [-o OUT] [--policies DIR] [--include DIR]… [--indent] [--trace full|compact|none]
+/// [--format json|jsonl|csv]</c>: settles a case file into the result.
+/// </summary>
 internal static class SettleCommand
 {
     public static Command Create(Cli cli)
@@ -20,10 +23,15 @@ internal static class SettleCommand
             Description = "计算过程：full 每步完整；compact 条款只写一次（citations 表），步骤按引用带输入；none 只写金额 (trace: full | compact | none)",
             DefaultValueFactory = _ => TraceMode.Full,
         };
-        var command = new Command("settle", "结算病例文件 (settle a case file)") { file, output, policies, include, indent, trace };
+        var format = new Option<ResultFormat>("--format")
+        {
+            Description = "输出格式：json；jsonl 每行一条记录；csv 每张单据一行（UTF-8 带 BOM，Excel 可直接打开）(format: json | jsonl | csv)",
+            DefaultValueFactory = _ => ResultFormat.Json,
+        };
+        var command = new Command("settle", "结算病例文件 (settle a case file)") { file, output, policies, include, indent, trace, format };
         command.SetAction(parsed => Settle(cli, parsed.GetValue(file)!, parsed.GetValue(output),
             parsed.GetValue(policies), parsed.GetValue(include),
-            new ResultWriterOptions { Indented = parsed.GetValue(indent), Trace = parsed.GetValue(trace) }));
+            new ResultWriterOptions { Indented = parsed.GetValue(indent), Trace = parsed.GetValue(trace), Format = parsed.GetValue(format) }));
         return command;
     }
 

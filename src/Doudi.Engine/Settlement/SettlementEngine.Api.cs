@@ -12,6 +12,24 @@ public sealed partial class SettlementEngine
     /// <exception cref="SettlementException">with every problem found; nothing partial is returned.</exception>
     public CaseResult SettleCase(CaseFile file)
     {
+        var (results, periods, order) = Bills(file);
+        var outcome = new CaseResult();
+        outcome.Bills.AddRange(results);
+        var (personYears, households) = SettleYears(file, results, periods, order);
+        outcome.Persons.AddRange(personYears);
+        outcome.Households.AddRange(households);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Settles every bill of the case (I-3 order per person) without the year-end rules: what re-settling bills needs
+    /// (retroactive assistance), where a year's annual rule may still lack a value. Results are in the file's order.
+    /// </summary>
+    /// <exception cref="SettlementException">with every problem found; nothing partial is returned.</exception>
+    public IReadOnlyList<BillResult> SettleBills(CaseFile file) => Bills(file).Results;
+
+    private (BillResult[] Results, PolicyPeriod?[] Periods, int[] Order) Bills(CaseFile file)
+    {
         var problems = new List<SettlementProblem>();
         if (!_catalog.HasRegion(file.Region))
             throw new SettlementException([new("region", $"未知地区 unknown region '{file.Region}' (known: {string.Join(", ", _catalog.Regions)})")]);
@@ -55,13 +73,7 @@ public sealed partial class SettlementEngine
             if (result is not null) results[i] = result;
         }
         if (problems.Count > 0) throw new SettlementException(problems);
-
-        var outcome = new CaseResult();
-        outcome.Bills.AddRange(results);
-        var (personYears, households) = SettleYears(file, results, periods, order);
-        outcome.Persons.AddRange(personYears);
-        outcome.Households.AddRange(households);
-        return outcome;
+        return (results, periods, order);
     }
 
     /// <summary>

@@ -109,10 +109,10 @@ internal static class AssistanceTier
             decimal take = Math.Min(b, left);
             o.Count(DeductionKey(candidate.Identity), take);
             o.Trace.Add(deduction.Value.Unlimited
-                ? new TraceStep("lookback_deduction", take, deduction.Cite, deduction.Cite.Interpretation ?? "I-26", Formulas.WholeBase, "家庭承受能力不设上限，本单扣除 {0}", b)
+                ? new TraceStep("lookback_deduction", take, deduction.Cite, deduction.Cite.Interpretation ?? "I-26", Formulas.WholeBase,
+                    "家庭承受能力不设上限，本单基数 {0} 全部扣除 no ceiling: the whole base is deducted", b)
                 : new TraceStep("lookback_deduction", take, deduction.Cite, deduction.Cite.Interpretation ?? "I-26", Formulas.DeductionLeft,
-                    "家庭承受能力 {0}（每个回溯期扣除一次），本回溯期此前各单已扣 {1}，本单基数 {2} 中扣除 {=} " +
-                    "(household affordability, once per look-back window: deducted before in the window, this bill's base, deducted now)",
+                    "家庭承受能力 {0}（每个回溯期扣除一次），本回溯期此前各单已扣 {1}，本单基数 {2} 中扣除 {=} household affordability, once per look-back window: deducted before in the window, this bill's base, deducted now",
                     deduction.Value.Amount, used, b));
             b -= take;
         }

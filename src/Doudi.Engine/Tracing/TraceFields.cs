@@ -24,6 +24,8 @@ public static class TraceFields
         new("assistance", ["assistance", "assistance_limit"]),
         new("tilted", ["tilted", "tilted_limit"]),
         new("personalBurden", ["personal_burden"]),
+        // I-24, only on a bill with assistance paid upstream under a policy that computes its own (absent otherwise).
+        new("assistanceDifference", ["assistance_difference"]),
     ];
 
     public static readonly FromSteps[] Person =

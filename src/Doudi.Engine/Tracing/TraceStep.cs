@@ -16,7 +16,8 @@ namespace Doudi.Engine.Tracing;
 /// A step never changes once made, so steps that carry no amount of the bill are made once per period and shared.
 /// <para>
 /// Template placeholders: <c>{0}</c>…<c>{5}</c> an input as an auditor writes it; <c>{0%}</c> an input ratio as a
-/// percentage (0.8 → 80); <c>{=}</c> the step's amount; <c>{{</c> and <c>}}</c> a brace.
+/// percentage (0.8 → 80); <c>{0:d}</c> a date input (yyyymmdd, see <see cref="TraceDates"/>) as yyyy-MM-dd; <c>{=}</c> the
+/// step's amount; <c>{{</c> and <c>}}</c> a brace.
 /// </para>
 /// </remarks>
 public sealed class TraceStep
@@ -146,8 +147,9 @@ public sealed class TraceStep
                 t = t[(brace + 2)..];
                 continue;
             }
-            if (!Placeholder(t[brace..], out decimal value, out int length)) return false;
-            if (!DecimalText.TryFormat(value, destination[at..], out int n)) return false;
+            if (!Placeholder(t[brace..], out decimal value, out int length, out bool date)) return false;
+            int n;
+            if (date ? !TraceDates.TryFormat(value, destination[at..], out n) : !DecimalText.TryFormat(value, destination[at..], out n)) return false;
             at += n;
             t = t[(brace + length)..];
         }
@@ -190,8 +192,9 @@ public sealed class TraceStep
             // Placeholders are ASCII: widen at most four bytes to parse them with the UTF-16 parser.
             int take = Math.Min(placeholder.Length, t.Length - brace);
             for (int i = 0; i < take; i++) placeholder[i] = (char)t[brace + i];
-            if (!Placeholder(placeholder[..take], out decimal value, out int length)) return false;
-            if (!DecimalText.TryFormat(value, destination[at..], out int n)) return false;
+            if (!Placeholder(placeholder[..take], out decimal value, out int length, out bool date)) return false;
+            int n;
+            if (date ? !TraceDates.TryFormat(value, destination[at..], out n) : !DecimalText.TryFormat(value, destination[at..], out n)) return false;
             at += n;
             t = t[(brace + length)..];
         }
@@ -199,10 +202,10 @@ public sealed class TraceStep
         return true;
     }
 
-    /// <summary>Reads <c>{n}</c>, <c>{n%}</c> or <c>{=}</c> at the start of <paramref name="t"/>.</summary>
-    private bool Placeholder(ReadOnlySpan<char> t, out decimal value, out int length)
+    /// <summary>Reads <c>{n}</c>, <c>{n%}</c>, <c>{n:d}</c> or <c>{=}</c> at the start of <paramref name="t"/>.</summary>
+    private bool Placeholder(ReadOnlySpan<char> t, out decimal value, out int length, out bool date)
     {
-        value = 0m; length = 0;
+        value = 0m; length = 0; date = false;
         if (t.Length < 3 || t[0] != '{') return false;
         if (t[1] == '=' && Formula is not null)
         {
@@ -214,6 +217,7 @@ public sealed class TraceStep
         if (index < 0 || index >= Slots) return false;
         if (t[2] == '}') { value = Input(index); length = 3; return true; }
         if (t[2] == '%' && Formula is not null && t.Length >= 4 && t[3] == '}') { value = Input(index) * 100m; length = 4; return true; }
+        if (t[2] == ':' && Formula is not null && t.Length >= 5 && t[3] == 'd' && t[4] == '}') { value = Input(index); length = 5; date = true; return true; }
         return false;
     }
 

@@ -14,17 +14,28 @@ public static class PolicyLoader
 {
     /// <summary>
     /// Loads <c>DIR/*.yaml</c> (one file per document), <c>DIR/local/*.yaml</c> (the bureau's local parameter
-    /// files) and the <c>*.yaml</c> of each extra folder (e.g. <c>policies/samples</c> in tests).
+    /// files) and the <c>*.yaml</c> of each extra folder (e.g. <c>policies/samples</c> in tests); in each of these
+    /// folders also the prevention definitions under <c>monitoring/</c>, <c>premium/</c> and <c>relief/</c>.
     /// </summary>
-    public static PolicyLoadResult LoadDirectory(string dir, params string[] extraDirs)
+    public static PolicyLoadResult LoadDirectory(string dir, params string[] extraDirs) => LoadDirectory(dir, extraDirs, []);
+
+    /// <summary>As above, plus single files loaded with them (a reform overlay: a document that amends one of the folder's).</summary>
+    public static PolicyLoadResult LoadDirectory(string dir, string[] extraDirs, string[] extraFiles)
     {
         var files = new List<string>();
         foreach (var d in new[] { dir, Path.Combine(dir, "local") }.Concat(extraDirs))
         {
             if (Directory.Exists(d)) files.AddRange(Directory.EnumerateFiles(d, "*.yaml").OrderBy(f => f, StringComparer.Ordinal)
-                .Where(f => d == dir || Path.GetFileName(f) != InterpretationRegister.FileName));
+                .Where(f => d == dir || Path.GetFileName(f) != InterpretationRegister.FileName)
+                .Concat(PreventionFileReader.Folders.SelectMany<string, string>(k => Directory.Exists(Path.Combine(d, k))
+                    ? Directory.EnumerateFiles(Path.Combine(d, k), "*.yaml").OrderBy(f => f, StringComparer.Ordinal) : [])));
             else if (d != Path.Combine(dir, "local"))
                 return new PolicyLoadResult(null, [new PolicyError(d, 0, 0, "目录不存在 folder not found")], 0);
+        }
+        foreach (var f in extraFiles)
+        {
+            if (!File.Exists(f)) return new PolicyLoadResult(null, [new PolicyError(f, 0, 0, "文件不存在 file not found")], 0);
+            files.Add(f);
         }
         return LoadTexts(files.Select(f => (Path.GetRelativePath(Directory.GetCurrentDirectory(), f), File.ReadAllText(f))));
     }
@@ -42,16 +53,23 @@ public static class PolicyLoader
         foreach (var (file, text) in all)
             if (Path.GetFileName(file) == InterpretationRegister.FileName)
                 register = InterpretationRegister.Read(file, text, errors);
+        var definitions = new List<PreventionFileReader.Pending>();
         int count = 0;
         foreach (var (file, text) in all)
         {
             count++;
             if (Path.GetFileName(file) == InterpretationRegister.FileName) continue;
+            if (PreventionFileReader.KindOf(file) is { } kind)
+            {
+                if (PreventionFileReader.Read(kind, file, text, errors) is { } definition) definitions.Add(definition);
+                continue;
+            }
             var doc = ReadDocument(file, text, errors, register);
             if (doc is not null) documents.Add(doc);
         }
         if (errors.Count > 0) return new PolicyLoadResult(null, errors, count);
         var catalog = PolicyCompiler.Compile(documents, errors, register);
+        if (errors.Count == 0) PreventionFileReader.Attach(catalog, definitions, errors);
         return new PolicyLoadResult(errors.Count == 0 ? catalog : null, errors, count);
     }
 
@@ -62,15 +80,7 @@ public static class PolicyLoader
     private static PolicyDocument? ReadDocument(string file, string text, List<PolicyError> errors, InterpretationRegister register)
     {
         var y = new YamlReading(file, errors);
-        var stream = new YamlStream();
-        try { stream.Load(new StringReader(text)); }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            y.Error((int)e.Start.Line, (int)e.Start.Column, $"YAML 格式错误 broken YAML: {e.Message}");
-            return null;
-        }
-        if (stream.Documents.Count != 1) { y.Error(1, 1, "一个文件应只有一个文档 one YAML document per file"); return null; }
-        var root = y.Mapping(stream.Documents[0].RootNode, "文件 file");
+        var root = y.Root(text);
         if (root is null) return null;
         int before = errors.Count;
         y.OnlyKeys(root, "文件 file", DocumentKeys);

@@ -13,6 +13,20 @@ internal sealed class YamlReading(string file, List<PolicyError> errors)
 
     public void Error(int line, int column, string message) => errors.Add(new PolicyError(File, line, column, message));
 
+    /// <summary>The file's one YAML document as a mapping, or null with the problem reported (broken YAML, several documents).</summary>
+    public YamlMappingNode? Root(string text)
+    {
+        var stream = new YamlStream();
+        try { stream.Load(new StringReader(text)); }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            Error((int)e.Start.Line, (int)e.Start.Column, $"YAML 格式错误 broken YAML: {e.Message}");
+            return null;
+        }
+        if (stream.Documents.Count != 1) { Error(1, 1, "一个文件应只有一个文档 one YAML document per file"); return null; }
+        return Mapping(stream.Documents[0].RootNode, "文件 file");
+    }
+
     public YamlMappingNode? Mapping(YamlNode node, string what)
     {
         if (node is YamlMappingNode m) return m;

@@ -5,7 +5,7 @@ using Doudi.Policy.Parameters;
 namespace Doudi.Policy.Periods;
 
 /// <summary>All loaded policy files, compiled into periods per region; finds the period in force for a bill.</summary>
-public sealed class PolicyCatalog
+public sealed partial class PolicyCatalog
 {
     private readonly Dictionary<string, PolicyPeriod[]> _periods;
 

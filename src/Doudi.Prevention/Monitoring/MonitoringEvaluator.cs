@@ -1,3 +1,4 @@
+using Doudi.Policy.Prevention;
 using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Common;
 
@@ -53,7 +54,7 @@ public static class MonitoringEvaluator
         if (person.Year < policy.From.Year) return new MonitoringResult([], [], false);
         var fired = new List<TriggeredRule>();
         var problems = new List<PreventionException>();
-        foreach (var rule in policy.Rules.Where(r => r.AppliesTo.Matches(person)))
+        foreach (var rule in policy.Rules.Where(r => r.AppliesTo.Matches(person.AssistanceObject, person.Insurance)))
         {
             try
             {

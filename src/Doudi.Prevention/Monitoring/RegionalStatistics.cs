@@ -1,10 +1,8 @@
+using Doudi.Policy.Prevention;
 using Doudi.Prevention.Common;
 using YamlDotNet.RepresentationModel;
 
 namespace Doudi.Prevention.Monitoring;
-
-/// <summary>Statistics the monitoring thresholds are shares of (data/statistics/regional-statistics.yaml).</summary>
-public enum Statistic { UrbanDisposableIncome, RuralDisposableIncome, RuralNetIncome, AverageEnterprisePension }
 
 public static class StatisticNames
 {

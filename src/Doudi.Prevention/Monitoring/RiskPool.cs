@@ -1,3 +1,4 @@
+using Doudi.Policy.Prevention;
 using Doudi.Prevention.Common;
 
 namespace Doudi.Prevention.Monitoring;

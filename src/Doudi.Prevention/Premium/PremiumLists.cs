@@ -1,3 +1,4 @@
+using Doudi.Policy.Prevention;
 using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Common;
 
@@ -16,15 +17,13 @@ public sealed record PremiumRow(
     DateOnly? EffectiveFrom, PremiumRowStatus Status, string BasisZh, string NoteZh, string Cite);
 
 /// <summary>
-/// Who is subsidised when (温政办〔2020〕78号 第六条; 温政办〔2021〕78号 三.(二).8; applied to every policy like I-1):
+/// Who is subsidised when (the timing rule each premium file cites as <c>timing_cite</c>; applied to every policy like I-1):
 /// a new object approved in month M is subsidised in M's list, effective the 1st of M+1; one who already paid this
 /// year gets no refund and is subsidised from next year; an exiting object keeps this year and gets nothing next
 /// year; phase-out (渐退期) objects keep the subsidy where the policy says so.
 /// </summary>
 public static class PremiumLists
 {
-    public const string TimingCite = "温政办〔2020〕78号 第六条；温政办〔2021〕78号 三.(二).8";
-
     /// <summary>New objects approved in (year, month).</summary>
     public static IReadOnlyList<PremiumRow> Monthly(PremiumPolicy policy, int year, int month, IEnumerable<PremiumPerson> persons,
         Func<PremiumPerson, PremiumItem, Contributions> contributions)
@@ -38,7 +37,7 @@ public static class PremiumLists
                 if (line is null) continue;
                 rows.Add(p.SelfPaidYears.Contains(year)
                     ? new PremiumRow(p.PersonId, p.Name, p.Category, p.Tier, item, 0m, null, PremiumRowStatus.NextYear, line.BasisZh,
-                        $"{year}年已自行缴费，不退保费，{year + 1}年起资助参保", TimingCite)
+                        $"{year}年已自行缴费，不退保费，{year + 1}年起资助参保", policy.TimingCite)
                     : new PremiumRow(p.PersonId, p.Name, p.Category, p.Tier, item, line.Amount, effective, PremiumRowStatus.Subsidised, line.BasisZh,
                         $"{p.ApprovedOn:yyyy-MM-dd} 审批通过，当月资助参保，{effective:yyyy-MM-dd} 起生效", line.Cite));
             }

@@ -38,6 +38,16 @@ public static class XlsxReportWriter
         wb.Workbook.Save();
     }
 
+    /// <summary>One sheet of rows (first row the header): strings as text, decimals and ints as numbers. The console's table exports use it.</summary>
+    public static void WriteTable(string sheet, IEnumerable<object[]> rows, Stream stream)
+    {
+        using var doc = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook);
+        var wb = doc.AddWorkbookPart();
+        wb.Workbook = new Workbook();
+        AddSheet(wb, wb.Workbook.AppendChild(new Sheets()), 1, sheet, rows);
+        wb.Workbook.Save();
+    }
+
     private static void AddSheet(WorkbookPart wb, Sheets sheets, uint id, string name, IEnumerable<object[]> rows)
     {
         var ws = wb.AddNewPart<WorksheetPart>();

@@ -27,6 +27,12 @@ public sealed class Fields
         var d = new Dictionary<string, Raw>(StringComparer.Ordinal);
         foreach (var p in obj.EnumerateObject())
         {
+            if (p.Value.ValueKind == JsonValueKind.String && !Readable(p.Value))
+            {
+                // "\ud800" alone: valid JSON, but not text — refused here rather than failing later.
+                problems.Add(new FieldProblem(pathPrefix.Length == 0 ? p.Name : $"{pathPrefix}.{p.Name}", new("含有无效字符", "contains an invalid character")));
+                continue;
+            }
             d[p.Name] = p.Value.ValueKind switch
             {
                 JsonValueKind.String => new Raw(JsonValueKind.String, p.Value.GetString()!, p.Value),
@@ -34,6 +40,12 @@ public sealed class Fields
             };
         }
         return new Fields(d, pathPrefix, problems);
+    }
+
+    private static bool Readable(JsonElement e)
+    {
+        try { _ = e.GetString(); return true; }
+        catch (InvalidOperationException) { return false; }
     }
 
     public static Fields FromCells(IReadOnlyList<string> header, IReadOnlyList<string> cells, string pathPrefix, List<FieldProblem> problems)
@@ -58,12 +70,18 @@ public sealed class Fields
         return null;
     }
 
-    public string? String(string name, bool required = false, int maxLength = 200)
+    /// <summary>
+    /// A text field, trimmed, at most <paramref name="maxLength"/> characters, without control characters (NUL, line
+    /// breaks, …) or broken UTF-16 — no stored text may carry them (PostgreSQL refuses NUL outright).
+    /// <paramref name="allowControl"/> is only for secrets that are hashed, never stored or shown.
+    /// </summary>
+    public string? String(string name, bool required = false, int maxLength = 200, bool allowControl = false)
     {
         if (!TryRaw(name, out var raw)) { if (required) Problem(name, Msg.Required); return null; }
         if (raw.Kind is not (JsonValueKind.String or JsonValueKind.Number)) { Problem(name, Msg.NotString); return null; }
         var s = raw.Kind == JsonValueKind.Number ? raw.Text : raw.Text.Trim();
         if (s.Length > maxLength) { Problem(name, Msg.TooLong(maxLength)); return null; }
+        if (!allowControl && TextRules.BadCharacter(s) is { } bad) { Problem(name, bad); return null; }
         if (s.Length == 0 && required) { Problem(name, Msg.Required); return null; }
         return s;
     }

@@ -16,6 +16,7 @@ public static class Json
         o.PreferredObjectCreationHandling = JsonObjectCreationHandling.Populate;
         if (!o.Converters.OfType<NormalizedDecimalConverter>().Any()) o.Converters.Add(new NormalizedDecimalConverter());
         if (!o.Converters.OfType<TraceStepConverter>().Any()) o.Converters.Add(new TraceStepConverter());
+        if (!o.Converters.OfType<TimestampConverter>().Any()) o.Converters.Add(new TimestampConverter());
         if (!o.Converters.OfType<JsonStringEnumConverter>().Any())
             o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         return o;

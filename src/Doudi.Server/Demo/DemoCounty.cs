@@ -38,12 +38,15 @@ public static class DemoCounty
     {
         var db = services.GetRequiredService<Database>();
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Doudi.Demo");
+        var url = Hosting.ServerOptions.PrimaryUrl(services.GetRequiredService<IConfiguration>());
+        // Every start with --demo issues a fresh hospital token (only its hash is kept, so an earlier one cannot be shown again).
+        var token = await IssueTokenAsync(db);
         if (await db.ReadAsync(c => c.ScalarAsync("SELECT 1 FROM users WHERE username = 'demo_operator'", null)) is not null)
         {
             log.LogInformation("Demo county already loaded");
+            PrintWelcome(token, await ExamplePersonAsync(db), url);
             return;
         }
-        var token = ApiTokens.NewToken();
         await db.WriteAsync(async (c, tx) =>
         {
             foreach (var (user, name, role, dept) in new (string, string, string, string?)[]
@@ -53,9 +56,7 @@ public static class DemoCounty
                          ("demo_charity", "慈善总会 周会长", Roles.Charity, null), ("demo_auditor", "审计 郑审计员", Roles.Auditor, null),
                      })
                 await Users.InsertAsync(c, tx, user, name, role, dept, Password);
-            await c.ExecAsync("INSERT INTO api_tokens (id, name, token_hash, role, active, created_at, created_by) VALUES ('TDEMO', '演示医院 HIS', @h, @r, @a, @at, 'demo')", tx,
-                ("h", ApiTokens.HashOf(token)), ("r", Roles.Hospital), ("a", true), ("at", DateTimeOffset.UtcNow));
-            await AuditLog.WriteAsync(c, tx, db.Dialect, Loader, "load", "demo", "users", null, new { users = 6, tokens = 1 });
+            await AuditLog.WriteAsync(c, tx, db.Dialect, Loader, "load", "demo", "users", null, new { users = 6 });
             return 0;
         });
 
@@ -63,7 +64,6 @@ public static class DemoCounty
         var settlements = services.GetRequiredService<SettlementService>();
         var seq = 0;
         int settled = 0, failed = 0;
-        string? example = null;
         foreach (var region in Regions)
         {
             // Twelve households of one to three members; civil affairs lists most of them, veterans affairs and the
@@ -83,7 +83,6 @@ public static class DemoCounty
                     var name = Surnames[(h + region.Code.Length) % Surnames.Length] + Given[seq % Given.Length];
                     civil.Append($"{id},{name},{category},{household},{township}\n");
                     members.Add((id, category, h));
-                    if (region.Code == "fuyang" && category == "7019") example ??= id;
                     if (h == 5 && m == 0) others.Add((Departments.DisabledFederation, $"{id},{name},7069,{household},{township}"));
                     if (h == 7 && m == 0) others.Add((Departments.VeteransAffairs, $"{id},{name},7052,{household},{township}"));
                 }
@@ -110,7 +109,7 @@ public static class DemoCounty
                 };
                 try
                 {
-                    await settlements.SettleAsync(new BillInput(bill, member.IdNumber, null, null, "case"), Loader, "demo");
+                    await settlements.SettleAsync(new Doudi.Cases.BillDocument(bill, Doudi.Cases.BillNaming.Ours, member.IdNumber, null, null, null, null, null, [], null), Loader, "demo");
                     settled++;
                 }
                 catch (ApiProblemException e)
@@ -120,10 +119,41 @@ public static class DemoCounty
                 }
             }
         }
+        // Issue 10: a year of fuyang for the web console (several thousand persons, bills with institutions, diagnoses, items).
+        var households = int.TryParse(services.GetRequiredService<IConfiguration>()["Doudi:DemoHouseholds"], out var hh) ? hh : 1200;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var year = await DemoYear.LoadAsync(services, Loader, households, log);
+        try { await DemoTasks.LoadAsync(services, Loader, log); }
+        catch (Exception e) when (e is ApiProblemException or Doudi.Prevention.Common.PreventionException) { log.LogWarning("Demo tasks not loaded: {Problem}", e.Message); }
+        log.LogInformation("Demo year {Year}: {Persons} persons, {Settled} settlements ({Refused} refused) in {Ms} ms", DemoYear.Year, year.Persons, year.Settled, year.Refused, started.ElapsedMilliseconds);
         log.LogInformation("Demo county loaded: {Persons} persons, {Settled} settlements ({Failed} refused)", seq, settled, failed);
+        PrintWelcome(token, await ExamplePersonAsync(db), url);
+    }
+
+    /// <summary>A fuyang subsistence (低保) person for the printed example, by our person id: the console never shows an ID number.</summary>
+    private static async Task<string?> ExamplePersonAsync(Database db) => await db.ReadAsync(c => c.ScalarAsync(
+        "SELECT p.id FROM persons p JOIN identities i ON i.person_id = p.id WHERE p.region = 'fuyang' AND i.category = 'subsistence' AND i.revoked IS NULL AND i.department = 'civil_affairs' ORDER BY p.id_number LIMIT 1", null)) as string;
+
+    private static async Task<string> IssueTokenAsync(Database db)
+    {
+        var token = ApiTokens.NewToken();
+        var id = "TDEMO" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
+        await db.WriteAsync(async (c, tx) =>
+        {
+            await c.ExecAsync("INSERT INTO api_tokens (id, name, token_hash, role, active, created_at, created_by) VALUES (@id, '演示医院 HIS', @h, @r, @a, @at, 'demo')", tx,
+                ("id", id), ("h", ApiTokens.HashOf(token)), ("r", Roles.Hospital), ("a", true), ("at", DateTimeOffset.UtcNow));
+            await AuditLog.WriteAsync(c, tx, db.Dialect, Loader, "issue", "api_token", id, null, new { id, name = "演示医院 HIS", role = Roles.Hospital });
+            return 0;
+        });
+        return token;
+    }
+
+    private static void PrintWelcome(string token, string? example, string url)
+    {
         Console.WriteLine($"演示数据已载入 / demo data loaded: users demo_admin, demo_operator, demo_civil, demo_veterans, demo_charity, demo_auditor (password {Password}); hospital token {token}");
         // A first settlement a newcomer can paste: a fuyang subsistence (低保) person, in the national platform's field names.
-        Console.WriteLine($"试一试 / try: curl -s -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' http://127.0.0.1:5080/api/settlements -d " +
-            $"'{{\"setl_id\":\"TRY-1\",\"psn_no\":\"{example}\",\"setl_time\":\"2023-09-01 10:00:00\",\"med_type\":\"21\",\"insutype\":\"390\",\"medfee_sumamt\":12000,\"inscp_scp_amt\":10000,\"hifp_pay\":6000,\"hifmi_pay\":0}}'");
+        var setlId = "TRY-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3));
+        Console.WriteLine($"试一试 / try: curl -s -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' {url}/api/settlements -d " +
+            $"'{{\"setl_id\":\"{setlId}\",\"psn_no\":\"{example}\",\"setl_time\":\"2023-09-01 10:00:00\",\"med_type\":\"21\",\"insutype\":\"390\",\"medfee_sumamt\":12000,\"inscp_scp_amt\":10000,\"hifp_pay\":6000,\"hifmi_pay\":0}}'");
     }
 }

@@ -16,7 +16,7 @@ public static class Bootstrap
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Doudi.Bootstrap");
         var options = services.GetRequiredService<DatabaseOptions>();
         log.LogInformation("Database: {Db}", options.Describe());
-        await Migrator.MigrateAsync(db, log);
+        await Migrator.MigrateAsync(options, db, log);
 
         var any = await db.ReadAsync(c => c.ScalarAsync("SELECT 1 FROM users LIMIT 1", null));
         if (any is null)

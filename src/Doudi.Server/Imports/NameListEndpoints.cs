@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Doudi.Policy.Vocabulary;
 using Doudi.Server.Api;
 using Doudi.Server.Audit;
 using Doudi.Server.Registry;
@@ -16,7 +17,7 @@ public static partial class NameListEndpoints
     {
         var g = app.MapGroup("/api/name-lists").WithTags("Name lists");
 
-        g.MapPost("/", async (HttpContext http, NameListImporter importer, string? department, string? month, string? region, string? mode, string? format, CancellationToken ct) =>
+        g.MapPost("/", async (HttpContext http, NameListImporter importer, Settlements.EngineHost policies, string? department, string? month, string? region, string? mode, string? format, bool? confirm, CancellationToken ct) =>
         {
             var actor = http.Actor();
             var problems = new List<FieldProblem>();
@@ -26,11 +27,12 @@ public static partial class NameListEndpoints
             if (month is null) problems.Add(new("month", Msg.Required));
             else if (!MonthPattern().IsMatch(month)) problems.Add(new("month", new($"“{month}”不是月份（yyyy-MM）", $"\"{month}\" is not a month (yyyy-MM)")));
             if (region is null) problems.Add(new("region", Msg.Required));
-            else if (!RegistryEndpoints.Regions.Contains(region)) problems.Add(new("region", Msg.Unknown("统筹区", region, RegistryEndpoints.Regions)));
+            else if (!policies.IsRegion(region)) problems.Add(new("region", Msg.Unknown("统筹区", region, policies.Regions)));
             mode ??= "full";
             if (mode is not ("full" or "changes")) problems.Add(new("mode", Msg.Unknown("模式", mode, ["full", "changes"])));
             format ??= http.Request.ContentType?.Contains("csv", StringComparison.OrdinalIgnoreCase) == true ? "csv" : "json";
             if (format is not ("csv" or "json")) problems.Add(new("format", Msg.Unknown("格式", format, ["csv", "json"])));
+            var charset = format == "csv" ? CsvEncoding.Declared(http.Request.ContentType) : null;
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
 
             // Departments send only their own lists; civil affairs only civil-affairs lists.
@@ -46,7 +48,7 @@ public static partial class NameListEndpoints
             using var buffer = new MemoryStream();
             await http.Request.Body.CopyToAsync(buffer, ct);
             if (buffer.Length == 0) throw ApiProblemException.Invalid([new("body", new("名单为空", "the list is empty"))]);
-            var (report, created) = await importer.ImportAsync(new(department!, month!, region!, mode, format, buffer.ToArray()), actor, ct);
+            var (report, created) = await importer.ImportAsync(new(department!, month!, region!, mode, format, buffer.ToArray(), confirm ?? false, charset), actor, ct);
             var json = Json.Serialize(report);
             if (!actor.SeesIdNumbers) json = AuditEndpoints.MaskIdNumbers(json);
             return Body.RawJson(json, created ? 201 : 200);

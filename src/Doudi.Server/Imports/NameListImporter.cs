@@ -18,9 +18,19 @@ namespace Doudi.Server.Imports;
 /// Dates (I-1): a list of month M recognises new identities on M-01 (effective M+1-01) and revokes absent or changed
 /// ones on M-01 (effective to the end of M), unless a row gives its own recognised/revoked dates.
 /// </summary>
-public sealed class NameListImporter(Database db, IEnumerable<Prevention.Common.IIdentityAddedHook>? hooks = null)
+public sealed class NameListImporter(Database db, IEnumerable<Prevention.Common.IIdentityAddedHook>? hooks = null, IConfiguration? config = null)
 {
-    public sealed record Request(string Department, string Month, string Region, string Mode, string Format, byte[] Content);
+    /// <summary><paramref name="ConfirmEnds"/>: the sender confirmed that a <c>full</c> list may end more than the allowed share of the roster.</summary>
+    public sealed record Request(string Department, string Month, string Region, string Mode, string Format, byte[] Content, bool ConfirmEnds = false,
+        System.Text.Encoding? Charset = null);
+
+    /// <summary>
+    /// The share of a department's roster in the region that a <c>full</c> list may end without an explicit confirmation
+    /// (<c>Doudi:NameLists:MaxEndShare</c>, default 0.10): a truncated or header-only file must not end a whole roster unasked.
+    /// </summary>
+    public decimal MaxEndShare { get; } =
+        decimal.TryParse(config?["Doudi:NameLists:MaxEndShare"], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var share) && share is >= 0 and <= 1
+            ? share : 0.10m;
 
     public static string HashOf(Request r) => Convert.ToHexStringLower(SHA256.HashData(
         [.. Encoding.UTF8.GetBytes($"{r.Department}|{r.Month}|{r.Region}|"), .. r.Content]));
@@ -70,7 +80,8 @@ public sealed class NameListImporter(Database db, IEnumerable<Prevention.Common.
         var rows = new List<NameListRow>();
         if (request.Format == "csv")
         {
-            var csv = new CsvReader(new StreamReader(new MemoryStream(request.Content), Encoding.UTF8));
+            var encoding = request.Charset ?? CsvEncoding.Detect(request.Content, complete: true);
+            var csv = new CsvReader(CsvEncoding.Reader(request.Content, encoding));
             List<string>? header = null;
             try
             {
@@ -92,6 +103,7 @@ public sealed class NameListImporter(Database db, IEnumerable<Prevention.Common.
                 }
             }
             catch (FormatException e) { problems.Add(new("csv", new(e.Message, e.Message))); }
+            catch (DecoderFallbackException) { problems.Add(new("csv", CsvEncoding.Undecodable(encoding))); }
             if (header is null) problems.Add(new("csv", new("文件为空或缺少表头", "the file is empty or has no header")));
         }
         else
@@ -229,6 +241,16 @@ public sealed class NameListImporter(Database db, IEnumerable<Prevention.Common.
 
         if (request.Mode == "full")
         {
+            var roster = identities.Values.SelectMany(l => l).Count(i => i.Department == request.Department && i.Revoked is null);
+            var absent = identities.Where(kv => !listed.Contains(kv.Key))
+                .Sum(kv => kv.Value.Count(i => i.Department == request.Department && i.Revoked is null));
+            if (absent > 0 && absent > MaxEndShare * roster && !request.ConfirmEnds)
+                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity,
+                    new("名单将终止的人数超过允许比例，需要确认", "This list would end more of the roster than allowed without confirmation"),
+                    [new("confirm", new(
+                        $"本名单（全量）将终止 {absent} 人的身份，占本部门在 {request.Region} 在册 {roster} 人的 {100m * absent / roster:0.#}%，超过 {100m * MaxEndShare:0.#}%；核对无误后请加参数 confirm=true 重新提交",
+                        $"this full list would end {absent} of the department's {roster} identities in {request.Region} ({100m * absent / roster:0.#}%), more than {100m * MaxEndShare:0.#}%; if that is right, send it again with confirm=true"))],
+                    "https://doudi.example/problems/confirmation-required");
             foreach (var (personId, list) in identities)
             {
                 if (listed.Contains(personId)) continue;

@@ -37,7 +37,7 @@ public static class NameListRows
 
         var idNumber = f.String(Name("idNumber"), required: true, maxLength: 18);
         if (idNumber is not null && !ChineseId.IsValid(ChineseId.Normalize(idNumber)))
-            f.Problem(Name("idNumber"), new("身份证号无效（18 位，校验位不符或出生日期不对）", "not a valid ID number (18 characters, check digit and birth date)"));
+            f.Problem(Name("idNumber"), ChineseId.Invalid);
         var name = f.String(Name("name"), required: true, maxLength: 50);
         var category = IdentityCodes.ReadCategory(f, Name("category"));
         if (category is not null && Departments.Categories.TryGetValue(department, out var allowed) && !allowed.Contains(category.Value))

@@ -10,9 +10,11 @@ public static class PreventionSetup
     {
         services.AddSingleton(_ => WorkdayCalendar.BuiltIn());
         services.AddSingleton<PreventionClock>();
+        services.AddSingleton<PreventionCatalog>();
         services.AddSingleton<Monitoring.MonitoringSettings>();
         services.AddSingleton<Monitoring.MonitoringService>();
         services.AddSingleton<ISettlementStoredHook>(sp => sp.GetRequiredService<Monitoring.MonitoringService>());
+        services.AddSingleton<ISettlementReversedHook>(sp => sp.GetRequiredService<Monitoring.MonitoringService>());
         services.AddSingleton<PreventionEngine>();
         services.AddSingleton<Retroactive.RetroactiveService>();
         services.AddSingleton<IIdentityAddedHook>(sp => sp.GetRequiredService<Retroactive.RetroactiveService>());

@@ -2,25 +2,6 @@ using Doudi.Policy.Vocabulary;
 
 namespace Doudi.Server.Registry;
 
-/// <summary>Departments that send monthly name lists (彭水府办发〔2023〕52号 二.四.2), and the categories each may send.</summary>
-public static class Departments
-{
-    public const string CivilAffairs = "civil_affairs";              // 民政
-    public const string RuralRevitalisation = "rural_revitalisation"; // 乡村振兴
-    public const string VeteransAffairs = "veterans_affairs";        // 退役军人事务
-    public const string DisabledFederation = "disabled_federation";   // 残联
-    public const string MedicalSecurity = "medical_security";         // 医保局（手工录入）
-
-    public static readonly Dictionary<string, Category[]> Categories = new(StringComparer.Ordinal)
-    {
-        [CivilAffairs] = [Category.Destitute, Category.Subsistence, Category.Marginal, Category.MedicalPoverty, Category.OtherSpecial, Category.ChildInDifficulty],
-        [RuralRevitalisation] = [Category.RelapsedPoverty, Category.AtRiskRural],
-        [VeteransAffairs] = [Category.EntitledVeteran],
-        [DisabledFederation] = [Category.SevereDisability],
-        [MedicalSecurity] = Enum.GetValues<Category>(),
-    };
-}
-
 public sealed record IdentityRecord(long Id, string PersonId, Category Category, string Department, DateOnly Recognized, DateOnly? Revoked,
     bool ForMedicalSpending, string? SourceBatch, string? EndedBatch)
 {
@@ -36,13 +17,21 @@ public static class Effective
     public static DateOnly To(DateOnly revoked) => new DateOnly(revoked.Year, revoked.Month, 1).AddMonths(1).AddDays(-1);
 }
 
-public sealed record PersonRecord(string Id, string IdNumber, string? PsnNo, string Name, string Household, InsuranceType Insurance, string Region, string? Township);
+public sealed record PersonRecord(string Id, string IdNumber, string? PsnNo, string Name, string Household, InsuranceType Insurance, string Region, string? Township)
+{
+    /// <summary>Resident insurance tier (一档/二档) where recorded: the premium-subsidy lists take it (issue 9).</summary>
+    public Doudi.Policy.Prevention.InsuranceTier? Tier { get; init; }
+}
 
 public sealed record IdentityView(long Id, string Category, string Department, DateOnly Recognized, DateOnly? Revoked,
     DateOnly EffectiveFrom, DateOnly? EffectiveTo, bool ForMedicalSpending, string? SourceBatch, string? EndedBatch);
 
 public sealed record PersonView(string Id, string IdNumber, string? PsnNo, string Name, string Household, string Insurance, string Region,
-    string? Township, IReadOnlyList<IdentityView>? Identities);
+    string? Township, IReadOnlyList<IdentityView>? Identities)
+{
+    /// <summary>tier1 / tier2, or null when not recorded.</summary>
+    public string? InsuranceTier { get; init; }
+}
 
 public static class Views
 {
@@ -51,5 +40,6 @@ public static class Views
 
     public static PersonView View(PersonRecord p, Security.Actor actor, IReadOnlyList<IdentityRecord>? identities) =>
         new(p.Id, Security.IdMasking.For(actor, p.IdNumber), p.PsnNo, p.Name, p.Household, Codes.ToCode(p.Insurance), p.Region, p.Township,
-            identities?.Select(View).ToList());
+            identities?.Select(View).ToList())
+        { InsuranceTier = p.Tier is { } t ? Codes.ToCode(t) : null };
 }

@@ -8,8 +8,6 @@ namespace Doudi.Server.Registry;
 
 public static class RegistryEndpoints
 {
-    public static readonly string[] Regions = ["wenzhou", "fuyang", "jiande", "pengshui"];
-
     public static void Map(WebApplication app)
     {
         var g = app.MapGroup("/api/persons").WithTags("Registry");
@@ -18,6 +16,11 @@ public static class RegistryEndpoints
         {
             var paging = Paging.From(page, pageSize);
             var actor = http.Actor();
+            if (q is not null && ChineseId.LooksLikeIdNumber(q))
+            {
+                q = ChineseId.Normalize(q);
+                if (!ChineseId.IsValid(q)) throw ApiProblemException.Invalid([new("q", ChineseId.Invalid)]);
+            }
             var where = new List<string>();
             var args = new List<(string, object?)>();
             if (region is not null) { where.Add("region = @r"); args.Add(("r", region)); }
@@ -51,24 +54,30 @@ public static class RegistryEndpoints
             return Results.Json(view, Json.Options);
         }).RequireAuthorization(Policies.ReadRegistry);
 
-        g.MapPost("/", async (HttpContext http, Database db, CancellationToken ct) =>
+        g.MapPost("/", async (HttpContext http, Database db, Settlements.EngineHost policies, CancellationToken ct) =>
         {
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
             var problems = new List<FieldProblem>();
             var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
             var idNumber = f.String("idNumber", required: true, maxLength: 18);
-            if (idNumber is not null && !ChineseId.IsValid(ChineseId.Normalize(idNumber))) f.Problem("idNumber", new("身份证号无效（18 位，校验位不符或出生日期不对）", "not a valid ID number (18 characters, check digit and birth date)"));
+            if (idNumber is not null && !ChineseId.IsValid(ChineseId.Normalize(idNumber))) f.Problem("idNumber", ChineseId.Invalid);
             var name = f.String("name", required: true, maxLength: 50);
             var region = f.String("region", required: true);
-            if (region is not null && !Regions.Contains(region)) f.Problem("region", Msg.Unknown("统筹区", region, Regions));
+            if (region is not null && !policies.IsRegion(region)) f.Problem("region", Msg.Unknown("统筹区", region, policies.Regions));
             var insurance = InsuranceType.Resident;
             if (f.String("insurance") is { } ins && !Codes.TryParse(ins, out insurance)) f.Problem("insurance", Msg.Unknown("参保类型", ins, Codes.All<InsuranceType>()));
             var township = f.String("township", maxLength: 50);
             var household = f.String("household", maxLength: 64);
             var psnNo = f.String("psnNo", maxLength: 64);
+            Doudi.Policy.Prevention.InsuranceTier? tier = null;
+            if (f.String("insuranceTier") is { } tierCode)
+            {
+                if (Codes.TryParse<Doudi.Policy.Prevention.InsuranceTier>(tierCode, out var t) && t != Doudi.Policy.Prevention.InsuranceTier.Any) tier = t;
+                else f.Problem("insuranceTier", Msg.Unknown("档次", tierCode, ["tier1", "tier2"]));
+            }
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var actor = http.Actor();
-            var person = new PersonRecord(RegistryStore.NewPersonId(), ChineseId.Normalize(idNumber!), psnNo, name!, household ?? RegistryStore.NewHouseholdId(), insurance, region!, township);
+            var person = new PersonRecord(RegistryStore.NewPersonId(), ChineseId.Normalize(idNumber!), psnNo, name!, household ?? RegistryStore.NewHouseholdId(), insurance, region!, township) { Tier = tier };
             try
             {
                 await db.WriteAsync(async (c, tx) =>
@@ -149,6 +158,7 @@ public static class RegistryEndpoints
         {
             var problems = new List<FieldProblem>();
             if (string.IsNullOrWhiteSpace(person)) problems.Add(new("person", Msg.Required));
+            else if (ChineseId.LooksLikeIdNumber(person) && !ChineseId.IsValid(ChineseId.Normalize(person))) problems.Add(new("person", ChineseId.Invalid));
             DateOnly on = default;
             if (date is null) problems.Add(new("date", Msg.Required));
             else if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", out on)) problems.Add(new("date", Msg.NotDate(date)));

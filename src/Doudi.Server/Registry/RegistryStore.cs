@@ -7,12 +7,15 @@ namespace Doudi.Server.Registry;
 /// <summary>Reads and writes persons, households and identities inside a caller's connection and transaction.</summary>
 public static class RegistryStore
 {
-    public const string PersonColumns = "id, id_number, psn_no, name, household_id, insurance, region, township";
+    public const string PersonColumns = "id, id_number, psn_no, name, household_id, insurance, region, township, insurance_tier";
 
     public static PersonRecord MapPerson(DbDataReader r)
     {
         Codes.TryParse<InsuranceType>(r.S("insurance"), out var ins);
-        return new(r.S("id"), r.S("id_number"), r.Str("psn_no"), r.S("name"), r.S("household_id"), ins, r.S("region"), r.Str("township"));
+        return new(r.S("id"), r.S("id_number"), r.Str("psn_no"), r.S("name"), r.S("household_id"), ins, r.S("region"), r.Str("township"))
+        {
+            Tier = Codes.TryParse<Doudi.Policy.Prevention.InsuranceTier>(r.Str("insurance_tier"), out var tier) ? tier : null,
+        };
     }
 
     public static IdentityRecord MapIdentity(DbDataReader r)
@@ -26,7 +29,7 @@ public static class RegistryStore
     public static Task<PersonRecord?> FindPersonAsync(DbConnection c, DbTransaction? tx, string key) =>
         c.FirstAsync(
             $"SELECT {PersonColumns} FROM persons WHERE id = @k UNION ALL SELECT {PersonColumns} FROM persons WHERE psn_no = @k " +
-            $"UNION ALL SELECT {PersonColumns} FROM persons WHERE id_number = @k", tx, MapPerson, ("k", key));
+            $"UNION ALL SELECT {PersonColumns} FROM persons WHERE id_number = @k", tx, MapPerson, ("k", ChineseId.NormalizeKey(key)));
 
     public static Task<List<IdentityRecord>> IdentitiesAsync(DbConnection c, DbTransaction? tx, string personId) =>
         c.ListAsync("SELECT * FROM identities WHERE person_id = @p ORDER BY recognized, id", tx, MapIdentity, ("p", personId));
@@ -42,9 +45,9 @@ public static class RegistryStore
         await EnsureHouseholdAsync(c, tx, p.Household, p.Region, p.Township);
         var now = DateTimeOffset.UtcNow;
         await c.ExecAsync(
-            "INSERT INTO persons (id, id_number, psn_no, name, household_id, insurance, region, township, created_at, updated_at) VALUES (@id, @idn, @psn, @n, @h, @ins, @r, @t, @now, @now)",
+            "INSERT INTO persons (id, id_number, psn_no, name, household_id, insurance, region, township, insurance_tier, created_at, updated_at) VALUES (@id, @idn, @psn, @n, @h, @ins, @r, @t, @tier, @now, @now)",
             tx, ("id", p.Id), ("idn", p.IdNumber), ("psn", p.PsnNo), ("n", p.Name), ("h", p.Household), ("ins", Codes.ToCode(p.Insurance)),
-            ("r", p.Region), ("t", p.Township), ("now", now));
+            ("r", p.Region), ("t", p.Township), ("tier", p.Tier is { } tier ? Codes.ToCode(tier) : null), ("now", now));
     }
 
     public static async Task UpdatePersonAsync(DbConnection c, DbTransaction tx, PersonRecord p)

@@ -17,6 +17,11 @@ public static class ApiTokens
     public const string Scheme = "ApiToken";
     public const string Prefix = "ddt_";
 
+    public const string NameClaim = "doudi:token_name";
+
+    /// <summary>The actor name of a hospital system: <c>token:</c> and the token's id (what <c>created_by</c> records).</summary>
+    public static string ActorName(string tokenId) => "token:" + tokenId;
+
     public static string NewToken() => Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
     public static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }
@@ -25,7 +30,7 @@ public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions>
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     // Tokens are looked up on every hospital request; a short cache keeps that off the database's hot path.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Name, string Role, DateTime Until)> Cache = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Id, string Name, string Role, DateTime Until)> Cache = new();
 
     public static void Forget() => Cache.Clear();
 
@@ -38,14 +43,16 @@ public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions>
         var hash = ApiTokens.HashOf(token);
         if (!Cache.TryGetValue(hash, out var entry) || entry.Until < DateTime.UtcNow)
         {
-            var row = await db.ReadAsync(c => c.FirstAsync("SELECT name, role FROM api_tokens WHERE token_hash = @h AND active = @a", null,
-                r => new Tuple<string, string>(r.S("name"), r.S("role")), ("h", hash), ("a", true)));
+            var row = await db.ReadAsync(c => c.FirstAsync("SELECT id, name, role FROM api_tokens WHERE token_hash = @h AND active = @a", null,
+                r => new Tuple<string, string, string>(r.S("id"), r.S("name"), r.S("role")), ("h", hash), ("a", true)));
             if (row is null) { Cache.TryRemove(hash, out _); return AuthenticateResult.Fail("unknown or revoked token"); }
-            entry = (row.Item1, row.Item2, DateTime.UtcNow.AddSeconds(30));
+            entry = (row.Item1, row.Item2, row.Item3, DateTime.UtcNow.AddSeconds(30));
             Cache[hash] = entry;
         }
+        // The actor is the token's id, never its name: names are labels and need not be unique, and what a hospital
+        // may see (its own settlements) is decided by who created them.
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, "token:" + entry.Name), new Claim(ClaimTypes.Role, entry.Role)], ApiTokens.Scheme);
+            [new Claim(ClaimTypes.Name, ApiTokens.ActorName(entry.Id)), new Claim(ClaimTypes.Role, entry.Role), new Claim(ApiTokens.NameClaim, entry.Name)], ApiTokens.Scheme);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ApiTokens.Scheme));
     }
 }

@@ -13,49 +13,75 @@ public static class AuthEndpoints
     {
         var g = app.MapGroup("/api/auth").WithTags("Security");
 
-        g.MapPost("/login", async (HttpContext http, Users users, Database db, CancellationToken ct) =>
+        g.MapPost("/login", async (HttpContext http, Users users, LoginThrottle throttle, Database db, ILoggerFactory logs, CancellationToken ct) =>
         {
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
             var problems = new List<FieldProblem>();
             var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
             var username = f.String("username", required: true, maxLength: 64);
-            var password = f.String("password", required: true, maxLength: 256);
+            var password = f.String("password", required: true, maxLength: 256, allowControl: true);
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            if (throttle.RetryAfter(username!, address) is { } wait)
+                return TooManyAttempts(http, wait);
             var user = await users.VerifyAsync(username!, password!);
             if (user is null)
+            {
+                throttle.Failed(username!, address);
+                logs.CreateLogger("Doudi.Security").LogWarning("Failed login for {User} from {Address}", Hosting.RequestLog.Mask(username!), address);
                 return Problems.ToResult(new ApiProblemException(401, new("用户名或密码错误", "wrong username or password")), http);
-            var claims = new List<Claim> { new(ClaimTypes.Name, user.Username), new(ClaimTypes.Role, user.Role) };
-            if (user.Department is not null) claims.Add(new Claim(Actor.DepartmentClaim, user.Department));
-            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
-                new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme)));
+            }
+            throttle.Succeeded(username!);
+            var stamp = user.SecurityStamp;
+            if (stamp.Length == 0) stamp = await db.WriteAsync((c, tx) => Users.RotateStampAsync(c, tx, user.Username), ct);
+            await SignInAsync(http, user, stamp);
             await db.WriteAsync(async (c, tx) => { await AuditLog.WriteAsync(c, tx, db.Dialect, new Actor(user.Username, user.Role, user.Department), "login", "user", user.Username, null, null); return 0; }, ct);
             return Results.Ok(new { user.Username, user.DisplayName, user.Role, user.Department });
         }).AllowAnonymous();
 
-        g.MapPost("/logout", async (HttpContext http) =>
+        // Logging out ends every session of the user (a new security stamp), not only this browser's cookie.
+        g.MapPost("/logout", async (HttpContext http, Database db, CancellationToken ct) =>
         {
+            if (http.User.Identity?.IsAuthenticated == true && http.User.Identity.AuthenticationType == CookieAuthenticationDefaults.AuthenticationScheme)
+            {
+                var actor = http.Actor();
+                await db.WriteAsync(async (c, tx) =>
+                {
+                    await Users.RotateStampAsync(c, tx, actor.Name);
+                    await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "logout", "user", actor.Name, null, null);
+                    return 0;
+                }, ct);
+            }
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.NoContent();
         });
 
-        g.MapPost("/password", async (HttpContext http, Users users, Database db, CancellationToken ct) =>
+        // A password change ends every other session of the user; this one continues with a fresh cookie.
+        g.MapPost("/password", async (HttpContext http, Users users, LoginThrottle throttle, Database db, CancellationToken ct) =>
         {
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
             var problems = new List<FieldProblem>();
             var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
-            var current = f.String("currentPassword", required: true, maxLength: 256);
+            var current = f.String("currentPassword", required: true, maxLength: 256, allowControl: true);
             var next = f.String("newPassword", required: true, maxLength: 256);
             if (next is not null && next.Length < 10) f.Problem("newPassword", new("密码至少 10 个字符", "must be at least 10 characters"));
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var actor = http.Actor();
+            var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            if (throttle.RetryAfter(actor.Name, address) is { } wait) return TooManyAttempts(http, wait);
             if (await users.VerifyAsync(actor.Name, current!) is null)
+            {
+                throttle.Failed(actor.Name, address);
                 throw ApiProblemException.Invalid([new("currentPassword", new("当前密码不正确", "is not the current password"))]);
-            await db.WriteAsync(async (c, tx) =>
+            }
+            var stamp = await db.WriteAsync(async (c, tx) =>
             {
                 await c.ExecAsync("UPDATE users SET password_hash = @h WHERE username = @u", tx, ("h", Users.Hash(actor.Name, next!)), ("u", actor.Name));
+                var s = await Users.RotateStampAsync(c, tx, actor.Name);
                 await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "change_password", "user", actor.Name, null, null);
-                return 0;
+                return s;
             }, ct);
+            if (await users.FindAsync(actor.Name) is { } user) await SignInAsync(http, user, stamp);
             return Results.NoContent();
         }).RequireAuthorization(p => p.RequireRole(Roles.Staff));
 
@@ -65,6 +91,28 @@ public static class AuthEndpoints
             return Results.Ok(new { username = a.Name, role = a.Role, department = a.Department, roleName = Roles.Names.GetValueOrDefault(a.Role).Zh, seesIdNumbers = a.SeesIdNumbers });
         }).RequireAuthorization();
 
+        MapAdministration(app);
+    }
+
+    private static async Task SignInAsync(HttpContext http, User user, string stamp)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.Name, user.Username), new(ClaimTypes.Role, user.Role), new(Users.StampClaim, stamp) };
+        if (user.Department is not null) claims.Add(new Claim(Actor.DepartmentClaim, user.Department));
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
+            new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme)));
+    }
+
+    private static IResult TooManyAttempts(HttpContext http, TimeSpan wait)
+    {
+        var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.ToResult(new ApiProblemException(StatusCodes.Status429TooManyRequests,
+            new($"密码错误次数过多，请 {minutes} 分钟后再试", $"too many wrong passwords; try again in {minutes} minutes"),
+            type: "https://doudi.example/problems/login-throttled"), http);
+    }
+
+    private static void MapAdministration(WebApplication app)
+    {
         var users = app.MapGroup("/api/users").WithTags("Security").RequireAuthorization(Policies.Admin);
 
         users.MapGet("/", async (Database db, CancellationToken ct) =>

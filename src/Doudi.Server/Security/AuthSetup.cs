@@ -25,13 +25,15 @@ public static class AuthSetup
                 // An API: answer 401/403, never redirect to a login page.
                 o.Events.OnRedirectToLogin = ctx => { ctx.Response.StatusCode = 401; return Task.CompletedTask; };
                 o.Events.OnRedirectToAccessDenied = ctx => { ctx.Response.StatusCode = 403; return Task.CompletedTask; };
-                // A deactivated account, or one whose role changed, loses its session at once.
+                // A deactivated account, one whose role changed, or one that logged out or changed its password since this
+                // cookie was issued (a new security stamp) loses its session at once.
                 o.Events.OnValidatePrincipal = async ctx =>
                 {
                     var name = ctx.Principal?.Identity?.Name;
                     var role = ctx.Principal?.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value;
+                    var stamp = ctx.Principal?.FindFirst(Users.StampClaim)?.Value;
                     var user = name is null ? null : await ctx.HttpContext.RequestServices.GetRequiredService<Users>().FindAsync(name);
-                    if (user is null || !user.Active || user.Role != role)
+                    if (user is null || !user.Active || user.Role != role || string.IsNullOrEmpty(stamp) || user.SecurityStamp != stamp)
                     {
                         ctx.RejectPrincipal();
                         await ctx.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -38,6 +38,8 @@ public static class Policies
     public const string ReadRegistry = "read_registry";
     public const string ReadSettlements = "read_settlements";
     public const string ReadAudit = "read_audit";
+    /// <summary>Year summaries and year-end runs show every bill of a person or household (other hospitals' included) and household members: not for hospitals.</summary>
+    public const string ReadYears = "read_years";
 
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationBuilder b)
     {
@@ -48,5 +50,6 @@ public static class Policies
         b.AddPolicy(ReadRegistry, p => p.RequireRole(Roles.BureauAdmin, Roles.BureauOperator, Roles.CivilAffairs, Roles.Department, Roles.Charity, Roles.Auditor));
         b.AddPolicy(ReadSettlements, p => p.RequireRole(Roles.BureauAdmin, Roles.BureauOperator, Roles.Charity, Roles.Auditor, Roles.Hospital));
         b.AddPolicy(ReadAudit, p => p.RequireRole(Roles.BureauAdmin, Roles.Auditor));
+        b.AddPolicy(ReadYears, p => p.RequireRole(Roles.BureauAdmin, Roles.BureauOperator, Roles.Charity, Roles.Auditor));
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Doudi.Server.Security;
 
-public sealed record User(string Username, string DisplayName, string Role, string? Department, bool Active, string PasswordHash);
+public sealed record User(string Username, string DisplayName, string Role, string? Department, bool Active, string PasswordHash, string SecurityStamp);
 
 /// <summary>Staff accounts. Passwords hashed with the framework's PasswordHasher (PBKDF2); accounts are deactivated, never deleted.</summary>
 public sealed class Users(Database db)
@@ -30,13 +30,28 @@ public sealed class Users(Database db)
     private static readonly string DummyHash = Hasher.HashPassword("-", "-");
 
     public static User Map(System.Data.Common.DbDataReader r) =>
-        new(r.S("username"), r.S("display_name"), r.S("role"), r.Str("department"), r.B("active"), r.S("password_hash"));
+        new(r.S("username"), r.S("display_name"), r.S("role"), r.Str("department"), r.B("active"), r.S("password_hash"), r.Str("security_stamp") ?? "");
+
+    /// <summary>
+    /// The security stamp is carried in every session cookie and checked on every request: a new stamp (logout,
+    /// password change) ends every session of the user at once, on every device.
+    /// </summary>
+    public const string StampClaim = "doudi:stamp";
+
+    public static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public static async Task<string> RotateStampAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string username)
+    {
+        var stamp = NewStamp();
+        await c.ExecAsync("UPDATE users SET security_stamp = @s WHERE username = @u", tx, ("s", stamp), ("u", username));
+        return stamp;
+    }
 
     public static async Task InsertAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx,
         string username, string displayName, string role, string? department, string password)
     {
-        await c.ExecAsync("INSERT INTO users (username, display_name, role, department, password_hash, active, created_at) VALUES (@u, @d, @r, @dep, @h, @a, @t)", tx,
-            ("u", username), ("d", displayName), ("r", role), ("dep", department), ("h", Hash(username, password)), ("a", true), ("t", DateTimeOffset.UtcNow));
+        await c.ExecAsync("INSERT INTO users (username, display_name, role, department, password_hash, active, created_at, security_stamp) VALUES (@u, @d, @r, @dep, @h, @a, @t, @s)", tx,
+            ("u", username), ("d", displayName), ("r", role), ("dep", department), ("h", Hash(username, password)), ("a", true), ("t", DateTimeOffset.UtcNow), ("s", NewStamp()));
     }
 
     public static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');

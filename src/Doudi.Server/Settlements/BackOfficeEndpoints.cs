@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Doudi.Engine.Results;
 using Doudi.Server.Api;
+using Doudi.Server.Imports;
 using Doudi.Server.Registry;
 using Doudi.Server.Security;
 using Doudi.Server.Storage;
@@ -22,7 +23,8 @@ public static class BackOfficeEndpoints
             if (mode is not ("per_row" or "all_or_nothing")) problems.Add(new("mode", Msg.Unknown("模式", mode, ["per_row", "all_or_nothing"])));
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null; // tens of millions of rows
-            var report = await bulk.RunAsync(http.Request.Body, format, mode, dryRun ?? false, http.Actor(), ct);
+            var charset = format == "csv" ? CsvEncoding.Declared(http.Request.ContentType) : null;
+            var report = await bulk.RunAsync(http.Request.Body, format, mode, dryRun ?? false, http.Actor(), ct, charset);
             return Results.Json(report, Json.Options, statusCode: report.Committed || report.DryRun ? 200 : 422);
         }).RequireAuthorization(Policies.Operate).WithTags("Back office")
           .WithSummary("批量导入结算记录 / stream a period's settlement records (CSV or JSONL) with a per-row error report");
@@ -38,8 +40,9 @@ public static class BackOfficeEndpoints
             return Results.Json(report, Json.Options);
         }).RequireAuthorization(Policies.Operate).WithTags("Back office");
 
-        app.MapGet("/api/persons/{id}/years/{year:int}", async (string id, int year, HttpContext http, Database db, CancellationToken ct) =>
+        app.MapGet("/api/persons/{id}/years/{yearText}", async (string id, string yearText, HttpContext http, Database db, CancellationToken ct) =>
         {
+            var year = Paging.Year(yearText);
             var actor = http.Actor();
             var summary = await db.ReadAsync(async c =>
             {
@@ -49,10 +52,11 @@ public static class BackOfficeEndpoints
                 return await PersonSummary(c, p, year, actor, run);
             }, ct) ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
             return Body.RawJson(summary.ToJsonString(Json.Options));
-        }).RequireAuthorization(Policies.ReadSettlements).WithTags("Back office");
+        }).RequireAuthorization(Policies.ReadYears).WithTags("Back office");
 
-        app.MapGet("/api/households/{id}/years/{year:int}", async (string id, int year, HttpContext http, Database db, CancellationToken ct) =>
+        app.MapGet("/api/households/{id}/years/{yearText}", async (string id, string yearText, HttpContext http, Database db, CancellationToken ct) =>
         {
+            var year = Paging.Year(yearText);
             var actor = http.Actor();
             var summary = await db.ReadAsync(async c =>
             {
@@ -77,15 +81,15 @@ public static class BackOfficeEndpoints
                 };
             }, ct) ?? throw ApiProblemException.NotFound(new($"没有家庭 {id}", $"no household {id}"));
             return Body.RawJson(summary.ToJsonString(Json.Options));
-        }).RequireAuthorization(Policies.ReadSettlements).WithTags("Back office");
+        }).RequireAuthorization(Policies.ReadYears).WithTags("Back office");
 
-        app.MapPost("/api/year-end-runs", async (HttpContext http, YearEnd yearEnd, CancellationToken ct) =>
+        app.MapPost("/api/year-end-runs", async (HttpContext http, YearEnd yearEnd, EngineHost policies, CancellationToken ct) =>
         {
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
             var problems = new List<FieldProblem>();
             var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
             var region = f.String("region", required: true);
-            if (region is not null && !RegistryEndpoints.Regions.Contains(region)) f.Problem("region", Msg.Unknown("统筹区", region, RegistryEndpoints.Regions));
+            if (region is not null && !policies.IsRegion(region)) f.Problem("region", Msg.Unknown("统筹区", region, policies.Regions));
             var year = f.Int("year");
             if (year is null && !f.Has("year")) f.Problem("year", Msg.Required);
             else if (year is < 2000 or > 2100) f.Problem("year", new("年份不合理", "is not a plausible year"));
@@ -97,7 +101,7 @@ public static class BackOfficeEndpoints
 
         app.MapGet("/api/year-end-runs/{id}", async (string id, Database db, CancellationToken ct) =>
             Results.Json(await db.ReadAsync(c => YearEnd.FindAsync(c, id), ct) ?? throw ApiProblemException.NotFound(new($"没有年度结算 {id}", $"no year-end run {id}")), Json.Options))
-            .RequireAuthorization(Policies.ReadSettlements).WithTags("Back office");
+            .RequireAuthorization(Policies.ReadYears).WithTags("Back office");
     }
 
     /// <summary>A person's year: each settlement with its trace, totals of the non-reversed ones, the rebuilt ledger, and the latest year-end result.</summary>
@@ -111,7 +115,7 @@ public static class BackOfficeEndpoints
         {
             bills.Add(JsonNode.Parse(s.ToJson()));
             if (s.Status != StoredSettlement.Settled) continue;
-            var r = Json.Deserialize<BillResult>(s.ResultJson);
+            var r = StoredResults.Read(s.ResultJson, s.ResultFormat);
             assistance += r.Assistance; tilted += r.Tilted; burden += r.PersonalBurden;
         }
         var ledger = await SettlementService.LedgerAsync(c, null, p.Id, year);

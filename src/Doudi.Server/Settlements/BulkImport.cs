@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json;
+using Doudi.Cases;
 using Doudi.Server.Api;
 using Doudi.Server.Audit;
 using Doudi.Server.Imports;
@@ -19,6 +19,8 @@ public sealed class BulkImportReport
     public long Rows { get; set; }
     public long Settled { get; set; }
     public long Replayed { get; set; }
+    /// <summary>Rows outside the plausibility bounds, held for review (they pay nothing until released).</summary>
+    public long Held { get; set; }
     public long Rejected { get; set; }
     public bool Committed { get; set; }
     public bool ErrorsTruncated { get; set; }
@@ -32,12 +34,12 @@ public sealed class BulkImportReport
 /// same file sent again adds only what is missing. Mode <c>all_or_nothing</c>: one transaction, stored only if no row fails.
 /// <c>dryRun</c> settles everything and stores nothing. The report keeps the first 1,000 row errors.
 /// </summary>
-public sealed class BulkImport(Database db, SettlementService service)
+public sealed class BulkImport(Database db, SettlementService service, Plausibility plausibility)
 {
     public const int ChunkSize = 1000;
     public const int MaxErrorsKept = 1000;
 
-    public async Task<BulkImportReport> RunAsync(Stream body, string format, string mode, bool dryRun, Actor actor, CancellationToken ct)
+    public async Task<BulkImportReport> RunAsync(Stream body, string format, string mode, bool dryRun, Actor actor, CancellationToken ct, Encoding? charset = null)
     {
         var report = new BulkImportReport { Id = "SI" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)), Format = format, Mode = mode, DryRun = dryRun };
         var atomic = mode == "all_or_nothing" || dryRun;
@@ -46,19 +48,25 @@ public sealed class BulkImport(Database db, SettlementService service)
         long inChunk = 0;
         try
         {
-            await foreach (var (row, line, fields) in Rows(body, format, ct))
+            using var reader = format == "csv" ? await CsvEncoding.ReaderAsync(body, charset, ct)
+                : new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            await foreach (var (row, line, read, rowProblems) in Rows(reader, format, ct))
             {
                 report.Rows++;
-                var problems = fields.Problems;
-                var input = problems.Count == 0 ? BillParser.Parse(fields) : null;
-                if (input is null) { Reject(report, row, line, null, problems); continue; }
+                if (rowProblems.Count > 0 || !read!.Ok) { Reject(report, row, line, null, rowProblems.Count > 0 ? rowProblems : BillRequest.ToFields(read!.Problems)); continue; }
+                var input = read.Value!;
+                IReadOnlyList<FieldProblem> hold;
+                try { hold = plausibility.Check(input); }
+                catch (ApiProblemException e) { Reject(report, row, line, input.Bill.Id, e.Fields); continue; }
                 scope ??= await db.BeginWriteAsync(ct);
                 var savepoint = db.Dialect == Dialect.Postgres;
                 if (savepoint) await scope.Transaction.SaveAsync("row", ct);
                 try
                 {
-                    var outcome = await service.SettleInTransactionAsync(scope.Connection, scope.Transaction, input, SettlementService.HashOf(input), actor, source);
-                    if (outcome.Replayed) report.Replayed++; else report.Settled++;
+                    var outcome = await service.SettleInTransactionAsync(scope.Connection, scope.Transaction, input, SettlementService.HashOf(input), actor, source, hold);
+                    if (outcome.Replayed) report.Replayed++;
+                    else if (outcome.Held is not null) report.Held++;
+                    else report.Settled++;
                     if (savepoint) await scope.Transaction.ReleaseAsync("row", ct);
                 }
                 catch (ApiProblemException e)
@@ -81,10 +89,11 @@ public sealed class BulkImport(Database db, SettlementService service)
             if (scope is not null && (!atomic || (report.Rejected == 0 && !dryRun))) await scope.CommitAsync(ct);
             report.Committed = !dryRun && (!atomic || report.Rejected == 0);
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or DecoderFallbackException)
         {
             if (!atomic && scope is not null) await scope.CommitAsync(ct);
-            Reject(report, report.Rows + 1, 0, null, [new FieldProblem("file", new(e.Message, e.Message))]);
+            Reject(report, report.Rows + 1, 0, null, [new FieldProblem("file", e is DecoderFallbackException
+                ? CsvEncoding.Undecodable(charset ?? CsvEncoding.Utf8) : new(e.Message, e.Message))]);
             report.Committed = !atomic;
         }
         finally
@@ -112,9 +121,10 @@ public sealed class BulkImport(Database db, SettlementService service)
         report.Errors.Add(new RowError(row, line, id, problems.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message.Zh + " / " + p.Message.En).ToArray())));
     }
 
-    private static async IAsyncEnumerable<(long Row, long Line, Fields Fields)> Rows(Stream body, string format, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    /// <summary>The rows as bills, read by Doudi.Cases' reader (CSV cells as text, a JSON line as a bill object), with problems of the row's shape.</summary>
+    private static async IAsyncEnumerable<(long Row, long Line, ReadResult<BillDocument>? Read, List<FieldProblem> Problems)> Rows(
+        TextReader reader, string format, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         long row = 0;
         if (format == "csv")
         {
@@ -126,7 +136,7 @@ public sealed class BulkImport(Database db, SettlementService service)
                 var problems = new List<FieldProblem>();
                 if (cells.Count != header.Count)
                     problems.Add(new("$", new($"应有 {header.Count} 列，实有 {cells.Count} 列", $"expected {header.Count} columns, found {cells.Count}")));
-                yield return (row, line, Fields.FromCells(header, cells, "", problems));
+                yield return (row, line, problems.Count == 0 ? BillReader.ReadRow(header, cells.Select(c => c.Trim()).ToList()) : null, problems);
             }
             if (header is null) throw new FormatException("the file is empty or has no header / 文件为空或缺少表头");
             yield break;
@@ -138,14 +148,12 @@ public sealed class BulkImport(Database db, SettlementService service)
             lineNo++;
             if (string.IsNullOrWhiteSpace(text)) continue;
             row++;
-            var problems = new List<FieldProblem>();
-            JsonDocument? doc = null;
-            try { doc = JsonDocument.Parse(text); }
-            catch (JsonException e) { problems.Add(new("$", new($"JSON 格式错误（第 {e.BytePositionInLine + 1} 字节）", $"broken JSON (byte {e.BytePositionInLine + 1})"))); }
-            if (doc is not null && doc.RootElement.ValueKind != JsonValueKind.Object) problems.Add(new("$", new("每行应为一个 JSON 对象", "each line must be a JSON object")));
-            var fields = doc is not null && problems.Count == 0 ? Fields.FromJson(doc.RootElement, "", problems) : Fields.FromCells([], [], "", problems);
-            yield return (row, lineNo, fields);
-            doc?.Dispose();
+            if (text.Length > BillRequest.MaxBytes)
+            {
+                yield return (row, lineNo, null, [new("$", new("此行过长，不是一张单据", "the line is too long to be one bill"))]);
+                continue;
+            }
+            yield return (row, lineNo, BillReader.ReadDocument(Encoding.UTF8.GetBytes(text)), []);
         }
     }
 }

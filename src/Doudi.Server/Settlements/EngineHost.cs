@@ -19,6 +19,14 @@ public sealed class EngineHost : ISettlementCalculator
     public string? PolicyDirectory { get; }
     public IReadOnlyList<string> Errors { get; }
     public bool Ready => _engine is not null;
+    /// <summary>The policy catalogue the engine was built from: the one list of regions and their prevention definitions.</summary>
+    public PolicyCatalog? Catalog => _engine?.Catalog;
+    /// <summary>The regions the policy files define (none when they failed to load).</summary>
+    public IReadOnlyList<string> Regions => _engine?.Catalog.Regions.ToList() ?? [];
+    public bool IsRegion(string region) => _engine?.Catalog.HasRegion(region) == true;
+    /// <summary>The engine itself, for what <see cref="ISettlementCalculator"/> does not offer (retroactive re-settlement).</summary>
+    public SettlementEngine Engine => _engine ?? throw new SettlementException(
+        [new SettlementProblem("policies", "policy files are not loaded: " + string.Join("; ", Errors))]);
 
     public EngineHost(IConfiguration config, ILogger<EngineHost> log)
     {
@@ -29,9 +37,6 @@ public sealed class EngineHost : ISettlementCalculator
         if (errors.Count > 0) log.LogError("Policy files failed to load from {Dir}: {Errors}", PolicyDirectory, string.Join("; ", errors));
         else log.LogInformation("Policies loaded from {Dir}", PolicyDirectory);
     }
-
-    private SettlementEngine Engine => _engine ?? throw new SettlementException(
-        [new SettlementProblem("policies", "policy files are not loaded: " + string.Join("; ", Errors))]);
 
     public BillResult SettleBill(string region, Person person, Bill bill, PersonLedger ledger) => Engine.SettleBill(region, person, bill, ledger);
 

@@ -1,4 +1,5 @@
 using Doudi.Server.Api;
+using Doudi.Cases;
 using Doudi.Server.Security;
 using Doudi.Server.Storage;
 
@@ -10,19 +11,24 @@ public static class SettlementEndpoints
     {
         var g = app.MapGroup("/api/settlements").WithTags("Settlements");
 
-        g.MapPost("/", async (HttpContext http, SettlementService service, CancellationToken ct) =>
+        g.MapPost("/", async (HttpContext http, SettlementService service, Plausibility plausibility, CancellationToken ct) =>
         {
-            using var doc = await Body.ReadJsonAsync(http.Request, ct);
-            var problems = new List<FieldProblem>();
-            var input = BillParser.Parse(Fields.FromJson(Body.RequireObject(doc), "", problems));
-            if (input is null) throw ApiProblemException.Invalid(problems);
+            var input = await BillRequest.ReadAsync(http.Request, ct);
+            var hold = plausibility.Check(input);
             var actor = http.Actor();
-            var outcome = await service.SettleAsync(input, actor, actor.Role == Roles.Hospital ? "hospital" : "counter", ct);
+            var outcome = await service.SettleAsync(input, actor, actor.Role == Roles.Hospital ? "hospital" : "counter", ct, hold);
             if (outcome.Replayed) http.Response.Headers["Idempotent-Replay"] = "true";
-            else http.Response.Headers.Location = $"/api/settlements/{outcome.Settlement.Id}";
+            if (outcome.Held is { } held)
+            {
+                // 202: accepted for review, nothing paid (maf_pay 0) until a bureau operator releases it.
+                http.Response.Headers.Location = $"/api/held-settlements/{held.Id}";
+                return Results.Json(held.ToBody(), Json.Options, statusCode: StatusCodes.Status202Accepted);
+            }
+            if (!outcome.Replayed) http.Response.Headers.Location = $"/api/settlements/{outcome.Settlement.Id}";
             return Body.RawJson(outcome.Settlement.ToJson(), outcome.Replayed ? 200 : 201);
         }).RequireAuthorization(Policies.Settle)
-          .WithSummary("一站式结算一张单据 / settle one bill (case-file or national field names); returns maf_pay and the trace");
+          .WithSummary("一站式结算一张单据 / settle one bill (our or the national platform's field names); returns maf_pay and the trace, " +
+                       "in national names too (setlinfo, setldetail) when asked in them; 202 when held for review");
 
         g.MapPost("/{id}/reversal", async (string id, HttpContext http, SettlementService service, CancellationToken ct) =>
         {
@@ -53,6 +59,7 @@ public static class SettlementEndpoints
         g.MapGet("/", async (HttpContext http, Database db, string? person, int? year, string? region, int? page, int? pageSize, CancellationToken ct) =>
         {
             var paging = Paging.From(page, pageSize);
+            year = Paging.Year(year);
             var actor = http.Actor();
             var where = new List<string>();
             var args = new List<(string, object?)>();

@@ -1,6 +1,5 @@
 using System.Data.Common;
-using System.Security.Cryptography;
-using System.Text;
+using Doudi.Cases;
 using Doudi.Engine.Results;
 using Doudi.Engine.Settlement;
 using Doudi.Server.Api;
@@ -11,29 +10,33 @@ using Doudi.Server.Storage;
 
 namespace Doudi.Server.Settlements;
 
-public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed);
+public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed, HeldSettlement? Held = null);
 
 /// <summary>
 /// One-stop settlement against the system of record. In one transaction: lock the person's year, rebuild the
 /// year-to-date ledger from the stored, non-reversed results of that person and year (I-3), settle with the engine,
 /// store the result with its trace and an audit entry. Idempotent on the settlement id: a retry of the same bill
 /// returns the stored answer and never counts twice; the same id with a different bill is a conflict.
-/// Concurrency: PostgreSQL locks the person-year row (upsert … DO UPDATE takes the row lock); SQLite has one writer.
+/// A bill outside the plausibility bounds is held instead (stored, paying and counting nothing) until a bureau operator
+/// releases it (then settled like any bill, against the ledger of that moment) or rejects it.
+/// Concurrency: PostgreSQL locks the person's row (SELECT … FOR UPDATE); SQLite has one writer.
 /// </summary>
-public sealed class SettlementService(Database db, ISettlementCalculator calculator, IEnumerable<Prevention.Common.ISettlementStoredHook>? hooks = null)
+public sealed class SettlementService(Database db, ISettlementCalculator calculator, IEnumerable<Prevention.Common.ISettlementStoredHook>? hooks = null,
+    IEnumerable<Prevention.Common.ISettlementReversedHook>? reversedHooks = null,
+    IEnumerable<Insights.ISettlementAggregateHook>? aggregateHooks = null)
 {
-    public const string Columns = "id, person_id, household_id, year, date, region, policy, source, request_hash, bill_json, result_json, counted_json, assistance, status, created_at, created_by, reversed_at, reversed_by, reversal_reason";
+    public const string Columns = "id, person_id, household_id, year, date, region, policy, source, request_hash, bill_json, result_json, counted_json, assistance, status, created_at, created_by, reversed_at, reversed_by, reversal_reason, result_format, naming, national_json";
 
-    public static string HashOf(BillInput input) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Json.Serialize(input.Bill) + "|" + input.PersonKey + "|" + input.Region + "|" + input.Insurance)));
+    public static string HashOf(BillDocument input) => BillRequest.HashOf(input);
 
-    public async Task<SettleOutcome> SettleAsync(BillInput input, Actor actor, string source, CancellationToken ct = default)
+    public async Task<SettleOutcome> SettleAsync(BillDocument input, Actor actor, string source, CancellationToken ct = default,
+        IReadOnlyList<FieldProblem>? hold = null)
     {
         var hash = HashOf(input);
         StoredSettlement? existing;
         try
         {
-            return await db.WriteAsync((c, tx) => SettleInTransactionAsync(c, tx, input, hash, actor, source), ct);
+            return await db.WriteAsync((c, tx) => SettleInTransactionAsync(c, tx, input, hash, actor, source, hold), ct);
         }
         catch (Exception e) when (Database.IsUniqueViolation(e))
         {
@@ -51,6 +54,11 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
                 $"settlement id {s.Id} was already used for a different bill"));
         if (actor.Role == Roles.Hospital && s.CreatedBy != actor.Name)
             throw ApiProblemException.Conflict(new($"结算号 {s.Id} 已被其他机构使用", $"settlement id {s.Id} belongs to another institution"));
+        // A HIS that reads only the status code must not take a reversed settlement for a payment (national 2208).
+        if (s.Status == StoredSettlement.Reversed)
+            throw new ApiProblemException(StatusCodes.Status409Conflict,
+                new($"结算 {s.Id} 已冲销，不再支付；如需重新结算请使用新的结算号", $"settlement {s.Id} was reversed and pays nothing; settle again under a new id"),
+                type: "https://doudi.example/problems/reversed");
         return new SettleOutcome(s, Replayed: true);
     }
 
@@ -73,31 +81,38 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         return ledger;
     }
 
-    public async Task<SettleOutcome> SettleInTransactionAsync(DbConnection c, DbTransaction tx, BillInput input, string hash, Actor actor, string source)
+    /// <param name="hold">Why the bill is to be held for review instead of settled (plausibility bounds); null or empty: settle.</param>
+    /// <param name="owner">Whose settlement it is when not the actor's (a held bill released by an operator stays the hospital's).</param>
+    public async Task<SettleOutcome> SettleInTransactionAsync(DbConnection c, DbTransaction tx, BillDocument input, string hash, Actor actor, string source,
+        IReadOnlyList<FieldProblem>? hold = null, string? owner = null)
     {
         var bill = input.Bill;
         var year = bill.Date.Year;
         // One round trip: find the person by any of its keys and lock its row (PostgreSQL: SELECT … FOR UPDATE, held until
-        // commit, so settlements of one person queue; SQLite: the one writer), then read the id's settlement, the
-        // identities and the year's counts.
+        // commit, so settlements of one person queue; SQLite: the one writer), then read the id's settlement (or held
+        // bill), the identities and the year's counts.
         const string pid = "(SELECT id FROM persons WHERE id = @k UNION ALL SELECT id FROM persons WHERE psn_no = @k UNION ALL SELECT id FROM persons WHERE id_number = @k LIMIT 1)";
         StoredSettlement? existing = null;
+        HeldSettlement? held = null;
         PersonRecord? person = null;
         var identities = new List<IdentityRecord>();
         var ledger = new PersonLedger(year);
         await using (var cmd = c.Command(
             $"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = {pid}{db.Dialect.ForUpdate()};" +
             $"SELECT {Columns} FROM settlements WHERE id = @id;" +
+            $"SELECT {HeldSettlement.Columns} FROM held_settlements WHERE id = @id;" +
             $"SELECT * FROM identities WHERE person_id = {pid} ORDER BY recognized, id;" +
             $"SELECT counted_json FROM settlements WHERE person_id = {pid} AND year = @y AND status = @s ORDER BY date, id;" +
             // issue 4: what retroactive supplementary payments added to the annual limits
             $"SELECT counted_json FROM supplementary_payments WHERE person_id = {pid} AND year = @y", tx,
-            ("k", input.PersonKey), ("y", year), ("id", bill.Id), ("s", StoredSettlement.Settled)))
+            ("k", ChineseId.NormalizeKey(input.PersonKey)), ("y", year), ("id", bill.Id), ("s", StoredSettlement.Settled)))
         await using (var r = await cmd.ExecuteReaderAsync())
         {
             if (await r.ReadAsync()) person = RegistryStore.MapPerson(r);
             await r.NextResultAsync();
             if (await r.ReadAsync()) existing = StoredSettlement.Map(r);
+            await r.NextResultAsync();
+            if (await r.ReadAsync()) held = HeldSettlement.Map(r);
             await r.NextResultAsync();
             while (await r.ReadAsync()) identities.Add(RegistryStore.MapIdentity(r));
             await r.NextResultAsync();
@@ -106,47 +121,60 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             while (await r.ReadAsync()) ledger.Add(Json.Deserialize<Dictionary<string, decimal>>(r.GetString(0)));
         }
         if (person is null)
-            throw ApiProblemException.Invalid([new FieldProblem(input.Naming == "national" ? "psn_no" : "person",
+            throw ApiProblemException.Invalid([new FieldProblem(input.FieldName("person"),
                 new($"登记库中没有此人：{IdMasking.Mask(input.PersonKey)}", $"no such person in the registry: {IdMasking.Mask(input.PersonKey)}"))]);
         if (input.Region is not null && input.Region != person.Region)
             throw ApiProblemException.Invalid([new FieldProblem("region", Msg.Conflict($"region {input.Region}", $"参保地 {person.Region}"))]);
         if (existing is not null) return Replay(existing, hash, actor); // raced with a retry of the same person: nothing written that counts
+        if (held is not null && owner is null) return HeldSettlements.Replay(held, hash, actor);
+        if (hold is { Count: > 0 })
+            return new SettleOutcome(null!, false, await HeldSettlements.HoldAsync(c, tx, db.Dialect, input, hash, person, hold, actor, source));
 
         var enginePerson = RegistryStore.ToEngine(person, identities, input.Insurance);
         var engineBill = bill with { Person = person.Id };
         BillResult result;
+        string resultJson;
         try
         {
             result = calculator.SettleBill(person.Region, enginePerson, engineBill, ledger);
+            resultJson = StoredResults.Write(result);
         }
         catch (SettlementException e)
         {
             throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity,
                 new("无法结算此单据", "This bill cannot be settled"),
                 e.Problems.Select(p => new FieldProblem(
-                    BillParser.InNaming(p.Path.StartsWith("bill.", StringComparison.Ordinal) ? p.Path[5..] : p.Path, input.Naming), new(p.Message, p.Message))).ToList(),
+                    input.FieldName(p.Path.StartsWith("bill.", StringComparison.Ordinal) ? p.Path[5..] : p.Path), new(p.Message, p.Message))).ToList(),
                 "https://doudi.example/problems/settlement");
         }
 
         var now = DateTimeOffset.UtcNow;
+        var naming = input.Naming == BillNaming.National ? StoredSettlement.NationalNaming : StoredSettlement.OurNaming;
         var stored = new StoredSettlement(bill.Id, person.Id, person.Household, year, bill.Date, person.Region, result.Policy, source, hash,
-            Json.Serialize(engineBill), Json.Serialize(result), Json.Serialize(result.Counted), result.Assistance, StoredSettlement.Settled,
-            now, actor.Name, null, null, null);
-        // One round trip: the settlement and its audit entry.
+            StoredResults.WriteBill(engineBill), resultJson, Json.Serialize(result.Counted), result.Assistance, StoredSettlement.Settled,
+            now, owner ?? actor.Name, null, null, null, StoredSettlement.CurrentResultFormat, naming,
+            input.National is null ? null : NationalAnswer.Serialize(input, person));
+        const string values = "@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @fmt, @naming, @nat, @kind, @pb";
+        // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs).
         await c.ExecAsync(
-            db.Dialect == Dialect.Postgres
-                ? $"WITH s AS (INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES (@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @kind, @pb) RETURNING id) " +
+            (db.Dialect == Dialect.Postgres
+                ? $"WITH s AS (INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values}) RETURNING id) " +
                   AuditLog.InsertSelectSql(db.Dialect, "a_", "s")
-                : $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES (@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @kind, @pb);" +
-                  AuditLog.InsertSql(db.Dialect, "a_"),
+                : $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values});" +
+                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(input),
             tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", year), ("d", stored.Date), ("r", stored.Region),
             ("pol", stored.Policy), ("src", source), ("hash", hash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
-            ("a", stored.Assistance), ("s", stored.Status), ("at", now), ("by", actor.Name),
+            ("a", stored.Assistance), ("s", stored.Status), ("at", now), ("by", stored.CreatedBy),
+            ("fmt", stored.ResultFormat), ("naming", naming), ("nat", stored.NationalJson),
             ("kind", Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind)), ("pb", result.PersonalBurden),
             .. AuditLog.Parameters("a_", actor, "settle", "settlement", stored.Id, null,
-                new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source })]);
+                new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source }),
+            .. SettlementContext.Parameters(input)]);
+        await SettlementContext.WriteItemsAsync(c, tx, input);
         // Issue 4: early warning on the person's year, stored with the settlement or not at all.
         foreach (var hook in hooks ?? []) await hook.SettlementStoredAsync(c, tx, person, identities, engineBill, result, actor);
+        // Issue 10: the console's monthly aggregates, in the same transaction.
+        foreach (var hook in aggregateHooks ?? []) await hook.SettlementStoredAsync(c, tx, person, engineBill, result, Insights.SettlementDetails.From(input));
         return new SettleOutcome(stored, Replayed: false);
     }
 
@@ -165,6 +193,10 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
                 ("s", StoredSettlement.Reversed), ("at", now), ("by", actor.Name), ("why", reason), ("id", id), ("old", StoredSettlement.Settled));
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "reverse", "settlement", id,
                 new { status = StoredSettlement.Settled, s.Assistance }, new { status = StoredSettlement.Reversed, reason });
+            // Issue 9: monitoring's running totals and warnings re-evaluated at once, in the reversal's transaction.
+            foreach (var hook in reversedHooks ?? []) await hook.SettlementReversedAsync(c, tx, s.PersonId, s.Year, actor);
+            // Issue 10: the monthly aggregates lose the settlement in the same transaction.
+            foreach (var hook in aggregateHooks ?? []) await hook.SettlementReversedAsync(c, tx, s);
             return new SettleOutcome(s with { Status = StoredSettlement.Reversed, ReversedAt = now, ReversedBy = actor.Name, ReversalReason = reason }, false);
         }, ct);
 }

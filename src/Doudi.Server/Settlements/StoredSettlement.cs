@@ -12,45 +12,63 @@ namespace Doudi.Server.Settlements;
 public sealed record StoredSettlement(
     string Id, string PersonId, string HouseholdId, int Year, DateOnly Date, string Region, string Policy, string Source,
     string RequestHash, string BillJson, string ResultJson, string CountedJson, decimal Assistance, string Status,
-    DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? ReversedAt, string? ReversedBy, string? ReversalReason)
+    DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? ReversedAt, string? ReversedBy, string? ReversalReason,
+    int ResultFormat = StoredSettlement.CurrentResultFormat, string Naming = StoredSettlement.OurNaming, string? NationalJson = null)
 {
     public const string Settled = "settled";
     public const string Reversed = "reversed";
+    public const string OurNaming = "ours";
+    public const string NationalNaming = "national";
+
+    /// <summary>
+    /// result_json formats: 1 = the server's own serialisation (before issue 8); 2 = exactly the bill object that
+    /// <c>doudi settle</c> writes (Doudi.Cases' ResultWriter). Both read the same through the API's JSON options.
+    /// </summary>
+    public const int CurrentResultFormat = 2;
 
     public static StoredSettlement Map(DbDataReader r) => new(
         r.S("id"), r.S("person_id"), r.S("household_id"), r.I("year"), r.D("date"), r.S("region"), r.S("policy"), r.S("source"),
         r.S("request_hash"), r.S("bill_json"), r.S("result_json"), r.S("counted_json"), r.M("assistance"), r.S("status"),
-        r.T("created_at"), r.S("created_by"), r.TN("reversed_at"), r.Str("reversed_by"), r.Str("reversal_reason"));
+        r.T("created_at"), r.S("created_by"), r.TN("reversed_at"), r.Str("reversed_by"), r.Str("reversal_reason"),
+        r.I("result_format"), r.S("naming"), r.Str("national_json"));
 
     /// <summary>
     /// The answer the API gives for this settlement, always built from the stored row, so a retry gets the same bytes:
-    /// the engine's result (with its trace), <c>maf_pay</c> (= assistance, the national platform's name), status and reversal.
+    /// the engine's result (with its trace), <c>maf_pay</c> (assistance + tilted assistance: what the medical-assistance
+    /// fund pays), status and reversal; for a bill sent in the national naming also <c>setlinfo</c> and <c>setldetail</c>.
     /// </summary>
     public string ToJson()
     {
         using var doc = JsonDocument.Parse(ResultJson);
+        var root = doc.RootElement;
+        decimal tilted = root.TryGetProperty("tilted", out var t) ? t.GetDecimal() : 0m;
+        decimal paid = Assistance + tilted;
         var buffer = new ArrayBufferWriter<byte>(ResultJson.Length * 2 + 256);
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
-            foreach (var p in doc.RootElement.EnumerateObject()) p.WriteTo(w);
-            w.WriteNumber("maf_pay", Assistance / 1.000000000000000000000000000000000m);
+            foreach (var p in root.EnumerateObject()) p.WriteTo(w);
+            w.WriteNumber("maf_pay", Normal(paid));
+            w.WriteNumber("resultFormat", ResultFormat);
             w.WriteString("household", HouseholdId);
             w.WriteString("region", Region);
             w.WriteString("source", Source);
             w.WriteString("status", Status);
-            w.WriteString("settledAt", CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("settledAt", Api.Timestamps.Format(CreatedAt));
             if (ReversedAt is null) w.WriteNull("reversal");
             else
             {
                 w.WriteStartObject("reversal");
-                w.WriteString("at", ReversedAt.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                w.WriteString("at", Api.Timestamps.Format(ReversedAt.Value));
                 w.WriteString("by", ReversedBy);
                 w.WriteString("reason", ReversalReason);
                 w.WriteEndObject();
             }
+            if (NationalJson is not null) NationalAnswer.Write(w, this, root, paid);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    internal static decimal Normal(decimal amount) => amount / 1.000000000000000000000000000000000m;
 }

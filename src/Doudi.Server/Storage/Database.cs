@@ -128,6 +128,14 @@ public sealed class Database : IDisposable
         _ => false,
     };
 
+    /// <summary>Text the database cannot store (PostgreSQL: NUL, invalid UTF-8; the encoder: lone surrogates).</summary>
+    public static bool IsUnstorableText(Exception e) => e switch
+    {
+        PostgresException p => p.SqlState is PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter,
+        System.Text.EncoderFallbackException => true,
+        _ => e.InnerException is not null && IsUnstorableText(e.InnerException),
+    };
+
     public void Dispose()
     {
         _pg?.Dispose();

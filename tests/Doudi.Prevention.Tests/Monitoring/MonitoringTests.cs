@@ -1,3 +1,4 @@
+using Doudi.Policy.Prevention;
 using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Monitoring;
 
@@ -22,8 +23,8 @@ public class MonitoringTests
         """;
 
     private static readonly RegionalStatistics Sample = RegionalStatistics.Parse(SampleStats);
-    private static readonly MonitoringPolicy Fuyang = MonitoringPolicy.BuiltIn("fuyang-2023");
-    private static readonly MonitoringPolicy Jiande = MonitoringPolicy.BuiltIn("jiande-2024");
+    private static readonly MonitoringPolicy Fuyang = RepoPolicies.Monitoring("fuyang-2023");
+    private static readonly MonitoringPolicy Jiande = RepoPolicies.Monitoring("jiande-2024");
 
     private static PersonYear P(InsuranceType ins, bool obj, decimal inPolicy = 0, decimal burden = 0, decimal cash = 0, int year = 2023) =>
         new("p1", "h1", year, ins, obj, inPolicy, burden, cash);
@@ -112,7 +113,7 @@ public class MonitoringTests
     [InlineData("pengshui-2023", "assistance_object_burden")]
     public void Policies_without_a_number_have_the_rule_with_a_missing_threshold(string policy, string rule)
     {
-        var pol = MonitoringPolicy.BuiltIn(policy);
+        var pol = RepoPolicies.Monitoring(policy);
         var r = MonitoringEvaluator.Evaluate(pol, Sample, P(InsuranceType.Resident, true, burden: 100000m, year: 2024));
         var e = Assert.IsType<MissingParameterException>(Assert.Single(r.Problems));
         Assert.Equal((policy, rule), (e.Policy, e.Rule));
@@ -130,8 +131,8 @@ public class MonitoringTests
     [Fact]
     public void Every_rule_cites_document_and_article()
     {
-        foreach (var id in MonitoringPolicy.BuiltInIds)
-            foreach (var rule in MonitoringPolicy.BuiltIn(id).Rules)
+        foreach (var policy in RepoPolicies.Catalog.Monitoring)
+            foreach (var rule in policy.Rules)
                 Assert.Matches(@"〔20\d\d〕\d+号 [一二三四五六七八九十]", rule.Cite);
     }
 }

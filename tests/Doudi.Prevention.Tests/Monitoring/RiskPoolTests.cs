@@ -1,3 +1,4 @@
+using Doudi.Policy.Prevention;
 using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Common;
 using Doudi.Prevention.Monitoring;
@@ -6,7 +7,7 @@ namespace Doudi.Prevention.Tests.Monitoring;
 
 public class RiskPoolTests
 {
-    private static readonly MonitoringPolicy Fuyang = MonitoringPolicy.BuiltIn("fuyang-2023");
+    private static readonly MonitoringPolicy Fuyang = RepoPolicies.Monitoring("fuyang-2023");
     private static readonly RegionalStatistics NoStats = new([]);
     private static readonly DateTimeOffset T = new(2023, 6, 1, 9, 0, 0, TimeSpan.FromHours(8));
 

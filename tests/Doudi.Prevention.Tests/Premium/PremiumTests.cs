@@ -1,3 +1,4 @@
+using Doudi.Policy.Prevention;
 using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Premium;
 
@@ -9,9 +10,9 @@ public class PremiumTests
     // Wenzhou/Fuyang resident own contribution 400, 西湖益联保 premium 150.
     private static readonly Contributions Tier1 = new(380m, 380m);
     private static readonly Contributions Tier2 = new(600m, 380m);
-    private static readonly PremiumPolicy Pengshui = PremiumPolicy.BuiltIn("pengshui-2023");
-    private static readonly PremiumPolicy Wenzhou22 = PremiumPolicy.BuiltIn("wenzhou-2022");
-    private static readonly PremiumPolicy Fuyang = PremiumPolicy.BuiltIn("fuyang-2023");
+    private static readonly PremiumPolicy Pengshui = RepoPolicies.Premium("pengshui-2023");
+    private static readonly PremiumPolicy Wenzhou22 = RepoPolicies.Premium("wenzhou-2022");
+    private static readonly PremiumPolicy Fuyang = RepoPolicies.Premium("fuyang-2023");
 
     [Theory]
     [InlineData(Category.Destitute, "380.00")]       // 380 × 100%
@@ -55,7 +56,7 @@ public class PremiumTests
         Assert.Contains("fuyang-2023", e.Message);
         Assert.Contains("subsistence", e.Message);
         var w = Assert.Throws<PremiumParameterMissingException>(() =>
-            PremiumPolicy.BuiltIn("wenzhou-2020").Subsidy(PremiumItem.ResidentBasic, Category.Destitute, InsuranceTier.Tier1, new(400m)));
+            RepoPolicies.Premium("wenzhou-2020").Subsidy(PremiumItem.ResidentBasic, Category.Destitute, InsuranceTier.Tier1, new(400m)));
         Assert.Contains("温政办〔2020〕78号 第六条", w.Message);
     }
 
@@ -94,7 +95,7 @@ public class PremiumTests
         Assert.Equal(new[] { "phase", "stay" }, next.Select(r => r.PersonId));
         Assert.Contains("渐退期", next[0].NoteZh);
         // Wenzhou-2020 has no phase-out rule; its amounts are missing anyway, so the list fails plainly.
-        Assert.Throws<PremiumParameterMissingException>(() => PremiumLists.Annual(PremiumPolicy.BuiltIn("wenzhou-2020"), 2023, people, C));
+        Assert.Throws<PremiumParameterMissingException>(() => PremiumLists.Annual(RepoPolicies.Premium("wenzhou-2020"), 2023, people, C));
     }
 
     [Fact]

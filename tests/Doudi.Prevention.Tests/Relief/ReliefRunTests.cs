@@ -1,3 +1,4 @@
+using Doudi.Policy.Prevention;
 using System.Text;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -8,7 +9,8 @@ namespace Doudi.Prevention.Tests.Relief;
 
 public class ReliefRunTests
 {
-    private static readonly RunId Jiande2023 = new("jiande-2024", 2023, RunKind.JiandeHouseholdCap);
+    // The code jiande's relief file keeps from before run kinds were generic (policies/relief/jiande-2024.yaml).
+    private static readonly RunId Jiande2023 = new("jiande-2024", 2023, RunKind.HouseholdCap, "jiande_household_cap");
     private static readonly DateOnly RunOn = new(2024, 3, 15);
 
     // Hand-made engine output, jiande 二.(三) (household part above the line, paid 100%):
@@ -62,6 +64,9 @@ public class ReliefRunTests
         // cost year 2024 is another run: it pays
         Assert.Equal(2, reloaded.Run(Jiande2023 with { Year = 2024 }, Inputs(), RunOn.AddYears(1)).NewPayments.Count());
         Assert.Equal(Jiande2023, RunId.Parse("jiande-2024:2023:jiande_household_cap"));
+        // A generic code parses to the same kind; a region-free file publishes it as is.
+        Assert.Equal(new RunId("x-2025", 2025, RunKind.HouseholdCap), RunId.Parse("x-2025:2025:household_cap"));
+        Assert.Equal("x-2025:2025:household_cap", new RunId("x-2025", 2025, RunKind.HouseholdCap).ToString());
         Assert.Equal("run_id_invalid", Assert.Throws<PreventionException>(() => RunId.Parse("jiande-2024:x")).Code);
     }
 

@@ -22,7 +22,11 @@ public abstract class ServerFixture : IAsyncLifetime
     public Database Db => Factory.Services.GetRequiredService<Database>();
     public abstract Dialect Dialect { get; }
     protected abstract Task<string> CreateDatabaseAsync();
+    /// <summary>PostgreSQL: the owner role's connection (migrations); the server itself connects as the application role.</summary>
+    public string? OwnerConnection { get; protected set; }
     protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
+    /// <summary>More settings for a derived fixture (e.g. another policies folder).</summary>
+    protected virtual void Configure(IWebHostBuilder builder) { }
 
     private readonly Dictionary<string, HttpClient> _clients = new();
     public LogCapture Logs { get; } = new();
@@ -33,10 +37,12 @@ public abstract class ServerFixture : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("DOUDI_DB", db);
+            if (OwnerConnection is not null) b.UseSetting("DOUDI_DB_OWNER", OwnerConnection);
             b.UseSetting("Doudi:AdminPassword", AdminPassword);
             b.UseSetting("Doudi:KeysDirectory", Path.Combine(Path.GetTempPath(), "doudi-tests-keys"));
             b.UseEnvironment("Testing");
             b.ConfigureLogging(l => l.AddProvider(Logs));
+            Configure(b);
         });
         var admin = await LoginAsync("admin", AdminPassword);
         _clients["admin"] = admin;
@@ -88,7 +94,7 @@ public abstract class ServerFixture : IAsyncLifetime
     }
 }
 
-public sealed class SqliteFixture : ServerFixture
+public class SqliteFixture : ServerFixture
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "doudi-tests", Guid.NewGuid().ToString("N"));
     public override Dialect Dialect => Dialect.Sqlite;
@@ -108,7 +114,7 @@ public sealed class SqliteFixture : ServerFixture
 }
 
 /// <summary>PostgreSQL: a new database per test class on the server named by DOUDI_TEST_PG (see scripts/ci-postgres.sh).</summary>
-public sealed class PostgresFixture : ServerFixture
+public class PostgresFixture : ServerFixture
 {
     private string? _admin;
     private readonly string _name = "doudi_t_" + Guid.NewGuid().ToString("N")[..12];
@@ -124,7 +130,9 @@ public sealed class PostgresFixture : ServerFixture
             await using var cmd = new NpgsqlCommand($"CREATE DATABASE {_name}", c);
             await cmd.ExecuteNonQueryAsync();
         }
-        return new NpgsqlConnectionStringBuilder(_admin) { Database = _name }.ConnectionString;
+        // Migrations run as the owner (DOUDI_TEST_PG's role); the server connects as the application role, which owns nothing.
+        OwnerConnection = new NpgsqlConnectionStringBuilder(_admin) { Database = _name }.ConnectionString;
+        return PgEnvironment.AppConnection(_name);
     }
 
     protected override async Task DropDatabaseAsync()
@@ -141,5 +149,21 @@ public sealed class PostgresFixture : ServerFixture
 public static class PgEnvironment
 {
     public static string? ConnectionString => Environment.GetEnvironmentVariable("DOUDI_TEST_PG") is { Length: > 0 } s ? s : null;
+    /// <summary>
+    /// The application role's connection to <paramref name="database"/>: DOUDI_TEST_PG_APP (<c>Username=…;Password=…</c>)
+    /// over DOUDI_TEST_PG's host, by default the role doudi_app that scripts/ci-postgres.sh creates.
+    /// </summary>
+    public static string AppConnection(string database)
+    {
+        var b = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database, Username = "doudi_app", Password = "doudi_app" };
+        if (Environment.GetEnvironmentVariable("DOUDI_TEST_PG_APP") is { Length: > 0 } app)
+        {
+            var given = new NpgsqlConnectionStringBuilder(app);
+            b.Username = given.Username;
+            b.Password = given.Password;
+        }
+        return b.ConnectionString;
+    }
+
     public static bool IsCI => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 }

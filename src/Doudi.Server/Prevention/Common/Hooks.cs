@@ -15,6 +15,12 @@ public interface ISettlementStoredHook
     Task SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, IReadOnlyList<IdentityRecord> identities, Bill bill, BillResult result, Actor actor);
 }
 
+/// <summary>Called inside the transaction that reversed (冲销) a settlement, after it stopped counting.</summary>
+public interface ISettlementReversedHook
+{
+    Task SettlementReversedAsync(DbConnection c, DbTransaction tx, string personId, int year, Actor actor);
+}
+
 /// <summary>Called inside the transaction that added an identity (API or name-list import).</summary>
 public interface IIdentityAddedHook
 {

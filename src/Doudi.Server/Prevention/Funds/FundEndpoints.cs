@@ -21,7 +21,7 @@ public static class FundEndpoints
 
         g.MapPost("/income", async (string region, string fund, HttpContext http, Database db, CancellationToken ct) =>
         {
-            Check(region, fund);
+            Check(http, region, fund);
             var actor = http.Actor();
             if (actor.Role == Roles.Charity && fund != FundCodes.Charity)
                 throw ApiProblemException.Forbidden(new("慈善总会只能登记慈善（暖心）基金的收入", "the charity federation records income of the charity fund only"));
@@ -40,16 +40,16 @@ public static class FundEndpoints
             return Results.Json(await BooksAsync(db, region, fund, null, null, ct), Json.Options, statusCode: 201);
         }).RequireAuthorization(PreventionPolicies.WriteFunds).WithSummary("登记收入 / record income by source (fiscal_budget, higher_transfer, donation, interest, carry_over, transfer_payment, other)");
 
-        g.MapGet("/", async (string region, string fund, string? from, string? to, Database db, CancellationToken ct) =>
+        g.MapGet("/", async (string region, string fund, string? from, string? to, HttpContext http, Database db, CancellationToken ct) =>
         {
-            Check(region, fund);
+            Check(http, region, fund);
             var (a, b) = Period(from, to, required: false);
             return Results.Json(await BooksAsync(db, region, fund, a, b, ct), Json.Options);
         }).RequireAuthorization(PreventionPolicies.ReadRelief).WithSummary("基金明细 / entries, income by source and balance");
 
-        g.MapGet("/fiscal-share", async (string region, string fund, string? asOf, Database db, PreventionClock clock, CancellationToken ct) =>
+        g.MapGet("/fiscal-share", async (string region, string fund, string? asOf, HttpContext http, Database db, PreventionClock clock, CancellationToken ct) =>
         {
-            Check(region, fund);
+            Check(http, region, fund);
             if (fund != FundCodes.Charity) throw ApiProblemException.NotFound(new("财政占比检查只适用于慈善（暖心）基金", "the fiscal-share check applies to the charity fund"));
             var (_, day) = Period(null, asOf, required: false);
             var rows = await db.ReadAsync(c => FundStore.EntriesAsync(c, null, region, fund), ct);
@@ -57,9 +57,9 @@ public static class FundEndpoints
             return Results.Json(new { region, fund, asOf = day ?? clock.Today, check.Fiscal, check.Raised, check.WithinLimit, message = check.MessageZh, messageEn = check.MessageEn, cite = FiscalShareCheck.Cite }, Json.Options);
         }).RequireAuthorization(PreventionPolicies.ReadRelief).WithSummary("财政资金占比 / jiande's rule: fiscal money at most one third of the 暖心基金");
 
-        g.MapGet("/disclosure", async (string region, string fund, string? from, string? to, string? format, Database db, CancellationToken ct) =>
+        g.MapGet("/disclosure", async (string region, string fund, string? from, string? to, string? format, HttpContext http, Database db, CancellationToken ct) =>
         {
-            Check(region, fund);
+            Check(http, region, fund);
             var (a, b) = Period(from, to, required: true);
             var report = await DisclosureAsync(db, region, fund, a!.Value, b!.Value, ct);
             if (format == "text") return Results.Text(report.ToText(), "text/plain; charset=utf-8");
@@ -72,10 +72,10 @@ public static class FundEndpoints
         }).RequireAuthorization(PreventionPolicies.ReadRelief).WithSummary("公示 / public disclosure of income and spending for a period (no payee named)");
     }
 
-    private static void Check(string region, string fund)
+    private static void Check(HttpContext http, string region, string fund)
     {
         var problems = new List<FieldProblem>();
-        if (!PreventionRegions.All.ContainsKey(region)) problems.Add(new("region", Msg.Unknown("统筹区", region, PreventionRegions.All.Keys)));
+        if (http.RequestServices.GetRequiredService<PreventionCatalog>().Problem("region", region) is { } rp) problems.Add(rp);
         if (!FundCodes.All.Contains(fund)) problems.Add(new("fund", Msg.Unknown("基金", fund, FundCodes.All)));
         if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
     }

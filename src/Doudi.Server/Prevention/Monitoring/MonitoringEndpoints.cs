@@ -1,4 +1,5 @@
 using Doudi.Policy.Vocabulary;
+using Doudi.Policy.Prevention;
 using Doudi.Prevention.Monitoring;
 using Doudi.Server.Api;
 using Doudi.Server.Audit;
@@ -16,15 +17,15 @@ public static class MonitoringEndpoints
     {
         var g = app.MapGroup("/api/monitoring").WithTags("Monitoring");
 
-        g.MapGet("/rules", async (string? region, int? year, Database db, MonitoringSettings settings, CancellationToken ct) =>
+        g.MapGet("/rules", async (string? region, int? year, Database db, MonitoringSettings settings, PreventionCatalog catalog, CancellationToken ct) =>
         {
             var problems = new List<FieldProblem>();
-            if (region is null) problems.Add(new("region", Msg.Required));
+            if (catalog.Problem("region", region) is { } rp) problems.Add(rp);
             if (year is null) problems.Add(new("year", Msg.Required));
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
-            PreventionRegions.Of(region!);
             var snap = await db.ReadAsync(c => settings.GetAsync(c, null), ct);
-            var policy = snap.Policies[region!];
+            var policy = snap.For(region!, year!.Value)
+                ?? throw ApiProblemException.NotFound(new($"{region} {year} 年没有监测规则", $"no monitoring rules for {region} in {year}"));
             var rules = policy.Rules.Select(r =>
             {
                 try
@@ -42,10 +43,16 @@ public static class MonitoringEndpoints
         }).RequireAuthorization(PreventionPolicies.Read)
           .WithSummary("监测规则 / a region's monitoring rules with the threshold of a year, or the missing figure that blocks it");
 
-        g.MapGet("/problems", async (string? region, int? year, Database db, CancellationToken ct) =>
+        g.MapGet("/problems", async (string? region, int? year, Database db, MonitoringSettings settings, PreventionCatalog catalog, CancellationToken ct) =>
         {
-            var policy = region is null ? null : PreventionRegions.Of(region).PolicyId;
-            var where = new Where().Eq("policy", policy).Eq("year", year);
+            if (region is not null && catalog.Problem("region", region) is { } rp) throw ApiProblemException.Invalid([rp]);
+            var where = new Where().Eq("year", year);
+            if (region is not null)
+            {
+                var ids = settings.Defined.Where(p => p.Region == region).Select(p => p.Id).ToList();
+                where.Raw(ids.Count == 0 ? "1 = 0" : "policy IN (" + string.Join(", ", ids.Select((_, i) => "@pol" + i)) + ")",
+                    ids.Select((id, i) => ("pol" + i, (object?)id)).ToArray());
+            }
             var rows = await db.ReadAsync(c => c.ListAsync(
                 $"SELECT * FROM monitoring_problems{where.Sql} ORDER BY policy, year, rule", null,
                 r => new { policy = r.S("policy"), rule = r.S("rule"), year = r.I("year"), code = r.S("code"), message = r.S("message_zh"), messageEn = r.S("message_en"), firstSeen = r.T("first_seen") },
@@ -54,12 +61,12 @@ public static class MonitoringEndpoints
         }).RequireAuthorization(PreventionPolicies.Read)
           .WithSummary("无法评估的规则 / rules that could not be evaluated: the missing statistic or parameter, named");
 
-        g.MapPost("/scans", async (HttpContext http, MonitoringService service, CancellationToken ct) =>
+        g.MapPost("/scans", async (HttpContext http, MonitoringService service, PreventionCatalog catalog, CancellationToken ct) =>
         {
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
             var problems = new List<FieldProblem>();
             var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
-            var (region, year) = RegionYear(f);
+            var (region, year) = RegionYear(f, catalog);
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var report = await service.RescanAsync(region!, year!.Value, http.Actor(), ct);
             return Results.Json(report, Json.Options, statusCode: 201);
@@ -93,9 +100,14 @@ public static class MonitoringEndpoints
             var rule = f.String("rule", required: true);
             var threshold = f.Amount("threshold", required: true);
             var basis = f.String("basis", required: true, maxLength: 500);
-            MonitoringPolicy? policy = null;
-            if (region is not null && (policy = MonitoringSettings.BuiltIn.FirstOrDefault(p => p.Region == region)) is null)
-                f.Problem("region", Msg.Unknown("统筹区", region, MonitoringSettings.BuiltIn.Select(p => p.Region)));
+            // The region's latest monitoring rules (a region whose rules changed names its document with 'policy').
+            var policyId = f.String("policy");
+            var defined = settings.Defined.ToList();
+            var policy = defined.Where(p => p.Region == region && (policyId is null || p.Id == policyId)).MaxBy(p => p.From);
+            if (region is not null && policy is null)
+                f.Problem(policyId is null ? "region" : "policy", policyId is null
+                    ? Msg.Unknown("统筹区", region, defined.Select(p => p.Region).Distinct())
+                    : Msg.Unknown("政策", policyId, defined.Where(p => p.Region == region).Select(p => p.Id)));
             var known = policy?.Rules.FirstOrDefault(r => r.Id == rule);
             if (policy is not null && rule is not null && known is null) f.Problem("rule", Msg.Unknown("规则", rule, policy.Rules.Select(r => r.Id)));
             else if (known is not null && !known.Threshold.IsMissing)
@@ -116,12 +128,12 @@ public static class MonitoringEndpoints
         }).RequireAuthorization(Policies.Admin)
           .WithSummary("设定本地监测标准 / set a threshold the policy text leaves to local practice (pengshui, wenzhou)");
 
-        g.MapPut("/statistics", async (HttpContext http, Database db, MonitoringSettings settings, CancellationToken ct) =>
+        g.MapPut("/statistics", async (HttpContext http, Database db, MonitoringSettings settings, PreventionCatalog catalog, CancellationToken ct) =>
         {
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
             var problems = new List<FieldProblem>();
             var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
-            var (region, year) = RegionYear(f);
+            var (region, year) = RegionYear(f, catalog);
             var statistic = f.String("statistic", required: true);
             if (statistic is not null && !Codes.TryParse<Statistic>(statistic, out _)) f.Problem("statistic", Msg.Unknown("统计指标", statistic, Codes.All<Statistic>()));
             var value = f.Amount("value", required: true);
@@ -143,10 +155,10 @@ public static class MonitoringEndpoints
           .WithSummary("录入统计数据 / enter a published regional statistic with its source");
     }
 
-    public static (string? Region, int? Year) RegionYear(Fields f)
+    public static (string? Region, int? Year) RegionYear(Fields f, PreventionCatalog catalog)
     {
         var region = f.String("region", required: true);
-        if (region is not null && !PreventionRegions.All.ContainsKey(region)) f.Problem("region", Msg.Unknown("统筹区", region, PreventionRegions.All.Keys));
+        catalog.Check(f, "region", region);
         var year = f.Int("year");
         if (year is null && !f.Has("year")) f.Problem("year", Msg.Required);
         else if (year is < 2000 or > 2100) f.Problem("year", new("年份不合理", "is not a plausible year"));

@@ -3,6 +3,7 @@ using System.Data.Common;
 using Doudi.Engine.Cases;
 using Doudi.Engine.Results;
 using Doudi.Prevention.Common;
+using Doudi.Policy.Prevention;
 using Doudi.Prevention.Monitoring;
 using Doudi.Server.Audit;
 using Doudi.Server.Prevention.Common;
@@ -25,7 +26,7 @@ public sealed record ScanProblem(string Code, string Message, string MessageEn, 
 /// person's year totals, after every stored settlement (in its transaction, from running totals: one upsert) and in a
 /// full re-scan (recomputed from the stored settlements).
 /// </summary>
-public sealed class MonitoringService(Database db, MonitoringSettings settings, PreventionClock clock) : ISettlementStoredHook
+public sealed class MonitoringService(Database db, MonitoringSettings settings, PreventionClock clock) : ISettlementStoredHook, ISettlementReversedHook
 {
     // Problems already recorded by this process: a missing figure is written once, not on every settlement.
     private readonly ConcurrentDictionary<string, bool> _recorded = new(StringComparer.Ordinal);
@@ -33,7 +34,7 @@ public sealed class MonitoringService(Database db, MonitoringSettings settings, 
     public async Task<PersonEvaluation?> EvaluateAsync(DbConnection c, DbTransaction? tx, PersonRecord person, int year, Actor actor, bool store)
     {
         var snap = await settings.GetAsync(c, tx);
-        if (!snap.Policies.TryGetValue(person.Region, out var policy)) return null;
+        if (snap.For(person.Region, year) is not { } policy) return null;
         var totals = await PersonYearTotals.LoadAsync(c, tx, person, year, policy.From);
         if (store && tx is not null) await PersonYearTotals.SetAsync(c, tx, totals);
         return await StoreAsync(c, tx, policy, snap.Statistics, person.Region, totals, actor, store);
@@ -42,10 +43,17 @@ public sealed class MonitoringService(Database db, MonitoringSettings settings, 
     public async Task SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, IReadOnlyList<IdentityRecord> identities, Bill bill, BillResult result, Actor actor)
     {
         var snap = await settings.GetAsync(c, tx);
-        if (!snap.Policies.TryGetValue(person.Region, out var policy) || bill.Date < policy.From) return;
+        if (snap.On(person.Region, bill.Date) is not { } policy) return;
         var year = bill.Date.Year;
         var (inPolicy, personal) = await PersonYearTotals.AddAsync(c, tx, person.Id, year, PersonYearTotals.InPolicyBurden(bill, result), result.PersonalBurden);
         await StoreAsync(c, tx, policy, snap.Statistics, person.Region, PersonYearTotals.Of(person, identities, year, inPolicy, personal), actor, store: true);
+    }
+
+    /// <summary>A reversed bill no longer counts: the person's year totals are recomputed from what still counts and evaluated again.</summary>
+    public async Task SettlementReversedAsync(DbConnection c, DbTransaction tx, string personId, int year, Actor actor)
+    {
+        var person = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", tx, RegistryStore.MapPerson, ("id", personId));
+        if (person is not null) await EvaluateAsync(c, tx, person, year, actor, store: true);
     }
 
     private async Task<PersonEvaluation> StoreAsync(DbConnection c, DbTransaction? tx, MonitoringPolicy policy, RegionalStatistics statistics, string region,
@@ -68,9 +76,9 @@ public sealed class MonitoringService(Database db, MonitoringSettings settings, 
     /// <summary>Every person with a settled bill in the region's year, recomputed, evaluated and stored in one transaction.</summary>
     public async Task<ScanReport> RescanAsync(string region, int year, Actor actor, CancellationToken ct)
     {
-        var policy = PreventionRegions.Of(region).PolicyId;
         return await db.WriteAsync(async (c, tx) =>
         {
+            var policy = (await settings.GetAsync(c, tx)).For(region, year)?.Id ?? "";
             var persons = await c.ListAsync(
                 $"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id IN (SELECT DISTINCT person_id FROM settlements WHERE region = @r AND year = @y AND status = @s) ORDER BY id",
                 tx, RegistryStore.MapPerson, ("r", region), ("y", year), ("s", StoredSettlement.Settled));

@@ -1,26 +1,34 @@
 using System.Data.Common;
+using Doudi.Policy.Prevention;
 using Doudi.Prevention.Monitoring;
+using Doudi.Server.Prevention.Common;
 using Doudi.Server.Storage;
 
 namespace Doudi.Server.Prevention.Monitoring;
 
 /// <summary>
-/// The monitoring rules of each region (policies/monitoring/*.yaml) and the regional statistics
-/// (data/statistics/regional-statistics.yaml), with what the bureau set locally on top: a threshold the text leaves
-/// open (pengshui, wenzhou) and a published statistic. Read from the database, cached until a local value changes.
+/// The monitoring rules of each region (policies/monitoring/*.yaml, through the policy catalogue) and the regional
+/// statistics (data/statistics/regional-statistics.yaml), with what the bureau set locally on top: a threshold the text
+/// leaves open (pengshui, wenzhou) and a published statistic. Read from the database, cached until a local value changes.
 /// </summary>
-public sealed class MonitoringSettings
+public sealed class MonitoringSettings(PreventionCatalog catalog)
 {
-    private static readonly Dictionary<string, MonitoringPolicy> BuiltInPolicies =
-        MonitoringPolicy.BuiltInIds.Select(MonitoringPolicy.BuiltIn).ToDictionary(p => p.Region, StringComparer.Ordinal);
     private static readonly RegionalStatistics BuiltInStatistics = RegionalStatistics.BuiltIn();
 
     private volatile Snapshot? _snapshot;
 
-    public sealed record Snapshot(IReadOnlyDictionary<string, MonitoringPolicy> Policies, RegionalStatistics Statistics,
-        IReadOnlyDictionary<(string Policy, string Rule), string> LocalBasis);
+    /// <summary>The rules with local thresholds applied (by policy id), and the statistics.</summary>
+    public sealed record Snapshot(Doudi.Policy.Periods.PolicyCatalog Catalog, IReadOnlyDictionary<string, MonitoringPolicy> ById, RegionalStatistics Statistics,
+        IReadOnlyDictionary<(string Policy, string Rule), string> LocalBasis)
+    {
+        /// <summary>The rules in force in a region on a date (a settlement's date), or null.</summary>
+        public MonitoringPolicy? On(string region, DateOnly date) => Catalog.MonitoringOn(region, date) is { } p ? ById[p.Id] : null;
+        /// <summary>The rules of a region's year (re-scan, a person's year), or null.</summary>
+        public MonitoringPolicy? For(string region, int year) => Catalog.MonitoringFor(region, year) is { } p ? ById[p.Id] : null;
+    }
 
-    public static IEnumerable<MonitoringPolicy> BuiltIn => BuiltInPolicies.Values;
+    /// <summary>Every region's monitoring rules as the files give them.</summary>
+    public IEnumerable<MonitoringPolicy> Defined => catalog.Catalog.Monitoring;
 
     public void Invalidate() => _snapshot = null;
 
@@ -34,15 +42,15 @@ public sealed class MonitoringSettings
             Doudi.Policy.Vocabulary.Codes.TryParse<Statistic>(r.S("statistic"), out var st);
             return new StatisticFigure(r.S("region"), r.I("year"), st, r.M("value"), r.S("source"));
         });
-        var policies = BuiltInPolicies.ToDictionary(kv => kv.Key, kv => kv.Value with
+        var policies = Defined.ToDictionary(p => p.Id, p => p with
         {
-            Rules = kv.Value.Rules.Select(rule => thresholds.FirstOrDefault(t => t.Policy == kv.Value.Id && t.Rule == rule.Id) is { Policy: not null } t
+            Rules = p.Rules.Select(rule => thresholds.FirstOrDefault(t => t.Policy == p.Id && t.Rule == rule.Id) is { Policy: not null } t
                 ? rule with { Threshold = new Threshold(t.Value, null, 0, 1, false) }
                 : rule).ToList(),
         }, StringComparer.Ordinal);
         var local = stats.ToDictionary(f => (f.Region, f.Year, f.Statistic));
         var merged = new RegionalStatistics(BuiltInStatistics.Figures.Where(f => !local.ContainsKey((f.Region, f.Year, f.Statistic))).Concat(local.Values));
-        var snapshot = new Snapshot(policies, merged, thresholds.ToDictionary(t => (t.Policy, t.Rule), t => t.Basis));
+        var snapshot = new Snapshot(catalog.Catalog, policies, merged, thresholds.ToDictionary(t => (t.Policy, t.Rule), t => t.Basis));
         _snapshot = snapshot;
         return snapshot;
     }

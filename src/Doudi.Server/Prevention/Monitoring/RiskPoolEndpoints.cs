@@ -87,7 +87,8 @@ public static class RiskPoolEndpoints
                 var p = await RegistryStore.FindPersonAsync(c, tx, personKey!)
                     ?? throw ApiProblemException.Invalid([new("person", new("登记库中没有此人", "no such person in the registry"))]);
                 var snap = await settings.GetAsync(c, tx);
-                var policy = snap.Policies[p.Region];
+                var policy = snap.For(p.Region, year) ?? throw PreventionProblems.Unprocessable(new("此统筹区此年度没有监测规则", "no monitoring rules for this region and year"), "year",
+                    new($"{p.Region} {year} 年没有监测规则（policies/monitoring/）", $"{p.Region} has no monitoring rules for {year} (policies/monitoring/)"), "no_monitoring_rule");
                 // The domain checks the statement; its entry carries the policy's self-application clause.
                 var entry = PreventionProblems.Run(() => new RiskPool().AddSelfApplication(policy, year, p.Id, p.Household, kind, applicantName!, statement!, burden, clock.Today), "statement");
                 var id = Ids.New("RS");

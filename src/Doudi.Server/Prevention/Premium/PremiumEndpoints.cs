@@ -1,3 +1,4 @@
+using Doudi.Policy.Prevention;
 using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Calendar;
 using Doudi.Prevention.Premium;
@@ -11,28 +12,19 @@ namespace Doudi.Server.Prevention.Premium;
 
 /// <summary>
 /// The monthly premium-subsidy list for the tax/insurance office: objects approved in the month, subsidised in that
-/// month and effective the next (温政办〔2020〕78号 第六条; 温政办〔2021〕78号 三.(二).8), with each policy's shares
-/// (pengshui 100/90/70% of the tier-1 standard, 100% for tier 2; wenzhou-2022 100%; fuyang 西湖益联保 100%, children
-/// in difficulty 100%). Contribution amounts of the year are inputs; an amount the text leaves open is a 422 naming it.
+/// month and effective the next, with the shares of the region's premium rules in force on the month's first day
+/// (policies/premium/*.yaml through the policy catalogue; a region whose documents set none answers 422
+/// no_premium_rule). Contribution amounts of the year are inputs; an amount the text leaves open is a 422 naming it.
 /// </summary>
 public static class PremiumEndpoints
 {
-    public static string? PolicyFor(string region, int year) => region switch
-    {
-        "pengshui" => "pengshui-2023",
-        "fuyang" => "fuyang-2023",
-        "wenzhou" => year >= 2022 ? "wenzhou-2022" : "wenzhou-2020",
-        _ => null, // 建政办函〔2024〕4号 says nothing of premiums
-    };
-
     public static void Map(WebApplication app)
     {
-        app.MapGet("/api/premium-lists/monthly", async (HttpContext http, Database db, WorkdayCalendar cal, string? region, int? year, int? month, string? tier,
+        app.MapGet("/api/premium-lists/monthly", async (HttpContext http, Database db, WorkdayCalendar cal, PreventionCatalog catalog, string? region, int? year, int? month, string? tier,
             decimal? contribution, decimal? tier1Contribution, decimal? supplementaryContribution, string? format, CancellationToken ct) =>
         {
             var problems = new List<FieldProblem>();
-            if (region is null) problems.Add(new("region", Msg.Required));
-            else if (!PreventionRegions.All.ContainsKey(region)) problems.Add(new("region", Msg.Unknown("统筹区", region, PreventionRegions.All.Keys)));
+            if (catalog.Problem("region", region) is { } rp) problems.Add(rp);
             if (year is null or < 2000 or > 2100) problems.Add(new("year", year is null ? Msg.Required : new("年份不合理", "is not a plausible year")));
             if (month is null or < 1 or > 12) problems.Add(new("month", month is null ? Msg.Required : new("月份须为 1–12", "must be 1..12")));
             var tierValue = InsuranceTier.Tier1;
@@ -41,19 +33,22 @@ public static class PremiumEndpoints
             format ??= "csv";
             if (format is not ("csv" or "json")) problems.Add(new("format", Msg.Unknown("格式", format, ["csv", "json"])));
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
-            var policyId = PolicyFor(region!, year!.Value) ?? throw PreventionProblems.Unprocessable(new("此统筹区没有资助参保规则", "no premium subsidy rule for this region"), "region",
+            var monthStart = new DateOnly(year!.Value, month!.Value, 1);
+            var policy = catalog.Catalog.PremiumOn(region!, monthStart) ?? throw PreventionProblems.Unprocessable(new("此统筹区没有资助参保规则", "no premium subsidy rule for this region"), "region",
                 new($"{region} 的政策文本未规定资助参保", $"{region}'s document sets no premium subsidy"), "no_premium_rule");
-            var policy = PremiumPolicy.BuiltIn(policyId);
+            var policyId = policy.Id;
             if (policy.Rules.Any(r => r.Item == PremiumItem.Supplementary) && supplementaryContribution is null)
                 throw ApiProblemException.Invalid([new("supplementaryContribution", new("此政策资助惠民型商业补充医疗保险，须提供其个人缴费", "this policy subsidises supplementary insurance: give its contribution"))]);
 
-            var monthStart = new DateOnly(year.Value, month!.Value, 1);
             var persons = await db.ReadAsync(async c =>
             {
                 var rows = await c.ListAsync(
-                    $"SELECT i.*, p.name AS person_name FROM identities i JOIN persons p ON p.id = i.person_id WHERE p.region = @r AND i.recognized >= @a AND i.recognized < @b ORDER BY i.person_id, i.recognized, i.id", null,
-                    r => (Identity: RegistryStore.MapIdentity(r), Name: r.S("person_name")), ("r", region), ("a", monthStart), ("b", monthStart.AddMonths(1)));
-                return rows.Select(x => new PremiumPerson(x.Identity.PersonId, x.Name, x.Identity.Category, tierValue, x.Identity.Recognized, x.Identity.Revoked, false, new HashSet<int>())).ToList();
+                    $"SELECT i.*, p.name AS person_name, p.insurance_tier AS person_tier FROM identities i JOIN persons p ON p.id = i.person_id WHERE p.region = @r AND i.recognized >= @a AND i.recognized < @b ORDER BY i.person_id, i.recognized, i.id", null,
+                    r => (Identity: RegistryStore.MapIdentity(r), Name: r.S("person_name"), Tier: r.Str("person_tier")), ("r", region), ("a", monthStart), ("b", monthStart.AddMonths(1)));
+                // Each person's own tier where the registry records it; the request's tier (default tier1) for the others.
+                return rows.Select(x => new PremiumPerson(x.Identity.PersonId, x.Name, x.Identity.Category,
+                    Codes.TryParse<InsuranceTier>(x.Tier, out var own) && own != InsuranceTier.Any ? own : tierValue,
+                    x.Identity.Recognized, x.Identity.Revoked, false, new HashSet<int>())).ToList();
             }, ct);
             var list = PreventionProblems.Run(() => PremiumLists.Monthly(policy, year.Value, month.Value, persons,
                 (p, item) => item == PremiumItem.ResidentBasic ? new Contributions(contribution!.Value, tier1Contribution) : new Contributions(supplementaryContribution ?? 0m)), "contribution");

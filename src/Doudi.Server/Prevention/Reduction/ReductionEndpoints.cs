@@ -1,5 +1,6 @@
 using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Reduction;
+using Departments = Doudi.Prevention.Reduction.Departments;
 using Doudi.Server.Api;
 using Doudi.Server.Prevention.Common;
 using Doudi.Server.Security;

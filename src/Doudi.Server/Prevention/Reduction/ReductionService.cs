@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Doudi.Policy.Prevention;
 using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Calendar;
 using Doudi.Prevention.Reduction;
@@ -19,7 +20,7 @@ public sealed record CaseHeader(string Id, string Region, string HouseholdId, in
 /// <see cref="ReductionCase"/> to rebuild the case; a step is checked by the domain, appended, projected (stage, tasks)
 /// and audited in one transaction with the case row locked.
 /// </summary>
-public sealed class ReductionService(Database db, WorkdayCalendar cal, PreventionClock clock)
+public sealed class ReductionService(Database db, WorkdayCalendar cal, PreventionClock clock, PreventionCatalog catalog)
 {
     public const string Table = "reduction_commands";
 
@@ -83,21 +84,22 @@ public sealed class ReductionService(Database db, WorkdayCalendar cal, Preventio
         }, ct);
     }
 
-    /// <summary>The charity federation records that it paid the household: the payment (run jiande-2024:year:jiande_household_cap) and the fund posting.</summary>
+    /// <summary>The charity federation records that it paid the household: the payment (the region's household-cap run of the cost year) and the fund posting.</summary>
     public Task<ReductionCase> RecordPaymentAsync(string id, string reference, Actor actor, CancellationToken ct) =>
         StepAsync(id, "paid", new { reference, reason = "慈善总会拨付 charity federation paid: " + reference }, actor, null, ct, async (c, tx, rc, header) =>
         {
             if (rc.Stage != CaseStage.PaymentInstructed || rc.Payment is null)
                 throw PreventionProblems.Unprocessable(new("尚未下达拨付指令", "no payment instruction yet"), "stage",
                     new($"案件当前为“{ReductionCase.StageName(rc.Stage).Zh}”", $"the case is '{ReductionCase.StageName(rc.Stage).En}'"), "case_wrong_stage");
-            var run = new RunId(PreventionRegions.Of(header.Region).PolicyId, rc.CostYear, RunKind.JiandeHouseholdCap);
+            var (relief, job) = catalog.Job(header.Region, rc.CostYear, RunKind.HouseholdCap);
+            var run = new RunId(relief.Id, rc.CostYear, job.Kind, job.Code);
             var paymentId = PayoutLedger.PaymentIdOf(run, rc.HouseholdId);
             if (await c.ScalarAsync("SELECT 1 FROM relief_payments WHERE id = @id", tx, ("id", paymentId)) is not null)
                 throw ApiProblemException.Conflict(new($"此家庭 {rc.CostYear} 年度已拨付（{paymentId}），不重复支付", $"already paid ({paymentId}); never paid twice"));
             var trace = rc.Events.Select(e => $"{e.At:yyyy-MM-dd} {e.Kind} {e.Actor}: {e.Reason}" + (e.Amount is { } a ? $" [{a:0.00}]" : "")).ToList();
             var name = await c.ScalarAsync("SELECT name FROM persons WHERE household_id = @h ORDER BY id LIMIT 1", tx, ("h", rc.HouseholdId)) as string ?? rc.HouseholdId;
             var payment = new Payment(paymentId, run, rc.HouseholdId, name, rc.Payment.Amount, clock.Today, trace);
-            await ReliefStore.InsertAsync(c, tx, db.Dialect, header.Region, run, "household", payment, Funds.FundCodes.Charity, rc.CaseId, actor);
+            await ReliefStore.InsertAsync(c, tx, db.Dialect, header.Region, run, "household", payment, PreventionCatalog.FundCode(job.Fund), rc.CaseId, actor);
         });
 
     private async Task ProjectAsync(DbConnection c, DbTransaction tx, ReductionCase rc)

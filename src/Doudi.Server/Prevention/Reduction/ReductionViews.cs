@@ -1,5 +1,6 @@
 using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Reduction;
+using Departments = Doudi.Prevention.Reduction.Departments;
 
 namespace Doudi.Server.Prevention.Reduction;
 

@@ -14,12 +14,12 @@ public static class ReliefEndpoints
     {
         var g = app.MapGroup("/api/relief-runs").WithTags("Relief");
 
-        g.MapPost("/", async (HttpContext http, ReliefService service, CancellationToken ct) =>
+        g.MapPost("/", async (HttpContext http, ReliefService service, PreventionCatalog catalog, CancellationToken ct) =>
         {
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
             var problems = new List<FieldProblem>();
             var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
-            var (region, year) = MonitoringEndpoints.RegionYear(f);
+            var (region, year) = MonitoringEndpoints.RegionYear(f, catalog);
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var run = await service.RunAsync(region!, year!.Value, http.Actor(), ct);
             return Results.Json(run, Json.Options, statusCode: 201);
@@ -66,7 +66,10 @@ public static class ReliefEndpoints
         await db.ReadAsync(c => c.FirstAsync("SELECT * FROM relief_runs WHERE id = @id", null, Map, ("id", id)), ct)
         ?? throw ApiProblemException.NotFound(new($"没有兜底支付运行 {id}", $"no relief run {id}"));
 
+    /// <summary>A run's report by its published code (e.g. <c>xxx_burden_cap</c>) or by the generic kind (<c>burden_cap</c>).</summary>
     private static KindReport Pick(ReliefRun run, string kind) => run.Reports.FirstOrDefault(r => r.Kind == kind)
+        ?? run.Reports.FirstOrDefault(r => Doudi.Policy.Vocabulary.Codes.TryParse<Doudi.Policy.Prevention.RunKind>(kind, out var k)
+            && Doudi.Policy.Prevention.RunKinds.TryParse(r.Kind, out var rk) && rk == k)
         ?? throw ApiProblemException.NotFound(new($"此次运行没有 {kind} 报表（可选：{string.Join(", ", run.Reports.Select(r => r.Kind))}）",
             $"this run has no {kind} report (has: {string.Join(", ", run.Reports.Select(r => r.Kind))})"));
 }

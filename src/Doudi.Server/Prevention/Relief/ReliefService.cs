@@ -1,5 +1,6 @@
 using Doudi.Engine.Results;
 using Doudi.Engine.Settlement;
+using Doudi.Policy.Prevention;
 using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Relief;
 using Doudi.Server.Api;
@@ -34,14 +35,11 @@ public sealed record ReliefRun(string Id, string Region, int Year, string Policy
 /// jiande household lines open tiered-reduction cases, paid by the charity federation when a case reaches payment.
 /// A run is stored whole with its year-end results, payments and fund postings, or not at all.
 /// </summary>
-public sealed class ReliefService(Database db, ISettlementCalculator calculator, ReductionService reduction, PreventionClock clock)
+public sealed class ReliefService(Database db, ISettlementCalculator calculator, ReductionService reduction, PreventionClock clock, PreventionCatalog catalog)
 {
     public async Task<ReliefRun> RunAsync(string region, int year, Actor actor, CancellationToken ct)
     {
-        var rp = PreventionRegions.Of(region);
-        if (rp.ReliefKinds.Length == 0)
-            throw PreventionProblems.Unprocessable(new($"{rp.Document} 没有年度兜底支付规则", $"{rp.PolicyId} has no year-end relief rule"), "region",
-                new("彭水县的倾斜救助按次结算，无年度兜底；请查看个人年度汇总", "pengshui's tilted assistance is paid per bill; see the person's year summary"), "no_relief_rule");
+        var rp = catalog.Relief(region, year); // the jobs of the region's relief file (policies/relief/), or 422 no_relief_rule
         return await db.WriteAsync(async (c, tx) =>
         {
             if (db.Dialect == Dialect.Postgres) await c.ExecAsync("SELECT pg_advisory_xact_lock(hashtext(@k))", tx, ("k", $"relief|{region}|{year}"));
@@ -61,14 +59,15 @@ public sealed class ReliefService(Database db, ISettlementCalculator calculator,
                 new { region, year, persons = years.Persons.Count, households = years.Households.Count, bills = data.Results.Count, origin = "relief_run" });
 
             var reports = new List<KindReport>();
-            foreach (var kind in rp.ReliefKinds)
+            foreach (var job in rp.Jobs)
             {
-                var run = new RunId(rp.PolicyId, year, kind);
-                var fund = PreventionRegions.FundOf(kind);
+                var kind = job.Kind;
+                var run = new RunId(rp.Id, year, kind, job.Code);
+                var fund = PreventionCatalog.FundCode(job.Fund);
                 var stored = await ReliefStore.ForRunAsync(c, tx, run);
-                if (kind == RunKind.JiandeHouseholdCap)
+                if (RunKinds.PaysHouseholds(kind))
                 {
-                    reports.Add(KindReport.From(fund, "household", await HouseholdCasesAsync(c, tx, region, run, years.Households, data, stored, yearEndId, actor)));
+                    reports.Add(KindReport.From(fund, "household", await HouseholdCasesAsync(c, tx, region, run, job, years.Households, data, stored, yearEndId, actor)));
                     continue;
                 }
                 var inputs = years.Persons.Select(p => Input(kind, p, data)).Where(i => i.Amount > 0 || stored.Any(s => s.PayeeId == i.PayeeId)).ToList();
@@ -81,9 +80,9 @@ public sealed class ReliefService(Database db, ISettlementCalculator calculator,
                 }
                 reports.Add(KindReport.From(fund, "person", report));
             }
-            var result = new ReliefRun(Ids.New("RR"), region, year, rp.PolicyId, yearEndId, now, actor.Name, reports);
+            var result = new ReliefRun(Ids.New("RR"), region, year, rp.Id, yearEndId, now, actor.Name, reports);
             await c.ExecAsync("INSERT INTO relief_runs (id, region, year, policy, year_end_run, reports_json, created_at, created_by) VALUES (@id, @r, @y, @p, @ye, @j, @at, @by)", tx,
-                ("id", result.Id), ("r", region), ("y", year), ("p", rp.PolicyId), ("ye", yearEndId), ("j", Json.Serialize(reports)), ("at", now), ("by", actor.Name));
+                ("id", result.Id), ("r", region), ("y", year), ("p", rp.Id), ("ye", yearEndId), ("j", Json.Serialize(reports)), ("at", now), ("by", actor.Name));
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "run", "relief_run", result.Id, null,
                 new { region, year, yearEnd = yearEndId, reports = reports.Select(r => new { r.RunKey, paidNow = r.NewTotal, r.NewPayments, paidInRun = r.PaidTotal }) });
             return result;
@@ -94,8 +93,8 @@ public sealed class ReliefService(Database db, ISettlementCalculator calculator,
     {
         var (amount, steps) = kind switch
         {
-            RunKind.FuyangSpecialAssistance => (p.SpecialAssistance, new[] { "special_assistance", "special_assistance_limit" }),
-            RunKind.FuyangBurdenCap => (p.CapRelief, new[] { "cap_relief" }),
+            RunKind.SpecialAssistance => (p.SpecialAssistance, new[] { "special_assistance", "special_assistance_limit" }),
+            RunKind.BurdenCap => (p.CapRelief, new[] { "cap_relief" }),
             _ => (p.CapRelief, new[] { "resolution" }),
         };
         var trace = p.Trace.Where(t => steps.Contains(t.Step) || t.Step == "personal_burden").Select(YearDataLoader.Line).ToList();
@@ -103,8 +102,8 @@ public sealed class ReliefService(Database db, ISettlementCalculator calculator,
         return new ReliefInput(p.Id, name, amount, trace);
     }
 
-    /// <summary>Jiande: a household over its line gets a tiered-reduction case (once); its row shows the case, or the payment once made.</summary>
-    private async Task<RunReport> HouseholdCasesAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string region, RunId run,
+    /// <summary>Household cap: a household over its line gets a tiered-reduction case (once); its row shows the case, or the payment once made.</summary>
+    private async Task<RunReport> HouseholdCasesAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string region, RunId run, ReliefJob job,
         List<HouseholdYearResult> households, YearData data, List<ReliefPaymentRow> stored, string yearEndId, Actor actor)
     {
         var rows = new List<ReportRow>();
@@ -118,7 +117,7 @@ public sealed class ReliefService(Database db, ISettlementCalculator calculator,
                 var line = h.ReasonableBurden - h.CapRelief;
                 var (header, rc, created) = await reduction.OpenAsync(c, tx, region, h.Id, run.Year, h.ReasonableBurden, line, yearEndId,
                     $"年度结算 {yearEndId}：家庭合理医疗费用 {h.ReasonableBurden:0.00} 元超过标准 {line:0.00} 元，启动梯次减负", actor);
-                trace.Insert(0, $"梯次减负案件 {header.Id}（{(created ? "本次开启" : "已有")}）：{ReductionCase_StageName(rc)}；慈善总会按案件拨付指令支付（建政办函〔2024〕4号 三.(四)）");
+                trace.Insert(0, $"梯次减负案件 {header.Id}（{(created ? "本次开启" : "已有")}）：{ReductionCase_StageName(rc)}；按案件拨付指令支付（{job.Cite}）");
             }
             rows.Add(paid is not null
                 ? new ReportRow(h.Id, name, paid.Amount, h.CapRelief, RowStatus.AlreadyPaid, paid.Id, trace)

@@ -26,7 +26,7 @@ public static class ReliefStore
         await c.ExecAsync(
             "INSERT INTO relief_payments (id, run_key, kind, region, payee_kind, payee_id, name, amount, fund, paid_on, trace_json, origin, created_at, created_by) " +
             "VALUES (@id, @k, @kind, @r, @pk, @p, @n, @a, @f, @d, @t, @o, @at, @by)", tx,
-            ("id", p.PaymentId), ("k", run.ToString()), ("kind", Codes.ToCode(run.Kind)), ("r", region), ("pk", payeeKind), ("p", p.PayeeId), ("n", p.Name),
+            ("id", p.PaymentId), ("k", run.ToString()), ("kind", run.KindCode), ("r", region), ("pk", payeeKind), ("p", p.PayeeId), ("n", p.Name),
             ("a", p.Amount), ("f", fund), ("d", p.PaidOn), ("t", Api.Json.Serialize(p.Trace)), ("o", origin), ("at", DateTimeOffset.UtcNow), ("by", actor.Name));
         await AuditLog.WriteAsync(c, tx, dialect, actor, "pay", "relief_payment", p.PaymentId, null,
             new { run = run.ToString(), payee = p.PayeeId, payeeKind, p.Amount, fund, origin });

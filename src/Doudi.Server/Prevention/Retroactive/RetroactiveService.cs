@@ -19,10 +19,11 @@ public sealed record SupplementaryRow(string Id, long IdentityId, string BillId,
     List<string> Trace, string Origin, DateTimeOffset CreatedAt, string CreatedBy);
 
 /// <summary>
-/// Retroactive assistance (I-15; wenzhou-2020 第八条(三) 12 months, fuyang 二.3 6 months): when an identity recognised for
-/// medical spending arrives — by the API or a name-list import — the person's bills in its look-back window are settled
-/// again with it and the difference is stored as a supplementary payment (once per identity and bill), traced to the
-/// window rule and posted to the medical assistance fund, in the transaction that added the identity.
+/// Retroactive assistance: when an identity arrives late — by the API or a name-list import — every bill of the person
+/// dated on or after the day it takes effect (I-1) that was settled without it, in any later year, and for an identity
+/// recognised for medical spending also the bills of its look-back window (I-15), are settled again with it; the
+/// difference is stored as a supplementary payment (once per identity and bill: a second run pays nothing), traced to
+/// its rule and posted to the medical assistance fund, in the transaction that added the identity.
 /// </summary>
 public sealed class RetroactiveService(Database db, PreventionEngine engine, PreventionClock clock, Monitoring.MonitoringService monitoring) : IIdentityAddedHook
 {
@@ -45,13 +46,16 @@ public sealed class RetroactiveService(Database db, PreventionEngine engine, Pre
         var person = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", tx, RegistryStore.MapPerson, ("id", personId));
         var all = await RegistryStore.IdentitiesAsync(c, tx, personId);
         var arrivedRow = all.FirstOrDefault(i => i.Id == identityId);
-        if (person is null || arrivedRow is null || !arrivedRow.ForMedicalSpending) return [];
-        var arrived = new Identity(arrivedRow.Category, arrivedRow.Recognized, arrivedRow.Revoked, true);
+        if (person is null || arrivedRow is null) return [];
+        var arrived = new Identity(arrivedRow.Category, arrivedRow.Recognized, arrivedRow.Revoked, arrivedRow.ForMedicalSpending);
 
-        // The window reaches at most 12 months back (I-15); the years it touches are settled again whole, so limits count right.
-        int fromYear = arrived.Recognized.Year - 1, toYear = Effective.From(arrived.Recognized).Year;
-        var rows = await c.ListAsync("SELECT id, bill_json, result_json FROM settlements WHERE person_id = @p AND year >= @a AND year <= @b AND status = @s ORDER BY date, id", tx,
-            r => (Id: r.S("id"), Bill: Json.Deserialize<Bill>(r.S("bill_json")), Result: Json.Deserialize<BillResult>(r.S("result_json"))),
+        // From the earliest day the identity can reach (a look-back window reaches at most 12 months back, I-15; otherwise
+        // the day it takes effect, I-1) to the day it ends — every later year while it holds. The years it touches are
+        // settled again whole, so annual limits count right.
+        int fromYear = arrived.ForMedicalSpending ? arrived.Recognized.Year - 1 : Effective.From(arrived.Recognized).Year;
+        int toYear = arrived.Revoked is { } end ? Effective.To(end).Year : 9999;
+        var rows = await c.ListAsync("SELECT id, bill_json, result_json, result_format FROM settlements WHERE person_id = @p AND year >= @a AND year <= @b AND status = @s ORDER BY date, id", tx,
+            r => (Id: r.S("id"), Bill: StoredResults.ReadBill(r.S("bill_json"), r.I("result_format")), Result: StoredResults.Read(r.S("result_json"), r.I("result_format"))),
             ("p", personId), ("a", fromYear), ("b", toYear), ("s", StoredSettlement.Settled));
         if (rows.Count == 0) return [];
         // What was paid on each bill so far: its latest result (an earlier re-settlement counts as paid).
@@ -63,8 +67,8 @@ public sealed class RetroactiveService(Database db, PreventionEngine engine, Pre
         var payments = RetroactiveAssistance.Compute(engine.Engine, file, personId, arrived, paid);
         if (payments.Count == 0) return [];
         // The bills settled again with the identity: their results replace the old ones for year-end and monitoring.
-        var again = engine.Engine.SettleCase(file with { Persons = [enginePerson with { Identities = [.. enginePerson.Identities, arrived] }] });
-        var resettled = again.Bills.ToDictionary(b => b.Id, StringComparer.Ordinal);
+        var again = engine.Engine.SettleBills(file with { Persons = [enginePerson with { Identities = [.. enginePerson.Identities, arrived] }] });
+        var resettled = again.ToDictionary(b => b.Id, StringComparer.Ordinal);
         var stored = new List<SupplementaryRow>();
         foreach (var p in payments)
         {
@@ -75,9 +79,10 @@ public sealed class RetroactiveService(Database db, PreventionEngine engine, Pre
             var now2 = resettled[p.BillId];
             // What the re-settlement adds to each annual limit, beyond what the bill had counted so far.
             var delta = now2.Counted.ToDictionary(kv => kv.Key, kv => kv.Value - paid[p.BillId].Counted.GetValueOrDefault(kv.Key), StringComparer.Ordinal);
-            await c.ExecAsync("INSERT INTO supplementary_payments (id, identity_id, bill_id, person_id, region, year, result_json, counted_json, paid_before, due_now, difference, trace_json, origin, created_at, created_by) " +
-                "VALUES (@id, @i, @b, @p, @r, @y, @res, @cnt, @pb, @dn, @d, @t, @o, @at, @by)", tx,
-                ("id", id), ("i", identityId), ("b", p.BillId), ("p", personId), ("r", person.Region), ("y", p.Date.Year), ("res", Json.Serialize(now2)),
+            await c.ExecAsync("INSERT INTO supplementary_payments (id, identity_id, bill_id, person_id, region, year, result_json, result_format, counted_json, paid_before, due_now, difference, trace_json, origin, created_at, created_by) " +
+                "VALUES (@id, @i, @b, @p, @r, @y, @res, @fmt, @cnt, @pb, @dn, @d, @t, @o, @at, @by)", tx,
+                ("id", id), ("i", identityId), ("b", p.BillId), ("p", personId), ("r", person.Region), ("y", p.Date.Year), ("res", StoredResults.Write(now2)),
+                ("fmt", StoredSettlement.CurrentResultFormat),
                 ("cnt", Json.Serialize(delta.Where(kv => kv.Value != 0).ToDictionary())), ("pb", p.PaidBefore), ("dn", p.DueNow), ("d", p.Difference),
                 ("t", Json.Serialize(trace)), ("o", origin), ("at", now), ("by", actor.Name));
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "supplementary_payment", "settlement", p.BillId, null,

@@ -1,0 +1,99 @@
+using System.Data.Common;
+using System.Text;
+using Doudi.Server.Storage;
+
+namespace Doudi.Server.Insights;
+
+/// <summary>One row of the monthly aggregates, money in yuan.</summary>
+public sealed record InsightRow(string Region, string Month, string Dimension, string Key, string Label, long Bills, long Assisted, long Quantity,
+    decimal Total, decimal InPolicy, decimal Basic, decimal Critical, decimal Supplementary, decimal Assistance, decimal Tilted, decimal Burden, decimal SelfPay);
+
+/// <summary>
+/// The SQL of the monthly aggregates (<c>insight_monthly</c>): one multi-row upsert per settlement stored or reversed,
+/// and grouped reads for the console's pages. Reads never touch the settlements table.
+/// </summary>
+public static class InsightStore
+{
+    public const string Region = "region", Township = "township", Category = "category", Kind = "kind",
+        Institution = "institution", Diagnosis = "diagnosis", Item = "item";
+
+    private const string Money = "total_fen, in_policy_fen, basic_fen, critical_fen, supplementary_fen, assistance_fen, tilted_fen, burden_fen, self_pay_fen";
+    private static readonly string[] MoneyColumns = Money.Split(", ");
+
+    /// <summary>Adds (<paramref name="sign"/> = 1) or takes away (−1) one settlement, in the caller's transaction.</summary>
+    public static Task ApplyAsync(DbConnection c, DbTransaction tx, InsightFacts f, int sign)
+    {
+        var rows = new List<(string Dim, string Key, string Label, long Quantity, long[] Money, long Bills, long Assisted)>();
+        long[] all = [f.Total, f.InPolicy, f.Basic, f.Critical, f.Supplementary, f.Assistance, f.Tilted, f.Burden, f.SelfPay];
+        long assisted = f.Assisted ? 1 : 0;
+        rows.Add((Region, "", "", 0, all, 1, assisted));
+        rows.Add((Township, f.Township ?? "", f.Township ?? "", 0, all, 1, assisted));
+        rows.Add((Category, f.Category ?? "", "", 0, all, 1, assisted));
+        rows.Add((Kind, f.Kind, "", 0, all, 1, assisted));
+        if (f.Details.Institution is { } inst)
+            rows.Add((Institution, inst.Code, inst.Name, 0, all, 1, assisted));
+        if (f.Details.DiagnosisCode is { } dx)
+            rows.Add((Diagnosis, dx, f.Details.DiagnosisName ?? "", 0, all, 1, assisted));
+        // Items of one code on one bill are one row (a bill may list a drug twice).
+        foreach (var g in f.Details.Items.GroupBy(i => i.Kind + ":" + i.Code, StringComparer.Ordinal))
+        {
+            var amount = g.Sum(i => InsightFacts.Fen(i.Amount));
+            var outside = g.Where(i => !i.InCatalog).Sum(i => InsightFacts.Fen(i.Amount));
+            var qty = (long)Math.Round(g.Sum(i => i.Quantity), MidpointRounding.AwayFromZero);
+            rows.Add((Item, g.Key, g.First().Name, qty, [amount, amount - outside, 0, 0, 0, 0, 0, 0, outside], 1, 0));
+        }
+
+        var sql = new StringBuilder($"INSERT INTO insight_monthly (region, month, dimension, dim_key, label, bills, assisted, quantity, {Money}) VALUES ");
+        var args = new List<(string, object?)> { ("r", f.Region), ("m", f.Month) };
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (dim, key, label, qty, money, bills, ass) = rows[i];
+            if (i > 0) sql.Append(", ");
+            sql.Append($"(@r, @m, @d{i}, @k{i}, @l{i}, @b{i}, @a{i}, @q{i}");
+            for (var j = 0; j < money.Length; j++) sql.Append($", @v{i}_{j}");
+            sql.Append(')');
+            args.Add(($"d{i}", dim)); args.Add(($"k{i}", key)); args.Add(($"l{i}", label));
+            args.Add(($"b{i}", bills * sign)); args.Add(($"a{i}", ass * sign)); args.Add(($"q{i}", qty * sign));
+            for (var j = 0; j < money.Length; j++) args.Add(($"v{i}_{j}", money[j] * sign));
+        }
+        sql.Append(" ON CONFLICT (region, month, dimension, dim_key) DO UPDATE SET ");
+        sql.Append("label = CASE WHEN excluded.label = '' THEN insight_monthly.label ELSE excluded.label END, ");
+        sql.Append(string.Join(", ", new[] { "bills", "assisted", "quantity" }.Concat(MoneyColumns).Select(col => $"{col} = insight_monthly.{col} + excluded.{col}")));
+        return c.ExecAsync(sql.ToString(), tx, args.ToArray());
+    }
+
+    /// <summary>Sums of one dimension per key (and per month when <paramref name="byMonth"/>), for regions (null: all) and months from..to.</summary>
+    public static Task<List<InsightRow>> SumAsync(DbConnection c, string dimension, string? region, string from, string to, bool byMonth, string? keyPrefix = null)
+    {
+        var where = "dimension = @d AND month >= @from AND month <= @to" + (region is null ? "" : " AND region = @r") + (keyPrefix is null ? "" : " AND dim_key LIKE @kp");
+        var month = byMonth ? "month" : "''";
+        var sums = "SUM(bills) AS bills, SUM(assisted) AS assisted, SUM(quantity) AS quantity, " + string.Join(", ", MoneyColumns.Select(col => $"SUM({col}) AS {col}"));
+        return c.ListAsync(
+            $"SELECT {month} AS month, dim_key, MAX(label) AS label, {sums} FROM insight_monthly WHERE {where} GROUP BY {(byMonth ? "month, " : "")}dim_key ORDER BY {(byMonth ? "month, " : "")}dim_key",
+            null, r => new InsightRow(region ?? "", r.S("month"), dimension, r.S("dim_key"), r.S("label"), r.L("bills"), r.L("assisted"), r.L("quantity"),
+                Y(r, "total_fen"), Y(r, "in_policy_fen"), Y(r, "basic_fen"), Y(r, "critical_fen"), Y(r, "supplementary_fen"), Y(r, "assistance_fen"),
+                Y(r, "tilted_fen"), Y(r, "burden_fen"), Y(r, "self_pay_fen")),
+            ("d", dimension), ("from", from), ("to", to), ("r", region), ("kp", keyPrefix + "%"));
+    }
+
+    /// <summary>Persons registered per township (the denominator of assistance per head on the map).</summary>
+    public static Task<List<(string Township, long Persons)>> PersonsByTownshipAsync(DbConnection c, string region) =>
+        c.ListAsync("SELECT COALESCE(township, '') AS township, COUNT(*) AS n FROM persons WHERE region = @r GROUP BY township", null,
+            r => (r.S("township"), r.L("n")), ("r", region));
+
+    /// <summary>Risk-pool entries per township and state, for a region and year.</summary>
+    public static Task<List<(string Township, string State, long Count)>> RiskPoolByTownshipAsync(DbConnection c, string? region, int year) =>
+        c.ListAsync("SELECT COALESCE(p.township, '') AS township, e.state, COUNT(*) AS n FROM risk_entries e JOIN persons p ON p.id = e.person_id " +
+                    "WHERE e.year = @y" + (region is null ? "" : " AND e.region = @r") + " GROUP BY p.township, e.state", null,
+            r => (r.S("township"), r.S("state"), r.L("n")), ("y", year), ("r", region));
+
+    public static Task<string?> MapAsync(DbConnection c, string region) =>
+        c.FirstAsync("SELECT geojson FROM insight_maps WHERE region = @r", null, r => r.S("geojson"), ("r", region));
+
+    public static Task SetMapAsync(DbConnection c, DbTransaction tx, string region, string geojson, string source, string by) =>
+        c.ExecAsync("INSERT INTO insight_maps (region, geojson, source, set_at, set_by) VALUES (@r, @g, @s, @t, @by) " +
+                    "ON CONFLICT (region) DO UPDATE SET geojson = excluded.geojson, source = excluded.source, set_at = excluded.set_at, set_by = excluded.set_by", tx,
+            ("r", region), ("g", geojson), ("s", source), ("t", DateTimeOffset.UtcNow), ("by", by));
+
+    private static decimal Y(DbDataReader r, string col) => r.L(col) / 100m;
+}

@@ -1,0 +1,53 @@
+using System.Data.Common;
+using System.Text;
+using Doudi.Cases;
+using Doudi.Policy.Vocabulary;
+using Doudi.Server.Storage;
+
+namespace Doudi.Server.Settlements;
+
+/// <summary>
+/// What a bill said beside the engine's inputs, stored with its settlement for the bureau's dashboards: the institution
+/// (code, name, level, township), the main diagnosis (ICD-10) and the item lines with their catalogue codes.
+/// Written in the settlement's transaction; never changed afterwards (a reversal keeps them, like the settlement row).
+/// </summary>
+public static class SettlementContext
+{
+    private const int ItemsPerStatement = 400;
+
+    public static bool HasContext(BillDocument d) => d.Institution is not null || d.Diagnosis is not null;
+
+    /// <summary>The statement that stores the institution and diagnosis (to append to the settlement's batch), or "".</summary>
+    public static string Sql(BillDocument d) => HasContext(d)
+        ? ";INSERT INTO settlement_context (settlement_id, institution_code, institution_name, institution_level, township, diagnosis_code, diagnosis_name) " +
+          "VALUES (@id, @ctx_ic, @ctx_in, @ctx_il, @ctx_t, @ctx_dc, @ctx_dn)"
+        : "";
+
+    public static (string, object?)[] Parameters(BillDocument d) => HasContext(d)
+        ? [("ctx_ic", d.Institution?.Code), ("ctx_in", d.Institution?.Name), ("ctx_il", d.Institution?.Level), ("ctx_t", d.Institution?.Township),
+           ("ctx_dc", d.Diagnosis?.Code), ("ctx_dn", d.Diagnosis?.Name)]
+        : [];
+
+    /// <summary>The item lines, several hundred per statement.</summary>
+    public static async Task WriteItemsAsync(DbConnection c, DbTransaction tx, BillDocument d)
+    {
+        var items = d.Bill.Items;
+        for (int start = 0; start < items.Count; start += ItemsPerStatement)
+        {
+            int end = Math.Min(items.Count, start + ItemsPerStatement);
+            var sql = new StringBuilder("INSERT INTO settlement_items (settlement_id, line, code, name, kind, item_class, in_catalog, quantity, amount) VALUES ");
+            var args = new List<(string, object?)>(1 + (end - start) * 8) { ("id", d.Bill.Id) };
+            for (int i = start; i < end; i++)
+            {
+                if (i > start) sql.Append(',');
+                sql.Append($"(@id, @l{i}, @c{i}, @n{i}, @k{i}, @x{i}, @g{i}, @q{i}, @a{i})");
+                var item = items[i];
+                var line = i < d.Lines.Count ? d.Lines[i] : null;
+                args.Add(($"l{i}", i)); args.Add(($"c{i}", line?.Code)); args.Add(($"n{i}", line?.Name));
+                args.Add(($"k{i}", Codes.ToCode(item.Kind))); args.Add(($"x{i}", item.Class == ItemClass.None ? null : Codes.ToCode(item.Class)));
+                args.Add(($"g{i}", item.InCatalog)); args.Add(($"q{i}", line?.Quantity)); args.Add(($"a{i}", item.Amount));
+            }
+            await c.ExecAsync(sql.ToString(), tx, args.ToArray());
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using Doudi.Policy.Loading;
+using Doudi.Policy.Prevention;
+
+namespace Doudi.Engine.Tests;
+
+/// <summary>
+/// Monitoring, premium and relief files are read by the policy loader with its checks: file and line, unknown keys,
+/// dates, citations; each belongs to a policy file and takes its region from it.
+/// </summary>
+public sealed class PreventionFileTests
+{
+    private const string Policy = """
+        id: test-2024
+        region: testland
+        title: 测试办法
+        document: 测试〔2024〕1号
+        period: { from: 2024-01-01, to: 2024-12-31 }
+        cite: 测试〔2024〕1号 第九条
+        clauses:
+          - cite: 第一条
+            text: 低保对象按80%救助。
+            set:
+              objects: [subsistence]
+              assistance.scheme.inpatient: inpatient
+              assistance.inpatient.ratio.subsistence: 0.80
+              assistance.inpatient.limits: []
+        """;
+
+    private const string Monitoring = """
+        policy: test-2024
+        cite: 测试〔2024〕1号 第二条
+        rules:
+          - id: burden
+            cite: 测试〔2024〕1号 第二条
+            text: 个人负担5000元以上纳入监测
+            applies_to: { assistance_object: true }
+            measure: personal_burden
+            comparison: at_least
+            threshold: 5000
+        """;
+
+    private static PolicyLoadResult Load(params (string File, string Text)[] files) => PolicyLoader.LoadTexts([("p/test-2024.yaml", Policy), .. files]);
+
+    [Fact]
+    public void TheShippedDefinitionsLoadAndBelongToTheirRegions()
+    {
+        var c = Repo.Catalog();
+        Assert.Equal(["fuyang-2023", "jiande-2024", "pengshui-2023", "wenzhou-2022"], c.Monitoring.Select(m => m.Id).Order());
+        Assert.Equal("jiande", c.MonitoringOn("jiande", new DateOnly(2024, 3, 1))!.Region);
+        Assert.Null(c.MonitoringOn("jiande", new DateOnly(2024, 2, 29))); // monitoring starts with the document (2024-03-01)
+        // wenzhou-2022 amends wenzhou-2020: its premium rules speak from 2022 (what PremiumEndpoints.PolicyFor hard-coded).
+        Assert.Equal("wenzhou-2020", c.PremiumOn("wenzhou", new DateOnly(2021, 12, 1))!.Id);
+        Assert.Equal("wenzhou-2022", c.PremiumOn("wenzhou", new DateOnly(2022, 1, 1))!.Id);
+        Assert.Null(c.PremiumOn("jiande", new DateOnly(2024, 6, 1))); // 建政办函〔2024〕4号 says nothing of premiums
+        Assert.Equal([RunKind.SpecialAssistance, RunKind.BurdenCap], c.ReliefFor("fuyang", 2023)!.Jobs.Select(j => j.Kind));
+        Assert.Equal("jiande_household_cap", c.ReliefFor("jiande", 2023)!.Jobs.Single().Code);
+        Assert.Null(c.ReliefFor("pengshui", 2024));
+    }
+
+    [Fact]
+    public void AGoodMonitoringFileTakesItsRegionAndPeriodFromThePolicy()
+    {
+        var r = Load(("p/monitoring/test-2024.yaml", Monitoring));
+        Assert.True(r.Ok, string.Join("\n", r.Errors));
+        var m = r.Catalog!.MonitoringFor("testland", 2024)!;
+        Assert.Equal(("testland", "测试〔2024〕1号", new DateOnly(2024, 1, 1)), (m.Region, m.Document, m.From));
+        Assert.Equal(5000m, m.Rules.Single().Threshold.Fixed);
+    }
+
+    [Theory]
+    [InlineData("threshold: 5000", "threshhold: 5000", 10, "unknown key 'threshhold'")]
+    [InlineData("threshold: 5000", "threshold: lots", 10, "'threshold'")]
+    [InlineData("measure: personal_burden", "measure: wealth", 8, "'measure'")]
+    public void ABadRuleIsRefusedWithItsLine(string good, string bad, int line, string message)
+    {
+        var r = Load(("p/monitoring/test-2024.yaml", Monitoring.Replace(good, bad)));
+        Assert.Null(r.Catalog);
+        var e = Assert.Single(r.Errors, e => e.Message.Contains(message, StringComparison.Ordinal));
+        Assert.Equal(("p/monitoring/test-2024.yaml", line), (e.File, e.Line));
+    }
+
+    [Fact]
+    public void ARuleWithoutCitationAFileOfAnUnknownPolicyAndDatesOutsideThePolicyAreRefused()
+    {
+        var noCite = Load(("p/monitoring/test-2024.yaml", Monitoring.Replace("    cite: 测试〔2024〕1号 第二条\n    text", "    text")));
+        Assert.Contains(noCite.Errors, e => e.Line == 4 && e.Message.Contains("citation", StringComparison.Ordinal));
+        var unknown = Load(("p/monitoring/x.yaml", Monitoring.Replace("policy: test-2024", "policy: nowhere-2024")));
+        Assert.Contains(unknown.Errors, e => e.File == "p/monitoring/x.yaml" && e.Line == 1 && e.Message.Contains("unknown policy 'nowhere-2024'", StringComparison.Ordinal));
+        var outside = Load(("p/relief/test-2024.yaml", """
+            policy: test-2024
+            period: { from: 2023-06-01 }
+            cite: 测试〔2024〕1号 第三条
+            runs:
+              - { kind: burden_cap, fund: charity, cite: 第三条, text: 封顶 }
+            """));
+        Assert.Contains(outside.Errors, e => e.Message.Contains("outside the policy's period", StringComparison.Ordinal));
+        var badDate = Load(("p/premium/test-2024.yaml", """
+            policy: test-2024
+            period: { from: 2024-02-30 }
+            cite: 测试〔2024〕1号 第四条
+            phase_out_keeps: false
+            phase_out_cite: 第四条
+            timing_cite: 第四条
+            rules:
+              - { item: resident_basic, categories: [subsistence], share: 1, cite: 第四条 }
+            """));
+        var e = Assert.Single(badDate.Errors);
+        Assert.Equal(2, e.Line);
+        Assert.Null(badDate.Catalog);
+    }
+
+    [Fact]
+    public void TwoUnrelatedDefinitionsOfOneKindInForceAtOnceAreRefused()
+    {
+        const string other = """
+            id: other-2024
+            region: testland
+            title: 另一办法
+            document: 测试〔2024〕2号
+            period: { from: 2024-01-01, to: 2024-12-31 }
+            cite: 测试〔2024〕2号
+            clauses:
+              - cite: 第一条
+                text: 倾斜救助50%。
+                set:
+                  tilted.ratio: 0.5
+            """;
+        var r = PolicyLoader.LoadTexts([("p/test-2024.yaml", Policy), ("p/other-2024.yaml", other),
+            ("p/monitoring/a.yaml", Monitoring), ("p/monitoring/b.yaml", Monitoring.Replace("policy: test-2024", "policy: other-2024"))]);
+        Assert.Null(r.Catalog);
+        Assert.True(r.Errors.Any(e => e.Message.Contains("neither policy amends the other", StringComparison.Ordinal)), string.Join("\n", r.Errors));
+    }
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Doudi.Server.Storage;
+using Doudi.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Doudi.Server.Tests;
+
+/// <summary>
+/// Issue 11, more than one server: two more server processes (real ones, started from the built Doudi.Server.dll) on the
+/// fixture's PostgreSQL database, settling the same person's bills at the same moment. The annual limit holds across
+/// nodes (the person's row is locked for each settlement) and a bill sent to both nodes at once is stored and paid once.
+/// </summary>
+public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresFixture>, IPostgresTests
+{
+    private sealed class Node : IAsyncDisposable
+    {
+        private readonly Process _process;
+        public HttpClient Client { get; }
+        public string Url { get; }
+
+        private Node(Process process, string url)
+        {
+            _process = process;
+            Url = url;
+            Client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = new Uri(url) };
+        }
+
+        public static async Task<Node> StartAsync(string connectionString, string? ownerConnection, string keys)
+        {
+            int port = FreePort();
+            var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "Doudi.Server.dll"))
+            {
+                WorkingDirectory = RepoRoot(), RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            info.Environment["DOUDI_DB"] = connectionString;
+            // Like the fixture's server: the application role settles, the owner role runs migrations.
+            if (ownerConnection is not null) info.Environment["DOUDI_DB_OWNER"] = ownerConnection;
+            info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+            info.Environment["Doudi__AdminPassword"] = ServerFixture.AdminPassword;
+            info.Environment["Doudi__KeysDirectory"] = keys;
+            var process = Process.Start(info)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var node = new Node(process, $"http://127.0.0.1:{port}");
+            for (int i = 0; i < 240; i++)
+            {
+                try
+                {
+                    if ((await node.Client.GetAsync("/ready")).StatusCode == HttpStatusCode.OK) break;
+                }
+                catch (HttpRequestException) { }
+                if (process.HasExited) throw new InvalidOperationException($"node on port {port} exited with {process.ExitCode}");
+                await Task.Delay(250);
+            }
+            var login = await node.Client.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = ServerFixture.AdminPassword });
+            login.EnsureSuccessStatusCode();
+            return node;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
+    }
+
+    private static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Doudi.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    [DbFact]
+    public async Task Two_nodes_settling_one_person_at_once_keep_the_limit_and_pay_each_bill_once()
+    {
+        var connection = fx.Factory.Services.GetRequiredService<DatabaseOptions>().ConnectionString;
+        var keys = Directory.CreateTempSubdirectory("doudi-nodes-keys-").FullName;
+        await using var b = await Node.StartAsync(connection, fx.OwnerConnection, keys);
+        await using var c = await Node.StartAsync(connection, fx.OwnerConnection, keys);
+
+        // fuyang-2023 二.3: subsistence, general outpatient at 80% with a 20,000 sub-limit. Each bill: base 2,500 − 0 − 0 →
+        // 2,000 due; 20 bills ask 40,000, so whatever the order the person gets exactly 20,000: ten bills paid in full.
+        var person = await People.RegisterAsync(fx, "fuyang", "subsistence");
+        var bills = Enumerable.Range(1, 20).Select(i => new
+        {
+            id = $"MN{Guid.NewGuid():N}"[..20], person, date = new DateOnly(2023, 3, 1).AddDays(i).ToString("yyyy-MM-dd"), kind = "outpatient",
+            total = 3000, inPolicy = 2500, basicPaid = 0, criticalPaid = 0,
+        }).ToList();
+        // Every bill sent to both nodes at the same moment.
+        var posts = bills.SelectMany(bill => new[] { b, c }.Select(node => node.Client.PostAsJsonAsync("/api/settlements", bill))).ToList();
+        var responses = await Task.WhenAll(posts);
+        var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
+        for (int i = 0; i < responses.Length; i++)
+            Assert.True(responses[i].StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, bodies[i]);
+        // The pair of answers for one bill: one created it (201), the other got the stored one (200), the same body.
+        for (int i = 0; i < bills.Count; i++)
+        {
+            Assert.Equal(bodies[2 * i], bodies[2 * i + 1]);
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Created], new[] { responses[2 * i].StatusCode, responses[2 * i + 1].StatusCode }.Order());
+        }
+
+        var op = await fx.As("operator");
+        var (_, list, text) = await op.GetJson($"/api/settlements?person={person}&year=2023&pageSize=100");
+        var items = list.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(20, items.Count);
+        Assert.Equal(20000m, items.Sum(x => x.Dec("assistance")));
+        Assert.Equal(10, items.Count(x => x.Dec("assistance") == 2000m));
+    }
+}
