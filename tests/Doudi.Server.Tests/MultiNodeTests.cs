@@ -27,7 +27,7 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
             Client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = new Uri(url) };
         }
 
-        public static async Task<Node> StartAsync(string connectionString, string? ownerConnection, string keys)
+        public static async Task<Node> StartAsync(string connectionString, string? owner, string keys)
         {
             int port = FreePort();
             var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "Doudi.Server.dll"))
@@ -35,14 +35,14 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
                 WorkingDirectory = RepoRoot(), RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             };
             info.Environment["DOUDI_DB"] = connectionString;
-            // Like the fixture's server: the application role settles, the owner role runs migrations.
-            if (ownerConnection is not null) info.Environment["DOUDI_DB_OWNER"] = ownerConnection;
+            if (owner is not null) info.Environment["DOUDI_DB_OWNER"] = owner; // as the fixture's node: migrations as the owner role
             info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
             info.Environment["Doudi__AdminPassword"] = ServerFixture.AdminPassword;
             info.Environment["Doudi__KeysDirectory"] = keys;
             var process = Process.Start(info)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
+            var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             var node = new Node(process, $"http://127.0.0.1:{port}");
@@ -53,7 +53,7 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
                     if ((await node.Client.GetAsync("/ready")).StatusCode == HttpStatusCode.OK) break;
                 }
                 catch (HttpRequestException) { }
-                if (process.HasExited) throw new InvalidOperationException($"node on port {port} exited with {process.ExitCode}");
+                if (process.HasExited) throw new InvalidOperationException($"node on port {port} exited with {process.ExitCode}:\n{string.Join("\n", output.TakeLast(30))}");
                 await Task.Delay(250);
             }
             var login = await node.Client.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = ServerFixture.AdminPassword });
@@ -121,5 +121,46 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
         Assert.Equal(20, items.Count);
         Assert.Equal(20000m, items.Sum(x => x.Dec("assistance")));
         Assert.Equal(10, items.Count(x => x.Dec("assistance") == 2000m));
+    }
+
+    [DbFact]
+    public async Task A_year_end_run_in_progress_on_one_node_makes_the_other_say_so_and_one_export_reconciled_on_two_nodes_is_one_run()
+    {
+        var connection = fx.Factory.Services.GetRequiredService<DatabaseOptions>().ConnectionString;
+        var keys = Directory.CreateTempSubdirectory("doudi-nodes-keys-").FullName;
+        await using var b = await Node.StartAsync(connection, fx.OwnerConnection, keys);
+        await using var c = await Node.StartAsync(connection, fx.OwnerConnection, keys);
+        var person = await People.RegisterAsync(fx, "fuyang", "subsistence");
+        var (settled, _, settledText) = await (await fx.As("operator")).PostJson("/api/settlements", new
+            { id = $"YE{Guid.NewGuid():N}"[..20], person, date = "2023-05-01", kind = "inpatient", total = 12000, inPolicy = 10000, basicPaid = 6000, criticalPaid = 0 });
+        Assert.True(settled == HttpStatusCode.Created, settledText);
+
+        // Another node's run holds the region-year: this node is told at once (409), and runs once it is free.
+        await using (var other = new Npgsql.NpgsqlConnection(connection))
+        {
+            await other.OpenAsync();
+            await using var tx = await other.BeginTransactionAsync();
+            await using (var cmd = new Npgsql.NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('year-end:fuyang:2023'))", other, tx)) await cmd.ExecuteScalarAsync();
+            var busy = await b.Client.PostAsJsonAsync("/api/year-end-runs", new { region = "fuyang", year = 2023 });
+            Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
+            Assert.Contains("另一节点", await busy.Content.ReadAsStringAsync());
+        }
+        var free = await b.Client.PostAsJsonAsync("/api/year-end-runs", new { region = "fuyang", year = 2023 });
+        Assert.True(free.IsSuccessStatusCode, await free.Content.ReadAsStringAsync());
+
+        // Both nodes at once: each either runs or is told; nothing fails.
+        var both = await Task.WhenAll(new[] { b, c }.Select(n => n.Client.PostAsJsonAsync("/api/year-end-runs", new { region = "fuyang", year = 2023 })));
+        Assert.All(both, r => Assert.True(r.IsSuccessStatusCode || r.StatusCode == HttpStatusCode.Conflict, r.StatusCode.ToString()));
+        Assert.Contains(both, r => r.IsSuccessStatusCode);
+
+        // One export sent to both nodes at once is reconciled once: one 201, one 200 with the same run.
+        var export = "setl_id,psn_no,setl_time,med_type,insutype,medfee_sumamt,inscp_scp_amt,hifp_pay,hifmi_pay,maf_pay\n" +
+                     $"R{Guid.NewGuid():N}"[..20] + ",P9999999999,2023-06-01 09:00:00,21,390,12000,10000,6000,0,100\n";
+        var runs = await Task.WhenAll(new[] { b, c }.Select(n => n.Client.PostAsync("/api/reconciliations?region=fuyang", new StringContent(export, System.Text.Encoding.UTF8, "text/csv"))));
+        var texts = await Task.WhenAll(runs.Select(r => r.Content.ReadAsStringAsync()));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Created], runs.Select(r => r.StatusCode).Order());
+        using var d0 = System.Text.Json.JsonDocument.Parse(texts[0]);
+        using var d1 = System.Text.Json.JsonDocument.Parse(texts[1]);
+        Assert.Equal(d0.RootElement.Str("id"), d1.RootElement.Str("id"));
     }
 }

@@ -62,12 +62,8 @@ internal static class SimulateCommand
         }
         var after = loaded.Catalog!;
         var reformFile = Path.GetRelativePath(Directory.GetCurrentDirectory(), reformPath);
-        var doc = after.Documents.FirstOrDefault(d => d.File == reformFile);
-        if (doc is null) return cli.Problem(reformPath, "政策调整文件未能加载 (the reform file was not loaded)");
-        if (doc.Amends.Count == 0)
-            return cli.Problem($"{reformPath}:{doc.Line}", "政策调整文件须用 amends 指明所修订的现行政策 (a reform must name the policy it amends with 'amends')");
-        if (doc.Region != file.Region)
-            return cli.Problem($"{reformPath}:{doc.Line}", $"政策调整属于 {doc.Region}，病例属于 {file.Region} (the reform is for another region than the case)");
+        var (doc, line, notReform) = ReformDocument.Find(after, reformFile, file.Region);
+        if (doc is null) return cli.Problem(line > 0 ? $"{reformPath}:{line}" : reformPath, notReform!);
 
         ReformReport report;
         try

@@ -130,6 +130,7 @@ public static class ServerApp
         AuditEndpoints.Map(app);
         Prevention.PreventionEndpoints.Map(app); // issue 4
         Reconciliation.ReconciliationEndpoints.Map(app); // issue 11
+        Reform.ReformEndpoints.Map(app); // issue 11
         Insights.InsightEndpoints.Map(app); // issue 10
         Insights.PersonBillsEndpoints.Map(app);
         Prevention.PostHoc.PostHocListEndpoints.Map(app);

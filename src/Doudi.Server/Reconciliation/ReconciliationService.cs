@@ -63,7 +63,8 @@ public sealed class ReconciliationService(Database db, EngineHost engine, TimePr
         var at = clock.GetUtcNow();
         var created = await db.WriteAsync(async (c, tx) =>
         {
-            // The same export started twice at once: the unique index lets one in; the other finds it here or fails on insert.
+            // The same export started on two nodes at once: the second waits for the first and answers its run.
+            await RunLocks.WaitAsync(c, tx, db.Dialect, $"reconciliation:{region}:{profile.Name}:{hash}");
             if (await ReconciliationStore.FindByContentAsync(c, tx, region, profile.Name, hash) is { } other) return other;
             await ReconciliationStore.InsertRunAsync(c, tx, id, hash, report, at, actor.Name);
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "run", "reconciliation", id, null,

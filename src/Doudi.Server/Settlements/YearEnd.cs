@@ -21,20 +21,11 @@ public sealed class YearEnd(Database db, ISettlementCalculator calculator)
 {
     public async Task<YearEndRun> RunAsync(string region, int year, Actor actor, CancellationToken ct)
     {
-        // Households with a settled bill in the year, with all their members (jiande's line looks at every member's identities).
-        const string households = "SELECT DISTINCT household_id FROM settlements WHERE region = @r AND year = @y AND status = @s";
-        var (file, results) = await db.ReadAsync(async c =>
-        {
-            var persons = await c.ListAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE household_id IN ({households}) ORDER BY id", null,
-                RegistryStore.MapPerson, ("r", region), ("y", year), ("s", StoredSettlement.Settled));
-            var identities = (await c.ListAsync($"SELECT * FROM identities WHERE person_id IN (SELECT id FROM persons WHERE household_id IN ({households})) ORDER BY recognized, id", null,
-                RegistryStore.MapIdentity, ("r", region), ("y", year), ("s", StoredSettlement.Settled))).ToLookup(i => i.PersonId);
-            var rows = await c.ListAsync("SELECT bill_json, result_json, result_format FROM settlements WHERE region = @r AND year = @y AND status = @s ORDER BY date, id", null,
-                r => (Bill: StoredResults.ReadBill(r.GetString(0), r.I("result_format")), Result: StoredResults.Read(r.GetString(1), r.I("result_format"))),
-                ("r", region), ("y", year), ("s", StoredSettlement.Settled));
-            var file = new CaseFile(region, persons.Select(p => RegistryStore.ToEngine(p, identities[p.Id])).ToList(), rows.Select(x => x.Bill).ToList());
-            return (file, rows.Select(x => x.Result).ToList());
-        }, ct);
+        // One run of a region's year at a time across nodes: a second one started meanwhile is told (409), not queued. The
+        // lock is held by a transaction of its own for the whole run (PostgreSQL; SQLite is one node and needs none).
+        await using var held = await RunLocks.HoldAsync(db, $"year-end:{region}:{year}", ct)
+            ?? throw ApiProblemException.Conflict(new($"{region} {year} 年度结算正在另一节点运行，请稍后查看结果", $"a year-end run of {region} {year} is in progress on another node; look for its result shortly"));
+        var (file, results) = await db.ReadAsync(c => LoadAsync(c, region, year), ct);
 
         (List<PersonYearResult> Persons, List<HouseholdYearResult> Households) years;
         try { years = calculator.SettleYears(file, results); }
@@ -54,6 +45,25 @@ public sealed class YearEnd(Database db, ISettlementCalculator calculator)
             return 0;
         }, ct);
         return run;
+    }
+
+    /// <summary>
+    /// A region's cost year as stored: the case (the persons of every household with a settled bill in the year, all
+    /// members, with their identities; the non-reversed bills by date and id) and each bill's stored result.
+    /// </summary>
+    public static async Task<(CaseFile File, List<BillResult> Results)> LoadAsync(System.Data.Common.DbConnection c, string region, int year)
+    {
+        // Households with a settled bill in the year, with all their members (jiande's line looks at every member's identities).
+        const string households = "SELECT DISTINCT household_id FROM settlements WHERE region = @r AND year = @y AND status = @s";
+        var persons = await c.ListAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE household_id IN ({households}) ORDER BY id", null,
+            RegistryStore.MapPerson, ("r", region), ("y", year), ("s", StoredSettlement.Settled));
+        var identities = (await c.ListAsync($"SELECT * FROM identities WHERE person_id IN (SELECT id FROM persons WHERE household_id IN ({households})) ORDER BY recognized, id", null,
+            RegistryStore.MapIdentity, ("r", region), ("y", year), ("s", StoredSettlement.Settled))).ToLookup(i => i.PersonId);
+        var rows = await c.ListAsync("SELECT bill_json, result_json, result_format FROM settlements WHERE region = @r AND year = @y AND status = @s ORDER BY date, id", null,
+            r => (Bill: StoredResults.ReadBill(r.GetString(0), r.I("result_format")), Result: StoredResults.Read(r.GetString(1), r.I("result_format"))),
+            ("r", region), ("y", year), ("s", StoredSettlement.Settled));
+        var file = new CaseFile(region, persons.Select(p => RegistryStore.ToEngine(p, identities[p.Id])).ToList(), rows.Select(x => x.Bill).ToList());
+        return (file, rows.Select(x => x.Result).ToList());
     }
 
     public static Task<YearEndRun?> LatestAsync(System.Data.Common.DbConnection c, string region, int year) =>
