@@ -81,8 +81,10 @@ public static class ResultReader
             var result = new BillResult
             {
                 Id = id!, Person = person!, Date = date, Policy = policy!, Category = category, AssistanceBase = assistanceBase, CriticalIllness = critical,
-                Assistance = assistance, AssistanceDue = due, AssistanceUpstream = upstream, AssistanceDifference = difference, Tilted = tilted, Supplementary = supplementary, PersonalBurden = burden, ReasonableBurden = reasonable,
+                Assistance = assistance, Tilted = tilted, Supplementary = supplementary, PersonalBurden = burden, ReasonableBurden = reasonable,
             };
+            // I-24: the difference follows from what was due and what the upstream paid.
+            if (upstream is { } paidUpstream) result.CompareWithUpstream(due ?? assistance, paidUpstream);
             foreach (var (bucket, amount) in counted ?? []) result.Counted[bucket] = amount;
             result.Trace.AddRange(trace!);
             return new ReadResult<BillResult>(result, problems);

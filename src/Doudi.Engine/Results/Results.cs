@@ -23,9 +23,15 @@ public sealed class BillResult
     /// I-24, only when the bill carried assistance paid upstream under a policy with per-bill assistance: what is due
     /// (= <see cref="Assistance"/>), what the upstream settlement paid, and the difference (positive: to pay; negative: to recover).
     /// </summary>
-    public decimal? AssistanceDue { get; set; }
-    public decimal? AssistanceUpstream { get; set; }
-    public decimal? AssistanceDifference { get; set; }
+    public decimal? AssistanceDue => _upstream?.Due;
+    public decimal? AssistanceUpstream => _upstream?.Paid;
+    public decimal? AssistanceDifference => _upstream is { } u ? u.Due - u.Paid : null;
+    // Held apart (most bills carry no upstream assistance): a result stays as small as before.
+    private UpstreamAssistance? _upstream;
+    private sealed record UpstreamAssistance(decimal Due, decimal Paid);
+
+    /// <summary>I-24: records what is due beside what the upstream settlement paid.</summary>
+    public void CompareWithUpstream(decimal due, decimal paid) => _upstream = new(due, paid);
     public decimal Tilted { get; set; }
     public decimal Supplementary { get; set; }
     public decimal PersonalBurden { get; set; }

@@ -8,6 +8,8 @@ internal sealed class BillOutcome
 {
     public Category? Category;
     public bool LookBack;
+    /// <summary>The identity the candidate settles under (its trace step is made for the kept candidate only).</summary>
+    public Doudi.Engine.Cases.Identity? Identity;
     public decimal Critical;
     public decimal AssistanceBase;
     public decimal Assistance;
@@ -23,6 +25,7 @@ internal sealed class BillOutcome
     {
         Category = null;
         LookBack = false;
+        Identity = null;
         Critical = AssistanceBase = Assistance = Tilted = 0m;
         Counts.Clear();
         Trace.Clear();

@@ -20,33 +20,11 @@ internal sealed class BillSettler
     // Two outcomes, reused bill after bill: the best so far and the one being tried (I-2).
     private BillOutcome _best = new(), _trial = new();
 
-    // The identity steps of the person being settled (a person's bills come one after another, I-3): one step per
-    // identity and period, shared by that person's bills. A small cache here, not a table keyed by every identity of
-    // the case: a ConditionalWeakTable of a million identities costs every garbage collection a scan of its handles.
-    private readonly (Identity? Identity, PolicyPeriod? Period, bool LookBack, TraceStep? Step)[] _identitySteps = new (Identity?, PolicyPeriod?, bool, TraceStep?)[4];
-    private int _identityNext;
-
-    private TraceStep IdentityStep(PolicyPeriod period, Candidate candidate)
-    {
-        foreach (var e in _identitySteps)
-            if (ReferenceEquals(e.Identity, candidate.Identity) && ReferenceEquals(e.Period, period) && e.LookBack == candidate.LookBack) return e.Step!;
-        var step = SharedSteps.IdentityStep(period, candidate);
-        _identitySteps[_identityNext] = (candidate.Identity, period, candidate.LookBack, step);
-        _identityNext = (_identityNext + 1) % _identitySteps.Length;
-        return step;
-    }
-
     // Trace templates that name a code, made once per code instead of once per bill.
-    private static readonly string[] HeldTemplates = Codes.AllCategories.SelectMany(c => new[]
-    {
-        $"{Codes.ToCode(c)} 认定 {{0:d}}；逐笔待遇 {{2:d}} 起 (recognised {{0:d}}; per-bill benefits from {{2:d}})",
-        $"{Codes.ToCode(c)} 认定 {{0:d}}，取消 {{1:d}}；逐笔待遇 {{2:d}} 起 (recognised {{0:d}}, revoked {{1:d}}; per-bill benefits from {{2:d}})",
-        $"{Codes.ToCode(c)} 认定 {{0:d}}；逐笔待遇 {{2:d}} 起至 {{3:d}} (recognised {{0:d}}; per-bill benefits from {{2:d}} to {{3:d}})",
-        $"{Codes.ToCode(c)} 认定 {{0:d}}，取消 {{1:d}}；逐笔待遇 {{2:d}} 起至 {{3:d}} (recognised {{0:d}}, revoked {{1:d}}; per-bill benefits from {{2:d}} to {{3:d}})",
-    }).ToArray();
+    private static readonly string[] IdentityTemplates = Codes.AllCategories
+        .Select(c => $"{Codes.ToCode(c)} 认定 {{0}}；逐笔待遇自 {{1}} 起至 {{2}} 止（yyyymmdd，99991231 为未取消） recognised; per-bill benefits from, to (I-1)").ToArray();
     private static readonly string[] LookBackTemplates = Codes.AllCategories
-        .Select(c => $"{Codes.ToCode(c)}（因病支出型）认定 {{1:d}}，回溯期 {{2:d}} 至 {{3:d}}（认定日前 {{0}} 个月至身份生效日 {{4:d}} 前一日），本单在回溯期内 " +
-                     "(look-back window {2:d}..{3:d}; the bill is within it)").ToArray();
+        .Select(c => $"{Codes.ToCode(c)}（因病支出型）认定 {{1}}，回溯期 {{2}} 至 {{3}}（认定日前 {{0}} 个月至身份生效日前一日），本单在回溯期内 look-back window, the bill is within it (I-15)").ToArray();
     private static readonly string[] ExclusionTemplates = Enum.GetValues<Exclusion>()
         .Select(e => $"{Codes.ToCode(e)}：不属于医疗救助范围 outside medical assistance").ToArray();
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyPeriod, SharedSteps> Shared = new();
@@ -59,12 +37,20 @@ internal sealed class BillSettler
     {
         public readonly Citation BurdenCite;
         public readonly TraceStep[] Policy = new TraceStep[5];   // by number of usable identities, 0..4
+        private readonly PolicyPeriod _period;
         public readonly TraceStep NoIdentity;
+        /// <summary>"Critical illness paid upstream: 0", the usual case, cited to the tiers' clause.</summary>
+        public readonly TraceStep NoCriticalUpstream;
+        /// <summary>Tilted assistance's conditions that hold (referred, within the city), when the period has them.</summary>
+        public readonly TraceStep? TiltedConditions;
         public readonly TraceStep?[] Exclusion = new TraceStep?[ExclusionTemplates.Length];
         public readonly TraceStep? OutOfCity;
 
         public SharedSteps(PolicyPeriod period)
         {
+            _period = period;
+            NoCriticalUpstream = CriticalIllnessTier.Upstream(period, 0m);
+            TiltedConditions = TiltedTier.ConditionsStep(period);
             BurdenCite = period.TiersCite;
             for (int n = 0; n < Policy.Length; n++) Policy[n] = PolicyStep(period, n);
             string? first = null;
@@ -84,30 +70,36 @@ internal sealed class BillSettler
         }
 
         /// <summary>
-        /// The identity a candidate settles under: held on the date (the objects article and the timing article together,
-        /// e.g. wenzhou-2020 第五条；第二十三条, I-1) or reached back to by a look-back window (I-15), with its dates.
+        /// The identity the kept candidate settles under (I-2): held on the date (the objects article and the timing
+        /// article together, e.g. wenzhou-2020 第五条；第二十三条, I-1) with its recognition date and the dates its
+        /// per-bill benefits run, or reached back to by a look-back window (I-15) with the window's dates. Made for the
+        /// kept candidate only; the dates are inputs (yyyymmdd), so the texts are shared templates.
         /// </summary>
-        public static TraceStep IdentityStep(PolicyPeriod period, Candidate candidate) =>
-            candidate.LookBack ? LookBackStep(period, candidate.Identity) : HeldStep(period, candidate.Identity);
-
-        private static TraceStep HeldStep(PolicyPeriod period, Identity id)
+        public TraceStep IdentityStep(Identity id, bool lookBack)
         {
-            var from = IdentityRules.EffectiveFrom(id, period);
-            var to = IdentityRules.EffectiveTo(id);
-            // Dates are inputs (yyyymmdd, rendered as dates): one template per category and shape, shared by every person.
-            var template = HeldTemplates[(int)id.Category * 4 + (id.Revoked is null ? 0 : 1) + (to == DateOnly.MaxValue ? 0 : 2)];
-            return new TraceStep("identity", 0m, period.IdentityRule[(int)id.Category]!, "I-1", Formulas.IdentityHeld, template,
-                TraceDates.Number(id.Recognized), TraceDates.Number(id.Revoked), TraceDates.Number(from), TraceDates.Number(to == DateOnly.MaxValue ? null : to));
+            // Shared by every bill of every person with the same category and dates: one dictionary read (a packed key)
+            // costs less than making the step, and a city's people share far fewer date pairs than they are.
+            long key = ((long)id.Category << 46) | (lookBack ? 1L << 45 : 0L) | ((long)id.Recognized.DayNumber << 22)
+                       | (id.Revoked is { } rv ? rv.DayNumber + 1L : 0L);
+            return _identitySteps.TryGetValue(key, out var step) ? step : _identitySteps.GetOrAdd(key, MakeIdentityStep(id, lookBack));
         }
 
-        private static TraceStep LookBackStep(PolicyPeriod period, Identity id)
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<long, TraceStep> _identitySteps = new();
+
+        private TraceStep MakeIdentityStep(Identity id, bool lookBack)
         {
-            var lb = period.Lookback!;
-            var (start, end) = IdentityRules.LookBackWindow(id, period);
-            return new TraceStep("identity", 0m, lb.Months.Cite, "I-15", Formulas.LookBackWindow, LookBackTemplates[(int)id.Category],
-                lb.Months.Value, TraceDates.Number(id.Recognized), TraceDates.Number(start), TraceDates.Number(end),
-                TraceDates.Number(IdentityRules.EffectiveFrom(id, period)));
+            if (lookBack)
+            {
+                var lb = _period.Lookback!;
+                var (start, end) = IdentityRules.LookBackWindow(id, _period);
+                return new TraceStep("identity", 0m, lb.Months.Cite, "I-15", Formulas.LookBackDates, LookBackTemplates[(int)id.Category],
+                    lb.Months.Value, Ymd(id.Recognized), Ymd(start), Ymd(end));
+            }
+            return new TraceStep("identity", 0m, _period.IdentityRule[(int)id.Category]!, "I-1", Formulas.IdentityDates, IdentityTemplates[(int)id.Category],
+                Ymd(id.Recognized), Ymd(IdentityRules.EffectiveFrom(id, _period)), Ymd(IdentityRules.EffectiveTo(id)));
         }
+
+        private static decimal Ymd(DateOnly d) => d == DateOnly.MaxValue ? 99991231m : d.Year * 10000 + d.Month * 100 + d.Day;
 
         public static TraceStep PolicyStep(PolicyPeriod period, int candidates) =>
             new("policy", 0m, period.Cite, null, Formulas.PolicyInForce,
@@ -152,20 +144,19 @@ internal sealed class BillSettler
             return null;
         }
 
-        var result = new BillResult(best.Trace.Count + 2)
+        var result = new BillResult(best.Trace.Count + 4)
         {
             Id = bill.Id, Person = bill.Person, Date = bill.Date, Policy = period.PolicyId, Category = best.Category,
             AssistanceBase = best.AssistanceBase, CriticalIllness = best.Critical, Assistance = best.Assistance,
             Tilted = best.Tilted, Supplementary = bill.SupplementaryPaid, PersonalBurden = personal,
         };
         result.Trace.Add(_candidates.Count < shared.Policy.Length ? shared.Policy[_candidates.Count] : SharedSteps.PolicyStep(period, _candidates.Count));
+        if (best.Identity is { } held) result.Trace.Add(shared.IdentityStep(held, best.LookBack));
         result.Trace.AddRange(best.Trace);
         if (bill.AssistancePaid is { } paidUpstream && period.UpstreamAssistance is null)
         {
             // I-24: the upstream settlement paid assistance under a policy whose per-bill assistance the engine computes.
-            result.AssistanceDue = best.Assistance;
-            result.AssistanceUpstream = paidUpstream;
-            result.AssistanceDifference = best.Assistance - paidUpstream;
+            result.CompareWithUpstream(best.Assistance, paidUpstream);
             result.Trace.Add(new TraceStep("assistance_difference", best.Assistance - paidUpstream, shared.BurdenCite, "I-24", Formulas.AssistanceDifference,
                 "应付医疗救助 {0} − 上游已付 {1} = 差额 {=}（正数应补，负数应退） due − paid upstream = difference (to pay if positive, to recover if negative)",
                 best.Assistance, paidUpstream));
@@ -187,27 +178,27 @@ internal sealed class BillSettler
     /// <summary>A bill of someone who holds no identity of this policy on its date: insurance only.</summary>
     private static BillOutcome NoCategory(PolicyPeriod period, SharedSteps shared, Bill bill, PersonLedger ledger, BillPath path, List<SettlementProblem> problems, BillOutcome o)
     {
-        o.Critical = CriticalIllnessTier.Settle(period, bill, null, ledger, o, path, problems);
+        o.Critical = CriticalIllnessTier.Settle(period, bill, null, ledger, o, path, problems, shared.NoCriticalUpstream);
         if (period.UpstreamAssistance is not null && bill.AssistancePaid is not null) AssistanceTier.Upstream(period, bill, null, o);
         o.Trace.Add(shared.NoIdentity);
         return o;
     }
 
-    private BillOutcome Outcome(PolicyPeriod period, SharedSteps shared, Bill bill, Candidate candidate, PersonLedger ledger, BillPath path, List<SettlementProblem> problems, BillOutcome o)
+    private static BillOutcome Outcome(PolicyPeriod period, SharedSteps shared, Bill bill, Candidate candidate, PersonLedger ledger, BillPath path, List<SettlementProblem> problems, BillOutcome o)
     {
         o.Category = candidate.Category;
         o.LookBack = candidate.LookBack;
         // A candidate is an object of the period (IdentityRules.Collect) and a look-back one has a look-back window.
-        o.Trace.Add(IdentityStep(period, candidate));
+        o.Identity = candidate.Identity;
 
-        o.Critical = CriticalIllnessTier.Settle(period, bill, candidate.Category, ledger, o, path, problems);
+        o.Critical = CriticalIllnessTier.Settle(period, bill, candidate.Category, ledger, o, path, problems, shared.NoCriticalUpstream);
 
         bool excluded = Excluded(period, shared, bill, o);
         // Jiande has no per-bill assistance: what the upstream paid stands. Elsewhere the engine computes what is due
         // even when the bill says what was paid upstream (I-24); the settler reports the two side by side.
         if (period.UpstreamAssistance is not null && bill.AssistancePaid is not null) AssistanceTier.Upstream(period, bill, candidate.Category, o);
         else if (!excluded) AssistanceTier.Settle(period, bill, candidate, ledger, o, path, problems);
-        if (!excluded) TiltedTier.Settle(period, bill, candidate.Category, ledger, o, path, problems);
+        if (!excluded) TiltedTier.Settle(period, bill, candidate.Category, ledger, o, path, problems, shared.TiltedConditions);
         return o;
     }
 

@@ -17,23 +17,22 @@ internal static class CriticalIllnessTier
     public const string BaseKey = "critical.base";
     public const string PaidKey = "critical.paid";
 
-    // The upstream payment is cited to the clause that orders the tiers (period.TiersCite, I-11): one shared step per
-    // period for the usual plain 0.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyPeriod, TraceStep> UpstreamNothing = new();
-
-    private static TraceStep Upstream(PolicyPeriod period, decimal paid) => new("critical_illness", paid, period.TiersCite, "I-11", Formulas.Upstream,
+    // The upstream payment is cited to the clause that orders the tiers (period.TiersCite, I-11); the usual plain 0 is a
+    // step shared by the period's bills (BillSettler's shared steps).
+    public static TraceStep Upstream(PolicyPeriod period, decimal paid) => new("critical_illness", paid, period.TiersCite, "I-11", Formulas.Upstream,
         "大病保险已由上游结算支付 paid by the upstream settlement: {0}", paid);
 
     private static Policy.Parameters.Citation? PreferenceCite(CriticalPreference? p) =>
         p is null ? null : (p.DeductibleFactor?.Cite ?? p.RatioBonus?.Cite ?? p.RatioFloor?.Cite ?? p.NoCap?.Cite);
 
-    public static decimal Settle(PolicyPeriod period, Bill bill, Category? category, Settlement.PersonLedger ledger, BillOutcome o, BillPath path, List<SettlementProblem> problems)
+    public static decimal Settle(PolicyPeriod period, Bill bill, Category? category, Settlement.PersonLedger ledger, BillOutcome o, BillPath path, List<SettlementProblem> problems,
+        TraceStep noUpstream)
     {
         if (bill.CriticalPaid is { } upstream)
         {
             // Most bills had no critical illness upstream: one shared step for a plain 0 (TraceStep never changes).
             o.Trace.Add(upstream == 0m && upstream.Scale == 0 && !decimal.IsNegative(upstream)
-                ? UpstreamNothing.GetValue(period, static p => Upstream(p, 0m)) : Upstream(period, upstream));
+                ? noUpstream : Upstream(period, upstream));
             return upstream;
         }
         var c = period.Critical;

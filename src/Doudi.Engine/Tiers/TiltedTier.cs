@@ -14,9 +14,15 @@ namespace Doudi.Engine.Tiers;
 internal static class TiltedTier
 {
     public const string Key = "tilted";
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Policy.Parameters.Citation, TraceStep> Held = new();
 
-    public static void Settle(PolicyPeriod period, Bill bill, Category category, PersonLedger ledger, BillOutcome o, BillPath path, List<SettlementProblem> problems)
+    /// <summary>The step saying the conditions hold (made once per period): the auditor sees why the bill qualified.</summary>
+    public static TraceStep? ConditionsStep(PolicyPeriod period) =>
+        period.Tilted?.NeedsReferral is { } c
+            ? new TraceStep("tilted_condition", 0m, c, "I-16", Formulas.None, "规范转诊且在市内就医 referred and treated within the city")
+            : null;
+
+    public static void Settle(PolicyPeriod period, Bill bill, Category category, PersonLedger ledger, BillOutcome o, BillPath path, List<SettlementProblem> problems,
+        TraceStep? conditions)
     {
         if (period.Tilted is not { } t) return;
         if (!t.Kinds[(int)bill.Kind] || t.Line[(int)category] is not { } line) return;
@@ -30,9 +36,7 @@ internal static class TiltedTier
             o.Trace.Add(new TraceStep("tilted", 0m, wc, "I-16", Formulas.None, "非市内就医，不予倾斜救助 not treated within the city"));
             return;
         }
-        if (t.NeedsReferral is { } referral)
-            o.Trace.Add(Held.GetValue(referral, static c => new TraceStep("tilted_condition", 0m, c, "I-16", Formulas.None,
-                "规范转诊且在市内就医 referred and treated within the city")));
+        if (conditions is not null) o.Trace.Add(conditions);
         bool suppBefore = period.SupplementaryBeforeAssistance?.Value == true;
         decimal remainder = Math.Max(0m, bill.InPolicy - bill.BasicPaid - o.Critical - o.Assistance - (suppBefore ? bill.SupplementaryPaid : 0m));
         if (remainder < line.Value)

@@ -20,12 +20,16 @@ public static class Formulas
     /// <summary>The policy in force and how many identities could be used on the date (I-2 keeps the best one).</summary>
     public static readonly TraceFormula PolicyInForce = new("policy_in_force", "0", ["identities"]);
 
-    /// <summary>The identity counted, held on the date: its recognition and revocation, and when per-bill benefits run (dates as yyyymmdd, 0 none; I-1).</summary>
-    public static readonly TraceFormula IdentityHeld = new("identity_held", "0", ["recognized", "revoked", "benefitsFrom", "benefitsTo"]);
+    /// <summary>
+    /// The identity a bill is settled under, with its dates as yyyymmdd numbers (99991231: not revoked): recognised, and
+    /// per-bill benefits from / to (I-1).
+    /// </summary>
+    public static readonly TraceFormula IdentityDates = new("identity_dates", "0", ["recognized", "effectiveFrom", "effectiveTo"],
+        "recognized <= effectiveFrom and effectiveFrom <= effectiveTo");
 
-    /// <summary>The identity counted through its look-back window (I-15): the window's months and dates (yyyymmdd).</summary>
-    public static readonly TraceFormula LookBackWindow = new("lookback_window", "0", ["months", "recognized", "windowStart", "windowEnd", "benefitsFrom"],
-        "windowStart <= windowEnd");
+    /// <summary>A look-back window (I-15) with its dates as yyyymmdd numbers: that many months before recognition up to the day before the identity takes effect.</summary>
+    public static readonly TraceFormula LookBackDates = new("lookback_dates", "0", ["months", "recognized", "windowStart", "windowEnd"],
+        "windowStart < recognized and windowStart <= windowEnd");
 
     /// <summary>Nothing paid because a value is below a line.</summary>
     public static readonly TraceFormula BelowLine = new("below_line", "0", ["value", "line"], "value < line");
