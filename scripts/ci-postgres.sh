@@ -73,6 +73,9 @@ if [ "$(psql_admin "select 1 from pg_roles where rolname='$APP_USER'")" != "1" ]
 else
   psql_admin "alter role $APP_USER login nocreatedb nocreaterole nosuperuser password '$APP_PASS'" >&2
 fi
+# The tests' owner role drops each test database WITH (FORCE) when a class ends; a server process the test started may
+# still hold connections as the application role then, and ending another role's sessions needs pg_signal_backend.
+psql_admin "grant pg_signal_backend to $PGUSER_NAME" >&2
 if [ "$(psql_admin "select 1 from pg_database where datname='doudi'")" != "1" ]; then
   log "creating database doudi"
   psql_admin "create database doudi owner $PGUSER_NAME" >&2
