@@ -71,14 +71,33 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             ? c.ExecAsync("SELECT 1 FROM persons WHERE id = @p FOR UPDATE", tx, ("p", personId))
             : Task.CompletedTask;
 
+    /// <summary>
+    /// The person's ledger before a bill of <paramref name="year"/>: the year's stored counts (I-3), after what the previous
+    /// year carries into it (<see cref="PersonLedger.NextYear"/>: a look-back window's deduction spans New Year, I-26).
+    /// The rows are (year, counted_json) of the person's settled bills and supplementary payments of the year and the one before.
+    /// </summary>
+    public static PersonLedger LedgerOf(int year, IEnumerable<(int Year, string Counted)> rows)
+    {
+        var before = new PersonLedger(year - 1);
+        var counted = new PersonLedger(year);
+        foreach (var (y, json) in rows) (y == year ? counted : before).Add(Json.Deserialize<Dictionary<string, decimal>>(json));
+        var ledger = before.NextYear(year);
+        ledger.Add(counted.All);
+        return ledger;
+    }
+
+    /// <summary>SQL condition on <c>year</c>: the bill's year (@y) and the previous one (@py), whose look-back deductions carry over.</summary>
+    public const string LedgerYears = "year IN (@y, @py)";
+
     public static async Task<PersonLedger> LedgerAsync(DbConnection c, DbTransaction? tx, string personId, int year)
     {
-        var ledger = new PersonLedger(year);
-        var counts = await c.ListAsync("SELECT counted_json FROM settlements WHERE person_id = @p AND year = @y AND status = @s ORDER BY date, id", tx,
-            r => r.GetString(0), ("p", personId), ("y", year), ("s", StoredSettlement.Settled));
-        foreach (var json in counts) ledger.Add(Json.Deserialize<Dictionary<string, decimal>>(json));
-        ledger.Add(await Prevention.Retroactive.EffectiveResults.CountedAsync(c, tx, personId, year)); // issue 4: retroactive payments count against limits
-        return ledger;
+        (string, object?)[] args = [("p", personId), ("y", year), ("py", year - 1), ("s", StoredSettlement.Settled)];
+        var rows = await c.ListAsync($"SELECT year, counted_json FROM settlements WHERE person_id = @p AND {LedgerYears} AND status = @s ORDER BY date, id", tx,
+            r => (r.GetInt32(0), r.GetString(1)), args);
+        // issue 4: retroactive payments count against limits
+        rows.AddRange(await c.ListAsync($"SELECT year, counted_json FROM supplementary_payments WHERE person_id = @p AND {LedgerYears}", tx,
+            r => (r.GetInt32(0), r.GetString(1)), args));
+        return LedgerOf(year, rows);
     }
 
     /// <param name="hold">Why the bill is to be held for review instead of settled (plausibility bounds); null or empty: settle.</param>
@@ -96,16 +115,17 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         HeldSettlement? held = null;
         PersonRecord? person = null;
         var identities = new List<IdentityRecord>();
-        var ledger = new PersonLedger(year);
+        var counted = new List<(int, string)>();
         await using (var cmd = c.Command(
             $"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = {pid}{db.Dialect.ForUpdate()};" +
             $"SELECT {Columns} FROM settlements WHERE id = @id;" +
             $"SELECT {HeldSettlement.Columns} FROM held_settlements WHERE id = @id;" +
             $"SELECT * FROM identities WHERE person_id = {pid} ORDER BY recognized, id;" +
-            $"SELECT counted_json FROM settlements WHERE person_id = {pid} AND year = @y AND status = @s ORDER BY date, id;" +
+            // The year's counts and the previous year's, whose look-back deductions carry over (I-26; LedgerOf).
+            $"SELECT year, counted_json FROM settlements WHERE person_id = {pid} AND {LedgerYears} AND status = @s ORDER BY date, id;" +
             // issue 4: what retroactive supplementary payments added to the annual limits
-            $"SELECT counted_json FROM supplementary_payments WHERE person_id = {pid} AND year = @y", tx,
-            ("k", ChineseId.NormalizeKey(input.PersonKey)), ("y", year), ("id", bill.Id), ("s", StoredSettlement.Settled)))
+            $"SELECT year, counted_json FROM supplementary_payments WHERE person_id = {pid} AND {LedgerYears}", tx,
+            ("k", ChineseId.NormalizeKey(input.PersonKey)), ("y", year), ("py", year - 1), ("id", bill.Id), ("s", StoredSettlement.Settled)))
         await using (var r = await cmd.ExecuteReaderAsync())
         {
             if (await r.ReadAsync()) person = RegistryStore.MapPerson(r);
@@ -116,10 +136,11 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             await r.NextResultAsync();
             while (await r.ReadAsync()) identities.Add(RegistryStore.MapIdentity(r));
             await r.NextResultAsync();
-            while (await r.ReadAsync()) ledger.Add(Json.Deserialize<Dictionary<string, decimal>>(r.GetString(0)));
+            while (await r.ReadAsync()) counted.Add((r.GetInt32(0), r.GetString(1)));
             await r.NextResultAsync();
-            while (await r.ReadAsync()) ledger.Add(Json.Deserialize<Dictionary<string, decimal>>(r.GetString(0)));
+            while (await r.ReadAsync()) counted.Add((r.GetInt32(0), r.GetString(1)));
         }
+        var ledger = LedgerOf(year, counted);
         if (person is null)
             throw ApiProblemException.Invalid([new FieldProblem(input.FieldName("person"),
                 new($"登记库中没有此人：{IdMasking.Mask(input.PersonKey)}", $"no such person in the registry: {IdMasking.Mask(input.PersonKey)}"))]);

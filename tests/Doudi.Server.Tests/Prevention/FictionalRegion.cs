@@ -30,7 +30,7 @@ public static class FictionalRegion
         foreach (var d in Directory.EnumerateDirectories(from).Where(d => !skip(d))) Copy(d, Path.Combine(to, Path.GetFileName(d)), skip);
     }
 
-    private static string RepoRoot()
+    public static string RepoRoot()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "Doudi.slnx"))) return d.FullName;

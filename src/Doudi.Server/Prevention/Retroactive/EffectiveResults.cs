@@ -20,15 +20,4 @@ public static class EffectiveResults
         foreach (var (bill, json, format) in rows)
             if (results.ContainsKey(bill)) results[bill] = Settlements.StoredResults.Read(json, format);
     }
-
-    /// <summary>What supplementary payments of a person's year add to each annual-limit bucket.</summary>
-    public static async Task<Dictionary<string, decimal>> CountedAsync(DbConnection c, DbTransaction? tx, string personId, int year)
-    {
-        var total = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        var rows = await c.ListAsync("SELECT counted_json FROM supplementary_payments WHERE person_id = @p AND year = @y", tx, r => r.S("counted_json"), ("p", personId), ("y", year));
-        foreach (var json in rows)
-            foreach (var (k, v) in Json.Deserialize<Dictionary<string, decimal>>(json))
-                total[k] = total.GetValueOrDefault(k) + v;
-        return total;
-    }
 }
