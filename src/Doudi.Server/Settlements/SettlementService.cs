@@ -14,7 +14,8 @@ public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed, H
 
 /// <summary>
 /// One-stop settlement against the system of record. In one transaction: lock the person's year, rebuild the
-/// year-to-date ledger from the stored, non-reversed results of that person and year (I-3), settle with the engine,
+/// year-to-date ledger from the stored, non-reversed results of that person and year (I-3) — plus what the engine carries
+/// from the previous year (a look-back window's affordability deduction, I-26) — settle with the engine,
 /// store the result with its trace and an audit entry. Idempotent on the settlement id: a retry of the same bill
 /// returns the stored answer and never counts twice; the same id with a different bill is a conflict.
 /// A bill outside the plausibility bounds is held instead (stored, paying and counting nothing) until a bureau operator
