@@ -1,5 +1,6 @@
 using Doudi.Policy.Prevention;
 using Doudi.Engine.Cases;
+using Doudi.Engine.Identities;
 using Doudi.Engine.Results;
 using Doudi.Engine.Settlement;
 using Doudi.Policy.Periods;
@@ -175,7 +176,7 @@ public static class ReformSimulator
         {
             if (id.Category == Category.ChildInDifficulty) continue;
             var from = new DateOnly(id.Recognized.Year, id.Recognized.Month, 1).AddMonths(1);
-            var to = id.Revoked is { } r ? new DateOnly(r.Year, r.Month, 1).AddMonths(1).AddDays(-1) : DateOnly.MaxValue;
+            var to = IdentityRules.EffectiveTo(id); // to the end of the revocation month (I-1), as the engine counts it
             if (from <= end && to >= start) return true;
         }
         return false;
