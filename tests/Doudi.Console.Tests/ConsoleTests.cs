@@ -121,6 +121,22 @@ public sealed class ConsoleTests(ConsoleFixture f) : IClassFixture<ConsoleFixtur
     }
 
     [Fact]
+    public async Task Person_360_shows_the_household_year_and_its_line()
+    {
+        var page = await f.LoginAsync("demo_operator");
+        var r = await page.Context.APIRequest.GetAsync("/api/households/JD9001");
+        using var doc = JsonDocument.Parse(await r.TextAsync());
+        var person = doc.RootElement.GetProperty("members")[0].GetProperty("id").GetString()!;
+        await page.GotoAsync($"/persons/{person}");
+        // Demo household JD9001 (jiande, subsistence): reasonable burden 76,000 over the line 30,000 (建政办函〔2024〕4号 二.3).
+        await Assertions.Expect(page.Locator("[data-line]")).ToHaveTextAsync("30,000.00");
+        await page.Locator("[data-table=bills] tbody tr").First.ClickAsync();
+        await page.WaitForTimeoutAsync(500);
+        await f.ShotAsync(page, "flow-person-360-household-line");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_department_sees_only_its_tasks_and_answers_one()
     {
         var page = await f.LoginAsync("demo_veterans");

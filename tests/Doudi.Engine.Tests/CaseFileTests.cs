@@ -82,9 +82,11 @@ public sealed class CaseFileTests
                     var rule = step.TryGetProperty("rule", out var r) ? r.GetString() : null;
                     var interp = step.TryGetProperty("interpretation", out var i) ? i.GetString() : null;
                     var detail = step.TryGetProperty("detailContains", out var dc) ? dc.GetString() : null;
+                    var basis = step.TryGetProperty("basis", out var bs) ? bs.EnumerateArray().ToList() : [];
                     if (!trace.Any(t => t.Step == name && (amount is null || t.Amount == amount) && (rule is null || t.Rule.Contains(rule))
-                                        && (interp is null || t.Interpretation == interp) && (detail is null || t.Detail.Contains(detail))))
-                        failures.Add($"{what}: no trace step {step.GetRawText()}; trace:\n  " + string.Join("\n  ", trace));
+                                        && (interp is null || t.Interpretation == interp) && (detail is null || t.Detail.Contains(detail))
+                                        && basis.All(e => t.Basis is { } tb && tb.Entries.Any(x => BasisMatches(e, x)))))
+                        failures.Add($"{what}: no trace step {step.GetRawText()}; trace:\n  " + string.Join("\n  ", trace.Select(Show)));
                 }
                 continue;
             }
@@ -99,6 +101,16 @@ public sealed class CaseFileTests
             if (!same) failures.Add($"{what}: {prop.Name} expected {prop.Value.GetRawText()}, got {value ?? "null"}");
         }
     }
+
+    /// <summary>An expected basis entry: its id, and where given its amount, reason (null: counted) and a piece of its detail.</summary>
+    private static bool BasisMatches(JsonElement e, Tracing.TraceBasisEntry x) =>
+        x.Id == e.GetProperty("id").GetString()
+        && (!e.TryGetProperty("amount", out var a) || a.GetDecimal() == x.Amount)
+        && (!e.TryGetProperty("reason", out var r) || r.GetString() == x.Reason)
+        && (!e.TryGetProperty("detailContains", out var d) || (x.Detail ?? "").Contains(d.GetString()!));
+
+    private static string Show(Tracing.TraceStep t) =>
+        t.Basis is { } b ? $"{t} basis: " + string.Join("; ", b.Entries.Select(e => $"{e.Id} {e.Amount} {e.Reason ?? "counted"} {e.Detail}")) : t.ToString();
 
     private static Dictionary<string, object?> Fields(BillResult b) => new()
     {

@@ -24,6 +24,21 @@ internal static class Repo
         }
     }
 
+    /// <summary>
+    /// A case file under tests/cases that settles (null for one that expects problems): its case read, and the catalog
+    /// of the repository's policies with the case's extra folders (<c>policyDirs</c>).
+    /// </summary>
+    public static (Doudi.Engine.Cases.CaseFile Case, PolicyCatalog Catalog)? SettlingCase(string file)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Cases, file)));
+        var root = doc.RootElement;
+        if (root.TryGetProperty("expectedProblems", out _)) return null;
+        var extra = root.TryGetProperty("policyDirs", out var dirs) ? dirs.EnumerateArray().Select(d => d.GetString()!).ToArray() : [];
+        var read = Doudi.Cases.CaseReader.Read(System.Text.Encoding.UTF8.GetBytes(root.GetProperty("case").GetRawText()));
+        Assert.True(read.Problems.Count == 0, $"{file}: case does not read:\n{string.Join("\n", read.Problems)}");
+        return (read.Value!, Catalog(extra));
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

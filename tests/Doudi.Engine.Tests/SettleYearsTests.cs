@@ -17,14 +17,10 @@ public sealed class SettleYearsTests
     [MemberData(nameof(Files))]
     public void Public_SettleYears_matches_SettleCase(string file)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Repo.Cases, file)));
-        var root = doc.RootElement;
-        if (root.TryGetProperty("expectedProblems", out _)) return;
-        var extra = root.TryGetProperty("policyDirs", out var dirs) ? dirs.EnumerateArray().Select(d => d.GetString()!).ToArray() : [];
-        var engine = new SettlementEngine(Repo.Catalog(extra));
-        var read = CaseReader.Read(Encoding.UTF8.GetBytes(root.GetProperty("case").GetRawText()));
-        var result = engine.SettleCase(read.Value!);
-        var (persons, households) = engine.SettleYears(read.Value!, result.Bills);
+        if (Repo.SettlingCase(file) is not var (caseFile, catalog)) return;
+        var engine = new SettlementEngine(catalog);
+        var result = engine.SettleCase(caseFile);
+        var (persons, households) = engine.SettleYears(caseFile, result.Bills);
 
         Assert.Equal(Show(result.Persons.Select(p => (p.Id, p.Year, p.Assistance, p.Tilted, p.SpecialAssistance, p.CapRelief, p.PersonalBurden, Trace(p.Trace)))),
                      Show(persons.Select(p => (p.Id, p.Year, p.Assistance, p.Tilted, p.SpecialAssistance, p.CapRelief, p.PersonalBurden, Trace(p.Trace)))));

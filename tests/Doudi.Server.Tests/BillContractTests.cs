@@ -163,6 +163,29 @@ public abstract class BillContractTests(ServerFixture fx)
     }
 
     [DbFact]
+    public async Task Assistance_paid_upstream_is_reported_beside_what_is_due()
+    {
+        var person = await People.RegisterAsync(fx, "fuyang", "subsistence");
+        var op = await fx.As("operator");
+        var bill = NationalBill(NewId("S"), person);
+        bill["maf_pay"] = "3000"; // I-24: the platform already paid 3000 of medical assistance
+        var (status, body, text) = await op.PostJson("/api/settlements", bill);
+        Assert.True(status == HttpStatusCode.Created, text);
+        var setlinfo = body.GetProperty("setlinfo");
+        Assert.Equal(3000m, setlinfo.Dec("maf_pay_upstream"));
+        Assert.Equal(setlinfo.Dec("maf_pay") - 3000m, setlinfo.Dec("maf_pay_difference"));
+
+        // A HIS that sends the ID number as psn_no gets the registry's person key back, not the ID number (stored nowhere in the answer).
+        var (_, registered, _) = await op.GetJson($"/api/persons/{person}");
+        var idNumber = registered.Str("idNumber");
+        var byId = NationalBill(NewId("S"), idNumber);
+        var (s2, b2, t2) = await op.PostJson("/api/settlements", byId);
+        Assert.True(s2 == HttpStatusCode.Created, t2);
+        Assert.DoesNotContain(idNumber, t2);
+        Assert.Equal(person, b2.GetProperty("setlinfo").Str("psn_no"));
+    }
+
+    [DbFact]
     public async Task Unknown_and_misspelt_fields_are_refused_by_name_in_both_namings()
     {
         var person = await People.RegisterAsync(fx, "fuyang", "subsistence");

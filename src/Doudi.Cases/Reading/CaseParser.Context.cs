@@ -301,6 +301,8 @@ internal sealed partial class CaseParser
             if (rest[0] == '-') offset = -offset;
         }
         else if (rest.Length != 0) return false;
+        // Years at the calendar's ends cannot be moved to Beijing time; no settlement is dated there anyway.
+        if (year < 1900 || year > 9000) return false;
         var instant = new DateTimeOffset(year, month, day, hour, minute, second, offset).AddTicks(ticks).ToOffset(Beijing);
         at = instant;
         date = DateOnly.FromDateTime(instant.DateTime);

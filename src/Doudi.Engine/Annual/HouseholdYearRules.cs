@@ -32,39 +32,36 @@ internal static class HouseholdYearRules
             return h;
         }
         var period = bills.Last(b => b.Period.Household is not null).Period;
-        var burdenRule = rule.MembersCite ?? period.TiersCite;
-        var basis = new TraceBasis(TraceBasisOf.Bills, "personalBurden", "value");
+        var burdenCite = rule.MembersCite ?? period.TiersCite;
 
-        // I-25: every member's bills of the cost year, listed one by one, counted or left out with the reason.
+        // I-25: every member's bills of the cost year, each counted or left out with the reason, in the basis of the
+        // household_burden step.
         var counted = new List<(Bill Bill, BillResult Result, PolicyPeriod Period)>(bills.Count);
+        var basis = new TraceBasis(TraceBasisOf.Bills, "personalBurden", "value");
         decimal burden = 0m;
         foreach (var b in bills)
         {
+            var head = $"{b.Bill.Person}，{b.Bill.Date:yyyy-MM-dd}";
             if (b.Period.Household is null)
             {
-                basis.Leave(b.Result.Id, b.Result.PersonalBurden, "outside_rule_period");
-                h.Trace.Add(BillListing.Left("household_bill", burdenRule, "I-13", b.Result.Id, "personalBurden", b.Result.PersonalBurden, "outside_rule_period",
-                    $"单据 {b.Bill.Id}（{b.Bill.Person}，{b.Bill.Date:yyyy-MM-dd}）未计入：不在该年度规则的适用期内 (bill left out: outside the rule's years)"));
+                basis.Leave(b.Result.Id, b.Result.PersonalBurden, "outside_rule_period", $"{head}：不在该年度规则的适用期内 outside the rule's years");
                 continue;
             }
             var reason = BillSettler.ExclusionOf(b.Bill);
             if (reason != Exclusion.None && b.Period.Exclusions[(int)reason] is { } ex)
             {
-                basis.Leave(b.Result.Id, b.Result.PersonalBurden, "excluded");
-                h.Trace.Add(BillListing.Left("household_bill", ex, ex.Interpretation, b.Result.Id, "personalBurden", b.Result.PersonalBurden, "excluded",
-                    $"单据 {b.Bill.Id}（{b.Bill.Person}，{b.Bill.Date:yyyy-MM-dd}）未计入：{Codes.ToCode(reason)} 除外 (bill left out: excluded)"));
+                basis.Leave(b.Result.Id, b.Result.PersonalBurden, "excluded",
+                    $"{head}：{Codes.ToCode(reason)} 除外（{ex.Rule}{(ex.Interpretation is null ? "" : "，" + ex.Interpretation)}） excluded");
                 continue;
             }
             counted.Add(b);
             burden += b.Result.PersonalBurden;
-            basis.Count(b.Result.Id, b.Result.PersonalBurden);
-            h.Trace.Add(BillListing.Counted("household_bill", burdenRule, "I-25", b.Result.Id, "personalBurden", b.Result.PersonalBurden,
-                $"单据 {b.Bill.Id}（{b.Bill.Person}，{b.Bill.Date:yyyy-MM-dd}）计入：各档结算后个人负担 {TraceStep.Show(b.Result.PersonalBurden)} (bill counted: personal burden after every tier)"));
+            basis.Count(b.Result.Id, b.Result.PersonalBurden, $"{head}：各档结算后个人负担 personal burden after every tier");
         }
 
         decimal excluded = 0m;
         var groups = rule.ThresholdPerHousehold ? [counted] : counted.GroupBy(b => b.Bill.Person).Select(g => g.ToList()).ToList();
-        var listRule = rule.NegativeClasses?.Cite ?? burdenRule;
+        var listCite = rule.NegativeClasses?.Cite ?? burdenCite;
         foreach (var group in groups)
         {
             var ex = NegativeList.Of(rule, group.Select(b => (b.Bill, b.Result)));
@@ -72,19 +69,19 @@ internal static class HouseholdYearRules
             excluded += ex.Total;
             // An id is data: braces in it must not be read as the template's placeholders.
             var who = rule.ThresholdPerHousehold ? "家庭" : group[0].Bill.Person.Replace("{", "{{").Replace("}", "}}");
-            h.Trace.Add(new TraceStep("negative_list", ex.Total, listRule, "I-9", Formulas.NegativeList,
+            h.Trace.Add(new TraceStep("negative_list", ex.Total, listCite, "I-9", Formulas.NegativeList,
                 $"{who}：负面清单项目 {{0}} + 药品年度总额超限部分 {{1}}（药品合计 {{2}}）+ 耗材年度总额超限部分 {{3}}（耗材合计 {{4}}）" +
                 $"，门槛按{(rule.ThresholdPerHousehold ? "家庭" : "每人")}年度总额（{rule.ThresholdScopeCite?.Interpretation ?? "I-22"}），目录内项目按比例分担（{rule.ItemShareCite?.Interpretation ?? "I-23"}） not reasonable",
                 ex.Listed, ex.DrugExcess, ex.DrugTotal, ex.ConsumableExcess, ex.ConsumableTotal));
         }
         h.ReasonableBurden = burden - excluded;
-        h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, burdenRule, "I-25", Formulas.Less,
+        h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, burdenCite, "I-25", Formulas.Less,
             "家庭个人负担 {0} − 负面清单 {1}", burden, excluded) { Basis = basis });
 
         // I-13: a member holding a certificate on 31 December of the cost year qualifies the household (recognised on or
         // before that day, not revoked before December); the lowest line among those held applies (I-12).
         var yearEnd = new DateOnly(year, 12, 31);
-        var objectsRule = FirstObjectsRule(period);
+        var objectsCite = FirstObjectsCite(period);
         Cited<decimal>? line = null;
         Category? lineCategory = null;
         foreach (var m in members)
@@ -92,15 +89,14 @@ internal static class HouseholdYearRules
             {
                 if (!period.IsObject(id.Category)) continue;
                 bool held = IdentityRules.CertificateHeldOn(id, yearEnd);
-                h.Trace.Add(new TraceStep("household_member", 0m, objectsRule, "I-13", Formulas.None,
-                    BillListing.Literal($"{m.Id} {Codes.ToCode(id.Category)} 认定 {id.Recognized:yyyy-MM-dd}" + (id.Revoked is { } rv ? $"，取消 {rv:yyyy-MM-dd}" : "") +
+                h.Trace.Add(new TraceStep("household_member", 0m, objectsCite, "I-13", Formulas.None, TraceText.Literal($"{m.Id} {Codes.ToCode(id.Category)} 认定 {id.Recognized:yyyy-MM-dd}" + (id.Revoked is { } rv ? $"，取消 {rv:yyyy-MM-dd}" : "") +
                     (held ? $"：{year}-12-31 持有效证件 holds the certificate on 31 December" : $"：{year}-12-31 未持有效证件 does not hold it on 31 December"))));
                 if (held && rule.Line[(int)id.Category] is { } l && (line is null || l.Value < line.Value.Value))
                 { line = l; lineCategory = id.Category; }
             }
         if (line is not { } ln)
         {
-            h.Trace.Add(new TraceStep("cap_relief", 0m, objectsRule, "I-13", Formulas.None, "12月31日无成员持有效证件 no member holds a qualifying identity on 31 December"));
+            h.Trace.Add(new TraceStep("cap_relief", 0m, objectsCite, "I-13", Formulas.None, "12月31日无成员持有效证件 no member holds a qualifying identity on 31 December"));
             return h;
         }
         h.CapRelief = Math.Max(0m, h.ReasonableBurden - ln.Value);
@@ -109,7 +105,7 @@ internal static class HouseholdYearRules
         return h;
     }
 
-    private static Citation FirstObjectsRule(PolicyPeriod period)
+    private static Citation FirstObjectsCite(PolicyPeriod period)
     {
         foreach (var c in period.Objects)
             if (c is not null) return c;

@@ -46,7 +46,9 @@ internal static class AssistanceTier
         if (entry is not { Value: { } scheme })
         {
             var notInScope = NotInScopeTemplates[(int)bill.Kind * 2 + (bill.SpecialDisease ? 1 : 0)];
-            o.Trace.Add(new TraceStep("assistance", 0m, entry?.Cite ?? period.Cite, entry?.Cite.Interpretation, Formulas.None, notInScope));
+            o.Trace.Add(entry is { } e
+                ? new TraceStep("assistance", 0m, e.Cite, e.Cite.Interpretation, Formulas.None, notInScope)
+                : new TraceStep("assistance", 0m, period.Cite, null, Formulas.None, notInScope));
             return;
         }
         if (scheme.MinHospitalLevel is { } level && bill.HospitalLevel < level.Value)
@@ -63,14 +65,14 @@ internal static class AssistanceTier
         }
         // The conditions that hold are explained too: the auditor sees why the bill qualified, not only why others did not.
         if (scheme.MinHospitalLevel is { } lv && scheme.InPolicyAbove is { } ab)
-            o.Trace.Add(new TraceStep("assistance_condition", 0m, ab.Cite, ab.Cite.Interpretation, Formulas.LevelAndCostQualify,
+            o.Trace.Add(new TraceStep("assistance_condition", 0m, ab.Cite, ab.Cite.Interpretation, Formulas.Qualifies,
                 "医院等级 {0} ≥ {1}，一次性住院政策范围内费用 {2} > {3} hospital level and single-stay in-policy cost qualify",
                 bill.HospitalLevel, lv.Value, bill.InPolicy, ab.Value));
         else if (scheme.MinHospitalLevel is { } lv2)
-            o.Trace.Add(new TraceStep("assistance_condition", 0m, lv2.Cite, lv2.Cite.Interpretation, Formulas.LevelQualifies,
+            o.Trace.Add(new TraceStep("assistance_condition", 0m, lv2.Cite, lv2.Cite.Interpretation, Formulas.AtLeastLevel,
                 "医院等级 {0} ≥ {1} hospital level qualifies", bill.HospitalLevel, lv2.Value));
         else if (scheme.InPolicyAbove is { } ab2)
-            o.Trace.Add(new TraceStep("assistance_condition", 0m, ab2.Cite, ab2.Cite.Interpretation, Formulas.Qualifies,
+            o.Trace.Add(new TraceStep("assistance_condition", 0m, ab2.Cite, ab2.Cite.Interpretation, Formulas.Above,
                 "一次性住院政策范围内费用 {0} > {1} single-stay in-policy cost qualifies", bill.InPolicy, ab2.Value));
 
         Cited<decimal>? ratio = scheme.Ratio[(int)cat];
@@ -86,7 +88,9 @@ internal static class AssistanceTier
         }
         if (ratio is not { } r)
         {
-            o.Trace.Add(new TraceStep("assistance", 0m, scheme.LimitsCite ?? period.Cite, null, Formulas.None, NotCovered(scheme, cat)));
+            o.Trace.Add(scheme.LimitsCite is { } limitsCite
+                ? new TraceStep("assistance", 0m, limitsCite, null, Formulas.None, NotCovered(scheme, cat))
+                : new TraceStep("assistance", 0m, period.Cite, null, Formulas.None, NotCovered(scheme, cat)));
             return;
         }
 

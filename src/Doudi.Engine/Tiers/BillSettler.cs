@@ -20,6 +20,22 @@ internal sealed class BillSettler
     // Two outcomes, reused bill after bill: the best so far and the one being tried (I-2).
     private BillOutcome _best = new(), _trial = new();
 
+    // The identity steps of the person being settled (a person's bills come one after another, I-3): one step per
+    // identity and period, shared by that person's bills. A small cache here, not a table keyed by every identity of
+    // the case: a ConditionalWeakTable of a million identities costs every garbage collection a scan of its handles.
+    private readonly (Identity? Identity, PolicyPeriod? Period, bool LookBack, TraceStep? Step)[] _identitySteps = new (Identity?, PolicyPeriod?, bool, TraceStep?)[4];
+    private int _identityNext;
+
+    private TraceStep IdentityStep(PolicyPeriod period, Candidate candidate)
+    {
+        foreach (var e in _identitySteps)
+            if (ReferenceEquals(e.Identity, candidate.Identity) && ReferenceEquals(e.Period, period) && e.LookBack == candidate.LookBack) return e.Step!;
+        var step = SharedSteps.IdentityStep(period, candidate);
+        _identitySteps[_identityNext] = (candidate.Identity, period, candidate.LookBack, step);
+        _identityNext = (_identityNext + 1) % _identitySteps.Length;
+        return step;
+    }
+
     // Trace templates that name a code, made once per code instead of once per bill.
     private static readonly string[] HeldTemplates = Codes.AllCategories.SelectMany(c => new[]
     {
@@ -41,27 +57,24 @@ internal sealed class BillSettler
     /// </summary>
     private sealed class SharedSteps
     {
-        public readonly Citation Burden;
+        public readonly Citation BurdenCite;
         public readonly TraceStep[] Policy = new TraceStep[5];   // by number of usable identities, 0..4
-        // One identity step per identity held (it names the recognition date and the date benefits start), made on the
-        // person's first bill of the period and shared by the rest: an identity record is the same object bill after bill.
-        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Identity, TraceStep> _identity = new(), _lookBack = new();
-        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Identity, TraceStep>.CreateValueCallback _held, _window;
         public readonly TraceStep NoIdentity;
         public readonly TraceStep?[] Exclusion = new TraceStep?[ExclusionTemplates.Length];
         public readonly TraceStep? OutOfCity;
 
         public SharedSteps(PolicyPeriod period)
         {
-            _held = id => HeldStep(period, id);
-            _window = id => LookBackStep(period, id);
-            Burden = period.TiersCite;
+            BurdenCite = period.TiersCite;
             for (int n = 0; n < Policy.Length; n++) Policy[n] = PolicyStep(period, n);
             string? first = null;
             foreach (var r in period.IdentityRule)
                 if (r is not null) { first = r; break; }
-            NoIdentity = new TraceStep("identity", 0m, first ?? period.Cite.Rule, "I-1", Formulas.None,
-                "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date");
+            NoIdentity = first is not null
+                ? new TraceStep("identity", 0m, first, "I-1", Formulas.None,
+                    "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date")
+                : new TraceStep("identity", 0m, period.Cite, "I-1", Formulas.None,
+                    "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date");
             for (int r = 0; r < Exclusion.Length; r++)
                 if (period.Exclusions[r] is { } cite)
                     Exclusion[r] = new TraceStep("exclusion", 0m, cite, cite.Interpretation, Formulas.None, ExclusionTemplates[r]);
@@ -74,10 +87,8 @@ internal sealed class BillSettler
         /// The identity a candidate settles under: held on the date (the objects article and the timing article together,
         /// e.g. wenzhou-2020 第五条；第二十三条, I-1) or reached back to by a look-back window (I-15), with its dates.
         /// </summary>
-        public TraceStep IdentityStep(Candidate candidate) =>
-            candidate.LookBack
-                ? _lookBack.GetValue(candidate.Identity, _window)
-                : _identity.GetValue(candidate.Identity, _held);
+        public static TraceStep IdentityStep(PolicyPeriod period, Candidate candidate) =>
+            candidate.LookBack ? LookBackStep(period, candidate.Identity) : HeldStep(period, candidate.Identity);
 
         private static TraceStep HeldStep(PolicyPeriod period, Identity id)
         {
@@ -155,9 +166,9 @@ internal sealed class BillSettler
             result.AssistanceDue = best.Assistance;
             result.AssistanceUpstream = paidUpstream;
             result.AssistanceDifference = best.Assistance - paidUpstream;
-            result.Trace.Add(new TraceStep("assistance_upstream", paidUpstream, shared.Burden, "I-24", Formulas.UpstreamAndDue,
-                "上游已付医疗救助 {0}；应付 {1}；差额 {2}（正数应补，负数应退） upstream paid; due; difference (to pay if positive, to recover if negative)",
-                paidUpstream, best.Assistance, best.Assistance - paidUpstream));
+            result.Trace.Add(new TraceStep("assistance_difference", best.Assistance - paidUpstream, shared.BurdenCite, "I-24", Formulas.AssistanceDifference,
+                "应付医疗救助 {0} − 上游已付 {1} = 差额 {=}（正数应补，负数应退） due − paid upstream = difference (to pay if positive, to recover if negative)",
+                best.Assistance, paidUpstream));
         }
         foreach (var (key, amount) in best.Counts)
         {
@@ -167,7 +178,7 @@ internal sealed class BillSettler
 
         var inPolicyRemainder = Math.Max(0m, bill.InPolicy - bill.BasicPaid - best.Critical - best.Assistance - best.Tilted - bill.SupplementaryPaid);
         result.ReasonableBurden = inPolicyRemainder + bill.ReasonableOutOfPolicy;
-        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, shared.Burden, "I-14", Formulas.PersonalBurden,
+        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, shared.BurdenCite, "I-14", Formulas.PersonalBurden,
             "总费用 {0} − 基本医保 {1} − 大病保险 {2} − 医疗救助 {3} − 倾斜救助 {4} − 补充保险 {5}",
             bill.Total, bill.BasicPaid, best.Critical, best.Assistance, best.Tilted, bill.SupplementaryPaid));
         return result;
@@ -182,12 +193,12 @@ internal sealed class BillSettler
         return o;
     }
 
-    private static BillOutcome Outcome(PolicyPeriod period, SharedSteps shared, Bill bill, Candidate candidate, PersonLedger ledger, BillPath path, List<SettlementProblem> problems, BillOutcome o)
+    private BillOutcome Outcome(PolicyPeriod period, SharedSteps shared, Bill bill, Candidate candidate, PersonLedger ledger, BillPath path, List<SettlementProblem> problems, BillOutcome o)
     {
         o.Category = candidate.Category;
         o.LookBack = candidate.LookBack;
         // A candidate is an object of the period (IdentityRules.Collect) and a look-back one has a look-back window.
-        o.Trace.Add(shared.IdentityStep(candidate));
+        o.Trace.Add(IdentityStep(period, candidate));
 
         o.Critical = CriticalIllnessTier.Settle(period, bill, candidate.Category, ledger, o, path, problems);
 

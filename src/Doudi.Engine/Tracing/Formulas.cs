@@ -27,24 +27,8 @@ public static class Formulas
     public static readonly TraceFormula LookBackWindow = new("lookback_window", "0", ["months", "recognized", "windowStart", "windowEnd", "benefitsFrom"],
         "windowStart <= windowEnd");
 
-    /// <summary>A condition that holds, stated with its numbers (level and single-stay cost that qualify).</summary>
-    public static readonly TraceFormula Qualifies = new("qualifies", "0", ["value", "line"], "value > line");
-
-    /// <summary>A minimum level that holds.</summary>
-    public static readonly TraceFormula LevelQualifies = new("level_qualifies", "0", ["level", "minLevel"], "level >= minLevel");
-
-    /// <summary>Level and single-stay cost both qualify.</summary>
-    public static readonly TraceFormula LevelAndCostQualify = new("level_and_cost_qualify", "0", ["level", "minLevel", "value", "line"],
-        "level >= minLevel and value > line");
-
     /// <summary>Nothing paid because a value is below a line.</summary>
     public static readonly TraceFormula BelowLine = new("below_line", "0", ["value", "line"], "value < line");
-
-    /// <summary>A value that reaches a line (the rule applies).</summary>
-    public static readonly TraceFormula ReachesLine = new("reaches_line", "0", ["value", "line"], "value >= line");
-
-    /// <summary>The ratio a rule uses (chosen as the step's text says).</summary>
-    public static readonly TraceFormula Ratio = new("ratio", "0", ["ratio"]);
 
     /// <summary>Nothing paid because a value does not exceed a threshold.</summary>
     public static readonly TraceFormula NotAbove = new("not_above", "0", ["value", "threshold"], "value <= threshold");
@@ -52,17 +36,22 @@ public static class Formulas
     /// <summary>Nothing paid because the hospital's level is below the scheme's minimum.</summary>
     public static readonly TraceFormula BelowLevel = new("below_level", "0", ["level", "minLevel"], "level < minLevel");
 
+    /// <summary>The conditions of a scheme hold: the hospital's level reaches the minimum and the single-stay cost exceeds the threshold (pengshui 其他疾病).</summary>
+    public static readonly TraceFormula Qualifies = new("qualifies", "0", ["level", "minLevel", "value", "threshold"], "level >= minLevel and value > threshold");
+
+    /// <summary>A line reached: the rule applies (the amount follows in the next step).</summary>
+    public static readonly TraceFormula AtLeastLine = new("at_least_line", "0", ["value", "line"], "value >= line");
+
+    /// <summary>An input is at least a minimum (a hospital level).</summary>
+    public static readonly TraceFormula AtLeastLevel = new("at_least_level", "0", ["level", "minLevel"], "level >= minLevel");
+
+    /// <summary>A value exceeds a threshold.</summary>
+    public static readonly TraceFormula Above = new("above", "0", ["value", "threshold"], "value > threshold");
+
     // ---- amounts taken as given ---------------------------------------------------------------------------------------
 
     /// <summary>An amount paid by the upstream settlement, taken as it is.</summary>
     public static readonly TraceFormula Upstream = new("upstream_paid", "paid", ["paid"]);
-
-    /// <summary>
-    /// I-24: assistance paid upstream under a policy whose per-bill assistance the engine computes; the step's amount
-    /// is what the upstream paid, beside what is due (the bill's assistance) and the difference.
-    /// </summary>
-    public static readonly TraceFormula UpstreamAndDue = new("upstream_and_due", "assistanceUpstream",
-        ["assistanceUpstream", "assistance", "assistanceDifference"], "assistanceDifference == assistance - assistanceUpstream");
 
     // ---- per-bill tiers -----------------------------------------------------------------------------------------------
 
@@ -91,6 +80,10 @@ public static class Formulas
 
     /// <summary>A deduction without a ceiling takes the whole base.</summary>
     public static readonly TraceFormula WholeBase = new("whole_base", "base", ["base"]);
+
+    /// <summary>I-24: assistance due less what the upstream settlement paid (positive: to pay; negative: to recover).</summary>
+    public static readonly TraceFormula AssistanceDifference = new("assistance_difference",
+        "assistanceDue - assistanceUpstream", ["assistanceDue", "assistanceUpstream"]);
 
     /// <summary>A bill's personal burden (I-14): total less every tier's payment.</summary>
     public static readonly TraceFormula PersonalBurden = new("personal_burden",

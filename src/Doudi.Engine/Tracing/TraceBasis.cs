@@ -24,9 +24,10 @@ public sealed class TraceBasis
 
     public List<TraceBasisEntry> Entries { get; } = [];
 
-    public TraceBasis Count(string id, decimal amount)
+    /// <param name="detail">what the reader sees of the entry (how its amount is made up), or null</param>
+    public TraceBasis Count(string id, decimal amount, string? detail = null)
     {
-        Entries.Add(new(id, amount, null, null));
+        Entries.Add(new(id, amount, null, detail));
         return this;
     }
 

@@ -25,7 +25,7 @@ public static class TraceFields
         new("tilted", ["tilted", "tilted_limit"]),
         new("personalBurden", ["personal_burden"]),
         // I-24, only on a bill with assistance paid upstream under a policy that computes its own (absent otherwise).
-        new("assistanceUpstream", ["assistance_upstream"]),
+        new("assistanceDifference", ["assistance_difference"]),
     ];
 
     public static readonly FromSteps[] Person =

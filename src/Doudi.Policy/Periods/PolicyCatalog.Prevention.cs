@@ -33,6 +33,37 @@ public sealed partial class PolicyCatalog
     /// <summary>The year-end relief jobs of a region's cost year, or null (its documents have none).</summary>
     public ReliefPolicy? ReliefFor(string region, int year) => ForYear(_reliefs, region, year);
 
+    /// <summary>The prevention definitions a policy file has (for <c>policy show</c>): monitoring rules, premium rules, year-end jobs.</summary>
+    private void DescribePrevention(string policyId, System.Text.StringBuilder sb)
+    {
+        string Period(DateOnly from, DateOnly to) => $"{PolicyCompiler.Show(from)} .. {PolicyCompiler.Show(to)}";
+        foreach (var d in _monitoring.Where(d => d.Policy == policyId))
+        {
+            sb.AppendLine($"预警监测 monitoring ({d.Value.File}; {Period(d.From, d.To)}):");
+            foreach (var r in d.Value.Rules)
+                sb.AppendLine($"  {r.Id}: {Vocabulary.Codes.ToCode(r.Measure)} {Vocabulary.Codes.ToCode(r.Comparison)} {ThresholdText(r.Threshold)}    [{r.Cite}]");
+        }
+        foreach (var d in _premiums.Where(d => d.Policy == policyId))
+        {
+            sb.AppendLine($"资助参保 premium subsidy ({d.Value.File}; {Period(d.From, d.To)}):");
+            foreach (var r in d.Value.Rules)
+                sb.AppendLine($"  {Vocabulary.Codes.ToCode(r.Item)} {Vocabulary.Codes.ToCode(r.Tier)} [{string.Join(", ", r.Categories.Select(Vocabulary.Codes.ToCode))}]: " +
+                    (r.FixedAmount ? $"amount {r.Amount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}"
+                        : $"{r.Share?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"} × {Vocabulary.Codes.ToCode(r.Basis)}") + $"    [{r.Cite}]");
+        }
+        foreach (var d in _reliefs.Where(d => d.Policy == policyId))
+        {
+            sb.AppendLine($"年度兜底 year-end relief ({d.Value.File}; {Period(d.From, d.To)}):");
+            foreach (var j in d.Value.Jobs)
+                sb.AppendLine($"  {Vocabulary.Codes.ToCode(j.Kind)} (published as {j.Code}), fund {Vocabulary.Codes.ToCode(j.Fund)}    [{j.Cite}]");
+        }
+    }
+
+    private static string ThresholdText(Threshold t) =>
+        t.IsMissing ? "missing"
+        : t.Statistic is { } s ? $"{t.Ratio.ToString(System.Globalization.CultureInfo.InvariantCulture)} × {Vocabulary.Codes.ToCode(s)} ({(t.YearOffset == 0 ? "current" : "previous")} year)"
+        : t.Fixed!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private static T? On<T>(List<Definition<T>> defs, string region, DateOnly date) where T : class =>
         defs.Where(d => d.Region == region && d.From <= date && date <= d.To).OrderByDescending(d => d.Depth).Select(d => d.Value).FirstOrDefault();
 

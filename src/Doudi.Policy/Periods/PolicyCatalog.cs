@@ -78,6 +78,7 @@ public sealed partial class PolicyCatalog
                 if (doc.Interpretations.TryGetValue(id, out var note)) sb.AppendLine($"      {doc.Id}: {note}");
             }
         }
+        DescribePrevention(doc.Id, sb);
         return sb.ToString();
     }
 

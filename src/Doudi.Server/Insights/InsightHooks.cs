@@ -27,8 +27,8 @@ public sealed class InsightHooks : ISettlementAggregateHook
     public async Task SettlementReversedAsync(DbConnection c, DbTransaction tx, StoredSettlement s)
     {
         var township = await c.ScalarAsync("SELECT township FROM persons WHERE id = @p", tx, ("p", s.PersonId)) as string;
-        var bill = Json.Deserialize<Bill>(s.BillJson);
-        var result = StoredResults.Read(s.ResultJson);
+        var bill = StoredResults.ReadBill(s.BillJson, s.ResultFormat);
+        var result = StoredResults.Read(s.ResultJson, s.ResultFormat);
         // The institution, diagnosis and items the settlement stored (never changed afterwards) are taken back too.
         await InsightStore.ApplyAsync(c, tx, InsightFacts.From(s.Region, township, bill, result, await SettlementDetails.LoadAsync(c, tx, s.Id)), -1);
     }

@@ -28,7 +28,7 @@ public static class AuthEndpoints
             if (user is null)
             {
                 throttle.Failed(username!, address);
-                logs.CreateLogger("Doudi.Security").LogWarning("Failed login for {User} from {Address}", username, address);
+                logs.CreateLogger("Doudi.Security").LogWarning("Failed login for {User} from {Address}", Hosting.RequestLog.Mask(username!), address);
                 return Problems.ToResult(new ApiProblemException(401, new("用户名或密码错误", "wrong username or password")), http);
             }
             throttle.Succeeded(username!);

@@ -115,7 +115,7 @@ public static class BackOfficeEndpoints
         {
             bills.Add(JsonNode.Parse(s.ToJson()));
             if (s.Status != StoredSettlement.Settled) continue;
-            var r = Json.Deserialize<BillResult>(s.ResultJson);
+            var r = StoredResults.Read(s.ResultJson, s.ResultFormat);
             assistance += r.Assistance; tilted += r.Tilted; burden += r.PersonalBurden;
         }
         var ledger = await SettlementService.LedgerAsync(c, null, p.Id, year);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Doudi.Cases;
@@ -17,24 +18,34 @@ public static class BillRequest
 
     public static async Task<BillDocument> ReadAsync(HttpRequest request, CancellationToken ct)
     {
-        var body = await ReadBodyAsync(request, ct);
-        var read = BillReader.ReadDocument(body.Span);
-        if (!read.Ok) throw ApiProblemException.Invalid(ToFields(read.Problems));
-        return read.Value!;
-    }
-
-    public static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
+        // The body is read into a pooled buffer and parsed there: no copy, no allocation per request beyond the bill.
         if (request.ContentLength > MaxBytes) throw TooLarge();
-        using var buffer = new MemoryStream(request.ContentLength is { } n and > 0 ? (int)n : 1024);
-        var chunk = new byte[16384];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } n and > 0 ? (int)n : 4096);
+        try
         {
-            if (buffer.Length + read > MaxBytes) throw TooLarge();
-            buffer.Write(chunk, 0, read);
+            int length = 0, read;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length >= MaxBytes) throw TooLarge();
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(MaxBytes + 1, length * 2));
+                    Buffer.BlockCopy(buffer, 0, bigger, 0, length);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                if ((read = await request.Body.ReadAsync(buffer.AsMemory(length), ct)) == 0) break;
+                length += read;
+                if (length > MaxBytes) throw TooLarge();
+            }
+            var result = BillReader.ReadDocument(buffer.AsSpan(0, length));
+            if (!result.Ok) throw ApiProblemException.Invalid(ToFields(result.Problems));
+            return result.Value!;
         }
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static ApiProblemException TooLarge() => new(StatusCodes.Status413PayloadTooLarge,

@@ -16,14 +16,14 @@ public interface ISettlementCalculator
 public sealed class EngineHost : ISettlementCalculator
 {
     private readonly SettlementEngine? _engine;
+    /// <summary>The loaded policy catalogue (null when the files failed to load); the policy browser reads it.</summary>
+    public PolicyCatalog? Catalog { get; }
     public string? PolicyDirectory { get; }
     public IReadOnlyList<string> Errors { get; }
     public bool Ready => _engine is not null;
-    /// <summary>The policy catalogue the engine was built from: the one list of regions and their prevention definitions.</summary>
-    public PolicyCatalog? Catalog => _engine?.Catalog;
-    /// <summary>The regions the policy files define (none when they failed to load).</summary>
-    public IReadOnlyList<string> Regions => _engine?.Catalog.Regions.ToList() ?? [];
-    public bool IsRegion(string region) => _engine?.Catalog.HasRegion(region) == true;
+    /// <summary>The regions the policy files define — the one list of regions (none when they failed to load).</summary>
+    public IReadOnlyList<string> Regions => Catalog?.Regions.ToList() ?? [];
+    public bool IsRegion(string region) => Catalog?.HasRegion(region) == true;
     /// <summary>The engine itself, for what <see cref="ISettlementCalculator"/> does not offer (retroactive re-settlement).</summary>
     public SettlementEngine Engine => _engine ?? throw new SettlementException(
         [new SettlementProblem("policies", "policy files are not loaded: " + string.Join("; ", Errors))]);
@@ -33,6 +33,7 @@ public sealed class EngineHost : ISettlementCalculator
         PolicyDirectory = config["Doudi:Policies"] ?? Doudi.Policy.Loading.PolicyLocator.FindDefault();
         var (catalog, errors) = PolicyCatalogLoader.Load(PolicyDirectory);
         Errors = errors;
+        Catalog = catalog;
         if (catalog is not null) _engine = new SettlementEngine(catalog);
         if (errors.Count > 0) log.LogError("Policy files failed to load from {Dir}: {Errors}", PolicyDirectory, string.Join("; ", errors));
         else log.LogInformation("Policies loaded from {Dir}", PolicyDirectory);

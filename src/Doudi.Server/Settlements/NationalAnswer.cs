@@ -5,7 +5,7 @@ using Doudi.Server.Api;
 namespace Doudi.Server.Settlements;
 
 /// <summary>What the national platform's fields of a bill were, kept with the settlement to answer in the same names.</summary>
-public sealed record NationalRecord(string PsnNo, NationalFields Fields);
+public sealed record NationalRecord(string PsnNo, decimal Medfee, decimal Inscp, NationalFields Fields);
 
 /// <summary>
 /// The answer in the national platform's names, beside ours, for a bill that came in them (as interface 2207 answers):
@@ -16,13 +16,18 @@ public sealed record NationalRecord(string PsnNo, NationalFields Fields);
 /// </summary>
 public static class NationalAnswer
 {
-    public static string Serialize(BillDocument d) => Json.Serialize(new NationalRecord(d.PersonKey, d.National!));
+    /// <summary>
+    /// The national fields to keep with the settlement. psn_no is echoed as sent, unless the HIS sent the patient's ID
+    /// number there: then the registry's psn_no (or id) is kept, so no full ID number is stored in the answer.
+    /// </summary>
+    public static string Serialize(BillDocument d, Registry.PersonRecord person) => Json.Serialize(new NationalRecord(
+        string.Equals(d.PersonKey, person.IdNumber, StringComparison.OrdinalIgnoreCase) ? person.PsnNo ?? person.Id : d.PersonKey,
+        d.Bill.Total, d.Bill.InPolicy, d.National!));
 
     public static void Write(Utf8JsonWriter w, StoredSettlement s, JsonElement result, decimal paid)
     {
         var record = Json.Deserialize<NationalRecord>(s.NationalJson!);
         var f = record.Fields;
-        decimal total = Amount(result, "total", 0m);
         decimal Dec(decimal v) => StoredSettlement.Normal(v);
         w.WriteStartObject("setlinfo");
         w.WriteString("setl_id", s.Id);
@@ -31,8 +36,7 @@ public static class NationalAnswer
         w.WriteString("setl_time", f.SetlTime ?? s.Date.ToString("yyyy-MM-dd"));
         if (f.MedType is not null) w.WriteString("med_type", f.MedType);
         if (f.InsuType is not null) w.WriteString("insutype", f.InsuType);
-        var bill = JsonDocument.Parse(s.BillJson).RootElement;
-        decimal medfee = Amount(bill, "total", total), inscp = Amount(bill, "inPolicy", 0m);
+        decimal medfee = record.Medfee, inscp = record.Inscp;
         w.WriteNumber("medfee_sumamt", Dec(medfee));
         if (f.FulamtOwnpay is { } own) w.WriteNumber("fulamt_ownpay_amt", Dec(own));
         if (f.Overlmt is { } over) w.WriteNumber("overlmt_selfpay", Dec(over));

@@ -151,9 +151,9 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         var now = DateTimeOffset.UtcNow;
         var naming = input.Naming == BillNaming.National ? StoredSettlement.NationalNaming : StoredSettlement.OurNaming;
         var stored = new StoredSettlement(bill.Id, person.Id, person.Household, year, bill.Date, person.Region, result.Policy, source, hash,
-            Json.Serialize(engineBill), resultJson, Json.Serialize(result.Counted), result.Assistance, StoredSettlement.Settled,
+            StoredResults.WriteBill(engineBill), resultJson, Json.Serialize(result.Counted), result.Assistance, StoredSettlement.Settled,
             now, owner ?? actor.Name, null, null, null, StoredSettlement.CurrentResultFormat, naming,
-            input.National is null ? null : NationalAnswer.Serialize(input));
+            input.National is null ? null : NationalAnswer.Serialize(input, person));
         const string values = "@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @fmt, @naming, @nat, @kind, @pb";
         // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs).
         await c.ExecAsync(

@@ -33,6 +33,25 @@ public static class StoredResults
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Reads a stored result of either format (both use the result's field names).</summary>
-    public static BillResult Read(string json) => Json.Deserialize<BillResult>(json);
+    /// <summary>
+    /// Reads a stored result: format 2 with Doudi.Cases' <see cref="ResultReader"/>; format 1 (rows stored before issue 8,
+    /// the server's own serialisation) with the API's JSON options, as it was written.
+    /// </summary>
+    public static BillResult Read(string json, int format) => format switch
+    {
+        1 => Json.Deserialize<BillResult>(json),
+        2 => ResultReader.ReadBill(Encoding.UTF8.GetBytes(json)).ValueOrThrow(),
+        _ => throw new InvalidOperationException($"unknown result format {format}"),
+    };
+
+    /// <summary>A bill as stored with its settlement: format 2 is the case file's bill object (Doudi.Cases' BillWriter).</summary>
+    public static string WriteBill(Doudi.Engine.Cases.Bill bill) => BillWriter.Write(bill);
+
+    /// <summary>Reads a stored bill of either format (see <see cref="Read"/>).</summary>
+    public static Doudi.Engine.Cases.Bill ReadBill(string json, int format) => format switch
+    {
+        1 => Json.Deserialize<Doudi.Engine.Cases.Bill>(json),
+        2 => BillReader.ReadBill(Encoding.UTF8.GetBytes(json)).ValueOrThrow(),
+        _ => throw new InvalidOperationException($"unknown bill format {format}"),
+    };
 }

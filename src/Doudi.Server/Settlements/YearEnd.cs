@@ -59,8 +59,9 @@ public sealed class YearEnd(Database db, ISettlementCalculator calculator)
             RegistryStore.MapPerson, ("r", region), ("y", year), ("s", StoredSettlement.Settled));
         var identities = (await c.ListAsync($"SELECT * FROM identities WHERE person_id IN (SELECT id FROM persons WHERE household_id IN ({households})) ORDER BY recognized, id", null,
             RegistryStore.MapIdentity, ("r", region), ("y", year), ("s", StoredSettlement.Settled))).ToLookup(i => i.PersonId);
-        var rows = await c.ListAsync("SELECT bill_json, result_json FROM settlements WHERE region = @r AND year = @y AND status = @s ORDER BY date, id", null,
-            r => (Bill: Json.Deserialize<Bill>(r.GetString(0)), Result: Json.Deserialize<BillResult>(r.GetString(1))), ("r", region), ("y", year), ("s", StoredSettlement.Settled));
+        var rows = await c.ListAsync("SELECT bill_json, result_json, result_format FROM settlements WHERE region = @r AND year = @y AND status = @s ORDER BY date, id", null,
+            r => (Bill: StoredResults.ReadBill(r.GetString(0), r.I("result_format")), Result: StoredResults.Read(r.GetString(1), r.I("result_format"))),
+            ("r", region), ("y", year), ("s", StoredSettlement.Settled));
         var file = new CaseFile(region, persons.Select(p => RegistryStore.ToEngine(p, identities[p.Id])).ToList(), rows.Select(x => x.Bill).ToList());
         return (file, rows.Select(x => x.Result).ToList());
     }

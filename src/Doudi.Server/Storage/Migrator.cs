@@ -33,12 +33,27 @@ public static class Migrator
     public static async Task<int> MigrateAsync(Database db, ILogger? log = null, CancellationToken ct = default)
     {
         await using var conn = await db.OpenAsync(ct);
+        // Up to date already (another node, or the owner role, migrated): nothing to create or lock, so a server whose
+        // role may not create or lock tables (the application role) starts beside the one that migrated.
+        var scripts = Scripts(db.Dialect);
+        var exists = db.Dialect == Dialect.Postgres
+            ? await conn.ScalarAsync("SELECT to_regclass('schema_migrations') IS NOT NULL", null)
+            : await conn.ScalarAsync("SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", null);
+        if (exists is true or 1L)
+        {
+            var done = (await conn.ListAsync("SELECT version FROM schema_migrations", null, r => r.I("version"))).ToHashSet();
+            if (scripts.All(x => done.Contains(x.Version)))
+            {
+                if (db.Dialect == Dialect.Sqlite) await conn.ExecAsync("PRAGMA journal_mode=WAL", null);
+                return 0;
+            }
+        }
         var createTable = db.Dialect == Dialect.Postgres
             ? "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)"
             : "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
         await conn.ExecAsync(createTable, null);
         var applied = 0;
-        foreach (var script in Scripts(db.Dialect))
+        foreach (var script in scripts)
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
             if (db.Dialect == Dialect.Postgres)

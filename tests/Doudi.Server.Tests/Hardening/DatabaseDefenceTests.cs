@@ -70,6 +70,8 @@ public abstract class DatabaseDefenceTests(ServerFixture fx)
             ]);
             var owns = Convert.ToInt64(await fx.Db.ReadAsync(c => c.ScalarAsync("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user", null)));
             Assert.Equal(0L, owns);
+            var (_, ready, readyText) = await fx.Anonymous().GetJson("/ready");
+            Assert.StartsWith("ok", ready.GetProperty("checks").Str("privileges"));
         }
         foreach (var sql in statements)
             await Assert.ThrowsAnyAsync<DbException>(() => Exec(sql));

@@ -37,6 +37,12 @@ public abstract class FictionalRegionTests(ServerFixture fx)
         Assert.True(rs == HttpStatusCode.OK, rt);
         Assert.Equal("qingshan-2025", rules.Str("policy"));
         Assert.Equal(10000m, rules.GetProperty("rules")[0].Dec("threshold"));
+        // A year before the rules: they are shown, and a person's year is "not in force" (not a 404).
+        var (rs24, rules24, _) = await op.GetJson("/api/monitoring/rules?region=qingshan&year=2024");
+        Assert.Equal((HttpStatusCode.OK, "qingshan-2025"), (rs24, rules24.Str("policy")));
+        var (es, eval24, et) = await op.GetJson($"/api/monitoring/persons/{a}/years/2024");
+        Assert.True(es == HttpStatusCode.OK, et);
+        Assert.False(eval24.GetProperty("inForce").GetBoolean());
         var (_, pool, _) = await op.GetJson($"/api/risk-pool?region=qingshan&year=2025&person={a}");
         var w = Assert.Single(pool.GetProperty("items").EnumerateArray());
         Assert.Equal(("object_in_policy_burden", 15000m), (w.Str("rule"), w.Dec("amount")));

@@ -90,6 +90,17 @@ public abstract class KnownGapsTests(ServerFixture fx)
         Assert.Equal(("tier1", 342m), (rows[one].Str("tier"), rows[one].Dec("amount")));
         Assert.Equal(("tier2", 380m), (rows[two].Str("tier"), rows[two].Dec("amount")));
         Assert.Equal(("tier1", 342m), (rows[unknown].Str("tier"), rows[unknown].Dec("amount")));
+
+        // The third chooses tier 2: recorded (and audited), the list takes it.
+        var (ps, pv, pt) = await op.PutJson($"/api/persons/{unknown}/insurance-tier", new { insuranceTier = "tier2" });
+        Assert.True(ps == HttpStatusCode.OK, pt);
+        Assert.Equal("tier2", pv.Str("insuranceTier"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await op.PutJson($"/api/persons/{unknown}/insurance-tier", new { insuranceTier = "any" })).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await op.PutJson("/api/persons/PNOBODY/insurance-tier", new { insuranceTier = "tier1" })).Status);
+        var (_, list2, _) = await op.GetJson("/api/premium-lists/monthly?region=pengshui&year=2023&month=7&contribution=380&tier1Contribution=380&format=json");
+        var again = list2.GetProperty("items").EnumerateArray().Single(r => r.Str("person") == unknown);
+        Assert.Equal(("tier2", 380m), (again.Str("tier"), again.Dec("amount")));
+        Assert.Equal(1, await fx.Count($"SELECT COUNT(*) FROM audit_log WHERE entity = 'insurance_tier' AND entity_id = '{unknown}'"));
     }
 }
 

@@ -23,8 +23,13 @@ public sealed class MonitoringSettings(PreventionCatalog catalog)
     {
         /// <summary>The rules in force in a region on a date (a settlement's date), or null.</summary>
         public MonitoringPolicy? On(string region, DateOnly date) => Catalog.MonitoringOn(region, date) is { } p ? ById[p.Id] : null;
-        /// <summary>The rules of a region's year (re-scan, a person's year), or null.</summary>
-        public MonitoringPolicy? For(string region, int year) => Catalog.MonitoringFor(region, year) is { } p ? ById[p.Id] : null;
+        /// <summary>
+        /// The rules of a region's year (re-scan, a person's year); for a year before any, the region's first rules (the
+        /// evaluator answers "not in force" for them, as before definitions had dates); null where the region has none.
+        /// </summary>
+        public MonitoringPolicy? For(string region, int year) =>
+            (Catalog.MonitoringFor(region, year) ?? Catalog.Monitoring.Where(p => p.Region == region && p.From.Year > year).MinBy(p => p.From)) is { } p
+                ? ById[p.Id] : null;
     }
 
     /// <summary>Every region's monitoring rules as the files give them.</summary>

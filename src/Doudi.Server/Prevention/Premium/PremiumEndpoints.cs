@@ -3,6 +3,7 @@ using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Calendar;
 using Doudi.Prevention.Premium;
 using Doudi.Server.Api;
+using Doudi.Server.Audit;
 using Doudi.Server.Prevention.Common;
 using Doudi.Server.Registry;
 using Doudi.Server.Security;
@@ -72,5 +73,29 @@ public static class PremiumEndpoints
             }, Json.Options);
         }).RequireAuthorization(Policies.Operate).WithTags("Premium subsidy")
           .WithSummary("资助参保月度名单 / the month's premium-subsidy list for the tax/insurance office (CSV or JSON)");
+
+        // A person's resident insurance tier changes when they choose another (一档/二档); the lists take the current one.
+        app.MapPut("/api/persons/{id}/insurance-tier", async (string id, HttpContext http, Database db, CancellationToken ct) =>
+        {
+            using var doc = await Body.ReadJsonAsync(http.Request, ct);
+            var problems = new List<FieldProblem>();
+            var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
+            var code = f.String("insuranceTier", required: true);
+            if (code is not null && (!Codes.TryParse<InsuranceTier>(code, out var t) || t == InsuranceTier.Any)) f.Problem("insuranceTier", Msg.Unknown("档次", code, ["tier1", "tier2"]));
+            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+            var actor = http.Actor();
+            var view = await db.WriteAsync(async (c, tx) =>
+            {
+                var p = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", tx, RegistryStore.MapPerson, ("id", id))
+                    ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
+                await c.ExecAsync("UPDATE persons SET insurance_tier = @t, updated_at = @now WHERE id = @id", tx, ("t", code), ("now", DateTimeOffset.UtcNow), ("id", id));
+                await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "set", "insurance_tier", id,
+                    new { insuranceTier = p.Tier is { } old ? Codes.ToCode(old) : null }, new { insuranceTier = code });
+                Codes.TryParse<InsuranceTier>(code, out var tier);
+                return Views.View(p with { Tier = tier }, actor, await RegistryStore.IdentitiesAsync(c, tx, id));
+            }, ct);
+            return Results.Json(view, Json.Options);
+        }).RequireAuthorization(Policies.Operate).WithTags("Registry")
+          .WithSummary("参保档次 / set a person's resident insurance tier (tier1 一档, tier2 二档), which the premium lists take");
     }
 }

@@ -21,8 +21,8 @@ public static class YearDataLoader
         var persons = await c.ListAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE household_id IN ({households}) ORDER BY id", tx, RegistryStore.MapPerson, args);
         var identities = (await c.ListAsync($"SELECT * FROM identities WHERE person_id IN (SELECT id FROM persons WHERE household_id IN ({households})) ORDER BY recognized, id", tx,
             RegistryStore.MapIdentity, args)).ToLookup(i => i.PersonId);
-        var rows = await c.ListAsync("SELECT bill_json, result_json FROM settlements WHERE region = @r AND year = @y AND status = @s ORDER BY date, id", tx,
-            r => (Bill: Json.Deserialize<Bill>(r.GetString(0)), Result: Json.Deserialize<BillResult>(r.GetString(1))), args);
+        var rows = await c.ListAsync("SELECT bill_json, result_json, result_format FROM settlements WHERE region = @r AND year = @y AND status = @s ORDER BY date, id", tx,
+            r => (Bill: StoredResults.ReadBill(r.GetString(0), r.I("result_format")), Result: StoredResults.Read(r.GetString(1), r.I("result_format"))), args);
         // Bills settled again by retroactive assistance count with their latest result (their assistance grew, their burden shrank).
         var results = rows.ToDictionary(x => x.Bill.Id, x => x.Result, StringComparer.Ordinal);
         await Retroactive.EffectiveResults.ApplyAsync(c, tx, "region = @r AND year = @y", [("r", region), ("y", year)], results);

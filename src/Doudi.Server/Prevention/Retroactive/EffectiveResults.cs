@@ -15,10 +15,10 @@ public static class EffectiveResults
     /// <summary>Replaces, in place, the result of every bill that was settled again (the latest re-settlement wins).</summary>
     public static async Task ApplyAsync(DbConnection c, DbTransaction? tx, string where, (string, object?)[] args, IDictionary<string, BillResult> results)
     {
-        var rows = await c.ListAsync($"SELECT bill_id, result_json FROM supplementary_payments WHERE {where} ORDER BY created_at, id", tx,
-            r => (Bill: r.S("bill_id"), Json: r.S("result_json")), args);
-        foreach (var (bill, json) in rows)
-            if (results.ContainsKey(bill)) results[bill] = Json.Deserialize<BillResult>(json);
+        var rows = await c.ListAsync($"SELECT bill_id, result_json, result_format FROM supplementary_payments WHERE {where} ORDER BY created_at, id", tx,
+            r => (Bill: r.S("bill_id"), Json: r.S("result_json"), Format: r.I("result_format")), args);
+        foreach (var (bill, json, format) in rows)
+            if (results.ContainsKey(bill)) results[bill] = Settlements.StoredResults.Read(json, format);
     }
 
     /// <summary>What supplementary payments of a person's year add to each annual-limit bucket.</summary>

@@ -54,8 +54,8 @@ public sealed class RetroactiveService(Database db, PreventionEngine engine, Pre
         // settled again whole, so annual limits count right.
         int fromYear = arrived.ForMedicalSpending ? arrived.Recognized.Year - 1 : Effective.From(arrived.Recognized).Year;
         int toYear = arrived.Revoked is { } end ? Effective.To(end).Year : 9999;
-        var rows = await c.ListAsync("SELECT id, bill_json, result_json FROM settlements WHERE person_id = @p AND year >= @a AND year <= @b AND status = @s ORDER BY date, id", tx,
-            r => (Id: r.S("id"), Bill: Json.Deserialize<Bill>(r.S("bill_json")), Result: Json.Deserialize<BillResult>(r.S("result_json"))),
+        var rows = await c.ListAsync("SELECT id, bill_json, result_json, result_format FROM settlements WHERE person_id = @p AND year >= @a AND year <= @b AND status = @s ORDER BY date, id", tx,
+            r => (Id: r.S("id"), Bill: StoredResults.ReadBill(r.S("bill_json"), r.I("result_format")), Result: StoredResults.Read(r.S("result_json"), r.I("result_format"))),
             ("p", personId), ("a", fromYear), ("b", toYear), ("s", StoredSettlement.Settled));
         if (rows.Count == 0) return [];
         // What was paid on each bill so far: its latest result (an earlier re-settlement counts as paid).
@@ -79,9 +79,10 @@ public sealed class RetroactiveService(Database db, PreventionEngine engine, Pre
             var now2 = resettled[p.BillId];
             // What the re-settlement adds to each annual limit, beyond what the bill had counted so far.
             var delta = now2.Counted.ToDictionary(kv => kv.Key, kv => kv.Value - paid[p.BillId].Counted.GetValueOrDefault(kv.Key), StringComparer.Ordinal);
-            await c.ExecAsync("INSERT INTO supplementary_payments (id, identity_id, bill_id, person_id, region, year, result_json, counted_json, paid_before, due_now, difference, trace_json, origin, created_at, created_by) " +
-                "VALUES (@id, @i, @b, @p, @r, @y, @res, @cnt, @pb, @dn, @d, @t, @o, @at, @by)", tx,
-                ("id", id), ("i", identityId), ("b", p.BillId), ("p", personId), ("r", person.Region), ("y", p.Date.Year), ("res", Json.Serialize(now2)),
+            await c.ExecAsync("INSERT INTO supplementary_payments (id, identity_id, bill_id, person_id, region, year, result_json, result_format, counted_json, paid_before, due_now, difference, trace_json, origin, created_at, created_by) " +
+                "VALUES (@id, @i, @b, @p, @r, @y, @res, @fmt, @cnt, @pb, @dn, @d, @t, @o, @at, @by)", tx,
+                ("id", id), ("i", identityId), ("b", p.BillId), ("p", personId), ("r", person.Region), ("y", p.Date.Year), ("res", StoredResults.Write(now2)),
+                ("fmt", StoredSettlement.CurrentResultFormat),
                 ("cnt", Json.Serialize(delta.Where(kv => kv.Value != 0).ToDictionary())), ("pb", p.PaidBefore), ("dn", p.DueNow), ("d", p.Difference),
                 ("t", Json.Serialize(trace)), ("o", origin), ("at", now), ("by", actor.Name));
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "supplementary_payment", "settlement", p.BillId, null,

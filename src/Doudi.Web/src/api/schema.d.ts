@@ -253,7 +253,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/persons/{id}/years/{year}": {
+    "/api/persons/{id}/years/{yearText}": {
         parameters: {
             query?: never;
             header?: never;
@@ -266,7 +266,7 @@ export interface paths {
                 header?: never;
                 path: {
                     id: string;
-                    year: number;
+                    yearText: string;
                 };
                 cookie?: never;
             };
@@ -289,7 +289,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/households/{id}/years/{year}": {
+    "/api/households/{id}/years/{yearText}": {
         parameters: {
             query?: never;
             header?: never;
@@ -302,7 +302,7 @@ export interface paths {
                 header?: never;
                 path: {
                     id: string;
-                    year: number;
+                    yearText: string;
                 };
                 cookie?: never;
             };
@@ -1209,6 +1209,7 @@ export interface paths {
                     region?: string;
                     mode?: string;
                     format?: string;
+                    confirm?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -1298,7 +1299,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** 一站式结算一张单据 / settle one bill (case-file or national field names); returns maf_pay and the trace */
+        /** 一站式结算一张单据 / settle one bill (our or the national platform's field names); returns maf_pay and the trace, in national names too (setlinfo, setldetail) when asked in them; 202 when held for review */
         post: {
             parameters: {
                 query?: never;
@@ -1388,6 +1389,219 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/national/2208": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 2208 结算撤销 / reverse a settlement by setl_id; a later retry of the settlement answers 409 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/national/1101": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 1101 人员信息获取 / the person with the assistance identities in force (idetinfo with begntime/endtime) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/held-settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待审核结算 / settlements held for review */
+        get: {
+            parameters: {
+                query?: {
+                    status?: string;
+                    page?: number | string;
+                    pageSize?: number | string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/held-settlements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/held-settlements/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 放行 / release a held bill: it is settled now, against the ledger of this moment */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/held-settlements/{id}/rejection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 拒付 / reject a held bill with a reason: it is never settled */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3008,6 +3222,261 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reconciliations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 对账 / reconcile a national settlement export (maf_pay) with what the policy gives; the same file again answers the earlier run */
+        post: {
+            parameters: {
+                query?: {
+                    region?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                    "multipart/form-data": string;
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReconciliationRunView"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReconciliationRunView"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reconciliations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 对账汇总 / a run's totals, steps, townships and institutions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReconciliationRunView"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reconciliations/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 差异明细 / differences, by direction, township and status */
+        get: {
+            parameters: {
+                query?: {
+                    direction?: string;
+                    township?: string;
+                    status?: string;
+                    page?: number | string;
+                    pageSize?: number | string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReconciliationItemPage"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reconciliations/{id}/report.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Excel 报告 / the report as a workbook (应补, 应退, persons, townships, institutions) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reconciliations/{id}/items/{setlId}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 流程 / next step of a difference: sent_to_township → confirmed → paid (应补) or recovered (应退), audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    setlId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReconciliationStep"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReconciliationItemView"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reconciliations/{id}/township-sendings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 下发乡镇 / send every open difference of a township to it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TownshipSending"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TownshipSent"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/insights/dashboard": {
         parameters: {
             query?: never;
@@ -3370,6 +3839,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        BillDifference: {
+            setlId: string;
+            person: string;
+            name: null | string;
+            township: null | string;
+            institution: null | string;
+            institutionName: null | string;
+            /** Format: date */
+            date: string;
+            kind: string;
+            category: null | string;
+            /** Format: double */
+            paid: unknown;
+            /** Format: double */
+            due: unknown;
+            /** Format: double */
+            difference: unknown;
+            inRegistry: boolean;
+            /** Format: int64 */
+            line: number | string;
+            trace: components["schemas"]["TraceLine"][];
+            direction?: null | string;
+        };
         BillTiers: {
             id: string;
             date: string;
@@ -3495,6 +3987,24 @@ export interface components {
             /** Format: double */
             balance: unknown;
         };
+        GroupTotal: {
+            key: string;
+            name: null | string;
+            /** Format: int32 */
+            bills: number | string;
+            /** Format: double */
+            paid: unknown;
+            /** Format: double */
+            due: unknown;
+            /** Format: int32 */
+            underpaid: number | string;
+            /** Format: double */
+            toPay: unknown;
+            /** Format: int32 */
+            overpaid: number | string;
+            /** Format: double */
+            toRecover: unknown;
+        };
         InstitutionSelfPay: {
             code: string;
             name: string;
@@ -3548,7 +4058,7 @@ export interface components {
             /** Format: double */
             paidAmount: unknown;
             /** Format: date-time */
-            createdAt: string;
+            createdAt: unknown;
             createdBy: string;
         };
         RankRow: {
@@ -3574,6 +4084,66 @@ export interface components {
             to: string;
             byCount: components["schemas"]["RankRow"][];
             byAmount: components["schemas"]["RankRow"][];
+        };
+        ReconciliationItemPage: {
+            items: components["schemas"]["ReconciliationItemView"][];
+            /** Format: int32 */
+            page: number | string;
+            /** Format: int32 */
+            pageSize: number | string;
+            /** Format: int64 */
+            total: number | string;
+        };
+        ReconciliationItemView: {
+            setlId: string;
+            person: string;
+            township: string;
+            institution: string;
+            direction: string;
+            /** Format: double */
+            paid: unknown;
+            /** Format: double */
+            due: unknown;
+            /** Format: double */
+            difference: unknown;
+            status: string;
+            /** Format: date-time */
+            updatedAt: unknown;
+            updatedBy: string;
+            detail: components["schemas"]["BillDifference"];
+        };
+        ReconciliationRunView: {
+            id: string;
+            region: string;
+            profile: string;
+            source: string;
+            /** Format: int32 */
+            bills: number | string;
+            /** Format: double */
+            paid: unknown;
+            /** Format: double */
+            due: unknown;
+            /** Format: double */
+            toPay: unknown;
+            /** Format: double */
+            toRecover: unknown;
+            steps: components["schemas"]["ReconciliationStepCount"][];
+            byTownship: components["schemas"]["GroupTotal"][];
+            byInstitution: components["schemas"]["GroupTotal"][];
+            notes: string[];
+            /** Format: date-time */
+            createdAt: unknown;
+            createdBy: string;
+        };
+        ReconciliationStep: {
+            status: string;
+            note: null | string;
+        };
+        ReconciliationStepCount: {
+            status: string;
+            direction: string;
+            /** Format: int32 */
+            count: number | string;
         };
         RegionDocuments: {
             region: string;
@@ -3619,6 +4189,15 @@ export interface components {
             cite: string;
             state: string;
         };
+        TownshipSending: {
+            township: string;
+            note: null | string;
+        };
+        TownshipSent: {
+            township: string;
+            /** Format: int32 */
+            sent: number | string;
+        };
         TownshipView: {
             township: string;
             /** Format: int64 */
@@ -3641,6 +4220,14 @@ export interface components {
             burdenRate: unknown;
             /** Format: double */
             assistancePerHead: unknown;
+        };
+        TraceLine: {
+            step: string;
+            /** Format: double */
+            amount: unknown;
+            rule: string;
+            detail: string;
+            interpretation: null | string;
         };
         TrendResponse: {
             dimension: string;
