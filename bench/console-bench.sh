@@ -18,7 +18,8 @@ dotnet build src/Doudi.Server -c Release -p:DoudiSkipWeb=true -v q >/dev/null
 DOUDI_DB="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$DB" DOUDI_ADMIN_PASSWORD=bench-admin-password \
   dotnet src/Doudi.Server/bin/Release/net10.0/Doudi.Server.dll --urls http://127.0.0.1:$PORT --Doudi:DataDirectory="$DATA" > "$DATA/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+# The server holds connections to the database: stop it first, then drop the database.
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"; psql -q -d "$(get Database)" -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 60); do curl -sf http://127.0.0.1:$PORT/ready >/dev/null && break; sleep 1; done
 
 echo "loading $N settlements …"
@@ -72,4 +73,3 @@ measure "dashboard all regions 2023"   "/api/insights/dashboard?year=2023"
 measure "map fuyang 2023"              "/api/insights/map?region=fuyang&year=2023"
 measure "rankings drugs 2023"          "/api/insights/rankings?dimension=item&kind=drug&region=fuyang&from=2023-01&to=2023-12"
 measure "trends diagnoses 2023"        "/api/insights/trends?dimension=diagnosis&region=fuyang&from=2023-01&to=2023-12"
-psql -q -d "$(get Database)" -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true

@@ -70,6 +70,12 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
         }
     }
 
+    /// <summary>A server process on the fixture's database (the fixture's own node has migrated it); keys shared, as behind nginx.</summary>
+    private Task<Node> StartNodeAsync() => Node.StartAsync(Connection, fx.OwnerConnection, _keys);
+
+    private string Connection => fx.Factory.Services.GetRequiredService<DatabaseOptions>().ConnectionString;
+    private readonly string _keys = Directory.CreateTempSubdirectory("doudi-nodes-keys-").FullName;
+
     private static int FreePort()
     {
         var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
@@ -89,10 +95,8 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
     [DbFact]
     public async Task Two_nodes_settling_one_person_at_once_keep_the_limit_and_pay_each_bill_once()
     {
-        var connection = fx.Factory.Services.GetRequiredService<DatabaseOptions>().ConnectionString;
-        var keys = Directory.CreateTempSubdirectory("doudi-nodes-keys-").FullName;
-        await using var b = await Node.StartAsync(connection, fx.OwnerConnection, keys);
-        await using var c = await Node.StartAsync(connection, fx.OwnerConnection, keys);
+        await using var b = await StartNodeAsync();
+        await using var c = await StartNodeAsync();
 
         // fuyang-2023 二.3: subsistence, general outpatient at 80% with a 20,000 sub-limit. Each bill: base 2,500 − 0 − 0 →
         // 2,000 due; 20 bills ask 40,000, so whatever the order the person gets exactly 20,000: ten bills paid in full.
@@ -126,11 +130,10 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
     [DbFact]
     public async Task A_year_end_run_in_progress_on_one_node_makes_the_other_say_so_and_one_export_reconciled_on_two_nodes_is_one_run()
     {
-        var connection = fx.Factory.Services.GetRequiredService<DatabaseOptions>().ConnectionString;
-        var keys = Directory.CreateTempSubdirectory("doudi-nodes-keys-").FullName;
-        await using var b = await Node.StartAsync(connection, fx.OwnerConnection, keys);
-        await using var c = await Node.StartAsync(connection, fx.OwnerConnection, keys);
+        await using var b = await StartNodeAsync();
+        await using var c = await StartNodeAsync();
         var person = await People.RegisterAsync(fx, "fuyang", "subsistence");
+        var connection = Connection;
         var (settled, _, settledText) = await (await fx.As("operator")).PostJson("/api/settlements", new
             { id = $"YE{Guid.NewGuid():N}"[..20], person, date = "2023-05-01", kind = "inpatient", total = 12000, inPolicy = 10000, basicPaid = 6000, criticalPaid = 0 });
         Assert.True(settled == HttpStatusCode.Created, settledText);
