@@ -40,7 +40,7 @@ public static class CalendarEndpoints
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var d = PreventionProblems.Run(() => cal.MonthlyDeadline(year!.Value, month!.Value, day ?? 5), "year");
             return Results.Json(new { year, month, day = day ?? 5, due = d.Date, provisional = d.Provisional, basis = d.BasisZh, basisEn = d.BasisEn }, Json.Options);
-        }).WithSummary("每月N日前（法定节假日顺延）/ monthly deadline postponed past holidays (pengshui 二.(四).2)");
+        }).WithSummary("每月N日前（法定节假日顺延）/ monthly deadline postponed past holidays (pengshui's monthly lists)");
 
         g.MapGet("/days", (string? from, string? to, WorkdayCalendar cal) =>
         {
