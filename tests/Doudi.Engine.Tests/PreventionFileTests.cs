@@ -189,4 +189,37 @@ public sealed class PreventionFileTests
         Assert.Equal("建政办函〔2024〕4号 三.(四)", Repo.Catalog().ReliefFor("jiande", 2024)!.Jobs.Single().Reduction!.Cite);
         Assert.All(Repo.Catalog().ReliefFor("fuyang", 2023)!.Jobs, j => Assert.Null(j.Reduction));
     }
+
+    private const string Targets = """
+        policy: test-2024
+        cite: 测试〔2024〕1号 第一条
+        targets:
+          - measure: coverage_rate
+            comparison: at_least
+            value: 0.85
+            cite: 测试〔2024〕1号 第一条
+            text: 综合保障率达到85%以上
+        """;
+
+    [Fact]
+    public void Plan_targets_are_read_by_the_policy_loader_with_its_checks()
+    {
+        var r = Load(("p/targets/test-2024.yaml", Targets));
+        Assert.True(r.Ok, string.Join("\n", r.Errors));
+        var t = Assert.Single(r.Catalog!.TargetsFor("testland", 2024)!.Targets);
+        Assert.Equal((TargetMeasure.CoverageRate, TargetComparison.AtLeast, 0.85m), (t.Measure, t.Comparison, t.Value));
+        Assert.Equal(3, Repo.Catalog().TargetsFor("fuyang", 2023)!.Targets.Count);
+        foreach (var (good, bad, line, message) in new[]
+        {
+            ("value: 0.85", "value: 85", 6, "share between 0 and 1"),
+            ("comparison: at_least", "comparison: above", 5, "'comparison'"),
+            ("text: 综合", "txt: 综合", 8, "unknown key 'txt'"),
+        })
+        {
+            var bd = Load(("p/targets/test-2024.yaml", Targets.Replace(good, bad)));
+            Assert.Null(bd.Catalog);
+            var e = Assert.Single(bd.Errors, e => e.Message.Contains(message, StringComparison.Ordinal));
+            Assert.Equal(("p/targets/test-2024.yaml", line), (e.File, e.Line));
+        }
+    }
 }

@@ -7,14 +7,15 @@ using YamlDotNet.RepresentationModel;
 namespace Doudi.Policy.Loading;
 
 /// <summary>
-/// Reads the prevention definition files — <c>monitoring/</c>, <c>premium/</c> and <c>relief/</c> beside the policy
+/// Reads the prevention definition files — <c>monitoring/</c>, <c>premium/</c>, <c>relief/</c>, <c>funds/</c>,
+/// <c>posthoc/</c> and the plans' <c>targets/</c> beside the policy
 /// files (and under <c>local/</c>) — with the policy loader's checks: every problem with file and line, unknown keys,
 /// dates, a citation on the file and on every rule. Each file belongs to a policy document (<c>policy:</c>) and takes
 /// its region, document number and title from it, so a region exists only where a policy file says so.
 /// </summary>
 internal static class PreventionFileReader
 {
-    public static readonly string[] Folders = ["monitoring", "premium", "relief", "funds", "posthoc"];
+    public static readonly string[] Folders = ["monitoring", "premium", "relief", "funds", "posthoc", "targets"];
 
     /// <summary>The definition kind of a file, from its folder (<c>…/monitoring/x.yaml</c>), or null for a policy file.</summary>
     public static string? KindOf(string file)
@@ -50,6 +51,7 @@ internal static class PreventionFileReader
             "premium" => Premium(y, root),
             "funds" => Funds(y, root, cite),
             "posthoc" => PostHoc(y, root, cite),
+            "targets" => Targets(y, root, cite),
             _ => Relief(y, root, cite),
         };
         if (errors.Count > before || policy is null || cite is null || build is null) return null;
@@ -223,6 +225,29 @@ internal static class PreventionFileReader
         return (doc, from, to) => new PostHocPolicy(doc.Id, doc.Region, doc.Document, from, to, new CitedText(cite, text), docs, ordered) { File = y.File };
     }
 
+    private static Func<PolicyDocument, DateOnly, DateOnly, object>? Targets(YamlReading y, YamlMappingNode root, string? cite)
+    {
+        y.OnlyKeys(root, "方案目标文件 targets file", [.. Header, "targets"]);
+        var targets = new List<PlanTarget>();
+        foreach (var node in Sequence(y, root, "targets"))
+        {
+            if (y.Mapping(node, "目标 target") is not { } t) continue;
+            y.OnlyKeys(t, "目标 target", "measure", "comparison", "value", "cite", "text");
+            var measure = Code<TargetMeasure>(y, t, "measure", true);
+            var comparison = Code<TargetComparison>(y, t, "comparison", true);
+            var valueNode = y.Get(t, "value");
+            var value = Number((valueNode as YamlScalarNode)?.Value);
+            if (valueNode is null) y.Error(t, "目标缺少 'value' target needs 'value'");
+            else if (value is not (> 0 and <= 1)) { y.Error(valueNode, "'value' 应为 0 到 1 之间的比例 must be a share between 0 and 1"); value = null; }
+            var targetCite = RuleCite(y, t);
+            var text = y.Text(t, "text", true, "目标 target");
+            if (measure is null || comparison is null || value is null || targetCite is null || text is null) continue;
+            if (targets.Any(x => x.Measure == measure)) { y.Error(t, $"重复的目标 duplicate target for '{Codes.ToCode(measure.Value)}'"); continue; }
+            targets.Add(new PlanTarget(measure.Value, comparison.Value, value.Value, targetCite, text));
+        }
+        return (doc, from, to) => new PlanTargetPolicy(doc.Id, doc.Region, doc.Document, from, to, cite ?? doc.Document, targets) { File = y.File };
+    }
+
     /// <summary>An optional clause (<c>key: { cite, text }</c>, plus the keys given): both cite and text required when it is there.</summary>
     private static CitedText? ClauseOf(YamlReading y, YamlMappingNode parent, string key, string[]? more = null)
     {
@@ -275,7 +300,7 @@ internal static class PreventionFileReader
         List<PolicyCatalog.Definition<T>> Of<T>(string kind) => resolved.Where(x => x.P.Kind == kind)
             .Select(x => new PolicyCatalog.Definition<T>((T)x.Value, x.Doc.Region, x.Doc.Id, x.From, x.To, Depth(x.Doc))).ToList();
         catalog.AttachPrevention(Of<MonitoringPolicy>("monitoring"), Of<PremiumPolicy>("premium"), Of<ReliefPolicy>("relief"));
-        catalog.AttachProcedures(Of<FundPolicy>("funds"), Of<PostHocPolicy>("posthoc"));
+        catalog.AttachProcedures(Of<FundPolicy>("funds"), Of<PostHocPolicy>("posthoc"), Of<PlanTargetPolicy>("targets"));
     }
 
     private static IEnumerable<YamlNode> Sequence(YamlReading y, YamlMappingNode root, string key)

@@ -16,11 +16,16 @@ public sealed partial class PolicyCatalog
     private List<Definition<ReliefPolicy>> _reliefs = [];
     private List<Definition<FundPolicy>> _funds = [];
     private List<Definition<PostHocPolicy>> _postHoc = [];
+    private List<Definition<PlanTargetPolicy>> _targets = [];
 
-    internal void AttachProcedures(List<Definition<FundPolicy>> funds, List<Definition<PostHocPolicy>> postHoc)
+    internal void AttachProcedures(List<Definition<FundPolicy>> funds, List<Definition<PostHocPolicy>> postHoc, List<Definition<PlanTargetPolicy>> targets)
     {
-        _funds = funds; _postHoc = postHoc;
+        _funds = funds; _postHoc = postHoc; _targets = targets;
     }
+
+    public IReadOnlyList<PlanTargetPolicy> Targets => _targets.Select(d => d.Value).ToList();
+    /// <summary>A region's plan targets for a year (policies/targets/): those in force at the latest date of the year they cover, or null.</summary>
+    public PlanTargetPolicy? TargetsFor(string region, int year) => ForYear(_targets, region, year);
 
     public IReadOnlyList<FundPolicy> FundRules => _funds.Select(d => d.Value).ToList();
     public IReadOnlyList<PostHocPolicy> PostHocRules => _postHoc.Select(d => d.Value).ToList();
@@ -78,6 +83,12 @@ public sealed partial class PolicyCatalog
             foreach (var f in d.Value.Funds)
                 sb.AppendLine($"  {Vocabulary.Codes.ToCode(f.Fund)}:" + (f.FiscalShare is { } s ? $" fiscal share at most {s.Fraction} [{s.Clause.Cite}]" : "")
                     + (f.Disclosure is { } c ? $" disclosure [{c.Cite}]" : ""));
+        }
+        foreach (var d in _targets.Where(d => d.Policy == policyId))
+        {
+            sb.AppendLine($"方案目标 plan targets ({d.Value.File}; {Period(d.From, d.To)}):");
+            foreach (var t in d.Value.Targets)
+                sb.AppendLine($"  {Vocabulary.Codes.ToCode(t.Measure)} {Vocabulary.Codes.ToCode(t.Comparison)} {t.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}    [{t.Cite}]");
         }
         foreach (var d in _postHoc.Where(d => d.Policy == policyId))
             sb.AppendLine($"事后救助 post-hoc ({d.Value.File}; {Period(d.From, d.To)}): documents {string.Join(", ", d.Value.Documents.Select(Vocabulary.Codes.ToCode))}    [{d.Value.Procedure.Cite}]");
