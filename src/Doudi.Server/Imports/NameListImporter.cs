@@ -66,7 +66,9 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
         var hash = HashOf(request);
         try
         {
+            var psw = System.Diagnostics.Stopwatch.StartNew();
             var rows = await ParseAsync(request, run, ct);
+            if (Environment.GetEnvironmentVariable("DOUDI_NL_TIMING") == "1") Console.Error.WriteLine($"namelist parse: {psw.ElapsedMilliseconds} ms");
             run.Applying(rows.Count);
             var monthStart = DateOnly.ParseExact(request.Month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             var result = await db.WriteAsync(async (c, tx) =>
@@ -77,6 +79,7 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
                 if (again is not null) return (again, false);
                 return (await ApplyAsync(c, tx, run, hash, rows, monthStart, actor, ct), true);
             }, ct);
+            if (Environment.GetEnvironmentVariable("DOUDI_NL_TIMING") == "1") Console.Error.WriteLine($"namelist committed: {psw.ElapsedMilliseconds} ms");
             progress.End(run, null);
             return result;
         }
@@ -178,6 +181,11 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
     {
         var request = run.Request;
         var batch = run.Batch;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var timing = Environment.GetEnvironmentVariable("DOUDI_NL_TIMING") == "1";
+        var backend = timing && db.Dialect == Dialect.Postgres ? Convert.ToInt32(await c.ScalarAsync("SELECT pg_backend_pid()", tx)) : 0;
+        double Cpu(int pid) { try { var f = File.ReadAllText($"/proc/{pid}/stat"); var x = f[(f.LastIndexOf(')') + 2)..].Split(' '); return (long.Parse(x[11]) + long.Parse(x[12])) / 100.0; } catch (IOException) { return 0; } }
+        void T(string what) { if (timing) Console.Error.WriteLine($"namelist {what}: {sw.ElapsedMilliseconds} ms server cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} pg cpu {Cpu(backend):F2}"); }
         var report = new ChangeReport { Batch = batch, Department = request.Department, Month = request.Month, Region = request.Region, Mode = request.Mode, Rows = rows.Count };
         var now = DateTimeOffset.UtcNow;
         await c.ExecAsync("INSERT INTO name_list_batches (id, department, month, region, content_hash, format, row_count, report_json, created_at, created_by) " +
@@ -185,8 +193,10 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
             ("id", batch), ("d", request.Department), ("m", request.Month), ("r", request.Region), ("h", hash), ("f", request.Format), ("n", rows.Count), ("at", now), ("by", actor.Name));
 
         // Everyone listed, wherever registered, with every identity they hold: one query over the staged ID numbers.
+        T("start");
         var store = new NameListStore(c, tx, db.Dialect);
         await store.StageKeysAsync(rows, ct);
+        T("staged+listed");
         var (found, held) = await store.ListedAsync(rows.Count, ct);
         var problems = new List<FieldProblem>();
         for (int i = 0; i < rows.Count; i++)
@@ -198,6 +208,7 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
         var newPersons = new List<PersonRecord>();
         var movedPersons = new List<PersonRecord>();
         var households = new Dictionary<string, (string Region, string? Township)>(StringComparer.Ordinal);
+        var madeHouseholds = new List<(string Id, string Region, string? Township)>();
         var ends = new List<(long Id, DateOnly Revoked)>();
         var added = new List<(string PersonId, Category Category, DateOnly Recognized, bool ForMedicalSpending)>();
         for (int i = 0; i < rows.Count; i++)
@@ -209,7 +220,8 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
                 person = new PersonRecord(RegistryStore.NewPersonId(), row.IdNumber, row.PsnNo, row.Name, row.Household ?? RegistryStore.NewHouseholdId(),
                     row.Insurance ?? InsuranceType.Resident, request.Region, row.Township);
                 newPersons.Add(person);
-                households.TryAdd(person.Household, (person.Region, person.Township));
+                if (row.Household is null) madeHouseholds.Add((person.Household, person.Region, person.Township));
+                else households.TryAdd(person.Household, (person.Region, person.Township));
             }
             else
             {
@@ -279,6 +291,7 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
         }
         if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
 
+        T("decided");
         if (request.Mode == "full")
         {
             var (roster, absent) = await store.AbsentAsync(request.Department, request.Region, ct);
@@ -299,19 +312,27 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
         }
 
         // The writes: a few bulk statements, whatever the list's length.
-        await store.InsertHouseholdsAsync(households.Select(h => (h.Key, h.Value.Region, h.Value.Township)), now, ct);
+        T("absent");
+        await store.InsertHouseholdsAsync(households.Select(h => (h.Key, h.Value.Region, h.Value.Township)), madeHouseholds, now, ct);
+        T("households");
         await store.InsertPersonsAsync(newPersons, now, ct);
+        T("persons");
         if (movedPersons.Count > 0) await store.UpdatePersonsAsync(movedPersons, now, ct);
         if (ends.Count > 0) await store.EndIdentitiesAsync(ends, batch, ct);
+        T("ends");
         await store.InsertIdentitiesAsync(added, request.Department, batch, now, actor.Name, ct);
+        T("identities");
         if (hooks?.Any() == true)
             foreach (var (identityId, personId) in await store.AddedToSettledPersonsAsync(batch))
                 foreach (var hook in hooks) await hook.IdentityAddedAsync(c, tx, personId, identityId, actor, "name_list:" + batch); // issue 4 (I-15)
         await store.DropStagingAsync();
 
+        T("hooks");
         var json = Json.Serialize(report);
         await c.ExecAsync("UPDATE name_list_batches SET report_json = @j WHERE id = @id", tx, ("j", json), ("id", batch));
+        T("report");
         await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "import", "name_list", batch, null, json);
+        T("audit");
         return report;
     }
 

@@ -76,12 +76,18 @@ public sealed class NameListStore(DbConnection c, DbTransaction tx, Dialect dial
         return (roster, absent);
     }
 
-    /// <summary>Households new persons and moved persons name, first row's township winning (as one insert per row did).</summary>
-    public async Task InsertHouseholdsAsync(IEnumerable<(string Id, string Region, string? Township)> households, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Households the list names (they may exist: added unless present, first row's township winning, as one insert per
+    /// row did) and the ones made for new persons without one (new ids: written straight in).
+    /// </summary>
+    public async Task InsertHouseholdsAsync(IEnumerable<(string Id, string Region, string? Township)> named, IEnumerable<(string Id, string Region, string? Township)> made,
+        DateTimeOffset now, CancellationToken ct)
     {
-        await StageAsync("nl_households", HouseholdColumns, households.Select(h => new object?[] { h.Id, h.Region, h.Township }), null, ct);
+        await StageAsync("nl_households", HouseholdColumns, named.Select(h => new object?[] { h.Id, h.Region, h.Township }), null, ct);
         await c.ExecAsync("INSERT INTO households (id, region, township, created_at) SELECT id, region, township, @at FROM nl_households WHERE true ON CONFLICT (id) DO NOTHING",
             tx, ("at", now));
+        await BulkRows.WriteAsync(c, tx, "households", [.. HouseholdColumns, new("created_at", BulkType.Timestamp)],
+            made.Select(h => new object?[] { h.Id, h.Region, h.Township, now }), ct);
     }
 
     public Task InsertPersonsAsync(IEnumerable<PersonRecord> persons, DateTimeOffset now, CancellationToken ct) =>
