@@ -65,7 +65,7 @@ public static class ServerApp
         // A query parameter that cannot be bound (page=abc) throws, so it is answered as a problem naming the parameter.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddDoudiOpenApi(); // issue 9: schemas, security schemes, problems (Api/OpenApiSetup.cs)
         services.AddDoudiAuth();
         // Cookie keys under the data directory so staff stay logged in across restarts.
         var keys = config["Doudi:KeysDirectory"] ?? Path.Combine(ServerOptions.DataDirectoryFrom(config), "keys");
@@ -119,7 +119,7 @@ public static class ServerApp
         app.UseAuthentication();
         RequestLog.Use(app);
         app.UseAuthorization();
-        app.MapOpenApi();
+        OpenApiSetup.MapDoudiOpenApi(app);
         HealthEndpoints.Map(app);
         AuthEndpoints.Map(app);
         RegistryEndpoints.Map(app);
