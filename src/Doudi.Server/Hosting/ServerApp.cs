@@ -64,11 +64,12 @@ public static class ServerApp
         services.AddSingleton<Imports.NameListImporter>();
         services.AddSingleton<Settlements.BulkImport>();
         services.AddSingleton<Settlements.YearEnd>();
+        services.AddSingleton<Settlements.LedgerRebuild>(); // issue 9 item 4: the running totals' rebuild
         services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
         // A query parameter that cannot be bound (page=abc) throws, so it is answered as a problem naming the parameter.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddDoudiOpenApi(); // issue 9: schemas, security schemes, problems (Api/OpenApiSetup.cs)
         services.AddDoudiAuth();
         // Cookie keys under the data directory so staff stay logged in across restarts.
         var keys = config["Doudi:KeysDirectory"] ?? Path.Combine(ServerOptions.DataDirectoryFrom(config), "keys");
@@ -129,7 +130,7 @@ public static class ServerApp
         app.UseAuthentication();
         RequestLog.Use(app);
         app.UseAuthorization();
-        app.MapOpenApi();
+        OpenApiSetup.MapDoudiOpenApi(app);
         HealthEndpoints.Map(app);
         AuthEndpoints.Map(app);
         RegistryEndpoints.Map(app);
@@ -138,6 +139,7 @@ public static class ServerApp
         Settlements.BackOfficeEndpoints.Map(app);
         Settlements.NationalEndpoints.Map(app);
         Settlements.HeldSettlementEndpoints.Map(app);
+        Settlements.LedgerRebuildEndpoints.Map(app); // issue 9 item 4
         AuditEndpoints.Map(app);
         Prevention.PreventionEndpoints.Map(app); // issue 4
         Reconciliation.ReconciliationEndpoints.Map(app); // issue 11
