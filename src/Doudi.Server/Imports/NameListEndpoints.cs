@@ -53,28 +53,28 @@ public static partial class NameListEndpoints
             if (!actor.SeesIdNumbers) json = AuditEndpoints.MaskIdNumbers(json);
             return Body.RawJson(json, created ? 201 : 200);
         }).RequireAuthorization(Policies.ImportNameLists)
-          .WithSummary("导入月度名单 / import a department's monthly name list (CSV or JSON); all or nothing, idempotent, with a change report");
+          .WithSummary("导入月度名单 / import a department's monthly name list (CSV or JSON); all or nothing, idempotent, with a change report")
+          .WithDescription("201: imported, with the change report. 200: the same list again (nothing changed), the same report. " +
+                           "A full list that would end more than 10% of the roster is refused (400) unless confirm=true.")
+          .JsonBody<NameListJson>().AcceptsText("text/csv")
+          .Produces<ChangeReport>(StatusCodes.Status201Created).Produces<ChangeReport>().Problems(503);
 
         g.MapGet("/{id}", async (string id, HttpContext http, Database db, CancellationToken ct) =>
         {
-            var json = await db.ReadAsync(c => c.ScalarAsync("SELECT report_json FROM name_list_batches WHERE id = @id", null, ("id", id)), ct) as string
+            var json = await db.ReadAsync(c => NameListBatches.ReportJsonAsync(c, id), ct)
                 ?? throw ApiProblemException.NotFound(new($"没有名单批次 {id}", $"no name-list batch {id}"));
             if (!http.Actor().SeesIdNumbers) json = AuditEndpoints.MaskIdNumbers(json);
             return Body.RawJson(json);
-        }).RequireAuthorization(Policies.ImportNameLists);
+        }).RequireAuthorization(Policies.ImportNameLists)
+          .WithSummary("一个名单批次的变更报告 / a name-list batch's change report").Produces<ChangeReport>().Problems(404);
 
         g.MapGet("/", async (Database db, int? page, int? pageSize, CancellationToken ct) =>
         {
             var paging = Paging.From(page, pageSize);
-            var result = await db.ReadAsync(async c =>
-            {
-                var total = Convert.ToInt64(await c.ScalarAsync("SELECT COUNT(*) FROM name_list_batches", null));
-                var items = await c.ListAsync("SELECT id, department, month, region, format, row_count, created_at, created_by FROM name_list_batches ORDER BY created_at DESC, id LIMIT @l OFFSET @o", null,
-                    r => new { id = r.S("id"), department = r.S("department"), month = r.S("month"), region = r.S("region"), format = r.S("format"), rows = r.I("row_count"), createdAt = r.T("created_at"), createdBy = r.S("created_by") },
-                    ("l", paging.PageSize), ("o", paging.Offset));
-                return new Page<object>(items, paging.Page, paging.PageSize, total);
-            }, ct);
+            var (items, total) = await db.ReadAsync(c => NameListBatches.ListAsync(c, paging), ct);
+            var result = new Page<NameListBatchRow>(items, paging.Page, paging.PageSize, total);
             return Results.Json(result, Json.Options);
-        }).RequireAuthorization(Policies.ImportNameLists);
+        }).RequireAuthorization(Policies.ImportNameLists)
+          .WithSummary("名单批次 / name-list batches, newest first").Produces<Page<NameListBatchRow>>();
     }
 }
