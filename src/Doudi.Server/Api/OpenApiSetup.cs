@@ -234,6 +234,21 @@ public static class Declare
     public static RouteHandlerBuilder JsonBodyOneOf<T1, T2>(this RouteHandlerBuilder b) => b.AddOpenApiOperationTransformer(async (op, context, ct) =>
         Content(op, context, "application/json", new OpenApiSchema { OneOf = [await Component(context, typeof(T1), ct), await Component(context, typeof(T2), ct)] }));
 
+    /// <summary>An answer that is one of two records (a finished report, or the progress of a run).</summary>
+    public static RouteHandlerBuilder ProducesOneOf<T1, T2>(this RouteHandlerBuilder b, int status = StatusCodes.Status200OK) =>
+        b.AddOpenApiOperationTransformer(async (op, context, ct) =>
+        {
+            op.Responses ??= new OpenApiResponses();
+            op.Responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new OpenApiResponse
+            {
+                Description = "OK",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = new OpenApiSchema { OneOf = [await Component(context, typeof(T1), ct), await Component(context, typeof(T2), ct)] } },
+                },
+            };
+        });
+
     private static RouteHandlerBuilder Body(this RouteHandlerBuilder b, string contentType, Type type) =>
         b.AddOpenApiOperationTransformer(async (op, context, ct) => Content(op, context, contentType, await Component(context, type, ct)));
 

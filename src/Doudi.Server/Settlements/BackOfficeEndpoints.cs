@@ -111,7 +111,7 @@ public static class BackOfficeEndpoints
             .WithSummary("一次年度结算 / a stored year-end run").Produces<YearEndRun>().Problems(404);
     }
 
-    /// <summary>A person's year: each settlement with its trace, totals of the non-reversed ones, the rebuilt ledger, and the latest year-end result.</summary>
+    /// <summary>A person's year: each settlement with its trace, totals of the non-reversed ones, the running ledger totals, and the latest year-end result.</summary>
     private static async Task<JsonObject> PersonSummary(System.Data.Common.DbConnection c, PersonRecord p, int year, Actor actor, YearEndRun? run)
     {
         var rows = await SettlementStore.OfPersonYearAsync(c, p.Id, year);
@@ -124,7 +124,7 @@ public static class BackOfficeEndpoints
             var r = StoredResults.Read(s.ResultJson, s.ResultFormat);
             assistance += r.Assistance; tilted += r.Tilted; burden += r.PersonalBurden;
         }
-        var ledger = await SettlementService.LedgerAsync(c, null, p.Id, year);
+        var ledger = await LedgerTotals.LoadAsync(c, null, p.Id, year);
         var py = run?.Persons.FirstOrDefault(x => x.Id == p.Id);
         return new JsonObject
         {
