@@ -34,3 +34,15 @@ public sealed record ParameterView(string Policy, string Rule, decimal Threshold
 public sealed record StatisticRequest(string Region, int Year, string Statistic, decimal Value, string Source);
 
 public sealed record StatisticView(string Region, int Year, string Statistic, decimal Value, string Source);
+
+/// <summary>A risk-pool entry as staff see it (the ID number masked by role); <see cref="History"/> only on a single entry.</summary>
+public sealed record RiskEntryView(string Id, string Policy, string Region, int Year, string Person, string PersonName, string IdNumber, string? Household,
+    string Source, string? Rule, string Cite, string? Measure, decimal? Amount, decimal? Threshold, string? ThresholdBasis, string? ApplicantKind,
+    string? ApplicantName, string? Statement, DateOnly Date, string State, string StateName, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset UpdatedAt,
+    IReadOnlyList<RiskChangeRow>? History);
+
+/// <summary><c>POST /api/risk-pool/{id}/transitions</c>: new → under_follow_up → resolved, with a reason.</summary>
+public sealed record RiskTransitionRequest(string To, string Reason);
+
+/// <summary><c>POST /api/risk-pool/self-applications</c>: a person, employer or organisation applies for a person (year: default this year).</summary>
+public sealed record SelfApplicationRequest(string Person, string ApplicantKind, string ApplicantName, string Statement, decimal? Burden = null, int? Year = null);

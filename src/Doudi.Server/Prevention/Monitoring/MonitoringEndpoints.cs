@@ -40,7 +40,7 @@ public static class MonitoringEndpoints
                 }
             }).ToList();
             return Results.Json(new MonitoringRulesView(policy.Id, policy.Document, region!, year!.Value, policy.From, policy.SelfApplicationCite, rules), Json.Options);
-        }).RequireAuthorization(PreventionPolicies.Read).Produces<MonitoringRulesView>(200).ProducesProblem(404)
+        }).RequireAuthorization(PreventionPolicies.Read).Produces<MonitoringRulesView>(200).Problems(404)
           .WithSummary("监测规则 / a region's monitoring rules with the threshold of a year, or the missing figure that blocks it");
 
         g.MapGet("/problems", async (string? region, int? year, Database db, MonitoringSettings settings, PreventionCatalog catalog, CancellationToken ct) =>
@@ -60,7 +60,7 @@ public static class MonitoringEndpoints
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var report = await service.RescanAsync(region!, year!.Value, http.Actor(), ct);
             return Results.Json(report, Json.Options, statusCode: 201);
-        }).RequireAuthorization(Policies.Operate).Accepts<RegionYearRequest>("application/json").Produces<ScanReport>(201).ProducesProblem(422)
+        }).RequireAuthorization(Policies.Operate).JsonBody<RegionYearRequest>().Produces<ScanReport>(201).Problems(422)
           .WithSummary("全量重新筛查 / re-scan every person of a region's year; rules blocked by a missing figure are listed as problems, never read as zero");
 
         g.MapGet("/persons/{id}/years/{year:int}", async (string id, int year, HttpContext http, Database db, MonitoringService service, CancellationToken ct) =>
@@ -77,7 +77,7 @@ public static class MonitoringEndpoints
                 e.Result.InForce,
                 e.Result.Triggered.Select(x => new TriggeredRuleView(x.RuleId, x.Cite, Codes.ToCode(x.Measure), x.Amount, x.Threshold, x.ThresholdBasisZh, x.ThresholdBasisEn)).ToList(),
                 e.Result.Problems.Select(p => new RuleProblem(p.Code, p.Message, p.English)).ToList()), Json.Options);
-        }).RequireAuthorization(PreventionPolicies.Read).Produces<PersonYearView>(200).ProducesProblem(404)
+        }).RequireAuthorization(PreventionPolicies.Read).Produces<PersonYearView>(200).Problems(404)
           .WithSummary("个人年度监测 / one person's year totals against the rules (nothing stored)");
 
         g.MapPut("/parameters", async (HttpContext http, Database db, MonitoringSettings settings, CancellationToken ct) =>
@@ -110,7 +110,7 @@ public static class MonitoringEndpoints
             }, ct);
             settings.Invalidate();
             return Results.Json(new ParameterView(policy!.Id, rule!, threshold!.Value, basis!), Json.Options);
-        }).RequireAuthorization(Policies.Admin).Accepts<ParameterRequest>("application/json").Produces<ParameterView>(200)
+        }).RequireAuthorization(Policies.Admin).JsonBody<ParameterRequest>().Produces<ParameterView>(200)
           .WithSummary("设定本地监测标准 / set a threshold the policy text leaves to local practice (pengshui, wenzhou)");
 
         g.MapPut("/statistics", async (HttpContext http, Database db, MonitoringSettings settings, PreventionCatalog catalog, CancellationToken ct) =>
@@ -133,7 +133,7 @@ public static class MonitoringEndpoints
             }, ct);
             settings.Invalidate();
             return Results.Json(new StatisticView(region!, year!.Value, statistic!, value!.Value, source!), Json.Options);
-        }).RequireAuthorization(Policies.Admin).Accepts<StatisticRequest>("application/json").Produces<StatisticView>(200)
+        }).RequireAuthorization(Policies.Admin).JsonBody<StatisticRequest>().Produces<StatisticView>(200)
           .WithSummary("录入统计数据 / enter a published regional statistic with its source");
     }
 
