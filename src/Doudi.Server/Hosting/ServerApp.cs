@@ -45,7 +45,10 @@ public static class ServerApp
     public static void Configure(IServiceCollection services, IConfiguration config)
     {
         services.AddSingleton(sp => DatabaseOptions.From(sp.GetRequiredService<IConfiguration>()));
-        services.AddSingleton(sp => new Database(sp.GetRequiredService<DatabaseOptions>()));
+        services.AddSingleton(sp => new Database(sp.GetRequiredService<DatabaseOptions>())
+        {
+            SettlementLockTimeout = TimeSpan.FromMilliseconds(sp.GetRequiredService<IConfiguration>().GetValue("Doudi:Database:SettlementLockTimeoutMs", 3000)),
+        });
         services.AddSingleton<EngineHost>();
         services.AddSingleton<ISettlementCalculator>(sp => sp.GetRequiredService<EngineHost>());
         services.AddSingleton<SettlementService>();
@@ -57,6 +60,7 @@ public static class ServerApp
         services.AddSingleton<Users>();
         services.AddSingleton<LoginThrottle>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Imports.NameListProgress>();
         services.AddSingleton<Imports.NameListImporter>();
         services.AddSingleton<Settlements.BulkImport>();
         services.AddSingleton<Settlements.YearEnd>();
@@ -101,6 +105,13 @@ public static class ServerApp
                 // means some endpoint reads a value it did not check first.
                 ctx.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Doudi.Requests").LogWarning(e, "Unreadable JSON value");
                 await Problems.ToResult(ApiProblemException.Invalid([new("$", new("JSON 中有无法读取的值", "a JSON value could not be read"))]), ctx).ExecuteAsync(ctx);
+            }
+            catch (Exception e) when (!ctx.Response.HasStarted && Busy.Of(e) is { } reason && !ctx.RequestAborted.IsCancellationRequested)
+            {
+                // A lock or statement timeout, a deadlock, a busy SQLite: the moment's fault, not the request's and not a
+                // server error. Nothing was stored (the transaction rolled back); the client is told when to try again.
+                ctx.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Doudi.Requests").LogWarning("Database busy ({Reason}) on {Path}", reason, ctx.Request.Path);
+                await Problems.ToResult(Problems.Busy(reason), ctx).ExecuteAsync(ctx);
             }
             catch (Exception e) when (!ctx.Response.HasStarted && Database.IsUnstorableText(e))
             {

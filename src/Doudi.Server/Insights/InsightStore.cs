@@ -105,6 +105,16 @@ public static class InsightStore
                     "WHERE e.year = @y" + (region is null ? "" : " AND e.region = @r") + " GROUP BY p.township, e.state", null,
             r => (r.S("township"), r.S("state"), r.L("n")), ("y", year), ("r", region));
 
+    /// <summary>The risk-pool entries of a township's persons (at most 1,000), ID numbers in full: the caller masks them.</summary>
+    public static Task<List<TownshipRiskEntry>> TownshipRiskEntriesAsync(DbConnection c, string region, string township, int year) =>
+        c.ListAsync(
+            "SELECT e.id, e.person_id, p.name, p.id_number, e.household_id, e.amount, e.threshold, e.cite, e.state FROM risk_entries e JOIN persons p ON p.id = e.person_id " +
+            "WHERE e.region = @r AND e.year = @y AND p.township = @t ORDER BY e.created_at, e.id LIMIT 1000", null,
+            r => new TownshipRiskEntry(r.S("id"), r.S("person_id"), r.S("name"), r.S("id_number"), r.Str("household_id"),
+                r.IsDBNull(r.GetOrdinal("amount")) ? null : r.M("amount"), r.IsDBNull(r.GetOrdinal("threshold")) ? null : r.M("threshold"),
+                r.S("cite"), r.S("state")),
+            ("r", region), ("y", year), ("t", township));
+
     public static Task<string?> MapAsync(DbConnection c, string region) =>
         c.FirstAsync("SELECT geojson FROM insight_maps WHERE region = @r", null, r => r.S("geojson"), ("r", region));
 

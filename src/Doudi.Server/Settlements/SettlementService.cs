@@ -38,7 +38,8 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         StoredSettlement? existing;
         try
         {
-            return await db.WriteAsync((c, tx) => SettleInTransactionAsync(c, tx, input, hash, actor, source, hold), ct);
+            // A short lock wait (and a retry after a deadlock): a person locked by a name-list import answers 503 + Retry-After.
+            return await db.WriteAsync((c, tx) => SettleInTransactionAsync(c, tx, input, hash, actor, source, hold), new WriteOptions(db.SettlementLockTimeout, Retries: 2), ct);
         }
         catch (Exception e) when (Database.IsUniqueViolation(e))
         {
