@@ -155,7 +155,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
                 delta = delta.Concat(added).ToDictionary(StringComparer.Ordinal);
         var (totalsSql, totalsArgs) = LedgerTotals.AddSql(new LedgerDelta(person.Id, year, delta));
         // Issue 10: the console's monthly aggregates, last in the batch (their rows are the most shared).
-        var aggregates = (aggregateHooks ?? []).Select(h => h.SettlementStoredSql(person, engineBill, result, Insights.SettlementDetails.From(input))).ToList();
+        var aggregates = (aggregateHooks ?? []).Select(h => h.SettlementStoredSql(c, person, engineBill, result, Insights.SettlementDetails.From(input))).ToList();
         // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs), what it
         // counts added to the person's running totals, and the monthly aggregates.
         await c.ExecAsync(
