@@ -1,0 +1,21 @@
+using Doudi.Server.Tests.Infrastructure;
+
+namespace Doudi.Server.Tests.OpenApi;
+
+/// <summary>
+/// Issue 9 item 2 for prevention: a list answered as JSON or as a file declares both, each with its schema
+/// (OpenApiDocumentTests checks that every operation has a schema for its answers and bodies).
+/// </summary>
+public sealed class PreventionContractTests(SqliteFixture fx) : IClassFixture<SqliteFixture>
+{
+    [Theory]
+    [InlineData("/api/premium-lists/monthly", "text/csv")]
+    [InlineData("/api/funds/{region}/{fund}/disclosure", "text/plain")]
+    public async Task A_list_answered_as_json_or_a_file_declares_both(string path, string fileType)
+    {
+        var (document, _) = await OpenApiDocumentTests.ReadAsync(fx);
+        var content = OpenApiDocumentTests.Operations(document).Single(o => o.Path == path).Operation.Responses!["200"].Content!;
+        Assert.Equal(["application/json", fileType], content.Keys.Order(StringComparer.Ordinal));
+        Assert.All(content.Values, m => Assert.NotNull(m.Schema));
+    }
+}
