@@ -177,13 +177,14 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             now, owner ?? actor.Name, null, null, null, StoredSettlement.CurrentResultFormat, naming,
             input.National is null ? null : NationalAnswer.Serialize(input, person));
         const string values = "@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @fmt, @naming, @nat, @kind, @pb";
-        // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs).
+        // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs, and what the
+        // year-end rules will read of it: YearFacts).
         await c.ExecAsync(
             (db.Dialect == Dialect.Postgres
                 ? $"WITH s AS (INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values}) RETURNING id) " +
                   AuditLog.InsertSelectSql(db.Dialect, "a_", "s")
                 : $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values});" +
-                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(input),
+                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(input) + YearFacts.Sql,
             tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", year), ("d", stored.Date), ("r", stored.Region),
             ("pol", stored.Policy), ("src", source), ("hash", hash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
             ("a", stored.Assistance), ("s", stored.Status), ("at", now), ("by", stored.CreatedBy),
@@ -191,7 +192,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             ("kind", Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind)), ("pb", result.PersonalBurden),
             .. AuditLog.Parameters("a_", actor, "settle", "settlement", stored.Id, null,
                 new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source }),
-            .. SettlementContext.Parameters(input)]);
+            .. SettlementContext.Parameters(input), .. YearFacts.Parameters(engineBill, result)]);
         await SettlementContext.WriteItemsAsync(c, tx, input);
         // Issue 4: early warning on the person's year, stored with the settlement or not at all.
         foreach (var hook in hooks ?? []) await hook.SettlementStoredAsync(c, tx, person, identities, engineBill, result, actor);
