@@ -84,7 +84,7 @@ public static class BackOfficeEndpoints
         }).RequireAuthorization(Policies.ReadYears).WithTags("Back office");
     }
 
-    /// <summary>A person's year: each settlement with its trace, totals of the non-reversed ones, the rebuilt ledger, and the latest year-end result.</summary>
+    /// <summary>A person's year: each settlement with its trace, totals of the non-reversed ones, the running ledger totals, and the latest year-end result.</summary>
     private static async Task<JsonObject> PersonSummary(System.Data.Common.DbConnection c, PersonRecord p, int year, Actor actor, YearEndRunHeader? run)
     {
         var rows = await c.ListAsync($"SELECT {SettlementService.Columns} FROM settlements WHERE person_id = @p AND year = @y ORDER BY date, id", null,
@@ -98,7 +98,7 @@ public static class BackOfficeEndpoints
             var r = StoredResults.Read(s.ResultJson, s.ResultFormat);
             assistance += r.Assistance; tilted += r.Tilted; burden += r.PersonalBurden;
         }
-        var ledger = await SettlementService.LedgerAsync(c, null, p.Id, year);
+        var ledger = await LedgerTotals.LoadAsync(c, null, p.Id, year);
         var py = run is null ? null : await YearEndStore.PersonAsync(c, run, p.Id);
         return new JsonObject
         {

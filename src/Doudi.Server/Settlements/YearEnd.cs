@@ -55,7 +55,7 @@ public sealed class YearEnd(Database db, ISettlementCalculator calculator)
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, new("年度结算无法完成", "The year-end run cannot be completed"),
                     e.Problems.Select(p => new FieldProblem(p.Path, new(p.Message, p.Message))).ToList(), problemType);
             }
-            await YearEndStore.AddAsync(c, tx, dialect, run.Id, years.Persons, years.Households,
+            await YearEndStore.AddAsync(c, tx, run.Id, years.Persons, years.Households,
                 id => chunk.Persons.TryGetValue(id, out var p) ? p.Household : id);
             if (each is not null) await each(chunk, years.Persons, years.Households);
             persons += years.Persons.Count;

@@ -32,14 +32,24 @@ public static class YearEndStore
     }
 
     /// <summary>Adds a chunk's results (<paramref name="householdOf"/>: each person's household).</summary>
-    public static async Task AddAsync(DbConnection c, DbTransaction tx, Dialect dialect, string runId, IReadOnlyList<PersonYearResult> persons,
+    public static async Task AddAsync(DbConnection c, DbTransaction tx, string runId, IReadOnlyList<PersonYearResult> persons,
         IReadOnlyList<HouseholdYearResult> households, Func<string, string> householdOf)
     {
-        var personRows = persons.Select(p => new object?[] { runId, p.Id, p.Year, householdOf(p.Id), p.SpecialAssistance, p.CapRelief, Json.Serialize(p) }).ToList();
-        var householdRows = households.Select(h => new object?[] { runId, h.Id, h.Year, h.CapRelief, Json.Serialize(h) }).ToList();
-        await BulkRows.InsertAsync(c, tx, dialect, "year_end_persons", ["run_id", "person_id", "year", "household_id", "special_assistance", "cap_relief", "result_json"], personRows);
-        await BulkRows.InsertAsync(c, tx, dialect, "year_end_households", ["run_id", "household_id", "year", "cap_relief", "result_json"], householdRows);
+        await BulkRows.WriteAsync(c, tx, "year_end_persons", PersonColumns,
+            persons.Select(p => new object?[] { runId, p.Id, p.Year, householdOf(p.Id), p.SpecialAssistance, p.CapRelief, Json.Serialize(p) }));
+        await BulkRows.WriteAsync(c, tx, "year_end_households", HouseholdColumns,
+            households.Select(h => new object?[] { runId, h.Id, h.Year, h.CapRelief, Json.Serialize(h) }));
     }
+
+    private static readonly BulkColumn[] PersonColumns =
+    [
+        new("run_id", BulkType.Text), new("person_id", BulkType.Text), new("year", BulkType.Int), new("household_id", BulkType.Text),
+        new("special_assistance", BulkType.Decimal), new("cap_relief", BulkType.Decimal), new("result_json", BulkType.Text),
+    ];
+    private static readonly BulkColumn[] HouseholdColumns =
+    [
+        new("run_id", BulkType.Text), new("household_id", BulkType.Text), new("year", BulkType.Int), new("cap_relief", BulkType.Decimal), new("result_json", BulkType.Text),
+    ];
 
     public static Task FinishAsync(DbConnection c, DbTransaction tx, YearEndRunHeader run) =>
         c.ExecAsync("UPDATE year_end_runs SET person_count = @p, household_count = @h, bill_count = @b WHERE id = @id", tx,

@@ -1,58 +1,105 @@
 using System.Data.Common;
-using System.Text;
+using Microsoft.Data.Sqlite;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Doudi.Server.Storage;
 
+/// <summary>The types a bulk-written column may have, mapped to each dialect's storage.</summary>
+public enum BulkType { Text, Int, Long, Date, Bool, Timestamp, Decimal }
+
+public sealed record BulkColumn(string Name, BulkType Type);
+
 /// <summary>
-/// Many rows into one table inside the caller's transaction: PostgreSQL binary COPY (one stream, no statement per row),
-/// SQLite multi-row INSERTs. Values are strings, ints, longs, decimals or null (SQLite stores decimals as exact text).
+/// Writes many rows into one table inside the caller's transaction: PostgreSQL by binary COPY (one stream, no per-row
+/// round trip), SQLite by one prepared INSERT re-run per row (in-process, so already cheap). Also the transaction's own
+/// staging tables: PostgreSQL temporary tables dropped at commit; SQLite temporary tables dropped by <see cref="DropAsync"/>
+/// (a pooled connection keeps its temp schema), and a rollback undoes their creation on both.
 /// </summary>
 public static class BulkRows
 {
-    private const int SqliteRowsPerStatement = 200;
-
-    public static async Task InsertAsync(DbConnection c, DbTransaction tx, Dialect dialect, string table, string[] columns, IReadOnlyList<object?[]> rows)
+    public static async Task CreateStagingAsync(DbConnection c, DbTransaction tx, Dialect d, string table, IReadOnlyList<BulkColumn> columns)
     {
-        if (rows.Count == 0) return;
-        if (dialect == Dialect.Postgres && c is NpgsqlConnection pg)
+        var cols = string.Join(", ", columns.Select(x => $"{x.Name} {TypeName(d, x.Type)}"));
+        if (d == Dialect.Postgres) await c.ExecAsync($"CREATE TEMP TABLE {table} ({cols}) ON COMMIT DROP", tx);
+        else
         {
-            await using var w = await pg.BeginBinaryImportAsync($"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)");
+            await c.ExecAsync($"DROP TABLE IF EXISTS temp.{table}", tx);
+            await c.ExecAsync($"CREATE TEMP TABLE {table} ({cols})", tx);
+        }
+    }
+
+    /// <summary>Drops a staging table now (SQLite; PostgreSQL's go at commit anyway).</summary>
+    public static Task DropAsync(DbConnection c, DbTransaction tx, Dialect d, string table) =>
+        d == Dialect.Postgres ? c.ExecAsync($"DROP TABLE IF EXISTS {table}", tx) : c.ExecAsync($"DROP TABLE IF EXISTS temp.{table}", tx);
+
+    /// <summary>An index on a staging table once it is filled (cheaper than maintaining it row by row).</summary>
+    /// <summary>
+    /// An index on a filled staging table (cheaper than maintaining it row by row), and on PostgreSQL fresh statistics:
+    /// autovacuum never analyses temporary tables, and a planner guessing their size joins them badly.
+    /// </summary>
+    public static async Task IndexAsync(DbConnection c, DbTransaction tx, Dialect d, string table, string columns)
+    {
+        await c.ExecAsync($"CREATE INDEX {(d == Dialect.Postgres ? "" : "temp.")}ix_{table}_{columns.Replace(", ", "_", StringComparison.Ordinal)} ON {table} ({columns})", tx);
+        if (d == Dialect.Postgres) await c.ExecAsync($"ANALYZE {table}", tx);
+    }
+
+    private static string TypeName(Dialect d, BulkType t) => (d, t) switch
+    {
+        (Dialect.Postgres, BulkType.Text) => "text",
+        (Dialect.Postgres, BulkType.Int) => "integer",
+        (Dialect.Postgres, BulkType.Long) => "bigint",
+        (Dialect.Postgres, BulkType.Date) => "date",
+        (Dialect.Postgres, BulkType.Bool) => "boolean",
+        (Dialect.Postgres, BulkType.Timestamp) => "timestamptz",
+        (Dialect.Postgres, BulkType.Decimal) => "numeric",
+        (_, BulkType.Text or BulkType.Date or BulkType.Timestamp or BulkType.Decimal) => "TEXT",
+        _ => "INTEGER",
+    };
+
+    /// <summary>Writes <paramref name="rows"/> (values in <paramref name="columns"/>' order; null for NULL) and returns how many.</summary>
+    public static async Task<long> WriteAsync(DbConnection c, DbTransaction tx, string table, IReadOnlyList<BulkColumn> columns,
+        IEnumerable<object?[]> rows, CancellationToken ct = default)
+    {
+        var names = string.Join(", ", columns.Select(x => x.Name));
+        long n = 0;
+        if (c is NpgsqlConnection pg)
+        {
+            await using var w = await pg.BeginBinaryImportAsync($"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)", ct);
             foreach (var row in rows)
             {
-                await w.StartRowAsync();
-                foreach (var v in row)
-                    switch (v)
-                    {
-                        case null: await w.WriteNullAsync(); break;
-                        case string s: await w.WriteAsync(s, NpgsqlTypes.NpgsqlDbType.Text); break;
-                        case int i: await w.WriteAsync(i, NpgsqlTypes.NpgsqlDbType.Integer); break;
-                        case long l: await w.WriteAsync(l, NpgsqlTypes.NpgsqlDbType.Bigint); break;
-                        case decimal m: await w.WriteAsync(m, NpgsqlTypes.NpgsqlDbType.Numeric); break;
-                        default: throw new ArgumentException($"BulkRows: no COPY type for {v.GetType().Name}");
-                    }
-            }
-            await w.CompleteAsync();
-            return;
-        }
-        for (int start = 0; start < rows.Count; start += SqliteRowsPerStatement)
-        {
-            int end = Math.Min(rows.Count, start + SqliteRowsPerStatement);
-            var sql = new StringBuilder($"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ");
-            var args = new List<(string, object?)>((end - start) * columns.Length);
-            for (int i = start; i < end; i++)
-            {
-                if (i > start) sql.Append(',');
-                sql.Append('(');
-                for (int k = 0; k < columns.Length; k++)
+                await w.StartRowAsync(ct);
+                for (int i = 0; i < columns.Count; i++)
                 {
-                    if (k > 0) sql.Append(',');
-                    sql.Append($"@v{i - start}_{k}");
-                    args.Add(($"v{i - start}_{k}", rows[i][k]));
+                    var v = row[i];
+                    if (v is null) { await w.WriteNullAsync(ct); continue; }
+                    switch (columns[i].Type)
+                    {
+                        case BulkType.Text: await w.WriteAsync((string)v, NpgsqlDbType.Text, ct); break;
+                        case BulkType.Int: await w.WriteAsync(Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Integer, ct); break;
+                        case BulkType.Long: await w.WriteAsync(Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Bigint, ct); break;
+                        case BulkType.Date: await w.WriteAsync((DateOnly)v, NpgsqlDbType.Date, ct); break;
+                        case BulkType.Bool: await w.WriteAsync((bool)v, NpgsqlDbType.Boolean, ct); break;
+                        case BulkType.Timestamp: await w.WriteAsync(((DateTimeOffset)v).UtcDateTime, NpgsqlDbType.TimestampTz, ct); break;
+                        case BulkType.Decimal: await w.WriteAsync((decimal)v, NpgsqlDbType.Numeric, ct); break;
+                    }
                 }
-                sql.Append(')');
+                n++;
             }
-            await c.ExecAsync(sql.ToString(), tx, args.ToArray());
+            await w.CompleteAsync(ct);
+            return n;
         }
+        var sqlite = (SqliteConnection)c;
+        await using var cmd = sqlite.CreateCommand();
+        cmd.Transaction = (SqliteTransaction)tx;
+        cmd.CommandText = $"INSERT INTO {table} ({names}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
+        var ps = columns.Select((_, i) => cmd.Parameters.Add(new SqliteParameter("$p" + i, null))).ToArray();
+        foreach (var row in rows)
+        {
+            for (int i = 0; i < columns.Count; i++) ps[i].Value = Sql.SqliteValue(row[i]);
+            await cmd.ExecuteNonQueryAsync(ct);
+            n++;
+        }
+        return n;
     }
 }

@@ -77,14 +77,19 @@ public sealed class RetroactiveService(Database db, PreventionEngine engine, Pre
             var trace = p.Trace.Select(YearDataLoader.Line).ToList();
             var now = DateTimeOffset.UtcNow;
             var now2 = resettled[p.BillId];
-            // What the re-settlement adds to each annual limit, beyond what the bill had counted so far.
-            var delta = now2.Counted.ToDictionary(kv => kv.Key, kv => kv.Value - paid[p.BillId].Counted.GetValueOrDefault(kv.Key), StringComparer.Ordinal);
+            // What the re-settlement adds to each annual limit, beyond what the bill had counted so far (a bucket it no longer
+            // counts is taken back).
+            var before = paid[p.BillId].Counted;
+            var delta = now2.Counted.Keys.Union(before.Keys, StringComparer.Ordinal).ToDictionary(k => k,
+                k => now2.Counted.GetValueOrDefault(k) - before.GetValueOrDefault(k), StringComparer.Ordinal);
             await c.ExecAsync("INSERT INTO supplementary_payments (id, identity_id, bill_id, person_id, region, year, result_json, result_format, counted_json, paid_before, due_now, difference, trace_json, origin, created_at, created_by) " +
                 "VALUES (@id, @i, @b, @p, @r, @y, @res, @fmt, @cnt, @pb, @dn, @d, @t, @o, @at, @by)", tx,
                 ("id", id), ("i", identityId), ("b", p.BillId), ("p", personId), ("r", person.Region), ("y", p.Date.Year), ("res", StoredResults.Write(now2)),
                 ("fmt", StoredSettlement.CurrentResultFormat),
                 ("cnt", Json.Serialize(delta.Where(kv => kv.Value != 0).ToDictionary())), ("pb", p.PaidBefore), ("dn", p.DueNow), ("d", p.Difference),
                 ("t", Json.Serialize(trace)), ("o", origin), ("at", now), ("by", actor.Name));
+            // Later settlements count what the re-settlement added to the annual limits (the one ledger store).
+            await LedgerTotals.AddAsync(c, tx, new LedgerDelta(personId, p.Date.Year, delta));
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "supplementary_payment", "settlement", p.BillId, null,
                 new { id, identity = identityId, p.PaidBefore, p.DueNow, p.Difference, origin, rule = p.Trace[^1].Rule });
             await FundStore.PayAsync(c, tx, db.Dialect, person.Region, FundCodes.MedicalAssistance, clock.Today, p.Difference, personId,
