@@ -260,3 +260,37 @@ public class DemoCountyPostgresFixture : PostgresFixture
 
 public sealed class YearEndAtScaleTestsSqlite(DemoCountySqliteFixture fx) : YearEndAtScaleTests(fx), IClassFixture<DemoCountySqliteFixture>;
 public sealed class YearEndAtScaleTestsPostgres(DemoCountyPostgresFixture fx) : YearEndAtScaleTests(fx), IClassFixture<DemoCountyPostgresFixture>, IPostgresTests;
+
+/// <summary>The year facts line keeps every value the year-end rules read, with its scale (traces print amounts as stored).</summary>
+public sealed class YearFactsTests
+{
+    [Fact]
+    public void A_bill_and_its_result_come_back_as_written_and_an_unknown_shape_is_refused()
+    {
+        var bill = new Doudi.Engine.Cases.Bill
+        {
+            Id = "B1", Person = "P1", Date = new DateOnly(2023, 12, 31), Kind = Doudi.Policy.Vocabulary.BillKind.Inpatient, Total = 1000.50m, InPolicy = 800.00m,
+            BasicPaid = 400m, SupplementaryPaid = 12.3m, ReasonableOutOfPolicy = 50.05m, Excluded = Doudi.Policy.Vocabulary.Exclusion.ThirdParty,
+            Designated = false, Referred = true,
+            Items = [new(Doudi.Policy.Vocabulary.ItemKind.Drug, Doudi.Policy.Vocabulary.ItemClass.TcmGranules, true, 300.10m),
+                     new(Doudi.Policy.Vocabulary.ItemKind.Service, Doudi.Policy.Vocabulary.ItemClass.None, false, 0.40m)],
+        };
+        var result = new BillResult { Id = "B1", Person = "P1", Date = bill.Date, Policy = "fuyang-2023", Category = Doudi.Policy.Vocabulary.Category.Marginal,
+            Assistance = 150000.00m, Tilted = 0m, PersonalBurden = 1.5m, ReasonableBurden = 2.25m, CriticalIllness = 3m };
+        var line = YearFacts.Write(bill, result);
+        var (b, r) = YearFacts.Read("B1", "P1", line);
+        Assert.Equal(line, YearFacts.Write(b, r));
+        Assert.Equal("150000.00", r.Assistance.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(bill.Items, b.Items);
+        Assert.Equal((bill.Excluded, bill.Designated, bill.Referred, bill.ReasonableOutOfPolicy), (b.Excluded, b.Designated, b.Referred, b.ReasonableOutOfPolicy));
+        Assert.Equal(result.Category, r.Category);
+        var none = YearFacts.Write(bill with { Items = [], Designated = true, Referred = false }, new BillResult { Id = "B1", Person = "P1", Date = bill.Date, Policy = "x" });
+        var (b2, r2) = YearFacts.Read("B1", "P1", none);
+        Assert.Null(r2.Category);
+        Assert.Empty(b2.Items);
+        Assert.True(b2.Designated);
+        Assert.Throws<FormatException>(() => YearFacts.Read("B1", "P1", "2" + line[1..]));
+        Assert.Throws<FormatException>(() => YearFacts.Read("B1", "P1", line.Replace("marginal", "nobody")));
+        Assert.Throws<FormatException>(() => YearFacts.Read("B1", "P1", line[..20]));
+    }
+}

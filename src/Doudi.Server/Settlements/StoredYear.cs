@@ -67,10 +67,11 @@ public static class StoredYear
             effective[bill] = (json, format);
 
         var households = await c.ListAsync(read == StoredYearRead.Facts
-                ? "SELECT DISTINCT p.household_id FROM settlement_year_facts f JOIN persons p ON p.id = f.person_id WHERE f.region = @r AND f.year = @y"
-                : "SELECT DISTINCT p.household_id FROM settlements s JOIN persons p ON p.id = s.person_id WHERE s.region = @r AND s.year = @y",
+                ? "SELECT DISTINCT p.household_id FROM settlement_year_facts f JOIN persons p ON p.id = f.person_id WHERE f.region = @r AND f.year = @y ORDER BY 1"
+                : "SELECT DISTINCT p.household_id FROM settlements s JOIN persons p ON p.id = s.person_id WHERE s.region = @r AND s.year = @y ORDER BY 1",
             tx, r => r.GetString(0), ry);
-        households.Sort(StringComparer.Ordinal);
+        // In the database's own order (its collation, not ordinal): a chunk is then exactly the range its first and last
+        // household bound in the range queries below.
         for (int start = 0; start < households.Count; start += householdsPerChunk)
         {
             int end = (int)Math.Min(households.Count, (long)start + householdsPerChunk);
@@ -106,7 +107,7 @@ public static class StoredYear
                 ? YearFacts.Read(row.Id, row.Person, row.Text)
                 : (StoredResults.ReadBill(row.Bill, row.Format), StoredResults.Read(row.Text, row.Format));
             if (effective.TryGetValue(row.Id, out var latest)) result = StoredResults.Read(latest.Json, latest.Format);
-            bills.Add((bill with { Person = row.Person }, result));
+            bills.Add((read == StoredYearRead.Facts ? bill : bill with { Person = row.Person }, result));
         }
         bills.Sort((x, y) => x.Bill.Date != y.Bill.Date ? x.Bill.Date.CompareTo(y.Bill.Date) : string.CompareOrdinal(x.Bill.Id, y.Bill.Id));
         var file = new CaseFile(region, persons.Select(p => RegistryStore.ToEngine(p, identities[p.Id])).ToList(), bills.Select(b => b.Bill).ToList());
@@ -124,11 +125,18 @@ public static class StoredYear
         var withFacts = Convert.ToInt64(await c.ScalarAsync("SELECT COUNT(*) FROM settlement_year_facts WHERE region = @r AND year = @y", tx, ry));
         if (stored == withFacts) return;
         if (tx is null) throw new InvalidOperationException("year facts are missing and can only be added in a write transaction");
-        var missing = await c.ListAsync("SELECT id, person_id, bill_json, result_json, result_format FROM settlements s WHERE region = @r AND year = @y " +
-            "AND NOT EXISTS (SELECT 1 FROM settlement_year_facts f WHERE f.settlement_id = s.id)", tx,
-            r => (Id: r.S("id"), Person: r.S("person_id"), Bill: r.S("bill_json"), Result: r.S("result_json"), Format: r.I("result_format")), ry);
-        foreach (var m in missing)
-            await c.ExecAsync(YearFacts.Sql[1..], tx, ("id", m.Id), ("p", m.Person), ("r", region), ("y", year),
-                ("yf_facts", YearFacts.Write(StoredResults.ReadBill(m.Bill, m.Format), StoredResults.Read(m.Result, m.Format))));
+        // A thousand rows at a time (by id), so a year stored before 0880 is completed without holding its JSON in memory.
+        for (string after = ""; ;)
+        {
+            var missing = await c.ListAsync("SELECT id, person_id, bill_json, result_json, result_format FROM settlements s WHERE region = @r AND year = @y AND id > @after " +
+                "AND NOT EXISTS (SELECT 1 FROM settlement_year_facts f WHERE f.settlement_id = s.id) ORDER BY id LIMIT 1000", tx,
+                r => (Id: r.S("id"), Person: r.S("person_id"), Bill: r.S("bill_json"), Result: r.S("result_json"), Format: r.I("result_format")),
+                [.. ry, ("after", after)]);
+            if (missing.Count == 0) return;
+            foreach (var m in missing)
+                await c.ExecAsync(YearFacts.Sql[1..], tx, ("id", m.Id), ("p", m.Person), ("r", region), ("y", year),
+                    ("yf_facts", YearFacts.Write(StoredResults.ReadBill(m.Bill, m.Format), StoredResults.Read(m.Result, m.Format))));
+            after = missing[^1].Id;
+        }
     }
 }
