@@ -38,4 +38,10 @@ $B phases "$OUT/case-pengshui.json" --runs 1 >/dev/null
 echo "== smoke: the scripts"
 BILLS=2000 REGIONS="pengshui jiande" RUNS=1 WARMUP=0 OUT="$OUT/cli" bench/cli-bench.sh >/dev/null
 BILLS=3000 VERIFY=1 OUT="$OUT/city" bench/city-bench.sh >/dev/null
+echo "== smoke: name-list import rates (BENCHMARKS.server.md, issue 9 item 3)"
+dotnet build -c Release bench/Doudi.Bench.Http -nologo -v q -clp:ErrorsOnly -p:DoudiSkipWeb=true
+dotnet bench/Doudi.Bench.Http/bin/Release/net10.0/Doudi.Bench.Http.dll --db sqlite --namelist 2000 >/dev/null
+if [[ -n "${DOUDI_TEST_PG:-}" ]]; then
+  dotnet bench/Doudi.Bench.Http/bin/Release/net10.0/Doudi.Bench.Http.dll --db postgres --namelist 2000 --pg "$DOUDI_TEST_PG" >/dev/null
+fi
 echo "bench smoke: ok"

@@ -64,6 +64,7 @@ public static class ServerApp
         services.AddSingleton<Imports.NameListImporter>();
         services.AddSingleton<Settlements.BulkImport>();
         services.AddSingleton<Settlements.YearEnd>();
+        services.AddSingleton<Settlements.LedgerRebuild>(); // issue 9 item 4: the running totals' rebuild
         services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
         // A query parameter that cannot be bound (page=abc) throws, so it is answered as a problem naming the parameter.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -139,6 +140,7 @@ public static class ServerApp
         Settlements.YearEndEndpoints.Map(app); // issue 11 point 2: runs stored as rows, paged
         Settlements.NationalEndpoints.Map(app);
         Settlements.HeldSettlementEndpoints.Map(app);
+        Settlements.LedgerRebuildEndpoints.Map(app); // issue 9 item 4
         AuditEndpoints.Map(app);
         Prevention.PreventionEndpoints.Map(app); // issue 4
         Reconciliation.ReconciliationEndpoints.Map(app); // issue 11

@@ -23,7 +23,8 @@ namespace Doudi.Server.Imports;
 /// row, and nothing that grows with the roster times the list. One import per department and region runs at a time;
 /// a second is told 409 at once.
 /// </summary>
-public sealed class NameListImporter(Database db, NameListProgress progress, IEnumerable<Prevention.Common.IIdentityAddedHook>? hooks = null, IConfiguration? config = null)
+public sealed class NameListImporter(Database db, NameListProgress progress, IEnumerable<Prevention.Common.IIdentityAddedHook>? hooks = null, IConfiguration? config = null,
+    ILogger<NameListImporter>? log = null)
 {
     /// <summary><paramref name="ConfirmEnds"/>: the sender confirmed that a <c>full</c> list may end more than the allowed share of the roster.</summary>
     public sealed record Request(string Department, string Month, string Region, string Mode, string Format, byte[] Content, bool ConfirmEnds = false,
@@ -66,7 +67,9 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
         var hash = HashOf(request);
         try
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var rows = await ParseAsync(request, run, ct);
+            log?.LogDebug("Name list {Batch}: {Rows} rows read in {Ms} ms", run.Batch, rows.Count, clock.ElapsedMilliseconds);
             run.Applying(rows.Count);
             var monthStart = DateOnly.ParseExact(request.Month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             var result = await db.WriteAsync(async (c, tx) =>
@@ -77,6 +80,7 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
                 if (again is not null) return (again, false);
                 return (await ApplyAsync(c, tx, run, hash, rows, monthStart, actor, ct), true);
             }, ct);
+            log?.LogInformation("Name list {Batch}: {Rows} rows in {Ms} ms", run.Batch, rows.Count, clock.ElapsedMilliseconds);
             progress.End(run, null);
             return result;
         }
@@ -178,6 +182,8 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
     {
         var request = run.Request;
         var batch = run.Batch;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        void T(string phase) => log?.LogDebug("Name list {Batch}: {Phase} after {Ms} ms", batch, phase, sw.ElapsedMilliseconds);
         var report = new ChangeReport { Batch = batch, Department = request.Department, Month = request.Month, Region = request.Region, Mode = request.Mode, Rows = rows.Count };
         var now = DateTimeOffset.UtcNow;
         await c.ExecAsync("INSERT INTO name_list_batches (id, department, month, region, content_hash, format, row_count, report_json, created_at, created_by) " +
@@ -187,7 +193,9 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
         // Everyone listed, wherever registered, with every identity they hold: one query over the staged ID numbers.
         var store = new NameListStore(c, tx, db.Dialect);
         await store.StageKeysAsync(rows, ct);
+        T("keys staged");
         var (found, held) = await store.ListedAsync(rows.Count, ct);
+        T("listed persons read");
         var problems = new List<FieldProblem>();
         for (int i = 0; i < rows.Count; i++)
             if (found[i] is { } elsewhere && elsewhere.Region != request.Region)
@@ -198,6 +206,7 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
         var newPersons = new List<PersonRecord>();
         var movedPersons = new List<PersonRecord>();
         var households = new Dictionary<string, (string Region, string? Township)>(StringComparer.Ordinal);
+        var madeHouseholds = new List<(string Id, string Region, string? Township)>();
         var ends = new List<(long Id, DateOnly Revoked)>();
         var added = new List<(string PersonId, Category Category, DateOnly Recognized, bool ForMedicalSpending)>();
         for (int i = 0; i < rows.Count; i++)
@@ -209,7 +218,8 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
                 person = new PersonRecord(RegistryStore.NewPersonId(), row.IdNumber, row.PsnNo, row.Name, row.Household ?? RegistryStore.NewHouseholdId(),
                     row.Insurance ?? InsuranceType.Resident, request.Region, row.Township);
                 newPersons.Add(person);
-                households.TryAdd(person.Household, (person.Region, person.Township));
+                if (row.Household is null) madeHouseholds.Add((person.Household, person.Region, person.Township));
+                else households.TryAdd(person.Household, (person.Region, person.Township));
             }
             else
             {
@@ -279,6 +289,7 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
         }
         if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
 
+        T("changes worked out");
         if (request.Mode == "full")
         {
             var (roster, absent) = await store.AbsentAsync(request.Department, request.Region, ct);
@@ -299,19 +310,27 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
         }
 
         // The writes: a few bulk statements, whatever the list's length.
-        await store.InsertHouseholdsAsync(households.Select(h => (h.Key, h.Value.Region, h.Value.Township)), now, ct);
+        T("absent read");
+        await store.InsertHouseholdsAsync(households.Select(h => (h.Key, h.Value.Region, h.Value.Township)), madeHouseholds, now, ct);
+        T("households written");
         await store.InsertPersonsAsync(newPersons, now, ct);
+        T("persons written");
         if (movedPersons.Count > 0) await store.UpdatePersonsAsync(movedPersons, now, ct);
         if (ends.Count > 0) await store.EndIdentitiesAsync(ends, batch, ct);
+        T("identities ended");
         await store.InsertIdentitiesAsync(added, request.Department, batch, now, actor.Name, ct);
+        T("identities added");
         if (hooks?.Any() == true)
             foreach (var (identityId, personId) in await store.AddedToSettledPersonsAsync(batch))
                 foreach (var hook in hooks) await hook.IdentityAddedAsync(c, tx, personId, identityId, actor, "name_list:" + batch); // issue 4 (I-15)
         await store.DropStagingAsync();
 
+        T("hooks run");
         var json = Json.Serialize(report);
         await c.ExecAsync("UPDATE name_list_batches SET report_json = @j WHERE id = @id", tx, ("j", json), ("id", batch));
+        T("report stored");
         await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "import", "name_list", batch, null, json);
+        T("audited");
         return report;
     }
 

@@ -11,7 +11,8 @@ namespace Doudi.Server.Insights;
 /// <summary>Called inside the transactions that store and reverse (冲销) a settlement.</summary>
 public interface ISettlementAggregateHook
 {
-    Task SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details);
+    /// <summary>The statement (and its parameters) that adds a settlement, sent in the batch that stores it.</summary>
+    (string Sql, (string, object?)[] Args) SettlementStoredSql(DbConnection c, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details);
     Task SettlementReversedAsync(DbConnection c, DbTransaction tx, StoredSettlement settlement);
 }
 
@@ -19,10 +20,10 @@ public interface ISettlementAggregateHook
 /// Keeps the monthly aggregates in step with the settlements: a stored settlement adds its figures, a reversal takes
 /// the same figures away (recomputed from the stored bill and result), both in the settlement's own transaction.
 /// </summary>
-public sealed class InsightHooks : ISettlementAggregateHook
+public sealed class InsightHooks(Database db) : ISettlementAggregateHook
 {
-    public Task SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details) =>
-        InsightStore.ApplyAsync(c, tx, InsightFacts.From(person.Region, person.Township, bill, result, details), +1);
+    public (string Sql, (string, object?)[] Args) SettlementStoredSql(DbConnection c, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details) =>
+        InsightStore.ApplySql(InsightFacts.From(person.Region, person.Township, bill, result, details), +1, InsightStore.ShardOf(db, c), "im_");
 
     public async Task SettlementReversedAsync(DbConnection c, DbTransaction tx, StoredSettlement s)
     {
@@ -30,6 +31,7 @@ public sealed class InsightHooks : ISettlementAggregateHook
         var bill = StoredResults.ReadBill(s.BillJson, s.ResultFormat);
         var result = StoredResults.Read(s.ResultJson, s.ResultFormat);
         // The institution, diagnosis and items the settlement stored (never changed afterwards) are taken back too.
-        await InsightStore.ApplyAsync(c, tx, InsightFacts.From(s.Region, township, bill, result, await SettlementDetails.LoadAsync(c, tx, s.Id)), -1);
+        await InsightStore.ApplyAsync(c, tx, InsightFacts.From(s.Region, township, bill, result, await SettlementDetails.LoadAsync(c, tx, s.Id)), -1,
+            InsightStore.ShardOf(db, c));
     }
 }

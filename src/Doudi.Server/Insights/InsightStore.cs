@@ -20,8 +20,25 @@ public static class InsightStore
     private const string Money = "total_fen, in_policy_fen, basic_fen, critical_fen, supplementary_fen, assistance_fen, tilted_fen, burden_fen, self_pay_fen";
     private static readonly string[] MoneyColumns = Money.Split(", ");
 
+    /// <summary>
+    /// Shards of a key's row (migration 0852): the region, township, category, kind, institution and diagnosis rows of a month
+    /// take every settlement of the month, so each is split, and a transaction adds to the shard of its database connection
+    /// (<see cref="Database.ConnectionSlot"/>): concurrent settlements of one server never wait on one row lock until commit.
+    /// Reads sum over shards. Item rows (many keys) stay whole.
+    /// </summary>
+    public const int Shards = 64;
+
+    public static int ShardOf(Database db, DbConnection c) => db.ConnectionSlot(c) % Shards;
+
     /// <summary>Adds (<paramref name="sign"/> = 1) or takes away (−1) one settlement, in the caller's transaction.</summary>
-    public static Task ApplyAsync(DbConnection c, DbTransaction tx, InsightFacts f, int sign)
+    public static Task ApplyAsync(DbConnection c, DbTransaction tx, InsightFacts f, int sign, int shard)
+    {
+        var (sql, args) = ApplySql(f, sign, shard, "im_");
+        return c.ExecAsync(sql, tx, args);
+    }
+
+    /// <summary>The upsert of <see cref="ApplyAsync"/>, parameters named <paramref name="prefix"/>…, to send in a settlement's batch.</summary>
+    public static (string Sql, (string, object?)[] Args) ApplySql(InsightFacts f, int sign, int shard, string prefix)
     {
         var rows = new List<(string Dim, string Key, string Label, long Quantity, long[] Money, long Bills, long Assisted)>();
         long[] all = [f.Total, f.InPolicy, f.Basic, f.Critical, f.Supplementary, f.Assistance, f.Tilted, f.Burden, f.SelfPay];
@@ -43,23 +60,24 @@ public static class InsightStore
             rows.Add((Item, g.Key, g.First().Name, qty, [amount, amount - outside, 0, 0, 0, 0, 0, 0, outside], 1, 0));
         }
 
-        var sql = new StringBuilder($"INSERT INTO insight_monthly (region, month, dimension, dim_key, label, bills, assisted, quantity, {Money}) VALUES ");
-        var args = new List<(string, object?)> { ("r", f.Region), ("m", f.Month) };
+        var sql = new StringBuilder($"INSERT INTO insight_monthly (region, month, dimension, dim_key, label, shard, bills, assisted, quantity, {Money}) VALUES ");
+        var p = prefix;
+        var args = new List<(string, object?)>(2 + rows.Count * 16) { ($"{p}r", f.Region), ($"{p}m", f.Month), ($"{p}s", shard) };
         for (var i = 0; i < rows.Count; i++)
         {
             var (dim, key, label, qty, money, bills, ass) = rows[i];
             if (i > 0) sql.Append(", ");
-            sql.Append($"(@r, @m, @d{i}, @k{i}, @l{i}, @b{i}, @a{i}, @q{i}");
-            for (var j = 0; j < money.Length; j++) sql.Append($", @v{i}_{j}");
+            sql.Append($"(@{p}r, @{p}m, @{p}d{i}, @{p}k{i}, @{p}l{i}, {(dim == Item ? "0" : $"@{p}s")}, @{p}b{i}, @{p}a{i}, @{p}q{i}");
+            for (var j = 0; j < money.Length; j++) sql.Append($", @{p}v{i}_{j}");
             sql.Append(')');
-            args.Add(($"d{i}", dim)); args.Add(($"k{i}", key)); args.Add(($"l{i}", label));
-            args.Add(($"b{i}", bills * sign)); args.Add(($"a{i}", ass * sign)); args.Add(($"q{i}", qty * sign));
-            for (var j = 0; j < money.Length; j++) args.Add(($"v{i}_{j}", money[j] * sign));
+            args.Add(($"{p}d{i}", dim)); args.Add(($"{p}k{i}", key)); args.Add(($"{p}l{i}", label));
+            args.Add(($"{p}b{i}", bills * sign)); args.Add(($"{p}a{i}", ass * sign)); args.Add(($"{p}q{i}", qty * sign));
+            for (var j = 0; j < money.Length; j++) args.Add(($"{p}v{i}_{j}", money[j] * sign));
         }
-        sql.Append(" ON CONFLICT (region, month, dimension, dim_key) DO UPDATE SET ");
+        sql.Append(" ON CONFLICT (region, month, dimension, dim_key, shard) DO UPDATE SET ");
         sql.Append("label = CASE WHEN excluded.label = '' THEN insight_monthly.label ELSE excluded.label END, ");
         sql.Append(string.Join(", ", new[] { "bills", "assisted", "quantity" }.Concat(MoneyColumns).Select(col => $"{col} = insight_monthly.{col} + excluded.{col}")));
-        return c.ExecAsync(sql.ToString(), tx, args.ToArray());
+        return (sql.ToString(), args.ToArray());
     }
 
     /// <summary>Sums of one dimension per key (and per month when <paramref name="byMonth"/>), for regions (null: all) and months from..to.</summary>
@@ -86,6 +104,16 @@ public static class InsightStore
         c.ListAsync("SELECT COALESCE(p.township, '') AS township, e.state, COUNT(*) AS n FROM risk_entries e JOIN persons p ON p.id = e.person_id " +
                     "WHERE e.year = @y" + (region is null ? "" : " AND e.region = @r") + " GROUP BY p.township, e.state", null,
             r => (r.S("township"), r.S("state"), r.L("n")), ("y", year), ("r", region));
+
+    /// <summary>The risk-pool entries of a township's persons (at most 1,000), ID numbers in full: the caller masks them.</summary>
+    public static Task<List<TownshipRiskEntry>> TownshipRiskEntriesAsync(DbConnection c, string region, string township, int year) =>
+        c.ListAsync(
+            "SELECT e.id, e.person_id, p.name, p.id_number, e.household_id, e.amount, e.threshold, e.cite, e.state FROM risk_entries e JOIN persons p ON p.id = e.person_id " +
+            "WHERE e.region = @r AND e.year = @y AND p.township = @t ORDER BY e.created_at, e.id LIMIT 1000", null,
+            r => new TownshipRiskEntry(r.S("id"), r.S("person_id"), r.S("name"), r.S("id_number"), r.Str("household_id"),
+                r.IsDBNull(r.GetOrdinal("amount")) ? null : r.M("amount"), r.IsDBNull(r.GetOrdinal("threshold")) ? null : r.M("threshold"),
+                r.S("cite"), r.S("state")),
+            ("r", region), ("y", year), ("t", township));
 
     public static Task<string?> MapAsync(DbConnection c, string region) =>
         c.FirstAsync("SELECT geojson FROM insight_maps WHERE region = @r", null, r => r.S("geojson"), ("r", region));

@@ -14,6 +14,7 @@ public static class PreventionSetup
         services.AddSingleton<Monitoring.MonitoringSettings>();
         services.AddSingleton<Monitoring.MonitoringService>();
         services.AddSingleton<ISettlementStoredHook>(sp => sp.GetRequiredService<Monitoring.MonitoringService>());
+        services.AddSingleton<Settlements.ILedgerMeasureSource>(sp => sp.GetRequiredService<Monitoring.MonitoringService>());
         services.AddSingleton<ISettlementReversedHook>(sp => sp.GetRequiredService<Monitoring.MonitoringService>());
         services.AddSingleton<PreventionEngine>();
         services.AddSingleton<Retroactive.RetroactiveService>();
@@ -21,6 +22,7 @@ public static class PreventionSetup
         services.AddSingleton<Reduction.ReductionService>();
         services.AddSingleton<Relief.ReliefService>();
         services.AddSingleton<PostHoc.PostHocService>();
+        services.AddSingleton<Funds.FundService>();
         var auth = services.AddAuthorizationBuilder();
         PreventionPolicies.Add(auth);
         Reduction.ReductionEndpoints.AddPolicies(auth);

@@ -27,7 +27,9 @@ public static class BackOfficeEndpoints
             var report = await bulk.RunAsync(http.Request.Body, format, mode, dryRun ?? false, http.Actor(), ct, charset);
             return Results.Json(report, Json.Options, statusCode: report.Committed || report.DryRun ? 200 : 422);
         }).RequireAuthorization(Policies.Operate).WithTags("Back office")
-          .WithSummary("批量导入结算记录 / stream a period's settlement records (CSV or JSONL) with a per-row error report");
+          .WithSummary("批量导入结算记录 / stream a period's settlement records (CSV or JSONL) with a per-row error report")
+          .AcceptsText("text/csv", "application/x-ndjson")
+          .Produces<BulkImportReport>().Produces<BulkImportReport>(StatusCodes.Status422UnprocessableEntity).Problems(503);
 
         app.MapGet("/api/settlement-imports/{id}", async (string id, Database db, CancellationToken ct) =>
         {
@@ -38,7 +40,8 @@ public static class BackOfficeEndpoints
                 errors = System.Text.Json.JsonDocument.Parse(r.S("errors_json")).RootElement.Clone(), createdAt = r.T("created_at"), createdBy = r.S("created_by"),
             }, ("id", id)), ct) ?? throw ApiProblemException.NotFound(new($"没有导入批次 {id}", $"no settlement import {id}"));
             return Results.Json(report, Json.Options);
-        }).RequireAuthorization(Policies.Operate).WithTags("Back office");
+        }).RequireAuthorization(Policies.Operate).WithTags("Back office")
+          .WithSummary("一次结算导入 / a settlement import and its row errors").Produces<SettlementImportView>().Problems(404);
 
         app.MapGet("/api/persons/{id}/years/{yearText}", async (string id, string yearText, HttpContext http, Database db, CancellationToken ct) =>
         {
@@ -46,13 +49,14 @@ public static class BackOfficeEndpoints
             var actor = http.Actor();
             var summary = await db.ReadAsync(async c =>
             {
-                var p = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", null, RegistryStore.MapPerson, ("id", id));
+                var p = await RegistryStore.PersonByIdAsync(c, null, id);
                 if (p is null) return null;
                 var run = await YearEndStore.LatestAsync(c, p.Region, year);
                 return await PersonSummary(c, p, year, actor, run);
             }, ct) ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
             return Body.RawJson(summary.ToJsonString(Json.Options));
-        }).RequireAuthorization(Policies.ReadYears).WithTags("Back office");
+        }).RequireAuthorization(Policies.ReadYears).WithTags("Back office")
+          .WithSummary("个人年度汇总 / a person's year: bills with traces, sums, ledger, year-end result").Produces<PersonYearSummary>().Problems(404);
 
         app.MapGet("/api/households/{id}/years/{yearText}", async (string id, string yearText, HttpContext http, Database db, CancellationToken ct) =>
         {
@@ -60,7 +64,7 @@ public static class BackOfficeEndpoints
             var actor = http.Actor();
             var summary = await db.ReadAsync(async c =>
             {
-                var members = await c.ListAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE household_id = @h ORDER BY id", null, RegistryStore.MapPerson, ("h", id));
+                var members = await RegistryStore.HouseholdMembersAsync(c, id);
                 if (members.Count == 0) return null;
                 var run = await YearEndStore.LatestAsync(c, members[0].Region, year);
                 var arr = new JsonArray();
@@ -81,14 +85,14 @@ public static class BackOfficeEndpoints
                 };
             }, ct) ?? throw ApiProblemException.NotFound(new($"没有家庭 {id}", $"no household {id}"));
             return Body.RawJson(summary.ToJsonString(Json.Options));
-        }).RequireAuthorization(Policies.ReadYears).WithTags("Back office");
+        }).RequireAuthorization(Policies.ReadYears).WithTags("Back office")
+          .WithSummary("家庭年度汇总 / a household's year: its members' years and the household's year-end result").Produces<HouseholdYearSummary>().Problems(404);
     }
 
     /// <summary>A person's year: each settlement with its trace, totals of the non-reversed ones, the running ledger totals, and the latest year-end result.</summary>
     private static async Task<JsonObject> PersonSummary(System.Data.Common.DbConnection c, PersonRecord p, int year, Actor actor, YearEndRunHeader? run)
     {
-        var rows = await c.ListAsync($"SELECT {SettlementService.Columns} FROM settlements WHERE person_id = @p AND year = @y ORDER BY date, id", null,
-            StoredSettlement.Map, ("p", p.Id), ("y", year));
+        var rows = await SettlementStore.OfPersonYearAsync(c, p.Id, year);
         decimal assistance = 0, tilted = 0, burden = 0;
         var bills = new JsonArray();
         foreach (var s in rows)

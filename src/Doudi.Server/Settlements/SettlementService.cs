@@ -111,6 +111,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             while (await r.ReadAsync()) counted.Add(LedgerTotals.Row(r));
         }
         var ledger = LedgerTotals.LedgerOf(year, counted);
+        var measures = LedgerTotals.MeasuresOf(year, counted);
         if (person is null)
             throw ApiProblemException.Invalid([new FieldProblem(input.FieldName("person"),
                 new($"登记库中没有此人：{IdMasking.Mask(input.PersonKey)}", $"no such person in the registry: {IdMasking.Mask(input.PersonKey)}"))]);
@@ -146,15 +147,25 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             now, owner ?? actor.Name, null, null, null, StoredSettlement.CurrentResultFormat, naming,
             input.National is null ? null : NationalAnswer.Serialize(input, person));
         const string values = "@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @fmt, @naming, @nat, @kind, @pb";
-        var (totalsSql, totalsArgs) = LedgerTotals.AddSql(new LedgerDelta(person.Id, year, result.Counted));
-        // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs), what
-        // it counts added to the person's running totals, and what the year-end rules will read of it (YearFacts).
+        // Issue 4: early warning on the person's year (its measures are added with the bill's counts below), stored with the
+        // settlement or not at all.
+        var delta = result.Counted as IReadOnlyDictionary<string, decimal>;
+        foreach (var hook in hooks ?? [])
+            if (await hook.SettlementStoredAsync(c, tx, person, identities, engineBill, result, actor, measures) is { Count: > 0 } added)
+                delta = delta.Concat(added).ToDictionary(StringComparer.Ordinal);
+        var (totalsSql, totalsArgs) = LedgerTotals.AddSql(new LedgerDelta(person.Id, year, delta));
+        // Issue 10: the console's monthly aggregates, last in the batch (their rows are the most shared).
+        var aggregates = (aggregateHooks ?? []).Select(h => h.SettlementStoredSql(c, person, engineBill, result, Insights.SettlementDetails.From(input))).ToList();
+        // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs), what it
+        // counts added to the person's running totals, what the year-end rules will read of it (YearFacts), and the
+        // monthly aggregates.
         await c.ExecAsync(
             (db.Dialect == Dialect.Postgres
                 ? $"WITH s AS (INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values}) RETURNING id) " +
                   AuditLog.InsertSelectSql(db.Dialect, "a_", "s")
                 : $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values});" +
-                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(input) + YearFacts.Sql + (totalsSql.Length == 0 ? "" : ";" + totalsSql),
+                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(input) + YearFacts.Sql + (totalsSql.Length == 0 ? "" : ";" + totalsSql)
+            + string.Concat(aggregates.Select(a => ";" + a.Sql)),
             tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", year), ("d", stored.Date), ("r", stored.Region),
             ("pol", stored.Policy), ("src", source), ("hash", hash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
             ("a", stored.Assistance), ("s", stored.Status), ("at", now), ("by", stored.CreatedBy),
@@ -162,12 +173,8 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             ("kind", Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind)), ("pb", result.PersonalBurden),
             .. AuditLog.Parameters("a_", actor, "settle", "settlement", stored.Id, null,
                 new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source }),
-            .. SettlementContext.Parameters(input), .. YearFacts.Parameters(engineBill, result), .. totalsArgs]);
+            .. SettlementContext.Parameters(input), .. YearFacts.Parameters(engineBill, result), .. totalsArgs, .. aggregates.SelectMany(a => a.Args)]);
         await SettlementContext.WriteItemsAsync(c, tx, input);
-        // Issue 4: early warning on the person's year, stored with the settlement or not at all.
-        foreach (var hook in hooks ?? []) await hook.SettlementStoredAsync(c, tx, person, identities, engineBill, result, actor);
-        // Issue 10: the console's monthly aggregates, in the same transaction.
-        foreach (var hook in aggregateHooks ?? []) await hook.SettlementStoredAsync(c, tx, person, engineBill, result, Insights.SettlementDetails.From(input));
         return new SettleOutcome(stored, Replayed: false);
     }
 

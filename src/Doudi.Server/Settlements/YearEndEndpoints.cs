@@ -13,9 +13,6 @@ namespace Doudi.Server.Settlements;
 public sealed record YearEndRunView(string Id, string Region, int Year, DateTimeOffset CreatedAt, string CreatedBy, int PersonCount, int HouseholdCount,
     int BillCount, List<PersonYearResult> Persons, List<HouseholdYearResult> Households, int? Page, int? PageSize);
 
-/// <summary>The year-end run request: the region and the cost year.</summary>
-public sealed record YearEndRunRequest(string Region, int Year);
-
 /// <summary>
 /// <c>POST /api/year-end-runs</c> runs the annual rules over a region's stored year (409 while another node runs it);
 /// <c>GET /api/year-end-runs/{id}</c> answers it (paged on request), and <c>/persons/{id}</c>, <c>/households/{id}</c>
@@ -40,7 +37,7 @@ public static class YearEndEndpoints
             var run = await yearEnd.RunAsync(region!, year!.Value, http.Actor(), ct);
             await WriteAsync(http, db, run, paging, StatusCodes.Status201Created, ct);
         }).RequireAuthorization(Policies.Operate).WithTags("Back office")
-          .Accepts<YearEndRunRequest>("application/json").Produces<YearEndRunView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict)
+          .JsonBody<YearEndRunRequest>().Produces<YearEndRunView>(StatusCodes.Status201Created).Problems(409, 503)
           .WithSummary("年度结算 / run the year-end rules over stored settlements of a region's year (all results, or ?page&pageSize)");
 
         app.MapGet("/api/year-end-runs/{id}", async (string id, HttpContext http, Database db, int? page, int? pageSize, CancellationToken ct) =>
@@ -48,19 +45,19 @@ public static class YearEndEndpoints
             var paging = page is null && pageSize is null ? (Paging?)null : Paging.From(page, pageSize);
             var run = await db.ReadAsync(c => YearEndStore.FindAsync(c, id), ct) ?? throw NotFound(id);
             await WriteAsync(http, db, run, paging, StatusCodes.Status200OK, ct);
-        }).RequireAuthorization(Policies.ReadYears).WithTags("Back office").Produces<YearEndRunView>()
+        }).RequireAuthorization(Policies.ReadYears).WithTags("Back office").Produces<YearEndRunView>().Problems(404)
           .WithSummary("年度结算结果 / a year-end run: all its results, or a page of persons and of households (?page&pageSize)");
 
         app.MapGet("/api/year-end-runs/{id}/persons/{personId}", async (string id, string personId, Database db, CancellationToken ct) =>
             Results.Json(await db.ReadAsync(async c => await YearEndStore.PersonAsync(c, await YearEndStore.FindAsync(c, id) ?? throw NotFound(id), personId), ct)
                 ?? throw ApiProblemException.NotFound(new($"年度结算 {id} 中没有人员 {personId}", $"year-end run {id} has no person {personId}")), Json.Options))
-            .RequireAuthorization(Policies.ReadYears).WithTags("Back office").Produces<PersonYearResult>()
+            .RequireAuthorization(Policies.ReadYears).WithTags("Back office").Produces<PersonYearResult>().Problems(404)
             .WithSummary("年度结算中一人的结果 / one person's year in a year-end run");
 
         app.MapGet("/api/year-end-runs/{id}/households/{householdId}", async (string id, string householdId, Database db, CancellationToken ct) =>
             Results.Json(await db.ReadAsync(async c => await YearEndStore.HouseholdAsync(c, await YearEndStore.FindAsync(c, id) ?? throw NotFound(id), householdId), ct)
                 ?? throw ApiProblemException.NotFound(new($"年度结算 {id} 中没有家庭 {householdId}", $"year-end run {id} has no household {householdId}")), Json.Options))
-            .RequireAuthorization(Policies.ReadYears).WithTags("Back office").Produces<HouseholdYearResult>()
+            .RequireAuthorization(Policies.ReadYears).WithTags("Back office").Produces<HouseholdYearResult>().Problems(404)
             .WithSummary("年度结算中一户的结果 / one household's year in a year-end run");
     }
 
@@ -96,6 +93,8 @@ public static class YearEndEndpoints
         }
         else
         {
+            w.WriteNull("page");
+            w.WriteNull("pageSize");
             w.WriteStartArray("persons");
             bool inPersons = true;
             int n = 0;

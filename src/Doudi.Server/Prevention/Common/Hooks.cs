@@ -7,12 +7,15 @@ using Doudi.Server.Security;
 namespace Doudi.Server.Prevention.Common;
 
 /// <summary>
-/// Called inside the transaction that stored a settlement, with what the settlement already read (no extra reads
-/// needed), so what it writes is stored with the settlement or not at all.
+/// Called inside the transaction that stores a settlement, just before its row is written, with what the settlement
+/// already read (no extra reads needed: the person's running measures of the year before this bill included), so what it
+/// writes is stored with the settlement or not at all. It answers what the bill adds to its measure buckets of the
+/// person's running totals (Settlements/LedgerTotals, one store), which the settlement writes in its own batch; null: nothing.
 /// </summary>
 public interface ISettlementStoredHook
 {
-    Task SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, IReadOnlyList<IdentityRecord> identities, Bill bill, BillResult result, Actor actor);
+    Task<IReadOnlyDictionary<string, decimal>?> SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, IReadOnlyList<IdentityRecord> identities,
+        Bill bill, BillResult result, Actor actor, IReadOnlyDictionary<string, decimal> measuresBefore);
 }
 
 /// <summary>Called inside the transaction that reversed (冲销) a settlement, after it stopped counting.</summary>

@@ -30,6 +30,21 @@ public sealed class RetroactiveService(Database db, PreventionEngine engine, Pre
     public static SupplementaryRow Map(DbDataReader r) => new(r.S("id"), r.L("identity_id"), r.S("bill_id"), r.S("person_id"), r.S("region"), r.M("paid_before"),
         r.M("due_now"), r.M("difference"), Json.Deserialize<List<string>>(r.S("trace_json")), r.S("origin"), r.T("created_at"), r.S("created_by"));
 
+    public Task<List<SupplementaryRow>> ListAsync(string? person, string? bill, string? region, CancellationToken ct)
+    {
+        var w = new Where().Eq("person_id", person).Eq("bill_id", bill).Eq("region", region);
+        return db.ReadAsync(c => c.ListAsync($"SELECT * FROM supplementary_payments{w.Sql} ORDER BY created_at, id", null, Map, w.Args), ct);
+    }
+
+    /// <summary>Settles an identity's bills again (e.g. after bills were imported late): 404 unless the identity is the person's.</summary>
+    public Task<List<SupplementaryRow>> RerunAsync(string personId, long identityId, Actor actor, CancellationToken ct) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            var owner = await c.ScalarAsync("SELECT person_id FROM identities WHERE id = @i", tx, ("i", identityId)) as string;
+            if (owner != personId) throw Api.ApiProblemException.NotFound(new($"此人没有身份 {identityId}", $"person {personId} has no identity {identityId}"));
+            return await ComputeAsync(c, tx, personId, identityId, actor, "api");
+        }, ct);
+
     public async Task IdentityAddedAsync(DbConnection c, DbTransaction tx, string personId, long identityId, Actor actor, string origin)
     {
         try { await ComputeAsync(c, tx, personId, identityId, actor, origin); }
