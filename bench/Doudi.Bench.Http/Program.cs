@@ -52,7 +52,9 @@ try
         var nlTok = await (await http.PostAsJsonAsync("/api/tokens", new { name = "bench HIS" })).Content.ReadFromJsonAsync<JsonElement>();
         using var nlHospital = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
         nlHospital.DefaultRequestHeaders.Authorization = new("Bearer", nlTok.GetProperty("token").GetString());
-        Environment.ExitCode = await Doudi.Bench.Http.NameListBench.RunAsync(http, server.Id, opts.Db, int.Parse(args[nl + 1]), nlHospital);
+        // PostgreSQL's CPU: its backends serving the bench database only (the PostgreSQL server may be shared).
+        Func<double> pgCpu = () => pgDatabase is null ? 0 : Doudi.Bench.Http.Cpu.OfBackends(opts.Pg, pgDatabase);
+        Environment.ExitCode = await Doudi.Bench.Http.NameListBench.RunAsync(http, server.Id, opts.Db, int.Parse(args[nl + 1]), nlHospital, pgCpu);
         return;
     }
 
