@@ -81,7 +81,7 @@ public static class ReductionEndpoints
             var view = loaded is null ? null : ReductionQueries.TasksFor([loaded.Value.Case], own, clock.Today).FirstOrDefault();
             if (view is null) throw NoCase(id);
             return Results.Json(ReductionViews.Own(view), Json.Options);
-        }).RequireAuthorization(PreventionPolicies.DepartmentTasks).Produces<ReductionCaseView>(200).Produces<OwnTaskView>(200).Problems(404)
+        }).RequireAuthorization(PreventionPolicies.DepartmentTasks).ProducesOneOf<ReductionCaseView, OwnTaskView>().Problems(404)
           .WithSummary("梯次减负案件 / one case: the whole case for the bureau and auditors, a department's own task for a department");
 
         g.MapPost("/{id}/tasks/{department}/answer", async (string id, string department, HttpContext http, ReductionService service, PreventionClock clock, CancellationToken ct) =>
