@@ -154,7 +154,7 @@ public static class OpenApiSetup
 
     /// <summary>
     /// Types the API writes through its own converters (Api/Json.cs) have no schema of their own: money is a JSON number,
-    /// a timestamp an ISO 8601 string in +08:00, a trace step (format 1, the server's own) an object.
+    /// a timestamp an ISO 8601 string in +08:00, a trace step an object as doudi settle --trace full writes it.
     /// </summary>
     private static Task ConverterTypes(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
     {
@@ -175,7 +175,21 @@ public static class OpenApiSetup
                 ["amount"] = new OpenApiSchema { Type = JsonSchemaType.Number },
                 ["rule"] = new OpenApiSchema { Type = JsonSchemaType.String },
                 ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String },
-                ["interpretation"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "I-n, when the step rests on an interpretation" },
+                ["interpretation"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, Description = "I-n, when the step rests on an interpretation" },
+                // The structure doudi verify checks, as doudi settle --trace full writes it (Doudi.Cases' ResultWriter).
+                ["clause"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object | JsonSchemaType.Null, Description = "the clause applied: policy id, clause, document",
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["policy"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                        ["clause"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                        ["document"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    },
+                },
+                ["formula"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, Description = "a formula of the result's formulas table" },
+                ["inputs"] = new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Number }, Description = "the formula's inputs by name" },
+                ["basis"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "on a year-end step: the bills or person-years it adds up (of, field, total, entries)" },
             };
             schema.Required = new HashSet<string> { "step", "amount", "rule", "detail" };
         }
