@@ -12,7 +12,7 @@ namespace Doudi.Server.Insights;
 public interface ISettlementAggregateHook
 {
     /// <summary>The statement (and its parameters) that adds a settlement, sent in the batch that stores it.</summary>
-    (string Sql, (string, object?)[] Args) SettlementStoredSql(PersonRecord person, Bill bill, BillResult result, SettlementDetails? details);
+    (string Sql, (string, object?)[] Args) SettlementStoredSql(DbConnection c, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details);
     Task SettlementReversedAsync(DbConnection c, DbTransaction tx, StoredSettlement settlement);
 }
 
@@ -20,10 +20,10 @@ public interface ISettlementAggregateHook
 /// Keeps the monthly aggregates in step with the settlements: a stored settlement adds its figures, a reversal takes
 /// the same figures away (recomputed from the stored bill and result), both in the settlement's own transaction.
 /// </summary>
-public sealed class InsightHooks : ISettlementAggregateHook
+public sealed class InsightHooks(Database db) : ISettlementAggregateHook
 {
-    public (string Sql, (string, object?)[] Args) SettlementStoredSql(PersonRecord person, Bill bill, BillResult result, SettlementDetails? details) =>
-        InsightStore.ApplySql(InsightFacts.From(person.Region, person.Township, bill, result, details), +1, InsightStore.ShardOf(person.Id), "im_");
+    public (string Sql, (string, object?)[] Args) SettlementStoredSql(DbConnection c, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details) =>
+        InsightStore.ApplySql(InsightFacts.From(person.Region, person.Township, bill, result, details), +1, InsightStore.ShardOf(db, c), "im_");
 
     public async Task SettlementReversedAsync(DbConnection c, DbTransaction tx, StoredSettlement s)
     {
@@ -32,6 +32,6 @@ public sealed class InsightHooks : ISettlementAggregateHook
         var result = StoredResults.Read(s.ResultJson, s.ResultFormat);
         // The institution, diagnosis and items the settlement stored (never changed afterwards) are taken back too.
         await InsightStore.ApplyAsync(c, tx, InsightFacts.From(s.Region, township, bill, result, await SettlementDetails.LoadAsync(c, tx, s.Id)), -1,
-            InsightStore.ShardOf(s.PersonId));
+            InsightStore.ShardOf(db, c));
     }
 }

@@ -22,18 +22,13 @@ public static class InsightStore
 
     /// <summary>
     /// Shards of a key's row (migration 0852): the region, township, category, kind, institution and diagnosis rows of a month
-    /// take every settlement of the month, so each is split and a settlement adds to its person's shard; concurrent
-    /// settlements then rarely wait on one row lock until commit. Reads sum over shards. Item rows (many keys) stay whole.
+    /// take every settlement of the month, so each is split, and a transaction adds to the shard of its database connection
+    /// (<see cref="Database.ConnectionSlot"/>): concurrent settlements of one server never wait on one row lock until commit.
+    /// Reads sum over shards. Item rows (many keys) stay whole.
     /// </summary>
-    public const int Shards = 16;
+    public const int Shards = 64;
 
-    /// <summary>The shard of a person's settlements (FNV-1a of the id: stable across processes).</summary>
-    public static int ShardOf(string personId)
-    {
-        uint h = 2166136261;
-        foreach (var ch in personId) h = (h ^ ch) * 16777619;
-        return (int)(h % Shards);
-    }
+    public static int ShardOf(Database db, DbConnection c) => db.ConnectionSlot(c) % Shards;
 
     /// <summary>Adds (<paramref name="sign"/> = 1) or takes away (−1) one settlement, in the caller's transaction.</summary>
     public static Task ApplyAsync(DbConnection c, DbTransaction tx, InsightFacts f, int sign, int shard)
