@@ -18,4 +18,13 @@ public sealed class PreventionContractTests(SqliteFixture fx) : IClassFixture<Sq
         Assert.Equal(["application/json", fileType], content.Keys.Order(StringComparer.Ordinal));
         Assert.All(content.Values, m => Assert.NotNull(m.Schema));
     }
+
+    [Fact]
+    public async Task A_reduction_case_is_the_bureaus_whole_case_or_a_departments_own_task()
+    {
+        var (document, _) = await OpenApiDocumentTests.ReadAsync(fx);
+        var schema = OpenApiDocumentTests.Operations(document).Single(o => o.Path == "/api/reduction-cases/{id}" && o.Method == HttpMethod.Get)
+            .Operation.Responses!["200"].Content!["application/json"].Schema!;
+        Assert.Equal(2, schema.OneOf!.Count);
+    }
 }
