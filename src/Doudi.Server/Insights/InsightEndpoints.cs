@@ -68,7 +68,8 @@ public static class InsightEndpoints
 
         g.MapGet("/dashboard", async (string? region, int? year, Database db, Settlements.EngineHost policies, CancellationToken ct) =>
         {
-            var y = Paging.Year(year) ?? DateTime.UtcNow.Year; // outside 2000–2100: 400 naming it (dated targets and fund years need a real year)
+            // A year outside 2000–2100 is refused naming the parameter (the plan targets are looked up by year).
+            var y = Paging.Year(year) ?? DateTime.UtcNow.Year;
             var (from, to) = ($"{y:D4}-01", $"{y:D4}-12");
             return await db.ReadAsync(async c =>
             {

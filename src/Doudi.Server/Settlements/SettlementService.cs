@@ -157,13 +157,14 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         // Issue 10: the console's monthly aggregates, last in the batch (their rows are the most shared).
         var aggregates = (aggregateHooks ?? []).Select(h => h.SettlementStoredSql(c, person, engineBill, result, Insights.SettlementDetails.From(input))).ToList();
         // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs), what it
-        // counts added to the person's running totals, and the monthly aggregates.
+        // counts added to the person's running totals, what the year-end rules will read of it (YearFacts), and the
+        // monthly aggregates.
         await c.ExecAsync(
             (db.Dialect == Dialect.Postgres
                 ? $"WITH s AS (INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values}) RETURNING id) " +
                   AuditLog.InsertSelectSql(db.Dialect, "a_", "s")
                 : $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values});" +
-                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(input) + (totalsSql.Length == 0 ? "" : ";" + totalsSql)
+                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(input) + YearFacts.Sql + (totalsSql.Length == 0 ? "" : ";" + totalsSql)
             + string.Concat(aggregates.Select(a => ";" + a.Sql)),
             tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", year), ("d", stored.Date), ("r", stored.Region),
             ("pol", stored.Policy), ("src", source), ("hash", hash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
@@ -172,7 +173,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             ("kind", Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind)), ("pb", result.PersonalBurden),
             .. AuditLog.Parameters("a_", actor, "settle", "settlement", stored.Id, null,
                 new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source }),
-            .. SettlementContext.Parameters(input), .. totalsArgs, .. aggregates.SelectMany(a => a.Args)]);
+            .. SettlementContext.Parameters(input), .. YearFacts.Parameters(engineBill, result), .. totalsArgs, .. aggregates.SelectMany(a => a.Args)]);
         await SettlementContext.WriteItemsAsync(c, tx, input);
         return new SettleOutcome(stored, Replayed: false);
     }

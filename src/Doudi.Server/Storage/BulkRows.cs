@@ -6,7 +6,7 @@ using NpgsqlTypes;
 namespace Doudi.Server.Storage;
 
 /// <summary>The types a bulk-written column may have, mapped to each dialect's storage.</summary>
-public enum BulkType { Text, Int, Long, Date, Bool, Timestamp }
+public enum BulkType { Text, Int, Long, Date, Bool, Timestamp, Decimal }
 
 public sealed record BulkColumn(string Name, BulkType Type);
 
@@ -52,7 +52,8 @@ public static class BulkRows
         (Dialect.Postgres, BulkType.Date) => "date",
         (Dialect.Postgres, BulkType.Bool) => "boolean",
         (Dialect.Postgres, BulkType.Timestamp) => "timestamptz",
-        (_, BulkType.Text or BulkType.Date or BulkType.Timestamp) => "TEXT",
+        (Dialect.Postgres, BulkType.Decimal) => "numeric",
+        (_, BulkType.Text or BulkType.Date or BulkType.Timestamp or BulkType.Decimal) => "TEXT",
         _ => "INTEGER",
     };
 
@@ -65,6 +66,9 @@ public static class BulkRows
         if (c is NpgsqlConnection pg)
         {
             using var w = await pg.BeginBinaryImportAsync($"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)", ct);
+            // A long client-side timeout: a city's million rows take longer than the 30 s command default to check and index,
+            // and a timed-out COPY breaks the connection mid-transaction (an hour: the server's statement_timeout governs).
+            w.Timeout = TimeSpan.FromHours(1);
             // Synchronous writes into the importer's buffer: an await per value costs more than the value (the buffer
             // is flushed to the socket when full).
             foreach (var row in rows)
@@ -82,6 +86,7 @@ public static class BulkRows
                         case BulkType.Date: w.Write((DateOnly)v, NpgsqlDbType.Date); break;
                         case BulkType.Bool: w.Write((bool)v, NpgsqlDbType.Boolean); break;
                         case BulkType.Timestamp: w.Write(((DateTimeOffset)v).UtcDateTime, NpgsqlDbType.TimestampTz); break;
+                        case BulkType.Decimal: w.Write((decimal)v, NpgsqlDbType.Numeric); break;
                     }
                 }
                 n++;

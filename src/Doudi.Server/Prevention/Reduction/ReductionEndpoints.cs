@@ -35,14 +35,14 @@ public static class ReductionEndpoints
             {
                 var region = await ReductionStore.HouseholdRegionAsync(c, household!)
                     ?? throw ApiProblemException.Invalid([new("household", new($"没有家庭 {household}", $"no household {household}"))]);
-                return (region, await YearEnd.LatestAsync(c, region, year!.Value));
+                return (region, await YearEndStore.LatestAsync(c, region, year!.Value));
             }, ct);
             var (header, rc, created) = await db.WriteAsync(async (c, tx) =>
             {
                 run = run
                     ?? throw PreventionProblems.Unprocessable(new("尚无年度结算", "no year-end run yet"), "costYear",
                         new($"{region} {year} 年尚未进行年度结算，无法确定家庭合理医疗费用", $"run the year-end rules for {region} {year} first"), "year_end_missing");
-                var hh = run.Households.FirstOrDefault(x => x.Id == household)
+                var hh = await YearEndStore.HouseholdAsync(c, run, household!, tx)
                     ?? throw PreventionProblems.Unprocessable(new("此家庭无年度结算结果", "no year-end result for this household"), "household",
                         new($"年度结算 {run.Id} 中没有家庭 {household}", $"year-end run {run.Id} has no household {household}"), "household_not_in_run");
                 // The engine's cap relief is the part over the household's line (二.(三)); the line is what it leaves.

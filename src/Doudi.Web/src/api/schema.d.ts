@@ -647,12 +647,15 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 年度结算 / run the year-end rules over stored settlements of a region's year
+         * 年度结算 / run the year-end rules over stored settlements of a region's year (all results, or ?page&pageSize)
          * @description 角色 / roles: bureau_admin, bureau_operator
          */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    page?: number;
+                    pageSize?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -669,7 +672,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["YearEndRun"];
+                        "application/json": components["schemas"]["YearEndRunView"];
                     };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
@@ -733,12 +736,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 一次年度结算 / a stored year-end run
+         * 年度结算结果 / a year-end run: all its results, or a page of persons and of households (?page&pageSize)
          * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    page?: number;
+                    pageSize?: number;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -753,7 +759,163 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["YearEndRun"];
+                        "application/json": components["schemas"]["YearEndRunView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/year-end-runs/{id}/persons/{personId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 年度结算中一人的结果 / one person's year in a year-end run
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    personId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PersonYearResult"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/year-end-runs/{id}/households/{householdId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 年度结算中一户的结果 / one household's year in a year-end run
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    householdId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdYearResult"];
                     };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
@@ -1195,7 +1357,10 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PremiumListView"];
+                        "text/csv": string;
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4021,7 +4186,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MonitoringRulesView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4043,6 +4210,15 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4088,7 +4264,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MonitoringProblemList"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4147,14 +4325,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RegionYearRequest"];
+                };
+            };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Created */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ScanReport"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -4167,6 +4360,15 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4210,7 +4412,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PersonYearView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4232,6 +4436,15 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4268,14 +4481,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ParameterRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ParameterView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -4323,14 +4551,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StatisticRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["StatisticView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -4392,7 +4635,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PageOfRiskEntryView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4438,7 +4683,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor */
+        /**
+         * 风险库记录 / one entry with its history
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4455,7 +4703,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["RiskEntryView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4477,6 +4727,15 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4516,14 +4775,20 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RiskTransitionRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["RiskEntryView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4545,6 +4810,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4580,14 +4863,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SelfApplicationRequest"];
+                };
+            };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Created */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["RiskEntryView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -4600,6 +4898,15 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4646,7 +4953,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PageOfReductionCaseView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4689,14 +4998,38 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OpenCaseRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -4709,6 +5042,15 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4731,7 +5073,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description 角色 / roles: department, civil_affairs, charity, bureau_admin, bureau_operator */
+        /**
+         * 梯次减负案件 / one case: the whole case for the bureau and auditors, a department's own task for a department
+         * @description 角色 / roles: department, civil_affairs, charity, bureau_admin, bureau_operator
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4748,7 +5093,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"] | components["schemas"]["OwnTaskView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4770,6 +5117,15 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4810,14 +5166,20 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AnswerRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["OwnTaskView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4839,6 +5201,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4874,14 +5254,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReasonRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -4894,6 +5289,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4929,14 +5342,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ParallelRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -4949,6 +5377,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4984,14 +5430,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApprovalRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5004,6 +5465,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5039,14 +5518,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApprovalRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5059,6 +5553,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5094,14 +5606,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PublicNoticeRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5114,6 +5641,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5149,14 +5694,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ObjectionRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5169,6 +5729,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5204,14 +5782,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ObjectionResolutionRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5224,6 +5817,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5259,14 +5870,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReasonRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5279,6 +5905,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5314,14 +5958,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReasonRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5334,6 +5993,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5376,7 +6053,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PaymentInstructionList"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -5437,14 +6116,20 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReductionPaymentRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -5466,6 +6151,33 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5509,7 +6221,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["DepartmentTaskList"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -5573,7 +6287,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["OverdueList"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5849,7 +6565,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/csv": string;
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -5925,7 +6643,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -6774,7 +7494,10 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["DisclosureView"];
+                        "text/plain": string;
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -7985,6 +8708,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AnswerRequest: {
+            kind: string;
+            reason: string;
+            item?: null | string;
+            amount?: null | number;
+        };
+        AnswerView: {
+            kind: string;
+            kindName: string;
+            item: null | string;
+            amount: number;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            reason: string;
+            late: boolean;
+        };
         ApplicantStatus: {
             id: string;
             state: string;
@@ -7998,6 +8738,10 @@ export interface components {
         ApplicantStep: {
             kind: string;
             date: string;
+        };
+        ApprovalRequest: {
+            approve: boolean;
+            reason: string;
         };
         AuditEntry: {
             /** Format: int64 */
@@ -8156,6 +8900,18 @@ export interface components {
             reason: string;
             reasonEn: string;
         };
+        CaseEventView: {
+            /** Format: int32 */
+            seq: number;
+            kind: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            reason: string;
+            department: null | string;
+            amount: null | number;
+            item: null | string;
+        };
         Change: {
             person: string;
             idNumber: string;
@@ -8246,6 +9002,35 @@ export interface components {
             basis: string;
             basisEn: string;
             days: components["schemas"]["CalendarDay"][];
+        };
+        DepartmentTaskList: {
+            department: string;
+            /** Format: date */
+            asOf: string;
+            items: components["schemas"]["OwnTaskView"][];
+        };
+        DisclosureIncome: {
+            source: string;
+            name: string;
+            amount: number;
+        };
+        DisclosureView: {
+            region: string;
+            fund: string;
+            fundName: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            openingBalance: number;
+            incomeBySource: components["schemas"]["DisclosureIncome"][];
+            totalIncome: number;
+            /** Format: int32 */
+            paymentCount: number;
+            totalPayments: number;
+            closingBalance: number;
+            cite: null | string;
+            text: string;
         };
         DocumentSummary: {
             id: string;
@@ -8608,6 +9393,43 @@ export interface components {
             roleName: null | string;
             seesIdNumbers: boolean;
         };
+        MonitoringProblemList: {
+            items: components["schemas"]["MonitoringProblemView"][];
+        };
+        MonitoringProblemView: {
+            policy: string;
+            rule: string;
+            /** Format: int32 */
+            year: number;
+            code: string;
+            message: string;
+            messageEn: string;
+            /** Format: date-time */
+            firstSeen: string;
+        };
+        MonitoringRuleView: {
+            id: string;
+            cite: string;
+            text: string;
+            measure: string;
+            comparison: string;
+            threshold: null | number;
+            basis: null | string;
+            basisEn: null | string;
+            localBasis: null | string;
+            problem: null | components["schemas"]["RuleProblem"];
+        };
+        MonitoringRulesView: {
+            policy: string;
+            document: string;
+            region: string;
+            /** Format: int32 */
+            year: number;
+            /** Format: date */
+            from: string;
+            selfApplicationCite: string;
+            rules: components["schemas"]["MonitoringRuleView"][];
+        };
         MonthValue: {
             month: string;
             /** Format: int64 */
@@ -8751,6 +9573,30 @@ export interface components {
             maf_pay_upstream?: null | number;
             maf_pay_difference?: null | number;
         };
+        ObjectionRequest: {
+            objector: string;
+            content: string;
+        };
+        ObjectionResolutionRequest: {
+            upheld: boolean;
+            reason: string;
+        };
+        ObjectionView: {
+            /** Format: int32 */
+            id: number;
+            objector: string;
+            content: string;
+            /** Format: date-time */
+            at: string;
+            upheld: null | boolean;
+            resolution: null | string;
+        };
+        OpenCaseRequest: {
+            household: string;
+            /** Format: int32 */
+            costYear: number;
+            reason?: null | string;
+        };
         Outcome: {
             /** Format: int32 */
             betterOff: number;
@@ -8760,6 +9606,50 @@ export interface components {
             lost: number;
             /** Format: int32 */
             unchanged: number;
+        };
+        OverdueList: {
+            /** Format: date */
+            asOf: string;
+            items: components["schemas"]["OverdueTask"][];
+        };
+        OverdueTask: {
+            caseId: string;
+            department: string;
+            departmentName: string;
+            /** Format: date */
+            due: string;
+        };
+        OwnTaskView: {
+            caseId: string;
+            household: string;
+            /** Format: int32 */
+            costYear: number;
+            reasonableBurden: number;
+            line: number;
+            department: string;
+            departmentName: string;
+            state: string;
+            /** Format: date */
+            askedOn: null | string;
+            /** Format: date */
+            shortDue: null | string;
+            /** Format: date */
+            longDue: null | string;
+            pastShortDeadline: boolean;
+            overdue: boolean;
+            status: string;
+            statusEn: string;
+            answer: {
+                kind: string;
+                kindName: string;
+                item: null | string;
+                amount: number;
+                actor: string;
+                /** Format: date-time */
+                at: string;
+                reason: string;
+                late: boolean;
+            };
         };
         PageOfAuditEntry: {
             items: components["schemas"]["AuditEntry"][];
@@ -8797,9 +9687,75 @@ export interface components {
             /** Format: int32 */
             page: number;
         };
+        PageOfReductionCaseView: {
+            items: components["schemas"]["ReductionCaseView"][];
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int32 */
+            page: number;
+        };
+        PageOfRiskEntryView: {
+            items: components["schemas"]["RiskEntryView"][];
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int32 */
+            page: number;
+        };
+        PaidView: {
+            id: string;
+            amount: number;
+            /** Format: date */
+            paidOn: string;
+            createdBy: string;
+        };
+        ParallelRequest: {
+            departments: string[];
+            reason: string;
+        };
+        ParameterRequest: {
+            region: string;
+            rule: string;
+            threshold: number;
+            basis: string;
+            policy?: null | string;
+        };
+        ParameterView: {
+            policy: string;
+            rule: string;
+            threshold: number;
+            basis: string;
+        };
         PasswordChangeRequest: {
             currentPassword: string;
             newPassword: string;
+        };
+        PaymentInstructionItem: {
+            caseId: string;
+            region: string;
+            household: string;
+            /** Format: int32 */
+            costYear: number;
+            amount: number;
+            instructedBy: string;
+            /** Format: date-time */
+            instructedAt: string;
+            reason: string;
+            paid: null | components["schemas"]["PaidView"];
+        };
+        PaymentInstructionList: {
+            items: components["schemas"]["PaymentInstructionItem"][];
+        };
+        PaymentInstructionView: {
+            payer: string;
+            amount: number;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            reason: string;
         };
         PersonChange: {
             person: string;
@@ -8867,6 +9823,22 @@ export interface components {
             yearEnd: null | components["schemas"]["PersonYearResult"];
             yearEndRun: null | string;
         };
+        PersonYearTotalsView: {
+            assistanceObject: boolean;
+            insurance: string;
+            inPolicyPersonalBurden: number;
+            personalBurden: number;
+            cashPayment: number;
+        };
+        PersonYearView: {
+            person: string;
+            /** Format: int32 */
+            year: number;
+            totals: components["schemas"]["PersonYearTotalsView"];
+            inForce: boolean;
+            triggered: components["schemas"]["TriggeredRuleView"][];
+            problems: components["schemas"]["RuleProblem"][];
+        };
         PostHocChecklist: {
             cite: string;
             documents: components["schemas"]["ChecklistDocument"][];
@@ -8925,6 +9897,34 @@ export interface components {
             createdAt: string;
             createdBy: string;
         };
+        PremiumListView: {
+            region: string;
+            /** Format: int32 */
+            year: number;
+            /** Format: int32 */
+            month: number;
+            policy: string;
+            document: string;
+            /** Format: date */
+            due: string;
+            dueBasis: string;
+            total: number;
+            items: components["schemas"]["PremiumRowView"][];
+        };
+        PremiumRowView: {
+            person: string;
+            name: string;
+            category: string;
+            tier: string;
+            item: string;
+            amount: number;
+            /** Format: date */
+            effectiveFrom: null | string;
+            status: string;
+            basis: string;
+            note: string;
+            cite: string;
+        };
         ProblemDetails: {
             type?: null | string;
             title?: null | string;
@@ -8936,6 +9936,14 @@ export interface components {
             errors?: null | {
                 [key: string]: string[];
             };
+        };
+        PublicNoticeRequest: {
+            /** Format: date */
+            start: string;
+            /** Format: int32 */
+            days: number;
+            reason: string;
+            workingDays?: null | boolean;
         };
         RankRow: {
             code: string;
@@ -8969,6 +9977,9 @@ export interface components {
             checks: {
                 [key: string]: string;
             };
+        };
+        ReasonRequest: {
+            reason: string;
         };
         ReconciliationItemPage: {
             items: components["schemas"]["ReconciliationItemView"][];
@@ -9029,6 +10040,38 @@ export interface components {
             /** Format: binary */
             profile?: null | string;
         };
+        ReductionCaseView: {
+            id: string;
+            region: string;
+            household: string;
+            /** Format: int32 */
+            costYear: number;
+            cite: null | string;
+            stage: string;
+            stageName: string;
+            stageNameEn: string;
+            reasonableBurden: number;
+            line: number;
+            totalGrants: number;
+            remainingBurden: number;
+            overLine: number;
+            approvedAmount: null | number;
+            /** Format: date */
+            noticeStart: null | string;
+            /** Format: date */
+            noticeEnd: null | string;
+            origin: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            tasks: components["schemas"]["TaskView"][];
+            objections: components["schemas"]["ObjectionView"][];
+            payment: null | components["schemas"]["PaymentInstructionView"];
+            events: components["schemas"]["CaseEventView"][];
+        };
+        ReductionPaymentRequest: {
+            reference: string;
+        };
         ReformReport: {
             region: string;
             reform: string;
@@ -9070,6 +10113,11 @@ export interface components {
         RegionDocuments: {
             region: string;
             documents: components["schemas"]["DocumentSummary"][];
+        };
+        RegionYearRequest: {
+            region: string;
+            /** Format: int32 */
+            year: number;
         };
         ReliefPaymentList: {
             items: components["schemas"]["ReliefPaymentRow"][];
@@ -9159,10 +10207,53 @@ export interface components {
         ReviewNoteRequest: {
             note?: null | string;
         };
+        RiskChangeRow: {
+            from: string;
+            to: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            reason: string;
+        };
+        RiskEntryView: {
+            id: string;
+            policy: string;
+            region: string;
+            /** Format: int32 */
+            year: number;
+            person: string;
+            personName: string;
+            idNumber: string;
+            household: null | string;
+            source: string;
+            rule: null | string;
+            cite: string;
+            measure: null | string;
+            amount: null | number;
+            threshold: null | number;
+            thresholdBasis: null | string;
+            applicantKind: null | string;
+            applicantName: null | string;
+            statement: null | string;
+            /** Format: date */
+            date: string;
+            state: string;
+            stateName: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** Format: date-time */
+            updatedAt: string;
+            history: null | components["schemas"]["RiskChangeRow"][];
+        };
         RiskPoolView: {
             /** Format: int64 */
             total: number;
             byState: components["schemas"]["StateCount"][];
+        };
+        RiskTransitionRequest: {
+            to: string;
+            reason: string;
         };
         RowError: {
             /** Format: int64 */
@@ -9173,6 +10264,46 @@ export interface components {
             errors: {
                 [key: string]: string[];
             };
+        };
+        RuleProblem: {
+            code: string;
+            message: string;
+            messageEn: string;
+        };
+        ScanProblem: {
+            code: string;
+            message: string;
+            messageEn: string;
+            /** Format: int32 */
+            persons: number;
+        };
+        ScanReport: {
+            id: string;
+            region: string;
+            /** Format: int32 */
+            year: number;
+            policy: string;
+            /** Format: int32 */
+            persons: number;
+            /** Format: int32 */
+            warnings: number;
+            /** Format: int32 */
+            newEntries: number;
+            /** Format: int32 */
+            updatedEntries: number;
+            problems: components["schemas"]["ScanProblem"][];
+            /** Format: date-time */
+            at: string;
+            by: string;
+        };
+        SelfApplicationRequest: {
+            person: string;
+            applicantKind: string;
+            applicantName: string;
+            statement: string;
+            burden?: null | number;
+            /** Format: int32 */
+            year?: null | number;
         };
         SettingView: {
             key: string;
@@ -9254,6 +10385,22 @@ export interface components {
             /** Format: int64 */
             count: number;
         };
+        StatisticRequest: {
+            region: string;
+            /** Format: int32 */
+            year: number;
+            statistic: string;
+            value: number;
+            source: string;
+        };
+        StatisticView: {
+            region: string;
+            /** Format: int32 */
+            year: number;
+            statistic: string;
+            value: number;
+            source: string;
+        };
         SupplementaryList: {
             items: components["schemas"]["SupplementaryRow"][];
             total: number;
@@ -9284,6 +10431,23 @@ export interface components {
             text: string;
             actual: null | number;
             met: null | boolean;
+        };
+        TaskView: {
+            department: string;
+            departmentName: string;
+            state: string;
+            /** Format: date */
+            askedOn: null | string;
+            /** Format: date */
+            shortDue: null | string;
+            /** Format: date */
+            longDue: null | string;
+            deadlineProvisional: boolean;
+            pastShortDeadline: boolean;
+            overdue: boolean;
+            status: string;
+            statusEn: string;
+            answer: null | components["schemas"]["AnswerView"];
         };
         TierChange: {
             tier: string;
@@ -9363,6 +10527,15 @@ export interface components {
             label: string;
             months: components["schemas"]["MonthValue"][];
         };
+        TriggeredRuleView: {
+            rule: string;
+            cite: string;
+            measure: string;
+            amount: number;
+            threshold: number;
+            basis: string;
+            basisEn: string;
+        };
         UserRequest: {
             username: string;
             role: string;
@@ -9382,7 +10555,12 @@ export interface components {
             columns: string[];
             rows: unknown[][];
         };
-        YearEndRun: {
+        YearEndRunRequest: {
+            region: string;
+            /** Format: int32 */
+            year: number;
+        };
+        YearEndRunView: {
             id: string;
             region: string;
             /** Format: int32 */
@@ -9390,13 +10568,18 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             createdBy: string;
+            /** Format: int32 */
+            personCount: number;
+            /** Format: int32 */
+            householdCount: number;
+            /** Format: int32 */
+            billCount: number;
             persons: components["schemas"]["PersonYearResult"][];
             households: components["schemas"]["HouseholdYearResult"][];
-        };
-        YearEndRunRequest: {
-            region: string;
             /** Format: int32 */
-            year: number;
+            page: null | number;
+            /** Format: int32 */
+            pageSize: null | number;
         };
     };
     responses: never;
