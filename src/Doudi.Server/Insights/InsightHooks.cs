@@ -13,7 +13,16 @@ public interface ISettlementAggregateHook
 {
     Task SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details);
     Task SettlementReversedAsync(DbConnection c, DbTransaction tx, StoredSettlement settlement);
+
+    /// <summary>Many settlements stored at once (bulk import), in the caller's transaction.</summary>
+    async Task SettlementsStoredAsync(DbConnection c, DbTransaction tx, IReadOnlyList<StoredFacts> batch)
+    {
+        foreach (var s in batch) await SettlementStoredAsync(c, tx, s.Person, s.Bill, s.Result, s.Details);
+    }
 }
+
+/// <summary>A settlement just stored, as the aggregate hooks see it.</summary>
+public sealed record StoredFacts(PersonRecord Person, Bill Bill, BillResult Result, SettlementDetails? Details);
 
 /// <summary>
 /// Keeps the monthly aggregates in step with the settlements: a stored settlement adds its figures, a reversal takes
@@ -23,6 +32,9 @@ public sealed class InsightHooks : ISettlementAggregateHook
 {
     public Task SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details) =>
         InsightStore.ApplyAsync(c, tx, InsightFacts.From(person.Region, person.Township, bill, result, details), +1);
+
+    public Task SettlementsStoredAsync(DbConnection c, DbTransaction tx, IReadOnlyList<StoredFacts> batch) =>
+        InsightStore.ApplyManyAsync(c, tx, batch.Select(s => InsightFacts.From(s.Person.Region, s.Person.Township, s.Bill, s.Result, s.Details)));
 
     public async Task SettlementReversedAsync(DbConnection c, DbTransaction tx, StoredSettlement s)
     {

@@ -9,12 +9,18 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Doudi.Server.Settlements;
 
+/// <summary>A settlement import as stored: the published fields of its report, then its state and progress.</summary>
+public sealed record SettlementImportRecord(string Id, string Format, string Mode, long Rows, long Settled, long Replayed, long Rejected, bool Committed,
+    System.Text.Json.JsonElement Errors, DateTimeOffset CreatedAt, string CreatedBy, string State, long RowsDone, long Held, DateTimeOffset? UpdatedAt,
+    DateTimeOffset? FinishedAt);
+
 /// <summary>Back office: bulk import of settlement records, person and household year summaries, year-end runs.</summary>
 public static class BackOfficeEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapPost("/api/settlement-imports", async (HttpContext http, BulkImport bulk, string? format, string? mode, bool? dryRun, CancellationToken ct) =>
+        app.MapPost("/api/settlement-imports", async (HttpContext http, BulkImport bulk, IHostApplicationLifetime life, string? format, string? mode, bool? dryRun,
+            bool? async, CancellationToken ct) =>
         {
             var problems = new List<FieldProblem>();
             format ??= http.Request.ContentType?.Contains("csv", StringComparison.OrdinalIgnoreCase) == true ? "csv" : "jsonl";
@@ -24,21 +30,46 @@ public static class BackOfficeEndpoints
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null; // tens of millions of rows
             var charset = format == "csv" ? CsvEncoding.Declared(http.Request.ContentType) : null;
-            var report = await bulk.RunAsync(http.Request.Body, format, mode, dryRun ?? false, http.Actor(), ct, charset);
-            return Results.Json(report, Json.Options, statusCode: report.Committed || report.DryRun ? 200 : 422);
-        }).RequireAuthorization(Policies.Operate).WithTags("Back office")
-          .WithSummary("批量导入结算记录 / stream a period's settlement records (CSV or JSONL) with a per-row error report");
-
-        app.MapGet("/api/settlement-imports/{id}", async (string id, Database db, CancellationToken ct) =>
-        {
-            var report = await db.ReadAsync(c => c.FirstAsync("SELECT * FROM settlement_imports WHERE id = @id", null, r => new
+            var actor = http.Actor();
+            var respondAsync = async == true || http.Request.Headers["Prefer"].Any(p => p?.Contains("respond-async", StringComparison.OrdinalIgnoreCase) == true);
+            if (!respondAsync)
             {
-                id = r.S("id"), format = r.S("format"), mode = r.S("mode"), rows = r.L("rows_total"), settled = r.L("rows_settled"),
-                replayed = r.L("rows_replayed"), rejected = r.L("rows_rejected"), committed = r.B("committed"),
-                errors = System.Text.Json.JsonDocument.Parse(r.S("errors_json")).RootElement.Clone(), createdAt = r.T("created_at"), createdBy = r.S("created_by"),
-            }, ("id", id)), ct) ?? throw ApiProblemException.NotFound(new($"没有导入批次 {id}", $"no settlement import {id}"));
+                var report = await bulk.RunAsync(http.Request.Body, format, mode, dryRun ?? false, actor, ct, charset);
+                return Results.Json(report, Json.Options, statusCode: report.Committed || report.DryRun ? 200 : 422);
+            }
+            // Asynchronous: the body is kept in a temporary file (the request ends now), the import runs on, and GET on the
+            // Location shows its progress and, at the end, its report.
+            var spool = Path.Combine(Path.GetTempPath(), "doudi-import-" + Guid.NewGuid().ToString("N"));
+            await using (var file = File.Create(spool)) await http.Request.Body.CopyToAsync(file, ct);
+            var started = await bulk.StartAsync(format, mode, dryRun ?? false, actor, ct);
+            var (f, m, dry) = (format, mode, dryRun ?? false);
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await using var body = new FileStream(spool, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.DeleteOnClose | FileOptions.SequentialScan);
+                    await bulk.RunAsync(body, f, m, dry, actor, life.ApplicationStopping, charset, started);
+                }
+                catch (Exception) { /* recorded as failed by the import itself */ }
+            });
+            http.Response.Headers.Location = $"/api/settlement-imports/{started.Id}";
+            return Results.Json(new { id = started.Id, state = started.State, location = $"/api/settlement-imports/{started.Id}" }, Json.Options, statusCode: 202);
+        }).RequireAuthorization(Policies.Operate).WithTags("Back office")
+          .WithSummary("批量导入结算记录 / stream a period's settlement records (CSV or JSONL) with a per-row error report; ?async=true or Prefer: respond-async answers 202 at once");
+
+        app.MapGet("/api/settlement-imports/{id}", async (string id, Database db, BulkImport bulk, CancellationToken ct) =>
+        {
+            var report = await db.ReadAsync(c => c.FirstAsync("SELECT * FROM settlement_imports WHERE id = @id", null, r => new SettlementImportRecord(
+                r.S("id"), r.S("format"), r.S("mode"), r.L("rows_total"), r.L("rows_settled"), r.L("rows_replayed"), r.L("rows_rejected"), r.B("committed"),
+                System.Text.Json.JsonDocument.Parse(r.S("errors_json")).RootElement.Clone(), r.T("created_at"), r.S("created_by"),
+                r.S("state"), r.L("rows_done"), r.L("rows_held"), r.TN("updated_at"), r.TN("finished_at")), ("id", id)), ct)
+                ?? throw ApiProblemException.NotFound(new($"没有导入批次 {id}", $"no settlement import {id}"));
+            // Running in this process: the live counts (the stored ones move at each committed chunk).
+            if (report.State == BulkImport.Running && bulk.Live(id) is { } live)
+                report = report with { Rows = live.Rows, RowsDone = live.RowsDone, Settled = live.Settled, Replayed = live.Replayed, Rejected = live.Rejected, Held = live.Held };
             return Results.Json(report, Json.Options);
-        }).RequireAuthorization(Policies.Operate).WithTags("Back office");
+        }).RequireAuthorization(Policies.Operate).WithTags("Back office")
+          .WithSummary("导入批次及进度 / a settlement import: state (running, done, failed), rows done so far, and its report");
 
         app.MapGet("/api/persons/{id}/years/{yearText}", async (string id, string yearText, HttpContext http, Database db, CancellationToken ct) =>
         {

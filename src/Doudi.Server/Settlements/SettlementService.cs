@@ -77,11 +77,17 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
     /// year carries into it (<see cref="PersonLedger.NextYear"/>: a look-back window's deduction spans New Year, I-26).
     /// The rows are (year, counted_json) of the person's settled bills and supplementary payments of the year and the one before.
     /// </summary>
-    public static PersonLedger LedgerOf(int year, IEnumerable<(int Year, string Counted)> rows)
+    public static PersonLedger LedgerOf(int year, IEnumerable<(int Year, string Counted)> rows) =>
+        LedgerOf(year, rows.Select(r => (r.Year, (IReadOnlyDictionary<string, decimal>)Json.Deserialize<Dictionary<string, decimal>>(r.Counted)!)));
+
+    /// <summary>The same from counts already read; rows of other years than the bill's and the one before are ignored.</summary>
+    public static PersonLedger LedgerOf(int year, IEnumerable<(int Year, IReadOnlyDictionary<string, decimal> Counted)> rows)
     {
         var before = new PersonLedger(year - 1);
         var counted = new PersonLedger(year);
-        foreach (var (y, json) in rows) (y == year ? counted : before).Add(Json.Deserialize<Dictionary<string, decimal>>(json));
+        foreach (var (y, c) in rows)
+            if (y == year) counted.Add(c);
+            else if (y == year - 1) before.Add(c);
         var ledger = before.NextYear(year);
         ledger.Add(counted.All);
         return ledger;
@@ -141,24 +147,47 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             await r.NextResultAsync();
             while (await r.ReadAsync()) counted.Add((r.GetInt32(0), r.GetString(1)));
         }
-        var ledger = LedgerOf(year, counted);
+        return await StoreAsync(c, tx, input, hash, actor, source, Decide(input, hash, actor, source, hold, owner,
+            new SettlementInputs(person, existing, held, identities, LedgerOf(year, counted))));
+    }
+
+    /// <summary>What the settlement of one bill reads before it decides: the person (locked), the id's stored settlement or held bill, the identities, the ledger.</summary>
+    public sealed record SettlementInputs(PersonRecord? Person, StoredSettlement? Existing, HeldSettlement? Held, IReadOnlyList<IdentityRecord> Identities, PersonLedger Ledger);
+
+    /// <summary>
+    /// A decided settlement: an answer already (a replay), a bill to hold, or a new settlement to write with what the hooks need.
+    /// </summary>
+    public sealed record Decision(SettleOutcome? Answer, IReadOnlyList<FieldProblem>? Hold, PersonRecord Person, NewSettlement? New);
+
+    /// <summary>A new settlement, settled by the engine and not yet written.</summary>
+    public sealed record NewSettlement(StoredSettlement Stored, BillDocument Input, PersonRecord Person, IReadOnlyList<IdentityRecord> Identities,
+        Doudi.Engine.Cases.Bill Bill, BillResult Result, string Kind, (string, object?)[] Audit);
+
+    /// <summary>
+    /// The rules of one bill for a stored person, with no I/O: the one implementation the one-stop API, held-bill release and
+    /// the bulk import share. Throws <see cref="ApiProblemException"/> for a bill that is refused.
+    /// </summary>
+    public Decision Decide(BillDocument input, string hash, Actor actor, string source, IReadOnlyList<FieldProblem>? hold, string? owner, SettlementInputs s)
+    {
+        var bill = input.Bill;
+        var year = bill.Date.Year;
+        var person = s.Person;
         if (person is null)
             throw ApiProblemException.Invalid([new FieldProblem(input.FieldName("person"),
                 new($"登记库中没有此人：{IdMasking.Mask(input.PersonKey)}", $"no such person in the registry: {IdMasking.Mask(input.PersonKey)}"))]);
         if (input.Region is not null && input.Region != person.Region)
             throw ApiProblemException.Invalid([new FieldProblem("region", Msg.Conflict($"region {input.Region}", $"参保地 {person.Region}"))]);
-        if (existing is not null) return Replay(existing, hash, actor); // raced with a retry of the same person: nothing written that counts
-        if (held is not null && owner is null) return HeldSettlements.Replay(held, hash, actor);
-        if (hold is { Count: > 0 })
-            return new SettleOutcome(null!, false, await HeldSettlements.HoldAsync(c, tx, db.Dialect, input, hash, person, hold, actor, source));
+        if (s.Existing is not null) return new(Replay(s.Existing, hash, actor), null, person, null); // raced with a retry of the same person: nothing written that counts
+        if (s.Held is not null && owner is null) return new(HeldSettlements.Replay(s.Held, hash, actor), null, person, null);
+        if (hold is { Count: > 0 }) return new(null, hold, person, null);
 
-        var enginePerson = RegistryStore.ToEngine(person, identities, input.Insurance);
+        var enginePerson = RegistryStore.ToEngine(person, s.Identities, input.Insurance);
         var engineBill = bill with { Person = person.Id };
         BillResult result;
         string resultJson;
         try
         {
-            result = calculator.SettleBill(person.Region, enginePerson, engineBill, ledger);
+            result = calculator.SettleBill(person.Region, enginePerson, engineBill, s.Ledger);
             resultJson = StoredResults.Write(result);
         }
         catch (SettlementException e)
@@ -176,6 +205,19 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             StoredResults.WriteBill(engineBill), resultJson, Json.Serialize(result.Counted), result.Assistance, StoredSettlement.Settled,
             now, owner ?? actor.Name, null, null, null, StoredSettlement.CurrentResultFormat, naming,
             input.National is null ? null : NationalAnswer.Serialize(input, person));
+        var audit = AuditLog.Parameters("a_", actor, "settle", "settlement", stored.Id, null,
+            new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source });
+        return new(null, null, person, new NewSettlement(stored, input, person, s.Identities, engineBill, result,
+            Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind), audit));
+    }
+
+    /// <summary>Writes a decision of one bill: nothing for an answer, the held bill, or the settlement with its audit entry, context and hooks.</summary>
+    internal async Task<SettleOutcome> StoreAsync(DbConnection c, DbTransaction tx, BillDocument input, string hash, Actor actor, string source, Decision d)
+    {
+        if (d.Answer is not null) return d.Answer;
+        if (d.New is not { } n)
+            return new SettleOutcome(null!, false, await HeldSettlements.HoldAsync(c, tx, db.Dialect, input, hash, d.Person, d.Hold!, actor, source));
+        var stored = n.Stored;
         const string values = "@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @fmt, @naming, @nat, @kind, @pb";
         // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs).
         await c.ExecAsync(
@@ -183,23 +225,30 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
                 ? $"WITH s AS (INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values}) RETURNING id) " +
                   AuditLog.InsertSelectSql(db.Dialect, "a_", "s")
                 : $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values});" +
-                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(input),
-            tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", year), ("d", stored.Date), ("r", stored.Region),
-            ("pol", stored.Policy), ("src", source), ("hash", hash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
-            ("a", stored.Assistance), ("s", stored.Status), ("at", now), ("by", stored.CreatedBy),
-            ("fmt", stored.ResultFormat), ("naming", naming), ("nat", stored.NationalJson),
-            ("kind", Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind)), ("pb", result.PersonalBurden),
-            .. AuditLog.Parameters("a_", actor, "settle", "settlement", stored.Id, null,
-                new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source }),
-            .. SettlementContext.Parameters(input)]);
-        await SettlementContext.WriteItemsAsync(c, tx, input);
+                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(n.Input),
+            tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", stored.Year), ("d", stored.Date), ("r", stored.Region),
+            ("pol", stored.Policy), ("src", stored.Source), ("hash", stored.RequestHash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
+            ("a", stored.Assistance), ("s", stored.Status), ("at", stored.CreatedAt), ("by", stored.CreatedBy),
+            ("fmt", stored.ResultFormat), ("naming", stored.Naming), ("nat", stored.NationalJson),
+            ("kind", n.Kind), ("pb", n.Result.PersonalBurden),
+            .. n.Audit, .. SettlementContext.Parameters(n.Input)]);
+        await SettlementContext.WriteItemsAsync(c, tx, n.Input);
         // Issue 4: early warning on the person's year, stored with the settlement or not at all.
-        foreach (var hook in hooks ?? []) await hook.SettlementStoredAsync(c, tx, person, identities, engineBill, result, actor);
+        foreach (var hook in hooks ?? []) await hook.SettlementStoredAsync(c, tx, n.Person, n.Identities, n.Bill, n.Result, actor);
         // Issue 10: the console's monthly aggregates, in the same transaction.
-        foreach (var hook in aggregateHooks ?? []) await hook.SettlementStoredAsync(c, tx, person, engineBill, result, Insights.SettlementDetails.From(input));
+        foreach (var hook in aggregateHooks ?? []) await hook.SettlementStoredAsync(c, tx, n.Person, n.Bill, n.Result, Insights.SettlementDetails.From(n.Input));
         return new SettleOutcome(stored, Replayed: false);
     }
 
+    /// <summary>The same hooks for many settlements written at once (bulk import), in the caller's transaction.</summary>
+    internal async Task StoredManyAsync(DbConnection c, DbTransaction tx, IReadOnlyList<NewSettlement> batch, Actor actor)
+    {
+        if (batch.Count == 0) return;
+        foreach (var hook in hooks ?? [])
+            await hook.SettlementsStoredAsync(c, tx, batch.Select(n => new Prevention.Common.StoredBill(n.Person, n.Identities, n.Bill, n.Result)).ToList(), actor);
+        foreach (var hook in aggregateHooks ?? [])
+            await hook.SettlementsStoredAsync(c, tx, batch.Select(n => new Insights.StoredFacts(n.Person, n.Bill, n.Result, Insights.SettlementDetails.From(n.Input))).ToList());
+    }
     /// <summary>冲销: marks the settlement reversed (it no longer counts against any limit) and records who, when and why.</summary>
     public async Task<SettleOutcome> ReverseAsync(string id, string? reason, Actor actor, CancellationToken ct = default) =>
         await db.WriteAsync(async (c, tx) =>

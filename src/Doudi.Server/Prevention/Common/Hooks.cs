@@ -13,7 +13,16 @@ namespace Doudi.Server.Prevention.Common;
 public interface ISettlementStoredHook
 {
     Task SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, IReadOnlyList<IdentityRecord> identities, Bill bill, BillResult result, Actor actor);
+
+    /// <summary>Many settlements stored at once (bulk import, in file order), in the caller's transaction.</summary>
+    async Task SettlementsStoredAsync(DbConnection c, DbTransaction tx, IReadOnlyList<StoredBill> batch, Actor actor)
+    {
+        foreach (var b in batch) await SettlementStoredAsync(c, tx, b.Person, b.Identities, b.Bill, b.Result, actor);
+    }
 }
+
+/// <summary>A settlement just stored, with what its transaction read.</summary>
+public sealed record StoredBill(PersonRecord Person, IReadOnlyList<IdentityRecord> Identities, Bill Bill, BillResult Result);
 
 /// <summary>Called inside the transaction that reversed (冲销) a settlement, after it stopped counting.</summary>
 public interface ISettlementReversedHook

@@ -49,6 +49,30 @@ public sealed class MonitoringService(Database db, MonitoringSettings settings, 
         await StoreAsync(c, tx, policy, snap.Statistics, person.Region, PersonYearTotals.Of(person, identities, year, inPolicy, personal), actor, store: true);
     }
 
+    /// <summary>
+    /// Many bills at once (bulk import): each person's year totals get the bills' sums in one multi-row upsert, then the rules
+    /// run once per person on the new totals — the totals only grow, so what a bill-by-bill evaluation would have
+    /// triggered is triggered by the last one.
+    /// </summary>
+    public async Task SettlementsStoredAsync(DbConnection c, DbTransaction tx, IReadOnlyList<StoredBill> batch, Actor actor)
+    {
+        var snap = await settings.GetAsync(c, tx);
+        var last = new Dictionary<(string, int), (StoredBill Bill, MonitoringPolicy Policy)>();
+        var adds = new List<(string PersonId, int Year, decimal InPolicy, decimal Personal)>();
+        foreach (var b in batch)
+        {
+            if (snap.On(b.Person.Region, b.Bill.Date) is not { } policy) continue;
+            last[(b.Person.Id, b.Bill.Date.Year)] = (b, policy);
+            adds.Add((b.Person.Id, b.Bill.Date.Year, PersonYearTotals.InPolicyBurden(b.Bill, b.Result), b.Result.PersonalBurden));
+        }
+        var totals = await PersonYearTotals.AddManyAsync(c, tx, adds);
+        foreach (var ((personId, year), (b, policy)) in last)
+        {
+            var (inPolicy, personal) = totals[(personId, year)];
+            await StoreAsync(c, tx, policy, snap.Statistics, b.Person.Region, PersonYearTotals.Of(b.Person, b.Identities, year, inPolicy, personal), actor, store: true);
+        }
+    }
+
     /// <summary>A reversed bill no longer counts: the person's year totals are recomputed from what still counts and evaluated again.</summary>
     public async Task SettlementReversedAsync(DbConnection c, DbTransaction tx, string personId, int year, Actor actor)
     {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using System.Text.Json;
 using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Monitoring;
@@ -66,6 +67,35 @@ public static class PersonYearTotals
             r => new Tuple<long, long>(r.L("in_policy_fen"), r.L("personal_fen")),
             ("p", personId), ("y", year), ("i", Fen(inPolicy)), ("b", Fen(personal)), ("t", DateTimeOffset.UtcNow));
         return (row!.Item1 / 100m, row.Item2 / 100m);
+    }
+
+    /// <summary>Adds many bills to the running totals (summed per person and year first) and returns the new totals, a few hundred rows per statement.</summary>
+    public static async Task<Dictionary<(string, int), (decimal InPolicy, decimal Personal)>> AddManyAsync(DbConnection c, DbTransaction tx,
+        IEnumerable<(string PersonId, int Year, decimal InPolicy, decimal Personal)> bills)
+    {
+        var sums = new SortedDictionary<(string, int), (long, long)>( // sorted: rows locked in one order by every writer
+            Comparer<(string, int)>.Create((a, b) => string.CompareOrdinal(a.Item1, b.Item1) is var o && o != 0 ? o : a.Item2.CompareTo(b.Item2)));
+        foreach (var (p, y, i, b) in bills)
+            sums[(p, y)] = sums.TryGetValue((p, y), out var had) ? (had.Item1 + Fen(i), had.Item2 + Fen(b)) : (Fen(i), Fen(b));
+        var result = new Dictionary<(string, int), (decimal, decimal)>();
+        var now = DateTimeOffset.UtcNow;
+        foreach (var part in sums.Chunk(500))
+        {
+            var sql = new StringBuilder("INSERT INTO monitoring_person_years (person_id, year, in_policy_fen, personal_fen, updated_at) VALUES ");
+            var args = new List<(string, object?)> { ("t", now) };
+            for (var n = 0; n < part.Length; n++)
+            {
+                if (n > 0) sql.Append(", ");
+                sql.Append($"(@p{n}, @y{n}, @i{n}, @b{n}, @t)");
+                args.Add(($"p{n}", part[n].Key.Item1)); args.Add(($"y{n}", part[n].Key.Item2)); args.Add(($"i{n}", part[n].Value.Item1)); args.Add(($"b{n}", part[n].Value.Item2));
+            }
+            sql.Append(" ON CONFLICT (person_id, year) DO UPDATE SET in_policy_fen = monitoring_person_years.in_policy_fen + excluded.in_policy_fen, " +
+                       "personal_fen = monitoring_person_years.personal_fen + excluded.personal_fen, updated_at = excluded.updated_at " +
+                       "RETURNING person_id, year, in_policy_fen, personal_fen");
+            foreach (var (p, y, i, b) in await c.ListAsync(sql.ToString(), tx, r => (r.S("person_id"), r.I("year"), r.L("in_policy_fen"), r.L("personal_fen")), args.ToArray()))
+                result[(p, y)] = (i / 100m, b / 100m);
+        }
+        return result;
     }
 
     /// <summary>Sets the running totals to a recomputed value (re-scan, retroactive re-settlement).</summary>
