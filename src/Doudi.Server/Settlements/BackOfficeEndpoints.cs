@@ -11,7 +11,7 @@ namespace Doudi.Server.Settlements;
 
 /// <summary>A settlement import as stored: the published fields of its report, then its state and progress.</summary>
 public sealed record SettlementImportRecord(string Id, string Format, string Mode, long Rows, long Settled, long Replayed, long Rejected, bool Committed,
-    System.Text.Json.JsonElement Errors, DateTimeOffset CreatedAt, string CreatedBy, string State, long RowsDone, long Held, DateTimeOffset? UpdatedAt,
+    System.Text.Json.JsonElement? Errors, DateTimeOffset CreatedAt, string CreatedBy, string State, long RowsDone, long Held, DateTimeOffset? UpdatedAt,
     DateTimeOffset? FinishedAt);
 
 /// <summary>Back office: bulk import of settlement records, person and household year summaries, year-end runs.</summary>
@@ -59,17 +59,21 @@ public static class BackOfficeEndpoints
 
         app.MapGet("/api/settlement-imports/{id}", async (string id, Database db, BulkImport bulk, CancellationToken ct) =>
         {
-            var report = await db.ReadAsync(c => c.FirstAsync("SELECT * FROM settlement_imports WHERE id = @id", null, r => new SettlementImportRecord(
-                r.S("id"), r.S("format"), r.S("mode"), r.L("rows_total"), r.L("rows_settled"), r.L("rows_replayed"), r.L("rows_rejected"), r.B("committed"),
-                System.Text.Json.JsonDocument.Parse(r.S("errors_json")).RootElement.Clone(), r.T("created_at"), r.S("created_by"),
-                r.S("state"), r.L("rows_done"), r.L("rows_held"), r.TN("updated_at"), r.TN("finished_at")), ("id", id)), ct)
+            var report = await db.ReadAsync(c => c.FirstAsync("SELECT * FROM settlement_imports WHERE id = @id", null, MapImport, ("id", id)), ct)
                 ?? throw ApiProblemException.NotFound(new($"没有导入批次 {id}", $"no settlement import {id}"));
-            // Running in this process: the live counts (the stored ones move at each committed chunk).
-            if (report.State == BulkImport.Running && bulk.Live(id) is { } live)
-                report = report with { Rows = live.Rows, RowsDone = live.RowsDone, Settled = live.Settled, Replayed = live.Replayed, Rejected = live.Rejected, Held = live.Held };
-            return Results.Json(report, Json.Options);
+            return Results.Json(WithLive(report, bulk), Json.Options);
         }).RequireAuthorization(Policies.Operate).WithTags("Back office")
           .WithSummary("导入批次及进度 / a settlement import: state (running, done, failed), rows done so far, and its report");
+
+        app.MapGet("/api/settlement-imports", async (Database db, BulkImport bulk, string? state, CancellationToken ct) =>
+        {
+            if (state is not null and not (BulkImport.Running or BulkImport.Done or BulkImport.Failed))
+                throw ApiProblemException.Invalid([new("state", Msg.Unknown("状态", state, [BulkImport.Running, BulkImport.Done, BulkImport.Failed]))]);
+            var list = await db.ReadAsync(c => c.ListAsync("SELECT * FROM settlement_imports" + (state is null ? "" : " WHERE state = @s") + " ORDER BY created_at DESC, id LIMIT 50",
+                null, MapImport, ("s", state)), ct);
+            return Results.Json(list.Select(r => WithLive(r, bulk) with { Errors = null }).ToList(), Json.Options);
+        }).RequireAuthorization(Policies.Operate).WithTags("Back office")
+          .WithSummary("最近的导入批次 / the 50 latest settlement imports (optionally only running, done or failed), with their progress, without row errors");
 
         app.MapGet("/api/persons/{id}/years/{yearText}", async (string id, string yearText, HttpContext http, Database db, CancellationToken ct) =>
         {
@@ -134,6 +138,17 @@ public static class BackOfficeEndpoints
             Results.Json(await db.ReadAsync(c => YearEnd.FindAsync(c, id), ct) ?? throw ApiProblemException.NotFound(new($"没有年度结算 {id}", $"no year-end run {id}")), Json.Options))
             .RequireAuthorization(Policies.ReadYears).WithTags("Back office");
     }
+
+    private static SettlementImportRecord MapImport(System.Data.Common.DbDataReader r) => new(
+        r.S("id"), r.S("format"), r.S("mode"), r.L("rows_total"), r.L("rows_settled"), r.L("rows_replayed"), r.L("rows_rejected"), r.B("committed"),
+        System.Text.Json.JsonDocument.Parse(r.S("errors_json")).RootElement.Clone(), r.T("created_at"), r.S("created_by"),
+        r.S("state"), r.L("rows_done"), r.L("rows_held"), r.TN("updated_at"), r.TN("finished_at"));
+
+    /// <summary>An import running in this process shows its live counts (the stored ones move at each committed chunk).</summary>
+    private static SettlementImportRecord WithLive(SettlementImportRecord r, BulkImport bulk) =>
+        r.State == BulkImport.Running && bulk.Live(r.Id) is { } live
+            ? r with { Rows = live.Rows, RowsDone = live.RowsDone, Settled = live.Settled, Replayed = live.Replayed, Rejected = live.Rejected, Held = live.Held }
+            : r;
 
     /// <summary>A person's year: each settlement with its trace, totals of the non-reversed ones, the rebuilt ledger, and the latest year-end result.</summary>
     private static async Task<JsonObject> PersonSummary(System.Data.Common.DbConnection c, PersonRecord p, int year, Actor actor, YearEndRun? run)
