@@ -10,6 +10,7 @@ using System.Text.Json;
 //
 //   dotnet run -c Release --project bench/Doudi.Bench.Http -- --db sqlite|postgres [--requests 20000] [--concurrency 16]
 //          [--seconds 60] [--persons 20000] [--pg "Host=127.0.0.1;Username=doudi;Password=doudi;Database=doudi"]
+//   … --namelist ROWS: name-list import rates instead (NameListBench.cs)
 
 var opts = Args.Parse(args);
 var port = 5090 + Random.Shared.Next(0, 100);
@@ -45,6 +46,15 @@ try
     using var http = new HttpClient(handler) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
     await WaitReady(http);
     (await http.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = "bench-admin-password" })).EnsureSuccessStatusCode();
+    if (Array.IndexOf(args, "--namelist") is var nl and >= 0)
+    {
+        // Name-list import rates instead of the settlement load (see NameListBench).
+        var nlTok = await (await http.PostAsJsonAsync("/api/tokens", new { name = "bench HIS" })).Content.ReadFromJsonAsync<JsonElement>();
+        using var nlHospital = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        nlHospital.DefaultRequestHeaders.Authorization = new("Bearer", nlTok.GetProperty("token").GetString());
+        Environment.ExitCode = await Doudi.Bench.Http.NameListBench.RunAsync(http, server.Id, opts.Db, int.Parse(args[nl + 1]), nlHospital);
+        return;
+    }
 
     // Persons: one civil-affairs name list (subsistence, fuyang), recognised long before the bills.
     var csv = new StringBuilder("身份证号,姓名,人员类别,recognized\n");

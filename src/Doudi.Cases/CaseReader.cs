@@ -38,6 +38,28 @@ public static class CaseReader
         }
     }
 
+    /// <summary>
+    /// Reads a case file from a stream and hands its region, persons and then each bill to <paramref name="sink"/> as
+    /// they are read, holding no bill (unless bills come before the persons in the file: those are handed over at the
+    /// end). Returns every problem of the file, as <see cref="Read(Stream)"/> would; after a problem nothing more is
+    /// handed over, and what was is to be dropped.
+    /// </summary>
+    public static IReadOnlyList<SettlementProblem> Read(Stream utf8Json, ICaseSink sink)
+    {
+        var problems = new List<SettlementProblem>();
+        var parser = new CaseParser("", problems);
+        var cursor = new JsonCursor(utf8Json);
+        try
+        {
+            Run(parser, ref cursor, (CaseParser p, ref JsonCursor c) => p.ReadCase(ref c, sink));
+            return problems;
+        }
+        finally
+        {
+            cursor.Dispose();
+        }
+    }
+
     internal static T? Run<T>(CaseParser parser, ref JsonCursor cursor, ReadValue<T> read) where T : class
     {
         try

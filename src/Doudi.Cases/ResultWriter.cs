@@ -74,6 +74,9 @@ public static class ResultWriter
         return problems;
     }
 
+    /// <summary>Whether the writer can write every amount of the bill's result (<see cref="Check"/> for one bill, without paths).</summary>
+    public static bool Writable(BillResult b) => Fine(b);
+
     private static bool Fine(BillResult b)
     {
         if (!Fine(b.AssistanceBase, b.CriticalIllness, b.Assistance, b.Tilted, b.Supplementary)) return false;

@@ -6,7 +6,10 @@ namespace Doudi.Cli;
 /// </summary>
 internal static class AtomicFile
 {
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) => TryWrite(path, stream => { write(stream); return true; });
+
+    /// <summary>As <see cref="Write"/>, but the target is replaced only when <paramref name="write"/> returns true.</summary>
+    public static bool TryWrite(string path, Func<Stream, bool> write)
     {
         string full = Path.GetFullPath(path);
         string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
@@ -14,10 +17,11 @@ internal static class AtomicFile
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                write(stream);
+                if (!write(stream)) return false;
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
+            return true;
         }
         finally
         {

@@ -130,4 +130,96 @@ public sealed class PreventionFileTests
         Assert.Null(r.Catalog);
         Assert.True(r.Errors.Any(e => e.Message.Contains("neither policy amends the other", StringComparison.Ordinal)), string.Join("\n", r.Errors));
     }
+
+    private const string Funds = """
+        policy: test-2024
+        cite: 测试〔2024〕1号 第五条
+        funds:
+          - fund: charity
+            fiscal_share:
+              at_most: 1/3
+              cite: 测试〔2024〕1号 第五条
+              text: 财政资金补助占比原则上不超过1/3
+        """;
+
+    private const string PostHoc = """
+        policy: test-2024
+        cite: 测试〔2024〕1号 第六条
+        text: 未能一站式结算的，可申请事后救助
+        documents:
+          cite: 测试〔2024〕1号 第六条
+          text: 提供身份证、医疗费用发票
+          list: [id_card, medical_invoice]
+        """;
+
+    [Fact]
+    public void Fund_and_post_hoc_files_are_read_with_their_citations_and_a_region_without_them_has_none()
+    {
+        var r = Load(("p/funds/test-2024.yaml", Funds), ("p/posthoc/test-2024.yaml", PostHoc));
+        Assert.True(r.Ok, string.Join("\n", r.Errors));
+        var cap = r.Catalog!.FundsOn("testland", new DateOnly(2024, 6, 1))!.Of(Fund.Charity)!.FiscalShare!;
+        Assert.Equal((1, 3, "测试〔2024〕1号 第五条"), (cap.Numerator, cap.Denominator, cap.Clause.Cite));
+        Assert.Null(r.Catalog.FundsOn("testland", new DateOnly(2024, 6, 1))!.Of(Fund.MedicalAssistance));
+        var postHoc = r.Catalog.PostHocOn("testland", new DateOnly(2024, 6, 1))!;
+        Assert.Equal([PostHocDocument.IdCard, PostHocDocument.MedicalInvoice], postHoc.Documents);
+        Assert.Null(Load().Catalog!.PostHocOn("testland", new DateOnly(2024, 6, 1)));
+        Assert.Null(Load().Catalog!.FundsOn("testland", new DateOnly(2024, 6, 1)));
+    }
+
+    [Theory]
+    [InlineData("funds", "at_most: 1/3", "at_most: 0.33", 6, "'fiscal_share.at_most'")]
+    [InlineData("funds", "      cite: 测试〔2024〕1号 第五条\n      text:", "      text:", 6, "has no citation")]
+    [InlineData("funds", "fund: charity", "fund: piggy_bank", 4, "'fund'")]
+    [InlineData("posthoc", "list: [id_card, medical_invoice]", "list: [id_card, photo]", 7, "invalid entry 'photo'")]
+    [InlineData("posthoc", "text: 提供身份证", "txt: 提供身份证", 6, "unknown key 'txt'")]
+    public void A_bad_fund_or_post_hoc_file_is_refused_with_its_line(string kind, string good, string bad, int line, string message)
+    {
+        var file = $"p/{kind}/test-2024.yaml";
+        var text = (kind == "funds" ? Funds : PostHoc).Replace(good, bad);
+        Assert.NotEqual(kind == "funds" ? Funds : PostHoc, text);
+        var r = Load((file, text));
+        Assert.Null(r.Catalog);
+        var e = Assert.Single(r.Errors, e => e.Message.Contains(message, StringComparison.Ordinal));
+        Assert.Equal((file, line), (e.File, e.Line));
+    }
+
+    [Fact]
+    public void Only_the_household_cap_names_a_reduction_procedure()
+    {
+        Assert.Equal("建政办函〔2024〕4号 三.(四)", Repo.Catalog().ReliefFor("jiande", 2024)!.Jobs.Single().Reduction!.Cite);
+        Assert.All(Repo.Catalog().ReliefFor("fuyang", 2023)!.Jobs, j => Assert.Null(j.Reduction));
+    }
+
+    private const string Targets = """
+        policy: test-2024
+        cite: 测试〔2024〕1号 第一条
+        targets:
+          - measure: coverage_rate
+            comparison: at_least
+            value: 0.85
+            cite: 测试〔2024〕1号 第一条
+            text: 综合保障率达到85%以上
+        """;
+
+    [Fact]
+    public void Plan_targets_are_read_by_the_policy_loader_with_its_checks()
+    {
+        var r = Load(("p/targets/test-2024.yaml", Targets));
+        Assert.True(r.Ok, string.Join("\n", r.Errors));
+        var t = Assert.Single(r.Catalog!.TargetsFor("testland", 2024)!.Targets);
+        Assert.Equal((TargetMeasure.CoverageRate, TargetComparison.AtLeast, 0.85m), (t.Measure, t.Comparison, t.Value));
+        Assert.Equal(3, Repo.Catalog().TargetsFor("fuyang", 2023)!.Targets.Count);
+        foreach (var (good, bad, line, message) in new[]
+        {
+            ("value: 0.85", "value: 85", 6, "share between 0 and 1"),
+            ("comparison: at_least", "comparison: above", 5, "'comparison'"),
+            ("text: 综合", "txt: 综合", 8, "unknown key 'txt'"),
+        })
+        {
+            var bd = Load(("p/targets/test-2024.yaml", Targets.Replace(good, bad)));
+            Assert.Null(bd.Catalog);
+            var e = Assert.Single(bd.Errors, e => e.Message.Contains(message, StringComparison.Ordinal));
+            Assert.Equal(("p/targets/test-2024.yaml", line), (e.File, e.Line));
+        }
+    }
 }

@@ -79,6 +79,7 @@ public static class ReformSimulator
             var ra = a.Bills[i]; var rb = b.Bills[i];
             string cat = ra.Category is { } c ? Codes.ToCode(c) : "none";
             e.Categories[cat] = e.Categories.GetValueOrDefault(cat) + 1;
+            if (before.Find(file.Region, bill.Date) is { } period && !e.Periods.Contains(period)) e.Periods.Add(period);
             e.BenefitA += Benefit(ra, bill);
             e.BenefitB += Benefit(rb, bill);
             if (monitoring is not null && bill.Date >= monitoring.From)
@@ -103,7 +104,7 @@ public static class ReformSimulator
                 e.BenefitA + pa.SpecialAssistance + pa.CapRelief, e.BenefitB + pb.SpecialAssistance + pb.CapRelief, pa.PersonalBurden, pb.PersonalBurden));
             if (monitoringOf.GetValueOrDefault(pa.Year) is { } yearMonitoring)
             {
-                bool obj = IsObject(person, pa.Year);
+                bool obj = IsObject(person, pa.Year, e.Periods);
                 if (Triggers(yearMonitoring, statistics, new PersonYear(pa.Id, person.Household, pa.Year, person.Insurance, obj, e.InPolicyA, e.BurdenA, e.BurdenA)))
                     monitoredA.Add((person.Household, pa.Year));
                 if (Triggers(yearMonitoring, statistics, new PersonYear(pa.Id, person.Household, pa.Year, person.Insurance, obj, e.InPolicyB, e.BurdenB, e.BurdenB)))
@@ -160,6 +161,8 @@ public static class ReformSimulator
     {
         public decimal BenefitA, BenefitB, InPolicyA, InPolicyB, BurdenA, BurdenB;
         public Dictionary<string, int> Categories { get; } = new(StringComparer.Ordinal);
+        /// <summary>The policy periods in force on the person's bills of the year: they say when an identity counts (I-1).</summary>
+        public List<PolicyPeriod> Periods { get; } = [];
     }
 
     private static decimal Benefit(BillResult r, Bill bill) => (bill.CriticalPaid is null ? r.CriticalIllness : 0m) + r.Assistance + r.Tilted;
@@ -167,17 +170,20 @@ public static class ReformSimulator
     private static bool Triggers(MonitoringPolicy policy, RegionalStatistics statistics, PersonYear year) =>
         MonitoringEvaluator.Evaluate(policy, statistics, year).Triggered.Count > 0;
 
-    /// <summary>An identity that counts (I-1: from the month after recognition to the end of the month of revocation) on some day of the year.</summary>
-    private static bool IsObject(Person person, int year)
+    /// <summary>
+    /// An identity that counts on some day of the year, from the day the period of the person's bills says (I-1 where
+    /// the file sets <c>identity.effective: next_month</c>) to the end of the month of revocation, as the engine counts it.
+    /// </summary>
+    private static bool IsObject(Person person, int year, IReadOnlyList<PolicyPeriod> periods)
     {
         var start = new DateOnly(year, 1, 1);
         var end = new DateOnly(year, 12, 31);
         foreach (var id in person.Identities)
         {
             if (id.Category == Category.ChildInDifficulty) continue;
-            var from = new DateOnly(id.Recognized.Year, id.Recognized.Month, 1).AddMonths(1);
-            var to = IdentityRules.EffectiveTo(id); // to the end of the revocation month (I-1), as the engine counts it
-            if (from <= end && to >= start) return true;
+            if (IdentityRules.EffectiveTo(id) < start) continue;
+            foreach (var period in periods)
+                if (IdentityRules.EffectiveFrom(id, period) <= end) return true;
         }
         return false;
     }

@@ -41,6 +41,70 @@ internal static class SettleCommand
         if (output is not null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(output))))
             return cli.Problem(output, "输出目录不存在 (output folder does not exist)");
 
+        if (Streamed(cli, path, output, policiesDir, include, options) is { } done) return done;
+        return Whole(cli, path, output, policiesDir, include, options);
+    }
+
+    /// <summary>
+    /// Settles and writes bill by bill as the case is read (<see cref="StreamedSettlement"/>): what a city's year of
+    /// millions of bills needs. Null when the case must be settled whole instead (its bills are not in each person's
+    /// settlement order, or something is wrong that the whole path reports as before: policies, a bill, a year).
+    /// </summary>
+    private static int? Streamed(Cli cli, string path, string? output, string? policiesDir, string[]? include, ResultWriterOptions options)
+    {
+        var catalog = PolicySource.Load(new Cli(TextWriter.Null, TextWriter.Null), policiesDir, include)?.Catalog;
+        if (catalog is null) return null;
+        FileStream input;
+        try
+        {
+            input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+        var engine = new SettlementEngine(catalog);
+        StreamedSettlement.Outcome? outcome = null;
+        using (input)
+        {
+            if (output is not null)
+            {
+                try
+                {
+                    AtomicFile.TryWrite(output, stream => (outcome = StreamedSettlement.Settle(engine, input, stream, options)).Written);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    return cli.Problem(output, $"无法写入结果文件 (cannot write the result file): {ex.Message}");
+                }
+            }
+            else
+            {
+                // Stdout gets the result only when it is complete: it is written to a temporary file first.
+                string temp = Path.GetTempFileName();
+                try
+                {
+                    using var stream = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+                    outcome = StreamedSettlement.Settle(engine, input, stream, options);
+                    if (outcome.Written)
+                    {
+                        stream.Position = 0;
+                        cli.WriteBinary(stream.CopyTo);
+                    }
+                }
+                finally
+                {
+                    File.Delete(temp);
+                }
+            }
+        }
+        if (outcome!.ReadProblems.Count > 0) return cli.Problems(outcome.ReadProblems);
+        return outcome.Written ? Program.Ok : null;
+    }
+
+    /// <summary>The whole case read, settled and then written (bills in any order; every problem listed in settlement order).</summary>
+    private static int Whole(Cli cli, string path, string? output, string? policiesDir, string[]? include, ResultWriterOptions options)
+    {
         var read = ReadCase(cli, path);
         if (read is null) return Program.BadInput;
         if (!read.Ok) return cli.Problems(read.Problems);

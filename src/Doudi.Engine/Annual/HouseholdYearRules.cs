@@ -18,10 +18,11 @@ namespace Doudi.Engine.Annual;
 internal static class HouseholdYearRules
 {
     public static HouseholdYearResult Settle(string householdId, int year, IReadOnlyList<Person> members,
-        IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills, IReadOnlyList<PersonYearResult> memberYears)
+        IReadOnlyList<YearBill> bills, IReadOnlyList<(string Id, decimal PersonalBurden)> memberYears)
     {
         var h = new HouseholdYearResult { Id = householdId, Year = year };
-        var rule = bills.Select(b => b.Period.Household).LastOrDefault(x => x is not null);
+        Household? rule = null;
+        foreach (var b in bills) rule = b.Period.Household ?? rule;
         if (rule is null)
         {
             h.ReasonableBurden = memberYears.Sum(p => p.PersonalBurden);
@@ -31,44 +32,45 @@ internal static class HouseholdYearRules
                 "家庭成员年度个人负担合计 sum of members' personal burden: {0}", h.ReasonableBurden) { Basis = memberBasis });
             return h;
         }
-        var period = bills.Last(b => b.Period.Household is not null).Period;
+        PolicyPeriod period = null!;
+        foreach (var b in bills) if (b.Period.Household is not null) period = b.Period;
         var burdenCite = rule.MembersCite ?? period.TiersCite;
 
         // I-25: every member's bills of the cost year, each counted or left out with the reason, in the basis of the
         // household_burden step.
-        var counted = new List<(Bill Bill, BillResult Result, PolicyPeriod Period)>(bills.Count);
+        var counted = new List<YearBill>(bills.Count);
         var basis = new TraceBasis(TraceBasisOf.Bills, "personalBurden", "value");
         decimal burden = 0m;
         foreach (var b in bills)
         {
-            var head = $"{b.Bill.Person}，{b.Bill.Date:yyyy-MM-dd}";
+            var head = $"{b.Person}，{b.Date:yyyy-MM-dd}";
             if (b.Period.Household is null)
             {
-                basis.Leave(b.Result.Id, b.Result.PersonalBurden, "outside_rule_period", $"{head}：不在该年度规则的适用期内 outside the rule's years");
+                basis.Leave(b.Id, b.PersonalBurden, "outside_rule_period", $"{head}：不在该年度规则的适用期内 outside the rule's years");
                 continue;
             }
-            var reason = BillSettler.ExclusionOf(b.Bill);
+            var reason = b.Exclusion;
             if (reason != Exclusion.None && b.Period.Exclusions[(int)reason] is { } ex)
             {
-                basis.Leave(b.Result.Id, b.Result.PersonalBurden, "excluded",
+                basis.Leave(b.Id, b.PersonalBurden, "excluded",
                     $"{head}：{Codes.ToCode(reason)} 除外（{ex.Rule}{(ex.Interpretation is null ? "" : "，" + ex.Interpretation)}） excluded");
                 continue;
             }
             counted.Add(b);
-            burden += b.Result.PersonalBurden;
-            basis.Count(b.Result.Id, b.Result.PersonalBurden, $"{head}：各档结算后个人负担 personal burden after every tier");
+            burden += b.PersonalBurden;
+            basis.Count(b.Id, b.PersonalBurden, $"{head}：各档结算后个人负担 personal burden after every tier");
         }
 
         decimal excluded = 0m;
-        var groups = rule.ThresholdPerHousehold ? [counted] : counted.GroupBy(b => b.Bill.Person).Select(g => g.ToList()).ToList();
+        var groups = rule.ThresholdPerHousehold ? [counted] : counted.GroupBy(b => b.Person, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
         var listCite = rule.NegativeClasses?.Cite ?? burdenCite;
         foreach (var group in groups)
         {
-            var ex = NegativeList.Of(rule, group.Select(b => (b.Bill, b.Result)));
+            var ex = NegativeList.Of(rule, group);
             if (ex.Total == 0m) continue;
             excluded += ex.Total;
             // An id is data: braces in it must not be read as the template's placeholders.
-            var who = rule.ThresholdPerHousehold ? "家庭" : group[0].Bill.Person.Replace("{", "{{").Replace("}", "}}");
+            var who = rule.ThresholdPerHousehold ? "家庭" : group[0].Person.Replace("{", "{{").Replace("}", "}}");
             h.Trace.Add(new TraceStep("negative_list", ex.Total, listCite, "I-9", Formulas.NegativeList,
                 $"{who}：负面清单项目 {{0}} + 药品年度总额超限部分 {{1}}（药品合计 {{2}}）+ 耗材年度总额超限部分 {{3}}（耗材合计 {{4}}）" +
                 $"，门槛按{(rule.ThresholdPerHousehold ? "家庭" : "每人")}年度总额（{rule.ThresholdScopeCite?.Interpretation ?? "I-22"}），目录内项目按比例分担（{rule.ItemShareCite?.Interpretation ?? "I-23"}） not reasonable",

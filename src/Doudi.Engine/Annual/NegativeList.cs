@@ -1,5 +1,4 @@
 using Doudi.Engine.Cases;
-using Doudi.Engine.Results;
 using Doudi.Engine.Tiers;
 using Doudi.Policy.Periods;
 using Doudi.Policy.Vocabulary;
@@ -17,12 +16,11 @@ internal static class NegativeList
     /// The personal share of an item: an item outside the catalogue is paid wholly by the person; an item inside
     /// it carries the bill's in-policy remainder in proportion to its amount (I-23).
     /// </summary>
-    public static decimal PersonalShare(Item item, Bill bill, BillResult result)
+    public static decimal PersonalShare(Item item, ItemFacts bill)
     {
         if (!item.InCatalog) return item.Amount;
         if (bill.InPolicy == 0m) return 0m;
-        decimal remainder = Math.Max(0m, bill.InPolicy - bill.BasicPaid - result.CriticalIllness - result.Assistance - result.Tilted - bill.SupplementaryPaid);
-        return item.Amount * remainder / bill.InPolicy;
+        return item.Amount * bill.Remainder / bill.InPolicy;
     }
 
     public readonly record struct Exclusions(decimal Listed, decimal DrugExcess, decimal ConsumableExcess, decimal DrugTotal, decimal ConsumableTotal)
@@ -31,18 +29,21 @@ internal static class NegativeList
     }
 
     /// <summary>What the list takes out of one group of bills (a person's or a household's year, as the policy scopes the thresholds).</summary>
-    public static Exclusions Of(Household rule, IEnumerable<(Bill Bill, BillResult Result)> bills)
+    public static Exclusions Of(Household rule, IEnumerable<YearBill> bills)
     {
         var classes = rule.NegativeClasses?.Value;
         decimal listed = 0m, drugTotal = 0m, drugShare = 0m, consTotal = 0m, consShare = 0m;
-        foreach (var (bill, result) in bills)
-            foreach (var item in bill.Items)
+        foreach (var bill in bills)
+        {
+            if (bill.Items is not { } items) continue;
+            foreach (var item in items.Items)
             {
-                decimal share = PersonalShare(item, bill, result);
+                decimal share = PersonalShare(item, items);
                 if (classes is not null && classes.Contains(item.Class) && !(item.InCatalog && OutOfScopeOnly(item.Class))) { listed += share; continue; }
                 if (item.Kind == ItemKind.Drug) { drugTotal += item.Amount; drugShare += share; }
                 else if (item.Kind == ItemKind.Consumable) { consTotal += item.Amount; consShare += share; }
             }
+        }
         decimal drugExcess = Excess(rule.DrugThreshold?.Value, drugTotal, drugShare);
         decimal consExcess = Excess(rule.ConsumableThreshold?.Value, consTotal, consShare);
         return new Exclusions(Money.Round(listed), drugExcess, consExcess, drugTotal, consTotal);

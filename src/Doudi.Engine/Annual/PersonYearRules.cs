@@ -23,33 +23,33 @@ namespace Doudi.Engine.Annual;
 internal static class PersonYearRules
 {
     /// <param name="personIndex">the person's place in the case file, for the path of a problem (persons[i])</param>
-    public static PersonYearResult Settle(string personId, int personIndex, int year, IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills,
+    public static PersonYearResult Settle(string personId, int personIndex, int year, IReadOnlyList<YearBill> bills,
         List<SettlementProblem> problems)
     {
         var r = new PersonYearResult { Id = personId, Year = year };
         decimal burden = 0m;
-        foreach (var (_, res, _) in bills)
+        foreach (var b in bills)
         {
-            r.Assistance += res.Assistance;
-            r.Tilted += res.Tilted;
-            burden += res.PersonalBurden;
+            r.Assistance += b.Assistance;
+            r.Tilted += b.Tilted;
+            burden += b.PersonalBurden;
         }
         Special(r, bills);
         Cap(r, personIndex, bills, problems);
         Resolution(r, bills);
         r.PersonalBurden = burden - r.SpecialAssistance - r.CapRelief;
         var all = new TraceBasis(TraceBasisOf.Bills, "personalBurden", "burden");
-        foreach (var (_, res, _) in bills) all.Count(res.Id, res.PersonalBurden);
+        foreach (var b in bills) all.Count(b.Id, b.PersonalBurden);
         r.Trace.Add(new TraceStep("personal_burden", r.PersonalBurden, bills[^1].Period.TiersCite, "I-14", Formulas.AnnualBurden,
             "各单个人负担合计 {0} − 特殊救助 {1} − 封顶/化解 {2}", burden, r.SpecialAssistance, r.CapRelief) { Basis = all });
         return r;
     }
 
     /// <summary>Whether any bill of the year enters a rule (only such a year gets the rule's steps).</summary>
-    private static bool AnyCounted(IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills, Func<PolicyPeriod, bool> hasRule)
+    private static bool AnyCounted(IReadOnlyList<YearBill> bills, Func<PolicyPeriod, bool> hasRule)
     {
-        foreach (var (bill, res, period) in bills)
-            if (hasRule(period) && res.Category is not null && !BillSettler.IsExcluded(period, bill)) return true;
+        foreach (var b in bills)
+            if (hasRule(b.Period) && b.Category is not null && !b.IsExcluded) return true;
         return false;
     }
 
@@ -57,16 +57,17 @@ internal static class PersonYearRules
     /// Whether a bill is left out of a year-end rule, noted in <paramref name="basis"/> with the reason: its period
     /// lacks the rule, it was settled without an assistance identity, or the policy excludes it from assistance.
     /// </summary>
-    private static bool Left(TraceBasis basis, Bill bill, BillResult res, PolicyPeriod period, bool periodHasRule)
+    private static bool Left(TraceBasis basis, in YearBill bill, bool periodHasRule)
     {
-        decimal amount = basis.Field == "personalBurden" ? res.PersonalBurden : res.ReasonableBurden;
+        var period = bill.Period;
+        decimal amount = basis.Field == "personalBurden" ? bill.PersonalBurden : bill.ReasonableBurden;
         if (!periodHasRule)
-            basis.Leave(res.Id, amount, "outside_rule_period",
+            basis.Leave(bill.Id, amount, "outside_rule_period",
                 $"{bill.Date:yyyy-MM-dd}：不在该年度规则的适用期内（{period.PolicyId} {period.From:yyyy-MM-dd}..{Show(period.To)}） outside the rule's years");
-        else if (res.Category is null)
-            basis.Leave(res.Id, amount, "no_identity", $"{bill.Date:yyyy-MM-dd}：结算日期无救助身份 no assistance identity on its date");
-        else if (BillSettler.ExclusionOf(bill) is var reason && reason != Exclusion.None && period.Exclusions[(int)reason] is { } cite)
-            basis.Leave(res.Id, amount, "excluded",
+        else if (bill.Category is null)
+            basis.Leave(bill.Id, amount, "no_identity", $"{bill.Date:yyyy-MM-dd}：结算日期无救助身份 no assistance identity on its date");
+        else if (bill.Exclusion is var reason && reason != Exclusion.None && period.Exclusions[(int)reason] is { } cite)
+            basis.Leave(bill.Id, amount, "excluded",
                 $"{bill.Date:yyyy-MM-dd}：{Codes.ToCode(reason)} 除外（{cite.Rule}{(cite.Interpretation is null ? "" : "，" + cite.Interpretation)}） excluded");
         else return false;
         return true;
@@ -75,11 +76,11 @@ internal static class PersonYearRules
     private static string Show(DateOnly d) => d == DateOnly.MaxValue ? "…" : d.ToString("yyyy-MM-dd");
 
     /// <summary>What a counted bill adds to the reasonable burden (I-14), as the reader sees it.</summary>
-    private static string Reasonable(Bill bill, BillResult res) =>
-        $"{bill.Date:yyyy-MM-dd}，{Codes.ToCode(res.Category!.Value)}：政策范围内个人负担 {TraceStep.Show(res.ReasonableBurden - bill.ReasonableOutOfPolicy)}" +
+    private static string Reasonable(in YearBill bill) =>
+        $"{bill.Date:yyyy-MM-dd}，{Codes.ToCode(bill.Category!.Value)}：政策范围内个人负担 {TraceStep.Show(bill.ReasonableBurden - bill.ReasonableOutOfPolicy)}" +
         $" + 专家认定的目录外合理费用 {TraceStep.Show(bill.ReasonableOutOfPolicy)} (in-policy remainder + admitted out-of-catalogue)";
 
-    private static void Special(PersonYearResult r, IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills)
+    private static void Special(PersonYearResult r, IReadOnlyList<YearBill> bills)
     {
         if (!AnyCounted(bills, p => p.Special is not null)) return;
         Special? rule = null;
@@ -88,14 +89,14 @@ internal static class PersonYearRules
         Category? ratioCategory = null;
         string? ratioBill = null;
         var basis = new TraceBasis(TraceBasisOf.Bills, "reasonableBurden", "value");
-        foreach (var (bill, res, period) in bills)
+        foreach (var bill in bills)
         {
-            if (Left(basis, bill, res, period, period.Special is not null)) continue;
-            var s = period.Special!;
-            var cat = res.Category!.Value;
-            basis.Count(res.Id, res.ReasonableBurden, Reasonable(bill, res));
+            if (Left(basis, bill, bill.Period.Special is not null)) continue;
+            var s = bill.Period.Special!;
+            var cat = bill.Category!.Value;
+            basis.Count(bill.Id, bill.ReasonableBurden, Reasonable(bill));
             rule = s;
-            reasonable += res.ReasonableBurden;
+            reasonable += bill.ReasonableBurden;
             // I-2: the year's ratio is that of the best category any counted bill was settled under.
             if (s.Ratio[(int)cat] is { } cr && (ratio is null || cr.Value > ratio.Value.Value)) { ratio = cr; ratioCategory = cat; ratioBill = bill.Id; }
         }
@@ -130,18 +131,18 @@ internal static class PersonYearRules
         r.SpecialAssistance = pay;
     }
 
-    private static void Cap(PersonYearResult r, int personIndex, IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills, List<SettlementProblem> problems)
+    private static void Cap(PersonYearResult r, int personIndex, IReadOnlyList<YearBill> bills, List<SettlementProblem> problems)
     {
         if (!AnyCounted(bills, p => p.PersonalCap is not null)) return;
         Cited<Limit>? cap = null;
         decimal reasonable = 0m;
         var basis = new TraceBasis(TraceBasisOf.Bills, "reasonableBurden", "reasonable");
-        foreach (var (bill, res, period) in bills)
+        foreach (var bill in bills)
         {
-            if (Left(basis, bill, res, period, period.PersonalCap is not null)) continue;
-            cap = period.PersonalCap!.Value;  // the cap in force at the person's last counted bill of the year
-            reasonable += res.ReasonableBurden;
-            basis.Count(res.Id, res.ReasonableBurden, Reasonable(bill, res));
+            if (Left(basis, bill, bill.Period.PersonalCap is not null)) continue;
+            cap = bill.Period.PersonalCap!.Value;  // the cap in force at the person's last counted bill of the year
+            reasonable += bill.ReasonableBurden;
+            basis.Count(bill.Id, bill.ReasonableBurden, Reasonable(bill));
         }
         if (cap is not { } cp) return;
         if (cp.Value.Missing)
@@ -158,25 +159,25 @@ internal static class PersonYearRules
                 "合理个人负担 {0} − 特殊救助 {1}，超过封顶 {2} 的部分", reasonable, r.SpecialAssistance, cp.Value.Amount) { Basis = basis });
     }
 
-    private static void Resolution(PersonYearResult r, IReadOnlyList<(Bill Bill, BillResult Result, PolicyPeriod Period)> bills)
+    private static void Resolution(PersonYearResult r, IReadOnlyList<YearBill> bills)
     {
         if (!AnyCounted(bills, p => p.Resolution is not null)) return;
         Resolution? rule = null;
         decimal burden = 0m;
         var basis = new TraceBasis(TraceBasisOf.Bills, "personalBurden", "value");
-        foreach (var (bill, res, period) in bills)
+        foreach (var bill in bills)
         {
-            if (Left(basis, bill, res, period, period.Resolution is not null)) continue;
-            var rs = period.Resolution!;
+            if (Left(basis, bill, bill.Period.Resolution is not null)) continue;
+            var rs = bill.Period.Resolution!;
             rule = rs;
             if (rs.NeedsReferral is { } nr && !bill.Referred)
             {
-                basis.Leave(res.Id, res.PersonalBurden, "not_referred", $"{bill.Date:yyyy-MM-dd}：未经规范转诊（{nr.Rule}） not referred");
+                basis.Leave(bill.Id, bill.PersonalBurden, "not_referred", $"{bill.Date:yyyy-MM-dd}：未经规范转诊（{nr.Rule}） not referred");
                 continue;
             }
-            burden += res.PersonalBurden;
-            basis.Count(res.Id, res.PersonalBurden,
-                $"{bill.Date:yyyy-MM-dd}，{Codes.ToCode(res.Category!.Value)}，经规范转诊：四重保障后个人负担 {TraceStep.Show(res.PersonalBurden)} (referred; personal burden after the four tiers)");
+            burden += bill.PersonalBurden;
+            basis.Count(bill.Id, bill.PersonalBurden,
+                $"{bill.Date:yyyy-MM-dd}，{Codes.ToCode(bill.Category!.Value)}，经规范转诊：四重保障后个人负担 {TraceStep.Show(bill.PersonalBurden)} (referred; personal burden after the four tiers)");
         }
         if (rule is null) return;
         decimal relief = Math.Max(0m, burden - rule.Threshold.Value);

@@ -7,14 +7,15 @@ using YamlDotNet.RepresentationModel;
 namespace Doudi.Policy.Loading;
 
 /// <summary>
-/// Reads the prevention definition files — <c>monitoring/</c>, <c>premium/</c> and <c>relief/</c> beside the policy
+/// Reads the prevention definition files — <c>monitoring/</c>, <c>premium/</c>, <c>relief/</c>, <c>funds/</c>,
+/// <c>posthoc/</c> and the plans' <c>targets/</c> beside the policy
 /// files (and under <c>local/</c>) — with the policy loader's checks: every problem with file and line, unknown keys,
 /// dates, a citation on the file and on every rule. Each file belongs to a policy document (<c>policy:</c>) and takes
 /// its region, document number and title from it, so a region exists only where a policy file says so.
 /// </summary>
 internal static class PreventionFileReader
 {
-    public static readonly string[] Folders = ["monitoring", "premium", "relief"];
+    public static readonly string[] Folders = ["monitoring", "premium", "relief", "funds", "posthoc", "targets"];
 
     /// <summary>The definition kind of a file, from its folder (<c>…/monitoring/x.yaml</c>), or null for a policy file.</summary>
     public static string? KindOf(string file)
@@ -48,6 +49,9 @@ internal static class PreventionFileReader
         {
             "monitoring" => Monitoring(y, root, cite),
             "premium" => Premium(y, root),
+            "funds" => Funds(y, root, cite),
+            "posthoc" => PostHoc(y, root, cite),
+            "targets" => Targets(y, root, cite),
             _ => Relief(y, root, cite),
         };
         if (errors.Count > before || policy is null || cite is null || build is null) return null;
@@ -154,7 +158,7 @@ internal static class PreventionFileReader
         foreach (var node in Sequence(y, root, "runs"))
         {
             if (y.Mapping(node, "运行 run") is not { } r) continue;
-            y.OnlyKeys(r, "运行 run", "kind", "code", "fund", "cite", "text");
+            y.OnlyKeys(r, "运行 run", "kind", "code", "fund", "cite", "text", "reduction");
             var kind = Code<RunKind>(y, r, "kind", true);
             if (kind == RunKind.Supplementary) y.Error(r, "supplementary 由回溯补付产生，不是年度运行 is made by retroactive assistance, not a year-end run");
             var fund = Code<Fund>(y, r, "fund", true);
@@ -163,11 +167,97 @@ internal static class PreventionFileReader
                 y.Error(y.Get(r, "code")!, $"'code' 应为小写名称并以 '{Codes.ToCode(kind.Value)}' 结尾 must be a lower-case name ending with the kind");
             var ruleCite = RuleCite(y, r);
             var text = y.Text(r, "text", true, "运行 run");
+            var reduction = ClauseOf(y, r, "reduction");
+            if (reduction is not null && kind is not null && kind != RunKind.HouseholdCap)
+                y.Error(y.Get(r, "reduction")!, "'reduction'（梯次减负）只适用于 household_cap applies to the household cap only");
             if (kind is null || fund is null || ruleCite is null || text is null) continue;
             if (jobs.Any(j => j.Kind == kind)) { y.Error(r, $"同一文件中重复的运行类型 duplicate run kind '{Codes.ToCode(kind.Value)}'"); continue; }
-            jobs.Add(new ReliefJob(kind.Value, code ?? Codes.ToCode(kind.Value), fund.Value, ruleCite, text));
+            jobs.Add(new ReliefJob(kind.Value, code ?? Codes.ToCode(kind.Value), fund.Value, ruleCite, text) { Reduction = reduction });
         }
         return (doc, from, to) => new ReliefPolicy(doc.Id, doc.Region, doc.Document, from, to, cite ?? doc.Document, jobs) { File = y.File };
+    }
+
+    private static Func<PolicyDocument, DateOnly, DateOnly, object>? Funds(YamlReading y, YamlMappingNode root, string? cite)
+    {
+        y.OnlyKeys(root, "基金规则文件 funds file", [.. Header, "funds"]);
+        var rules = new List<FundRule>();
+        foreach (var node in Sequence(y, root, "funds"))
+        {
+            if (y.Mapping(node, "基金 fund") is not { } r) continue;
+            y.OnlyKeys(r, "基金 fund", "fund", "fiscal_share", "disclosure");
+            var fund = Code<Fund>(y, r, "fund", true);
+            FiscalShareLimit? share = null;
+            var clause = ClauseOf(y, r, "fiscal_share", ["at_most"]);
+            if (y.Get(r, "fiscal_share") is YamlMappingNode sm)
+            {
+                var atMost = y.Text(sm, "at_most", true, "fiscal_share");
+                var parts = atMost?.Split('/');
+                if (atMost is not null && (parts!.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                    || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var d) || n <= 0 || d <= 0 || n > d))
+                    y.Error(y.Get(sm, "at_most")!, $"'fiscal_share.at_most' 应为分数 a/b（0 < a ≤ b）must be a fraction a/b: '{atMost}'");
+                else if (atMost is not null && clause is not null)
+                    share = new FiscalShareLimit(int.Parse(parts![0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), clause);
+            }
+            var disclosure = ClauseOf(y, r, "disclosure");
+            if (y.Get(r, "fiscal_share") is null && y.Get(r, "disclosure") is null)
+                y.Error(r, "基金规则应有 'fiscal_share' 或 'disclosure' a fund rule needs 'fiscal_share' or 'disclosure'");
+            if (fund is null) continue;
+            if (rules.Any(x => x.Fund == fund)) { y.Error(r, $"同一文件中重复的基金 duplicate fund '{Codes.ToCode(fund.Value)}'"); continue; }
+            rules.Add(new FundRule(fund.Value, share, disclosure));
+        }
+        return (doc, from, to) => new FundPolicy(doc.Id, doc.Region, doc.Document, from, to, cite ?? doc.Document, rules) { File = y.File };
+    }
+
+    private static Func<PolicyDocument, DateOnly, DateOnly, object>? PostHoc(YamlReading y, YamlMappingNode root, string? cite)
+    {
+        y.OnlyKeys(root, "事后救助文件 post-hoc file", [.. Header, "text", "documents"]);
+        var text = y.Text(root, "text", true, "文件 file");
+        var docs = ClauseOf(y, root, "documents", ["list"]);
+        HashSet<PostHocDocument>? list = null;
+        if (y.Get(root, "documents") is YamlMappingNode dm)
+        {
+            if (y.Get(dm, "list") is { } ln) list = CodeList<PostHocDocument>(y, ln, "documents.list");
+            else y.Error(dm, "'documents' 缺少 'list'（所需材料）missing 'list' (the documents an application needs)");
+        }
+        else if (y.Get(root, "documents") is null) y.Error(root, "文件缺少 'documents'（申请材料）missing 'documents'");
+        if (text is null || cite is null || docs is null || list is null) return null;
+        var ordered = Enum.GetValues<PostHocDocument>().Where(list.Contains).ToList();
+        return (doc, from, to) => new PostHocPolicy(doc.Id, doc.Region, doc.Document, from, to, new CitedText(cite, text), docs, ordered) { File = y.File };
+    }
+
+    private static Func<PolicyDocument, DateOnly, DateOnly, object>? Targets(YamlReading y, YamlMappingNode root, string? cite)
+    {
+        y.OnlyKeys(root, "方案目标文件 targets file", [.. Header, "targets"]);
+        var targets = new List<PlanTarget>();
+        foreach (var node in Sequence(y, root, "targets"))
+        {
+            if (y.Mapping(node, "目标 target") is not { } t) continue;
+            y.OnlyKeys(t, "目标 target", "measure", "comparison", "value", "cite", "text");
+            var measure = Code<TargetMeasure>(y, t, "measure", true);
+            var comparison = Code<TargetComparison>(y, t, "comparison", true);
+            var valueNode = y.Get(t, "value");
+            var value = Number((valueNode as YamlScalarNode)?.Value);
+            if (valueNode is null) y.Error(t, "目标缺少 'value' target needs 'value'");
+            else if (value is not (> 0 and <= 1)) { y.Error(valueNode, "'value' 应为 0 到 1 之间的比例 must be a share between 0 and 1"); value = null; }
+            var targetCite = RuleCite(y, t);
+            var text = y.Text(t, "text", true, "目标 target");
+            if (measure is null || comparison is null || value is null || targetCite is null || text is null) continue;
+            if (targets.Any(x => x.Measure == measure)) { y.Error(t, $"重复的目标 duplicate target for '{Codes.ToCode(measure.Value)}'"); continue; }
+            targets.Add(new PlanTarget(measure.Value, comparison.Value, value.Value, targetCite, text));
+        }
+        return (doc, from, to) => new PlanTargetPolicy(doc.Id, doc.Region, doc.Document, from, to, cite ?? doc.Document, targets) { File = y.File };
+    }
+
+    /// <summary>An optional clause (<c>key: { cite, text }</c>, plus the keys given): both cite and text required when it is there.</summary>
+    private static CitedText? ClauseOf(YamlReading y, YamlMappingNode parent, string key, string[]? more = null)
+    {
+        if (y.Get(parent, key) is not { } node) return null;
+        if (y.Mapping(node, key) is not { } m) return null;
+        y.OnlyKeys(m, key, ["cite", "text", .. more ?? []]);
+        var cite = y.Text(m, "cite", false, key);
+        if (cite is null && y.Get(m, "cite") is null) y.Error(m, $"'{key}' 缺少出处 has no citation ('cite')");
+        var text = y.Text(m, "text", true, key);
+        return cite is null || text is null ? null : new CitedText(cite, text);
     }
 
     /// <summary>
@@ -210,6 +300,7 @@ internal static class PreventionFileReader
         List<PolicyCatalog.Definition<T>> Of<T>(string kind) => resolved.Where(x => x.P.Kind == kind)
             .Select(x => new PolicyCatalog.Definition<T>((T)x.Value, x.Doc.Region, x.Doc.Id, x.From, x.To, Depth(x.Doc))).ToList();
         catalog.AttachPrevention(Of<MonitoringPolicy>("monitoring"), Of<PremiumPolicy>("premium"), Of<ReliefPolicy>("relief"));
+        catalog.AttachProcedures(Of<FundPolicy>("funds"), Of<PostHocPolicy>("posthoc"), Of<PlanTargetPolicy>("targets"));
     }
 
     private static IEnumerable<YamlNode> Sequence(YamlReading y, YamlMappingNode root, string key)

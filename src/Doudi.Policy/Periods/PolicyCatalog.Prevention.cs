@@ -14,6 +14,25 @@ public sealed partial class PolicyCatalog
     private List<Definition<MonitoringPolicy>> _monitoring = [];
     private List<Definition<PremiumPolicy>> _premiums = [];
     private List<Definition<ReliefPolicy>> _reliefs = [];
+    private List<Definition<FundPolicy>> _funds = [];
+    private List<Definition<PostHocPolicy>> _postHoc = [];
+    private List<Definition<PlanTargetPolicy>> _targets = [];
+
+    internal void AttachProcedures(List<Definition<FundPolicy>> funds, List<Definition<PostHocPolicy>> postHoc, List<Definition<PlanTargetPolicy>> targets)
+    {
+        _funds = funds; _postHoc = postHoc; _targets = targets;
+    }
+
+    public IReadOnlyList<PlanTargetPolicy> Targets => _targets.Select(d => d.Value).ToList();
+    /// <summary>A region's plan targets for a year (policies/targets/): those in force at the latest date of the year they cover, or null.</summary>
+    public PlanTargetPolicy? TargetsFor(string region, int year) => ForYear(_targets, region, year);
+
+    public IReadOnlyList<FundPolicy> FundRules => _funds.Select(d => d.Value).ToList();
+    public IReadOnlyList<PostHocPolicy> PostHocRules => _postHoc.Select(d => d.Value).ToList();
+    /// <summary>A region's rules on its funds in force on a date (policies/funds/), or null.</summary>
+    public FundPolicy? FundsOn(string region, DateOnly date) => On(_funds, region, date);
+    /// <summary>A region's post-hoc assistance in force on a date (policies/posthoc/), or null: the region has none.</summary>
+    public PostHocPolicy? PostHocOn(string region, DateOnly date) => On(_postHoc, region, date);
 
     internal void AttachPrevention(List<Definition<MonitoringPolicy>> monitoring, List<Definition<PremiumPolicy>> premiums, List<Definition<ReliefPolicy>> reliefs)
     {
@@ -55,8 +74,24 @@ public sealed partial class PolicyCatalog
         {
             sb.AppendLine($"年度兜底 year-end relief ({d.Value.File}; {Period(d.From, d.To)}):");
             foreach (var j in d.Value.Jobs)
-                sb.AppendLine($"  {Vocabulary.Codes.ToCode(j.Kind)} (published as {j.Code}), fund {Vocabulary.Codes.ToCode(j.Fund)}    [{j.Cite}]");
+                sb.AppendLine($"  {Vocabulary.Codes.ToCode(j.Kind)} (published as {j.Code}), fund {Vocabulary.Codes.ToCode(j.Fund)}    [{j.Cite}]"
+                    + (j.Reduction is { } r ? $"; tiered reduction [{r.Cite}]" : ""));
         }
+        foreach (var d in _funds.Where(d => d.Policy == policyId))
+        {
+            sb.AppendLine($"基金规则 funds ({d.Value.File}; {Period(d.From, d.To)}):");
+            foreach (var f in d.Value.Funds)
+                sb.AppendLine($"  {Vocabulary.Codes.ToCode(f.Fund)}:" + (f.FiscalShare is { } s ? $" fiscal share at most {s.Fraction} [{s.Clause.Cite}]" : "")
+                    + (f.Disclosure is { } c ? $" disclosure [{c.Cite}]" : ""));
+        }
+        foreach (var d in _targets.Where(d => d.Policy == policyId))
+        {
+            sb.AppendLine($"方案目标 plan targets ({d.Value.File}; {Period(d.From, d.To)}):");
+            foreach (var t in d.Value.Targets)
+                sb.AppendLine($"  {Vocabulary.Codes.ToCode(t.Measure)} {Vocabulary.Codes.ToCode(t.Comparison)} {t.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}    [{t.Cite}]");
+        }
+        foreach (var d in _postHoc.Where(d => d.Policy == policyId))
+            sb.AppendLine($"事后救助 post-hoc ({d.Value.File}; {Period(d.From, d.To)}): documents {string.Join(", ", d.Value.Documents.Select(Vocabulary.Codes.ToCode))}    [{d.Value.Procedure.Cite}]");
     }
 
     private static string ThresholdText(Threshold t) =>

@@ -1,37 +1,44 @@
 using System.Text;
+using Doudi.Policy.Prevention;
 using Doudi.Prevention.Common;
 
 namespace Doudi.Prevention.Funds;
 
-/// <summary>Jiande's rule for the 暖心基金: fiscal money at most one third (建政办函〔2024〕4号 三.(三) "原则上不超过1/3").</summary>
-public sealed record FiscalShareCheck(decimal Fiscal, decimal Raised, bool WithinLimit, string MessageZh, string MessageEn)
+/// <summary>
+/// A region's cap on the fiscal share of a fund (policies/funds/: jiande's 暖心基金 "原则上不超过1/3"); a fund whose region
+/// sets none is not checked.
+/// </summary>
+public sealed record FiscalShareCheck(decimal Fiscal, decimal Raised, bool WithinLimit, string MessageZh, string MessageEn, string AtMost, string Cite)
 {
-    public const string Cite = "建政办函〔2024〕4号 三.(三)";
-
     /// <summary>
     /// Over the money raised up to <paramref name="asOf"/> (carry-over excluded: it was counted when first raised).
-    /// Compared as fiscal × 3 ≤ raised, so no rounding of one third can tip the result.
+    /// Compared as fiscal × denominator ≤ raised × numerator, so no rounding of a fraction can tip the result.
     /// </summary>
-    public static FiscalShareCheck For(FundLedger fund, DateOnly asOf)
+    public static FiscalShareCheck For(FundLedger fund, DateOnly asOf, FiscalShareLimit limit)
     {
         var income = fund.Entries.Where(e => e.IsIncome && e.Date <= asOf && e.Source != FundSource.CarryOver).ToArray();
         var fiscal = income.Where(e => FundLedger.IsFiscal(e.Source!.Value)).Sum(e => e.Amount);
         var raised = income.Sum(e => e.Amount);
-        bool ok = fiscal * 3 <= raised;
+        bool ok = fiscal * limit.Denominator <= raised * limit.Numerator;
         var share = raised == 0 ? 0 : Math.Round(fiscal / raised * 100, 2, MidpointRounding.AwayFromZero);
+        var cite = limit.Clause.Cite;
         return new FiscalShareCheck(fiscal, raised, ok,
-            $"{fund.Name}财政资金 {fiscal:0.00} 元，占筹集总额 {raised:0.00} 元的 {share:0.##}%，" + (ok ? "未超过1/3" : $"超过1/3（{Cite}）"),
-            $"{fund.FundId}: fiscal {fiscal:0.00} of {raised:0.00} raised = {share:0.##}%, " + (ok ? "within one third" : $"over one third ({Cite})"));
+            $"{fund.Name}财政资金 {fiscal:0.00} 元，占筹集总额 {raised:0.00} 元的 {share:0.##}%，" + (ok ? $"未超过{limit.Fraction}" : $"超过{limit.Fraction}（{cite}）"),
+            $"{fund.FundId}: fiscal {fiscal:0.00} of {raised:0.00} raised = {share:0.##}%, " + (ok ? $"within {limit.Fraction}" : $"over {limit.Fraction} ({cite})"),
+            limit.Fraction, cite);
     }
 }
 
-/// <summary>Public disclosure of a fund for a period (温政办〔2020〕78号 第十八条: 定期向社会公布). No payee is named.</summary>
+/// <summary>
+/// Public disclosure of a fund for a period (wenzhou's 定期向社会公布). No payee is named. <see cref="Cite"/> is the
+/// region's disclosure clause (policies/funds/), or null where its files set none.
+/// </summary>
 public sealed record DisclosureReport(
     string FundId, string FundName, DateOnly From, DateOnly To, decimal OpeningBalance,
     IReadOnlyList<(FundSource Source, decimal Amount)> IncomeBySource, decimal TotalIncome,
     int PaymentCount, decimal TotalPayments, decimal ClosingBalance)
 {
-    public const string Cite = "温政办〔2020〕78号 第十八条";
+    public string? Cite { get; init; }
 
     public static DisclosureReport Build(FundLedger fund, DateOnly from, DateOnly to)
     {
@@ -54,7 +61,7 @@ public sealed record DisclosureReport(
         foreach (var (s, a) in IncomeBySource) sb.AppendLine($"  {FundLedger.SourceName(s).Zh}：{a:0.00} 元");
         sb.AppendLine($"本期支出：{TotalPayments:0.00} 元（{PaymentCount} 笔）");
         sb.AppendLine($"期末余额：{ClosingBalance:0.00} 元");
-        sb.Append($"依据：{Cite}");
-        return sb.ToString();
+        if (Cite is not null) sb.AppendLine($"依据：{Cite}");
+        return sb.ToString().TrimEnd();
     }
 }

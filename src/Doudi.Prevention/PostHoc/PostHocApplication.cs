@@ -1,35 +1,29 @@
+using Doudi.Policy.Prevention;
 using Doudi.Prevention.Common;
 
 namespace Doudi.Prevention.PostHoc;
-
-/// <summary>Documents the applicant hands in (温政办〔2020〕78号 第二十二条(一)).</summary>
-public enum DocumentKind { IdCard, SocialSecurityCard, MedicalInvoice, DischargeRecord, ItemisedBill }
 
 public enum PostHocState { Submitted, ReturnedForDocuments, TownshipApproved, CountyApproved, Paid, Rejected }
 
 public sealed record PostHocStep(string Kind, string Actor, DateTimeOffset At, string Reason);
 
 /// <summary>
-/// Post-hoc assistance (事后救助) when one-stop settlement was impossible (第二十二条): filed at the street/township
-/// office with the five documents → township preliminary review (complete, true, eligible) → county medical-insurance
-/// office review → payment, or rejection with reasons at either review.
+/// Post-hoc assistance (事后救助) when one-stop settlement was impossible (wenzhou's procedure): filed at the
+/// street/township office with the documents of the region's checklist (policies/posthoc/) → township preliminary review
+/// (complete, true, eligible) → county medical-insurance office review → payment, or rejection with reasons at either review.
 /// </summary>
 public sealed class PostHocApplication
 {
-    public const string Cite = "温政办〔2020〕78号 第二十二条";
-
-    public static IReadOnlyList<DocumentKind> Checklist { get; } = Enum.GetValues<DocumentKind>();
-
-    public static Bilingual DocumentName(DocumentKind d) => d switch
+    public static Bilingual DocumentName(PostHocDocument d) => d switch
     {
-        DocumentKind.IdCard => new("身份证", "identity card"),
-        DocumentKind.SocialSecurityCard => new("社会保障·市民卡", "social-security citizen card"),
-        DocumentKind.MedicalInvoice => new("医疗费用发票", "medical invoices"),
-        DocumentKind.DischargeRecord => new("出院记录", "discharge record"),
+        PostHocDocument.IdCard => new("身份证", "identity card"),
+        PostHocDocument.SocialSecurityCard => new("社会保障·市民卡", "social-security citizen card"),
+        PostHocDocument.MedicalInvoice => new("医疗费用发票", "medical invoices"),
+        PostHocDocument.DischargeRecord => new("出院记录", "discharge record"),
         _ => new("医疗明细清单", "itemised bill"),
     };
 
-    private readonly HashSet<DocumentKind> _documents;
+    private readonly HashSet<PostHocDocument> _documents;
     private readonly List<PostHocStep> _steps = new();
 
     public string Id { get; }
@@ -40,19 +34,23 @@ public sealed class PostHocApplication
     public decimal? PaidAmount { get; private set; }
     public IReadOnlyList<string> RejectionReasons { get; private set; } = [];
     public IReadOnlyList<PostHocStep> Steps => _steps;
-    public IReadOnlyCollection<DocumentKind> Documents => _documents;
-    public IReadOnlyList<DocumentKind> MissingDocuments => Checklist.Where(d => !_documents.Contains(d)).ToArray();
+    /// <summary>The clause of the region's post-hoc rule the application follows.</summary>
+    public string Cite { get; init; } = "";
+    /// <summary>The documents the region's post-hoc rule asks for.</summary>
+    public IReadOnlyList<PostHocDocument> Checklist { get; }
+    public IReadOnlyCollection<PostHocDocument> Documents => _documents;
+    public IReadOnlyList<PostHocDocument> MissingDocuments => Checklist.Where(d => !_documents.Contains(d)).ToArray();
 
-    public PostHocApplication(string id, string personId, string township, decimal claimedAmount,
-        IEnumerable<DocumentKind> documents, string actor, DateTimeOffset at)
+    public PostHocApplication(string id, string personId, string township, decimal claimedAmount, IReadOnlyList<PostHocDocument> checklist,
+        IEnumerable<PostHocDocument> documents, string actor, DateTimeOffset at)
     {
-        Id = id; PersonId = personId; Township = township; ClaimedAmount = claimedAmount;
+        Id = id; PersonId = personId; Township = township; ClaimedAmount = claimedAmount; Checklist = checklist;
         _documents = documents.ToHashSet();
         _steps.Add(new PostHocStep("submitted", actor, at, $"提交材料：{string.Join("、", _documents.Select(d => DocumentName(d).Zh))}"));
     }
 
     /// <summary>Adds documents after a return; the application goes back to the township's queue.</summary>
-    public void Supplement(IEnumerable<DocumentKind> documents, string actor, DateTimeOffset at)
+    public void Supplement(IEnumerable<PostHocDocument> documents, string actor, DateTimeOffset at)
     {
         Require(PostHocState.ReturnedForDocuments);
         var added = documents.Where(_documents.Add).ToArray();

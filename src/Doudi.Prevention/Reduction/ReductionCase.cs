@@ -17,15 +17,14 @@ public enum CaseStage
 }
 
 /// <summary>
-/// Tiered burden reduction for one household (建政办函〔2024〕4号 三.(四)): the bureau pushes the case to the departments,
+/// Tiered burden reduction for one household (jiande's procedure; its clause is the household-cap job's
+/// <c>reduction</c> in the region's relief file): the bureau pushes the case to the departments,
 /// which answer in turn; the burden is recomputed with their grants; if it is still over the household's line the case
 /// goes through bureau review, task-force decision and public notice to a payment instruction to the charity federation.
 /// Times are passed in; every step is an event with actor, time and reason.
 /// </summary>
 public sealed class ReductionCase
 {
-    public const string Cite = "建政办函〔2024〕4号 三.(四)";
-
     private readonly WorkdayCalendar _cal;
     private readonly List<CaseEvent> _events = new();
     private readonly List<Objection> _objections = new();

@@ -13,6 +13,8 @@ public sealed class ApiProblemException(int status, Text title, IReadOnlyList<Fi
     public Text Title { get; } = title;
     public IReadOnlyList<FieldProblem> Fields { get; } = fields ?? [];
     public string? Type { get; } = type;
+    /// <summary>Seconds after which the client may try again (sent as Retry-After), for 503 and 409-while-running answers.</summary>
+    public int? RetryAfterSeconds { get; init; }
 
     public static ApiProblemException Invalid(IReadOnlyList<FieldProblem> fields) =>
         new(StatusCodes.Status400BadRequest, new("请求有误，请检查下列字段", "The request has errors in the fields below"), fields, "https://doudi.example/problems/validation");
@@ -27,6 +29,7 @@ public static class Problems
     /// <summary>Writes the problem as application/problem+json; <c>errors</c> maps each bad field to its messages.</summary>
     public static IResult ToResult(ApiProblemException e, HttpContext http)
     {
+        if (e.RetryAfterSeconds is { } retry) http.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var en = Text.WantsEnglish(http);
         Dictionary<string, string[]>? errors = null;
         if (e.Fields.Count > 0)
@@ -41,4 +44,17 @@ public static class Problems
             detail: e.Fields.Count > 0 ? string.Join("; ", e.Fields.Select(f => $"{f.Path}: {f.Message.Pick(en)}")) : null,
             extensions: extensions);
     }
+
+    /// <summary>The answer to a request the database could not take now (<see cref="Storage.Busy"/>): 503, Retry-After, in both languages.</summary>
+    public static ApiProblemException Busy(Storage.BusyReason reason) => new(StatusCodes.Status503ServiceUnavailable,
+        reason switch
+        {
+            Storage.BusyReason.StatementTimeout => new("数据库处理超时，请稍后重试；本次请求未保存任何内容", "The database took too long; nothing was stored. Please try again shortly"),
+            Storage.BusyReason.Deadlock or Storage.BusyReason.Serialization =>
+                new("与其他操作冲突，请稍后重试；本次请求未保存任何内容", "The request collided with another change; nothing was stored. Please try again shortly"),
+            _ => new("相关记录正被其他操作（如名单导入）占用，请稍后重试；本次请求未保存任何内容",
+                "The records this request needs are busy (for example a name-list import is changing them); nothing was stored. Please try again shortly"),
+        },
+        type: "https://doudi.example/problems/busy")
+    { RetryAfterSeconds = reason == Storage.BusyReason.StatementTimeout ? 5 : 1 };
 }

@@ -45,7 +45,10 @@ public static class ServerApp
     public static void Configure(IServiceCollection services, IConfiguration config)
     {
         services.AddSingleton(sp => DatabaseOptions.From(sp.GetRequiredService<IConfiguration>()));
-        services.AddSingleton(sp => new Database(sp.GetRequiredService<DatabaseOptions>()));
+        services.AddSingleton(sp => new Database(sp.GetRequiredService<DatabaseOptions>())
+        {
+            SettlementLockTimeout = TimeSpan.FromMilliseconds(sp.GetRequiredService<IConfiguration>().GetValue("Doudi:Database:SettlementLockTimeoutMs", 3000)),
+        });
         services.AddSingleton<EngineHost>();
         services.AddSingleton<ISettlementCalculator>(sp => sp.GetRequiredService<EngineHost>());
         services.AddSingleton<SettlementService>();
@@ -57,14 +60,16 @@ public static class ServerApp
         services.AddSingleton<Users>();
         services.AddSingleton<LoginThrottle>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Imports.NameListProgress>();
         services.AddSingleton<Imports.NameListImporter>();
         services.AddSingleton<Settlements.BulkImport>();
         services.AddSingleton<Settlements.YearEnd>();
+        services.AddSingleton<Settlements.LedgerRebuild>(); // issue 9 item 4: the running totals' rebuild
         services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
         // A query parameter that cannot be bound (page=abc) throws, so it is answered as a problem naming the parameter.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddDoudiOpenApi(); // issue 9: schemas, security schemes, problems (Api/OpenApiSetup.cs)
         services.AddDoudiAuth();
         // Cookie keys under the data directory so staff stay logged in across restarts.
         var keys = config["Doudi:KeysDirectory"] ?? Path.Combine(ServerOptions.DataDirectoryFrom(config), "keys");
@@ -101,6 +106,13 @@ public static class ServerApp
                 ctx.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Doudi.Requests").LogWarning(e, "Unreadable JSON value");
                 await Problems.ToResult(ApiProblemException.Invalid([new("$", new("JSON 中有无法读取的值", "a JSON value could not be read"))]), ctx).ExecuteAsync(ctx);
             }
+            catch (Exception e) when (!ctx.Response.HasStarted && Busy.Of(e) is { } reason && !ctx.RequestAborted.IsCancellationRequested)
+            {
+                // A lock or statement timeout, a deadlock, a busy SQLite: the moment's fault, not the request's and not a
+                // server error. Nothing was stored (the transaction rolled back); the client is told when to try again.
+                ctx.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Doudi.Requests").LogWarning("Database busy ({Reason}) on {Path}", reason, ctx.Request.Path);
+                await Problems.ToResult(Problems.Busy(reason), ctx).ExecuteAsync(ctx);
+            }
             catch (Exception e) when (!ctx.Response.HasStarted && Database.IsUnstorableText(e))
             {
                 // A last line of defence: text the database cannot store is the request's fault, not the server's.
@@ -118,7 +130,7 @@ public static class ServerApp
         app.UseAuthentication();
         RequestLog.Use(app);
         app.UseAuthorization();
-        app.MapOpenApi();
+        OpenApiSetup.MapDoudiOpenApi(app);
         HealthEndpoints.Map(app);
         AuthEndpoints.Map(app);
         RegistryEndpoints.Map(app);
@@ -127,6 +139,7 @@ public static class ServerApp
         Settlements.BackOfficeEndpoints.Map(app);
         Settlements.NationalEndpoints.Map(app);
         Settlements.HeldSettlementEndpoints.Map(app);
+        Settlements.LedgerRebuildEndpoints.Map(app); // issue 9 item 4
         AuditEndpoints.Map(app);
         Prevention.PreventionEndpoints.Map(app); // issue 4
         Reconciliation.ReconciliationEndpoints.Map(app); // issue 11

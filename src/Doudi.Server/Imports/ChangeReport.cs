@@ -9,6 +9,8 @@ public sealed class ChangeReport
     public required string Region { get; init; }
     public required string Mode { get; init; }
     public bool Repeated { get; set; }
+    /// <summary><c>done</c>: the list is applied (a running import answers <see cref="NameListImportStatus"/> instead).</summary>
+    public string State { get; set; } = "done";
     public int Rows { get; set; }
     public int Unchanged { get; set; }
     public List<Change> New { get; init; } = [];

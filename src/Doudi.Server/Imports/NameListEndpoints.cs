@@ -17,7 +17,9 @@ public static partial class NameListEndpoints
     {
         var g = app.MapGroup("/api/name-lists").WithTags("Name lists");
 
-        g.MapPost("/", async (HttpContext http, NameListImporter importer, Settlements.EngineHost policies, string? department, string? month, string? region, string? mode, string? format, bool? confirm, CancellationToken ct) =>
+        g.MapPost("/", async (HttpContext http, NameListImporter importer, NameListProgress progress, IHostApplicationLifetime lifetime, ILoggerFactory logs,
+            Settlements.EngineHost policies, string? department, string? month, string? region, string? mode, string? format, bool? confirm,
+            [Microsoft.AspNetCore.Mvc.FromQuery(Name = "async")] bool? runAsync, CancellationToken ct) =>
         {
             var actor = http.Actor();
             var problems = new List<FieldProblem>();
@@ -48,17 +50,45 @@ public static partial class NameListEndpoints
             using var buffer = new MemoryStream();
             await http.Request.Body.CopyToAsync(buffer, ct);
             if (buffer.Length == 0) throw ApiProblemException.Invalid([new("body", new("名单为空", "the list is empty"))]);
-            var (report, created) = await importer.ImportAsync(new(department!, month!, region!, mode, format, buffer.ToArray(), confirm ?? false, charset), actor, ct);
+            var request = new NameListImporter.Request(department!, month!, region!, mode, format, buffer.ToArray(), confirm ?? false, charset);
+            ChangeReport report;
+            bool created;
+            if (runAsync == true || http.Request.Headers["Prefer"].ToString().Contains("respond-async", StringComparison.OrdinalIgnoreCase))
+            {
+                // Asynchronous start: 202 with the import's address at once; GET on it shows the rows done, then the report.
+                if (await importer.FindStoredAsync(request, ct) is { } stored) (report, created) = (stored, false);
+                else
+                {
+                    var run = progress.Begin(request, NameListImporter.NewBatchId()) ?? throw NameListImporter.Running(request);
+                    var log = logs.CreateLogger("Doudi.NameLists");
+                    _ = Task.Run(async () =>
+                    {
+                        try { await importer.RunAsync(run, actor, lifetime.ApplicationStopping); }
+                        catch (Exception e) when (e is not ApiProblemException) { log.LogError(e, "Name-list import {Batch} failed", run.Batch); }
+                        catch (ApiProblemException) { } // recorded on the run for GET
+                    });
+                    http.Response.Headers.Location = $"/api/name-lists/{run.Batch}";
+                    return Results.Json(NameListProgress.View(run, Text.WantsEnglish(http)), Json.Options, statusCode: StatusCodes.Status202Accepted);
+                }
+            }
+            else (report, created) = await importer.ImportAsync(request, actor, ct);
             var json = Json.Serialize(report);
             if (!actor.SeesIdNumbers) json = AuditEndpoints.MaskIdNumbers(json);
             return Body.RawJson(json, created ? 201 : 200);
         }).RequireAuthorization(Policies.ImportNameLists)
-          .WithSummary("导入月度名单 / import a department's monthly name list (CSV or JSON); all or nothing, idempotent, with a change report");
+          .WithSummary("导入月度名单 / import a department's monthly name list (CSV or JSON); all or nothing, idempotent, with a change report")
+          .WithDescription("201 with the change report (200 with the stored one for a repeat). async=true (or Prefer: respond-async) answers 202 at once " +
+              "with Location /api/name-lists/{batch}, where GET shows the state and rows done. One import per department and region at a time: " +
+              "a second is answered 409 with Retry-After.");
 
-        g.MapGet("/{id}", async (string id, HttpContext http, Database db, CancellationToken ct) =>
+        g.MapGet("/{id}", async (string id, HttpContext http, Database db, NameListProgress progress, CancellationToken ct) =>
         {
-            var json = await db.ReadAsync(c => c.ScalarAsync("SELECT report_json FROM name_list_batches WHERE id = @id", null, ("id", id)), ct) as string
-                ?? throw ApiProblemException.NotFound(new($"没有名单批次 {id}", $"no name-list batch {id}"));
+            // A running (or failed) import on this node: its state and rows done; an applied one: its change report (state "done").
+            var run = progress.Find(id);
+            if (run is { State: not "done" and not "failed" }) return Results.Json(NameListProgress.View(run, Text.WantsEnglish(http)), Json.Options);
+            var json = await db.ReadAsync(c => c.ScalarAsync("SELECT report_json FROM name_list_batches WHERE id = @id", null, ("id", id)), ct) as string;
+            if (json is null && run is not null) return Results.Json(NameListProgress.View(run, Text.WantsEnglish(http)), Json.Options);
+            if (json is null) throw ApiProblemException.NotFound(new($"没有名单批次 {id}", $"no name-list batch {id}"));
             if (!http.Actor().SeesIdNumbers) json = AuditEndpoints.MaskIdNumbers(json);
             return Body.RawJson(json);
         }).RequireAuthorization(Policies.ImportNameLists);

@@ -17,8 +17,13 @@ namespace Doudi.Server.Imports;
 /// roster for the month, so an identity of that department missing from it ends. Mode <c>changes</c>: only listed rows apply.
 /// Dates (I-1): a list of month M recognises new identities on M-01 (effective M+1-01) and revokes absent or changed
 /// ones on M-01 (effective to the end of M), unless a row gives its own recognised/revoked dates.
+/// Scale (issue 9): the rows are parsed and checked before any lock is taken; then, in the one transaction, the listed ID
+/// numbers are staged (PostgreSQL: binary COPY), the listed persons and their identities are read in one query, each row's
+/// change is worked out in memory against that snapshot, and the changes are written by bulk statements — no statement per
+/// row, and nothing that grows with the roster times the list. One import per department and region runs at a time;
+/// a second is told 409 at once.
 /// </summary>
-public sealed class NameListImporter(Database db, IEnumerable<Prevention.Common.IIdentityAddedHook>? hooks = null, IConfiguration? config = null)
+public sealed class NameListImporter(Database db, NameListProgress progress, IEnumerable<Prevention.Common.IIdentityAddedHook>? hooks = null, IConfiguration? config = null)
 {
     /// <summary><paramref name="ConfirmEnds"/>: the sender confirmed that a <c>full</c> list may end more than the allowed share of the roster.</summary>
     public sealed record Request(string Department, string Month, string Region, string Mode, string Format, byte[] Content, bool ConfirmEnds = false,
@@ -35,29 +40,61 @@ public sealed class NameListImporter(Database db, IEnumerable<Prevention.Common.
     public static string HashOf(Request r) => Convert.ToHexStringLower(SHA256.HashData(
         [.. Encoding.UTF8.GetBytes($"{r.Department}|{r.Month}|{r.Region}|"), .. r.Content]));
 
+    public static string NewBatchId() => "NL" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
+
+    /// <summary>409 with Retry-After: this department's list for this region is being imported (on this node or another).</summary>
+    public static ApiProblemException Running(Request r) => new(StatusCodes.Status409Conflict,
+        new($"{r.Department} 在 {r.Region} 的名单正在导入，请待其完成后再提交", $"a {r.Department} name list for {r.Region} is being imported; send this one when it has finished"),
+        type: "https://doudi.example/problems/import-running") { RetryAfterSeconds = 5 };
+
+    /// <summary>Imports a list and waits for it: the stored report when the same list was imported before.</summary>
     public async Task<(ChangeReport Report, bool Created)> ImportAsync(Request request, Actor actor, CancellationToken ct)
     {
-        var hash = HashOf(request);
-        var stored = await FindAsync(request, hash, ct);
+        var stored = await FindStoredAsync(request, ct);
         if (stored is not null) return (stored, false);
+        var run = progress.Begin(request, NewBatchId()) ?? throw Running(request);
+        return await RunAsync(run, actor, ct);
+    }
 
-        var rows = await ParseAsync(request, ct);
-        var monthStart = DateOnly.ParseExact(request.Month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The stored report of this very list (same department, month, region and content), marked repeated; or null.</summary>
+    public Task<ChangeReport?> FindStoredAsync(Request request, CancellationToken ct) => FindAsync(request, HashOf(request), ct);
+
+    /// <summary>Runs a registered import (<see cref="NameListProgress.Begin"/>) to its end, recording how it ended for <c>GET</c>.</summary>
+    public async Task<(ChangeReport Report, bool Created)> RunAsync(NameListProgress.Run run, Actor actor, CancellationToken ct)
+    {
+        var request = run.Request;
+        var hash = HashOf(request);
         try
         {
-            return await db.WriteAsync(async (c, tx) =>
+            var psw = System.Diagnostics.Stopwatch.StartNew();
+            var rows = await ParseAsync(request, run, ct);
+            if (Environment.GetEnvironmentVariable("DOUDI_NL_TIMING") == "1") Console.Error.WriteLine($"namelist parse: {psw.ElapsedMilliseconds} ms");
+            run.Applying(rows.Count);
+            var monthStart = DateOnly.ParseExact(request.Month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var result = await db.WriteAsync(async (c, tx) =>
             {
-                if (db.Dialect == Dialect.Postgres)
-                    await c.ExecAsync("SELECT pg_advisory_xact_lock(hashtext(@k))", tx, ("k", $"namelist|{request.Department}|{request.Region}"));
+                // One import per department and region across nodes; the second is told at once instead of queueing.
+                if (!await RunLocks.TryAsync(c, tx, db.Dialect, run.Key)) throw Running(request);
                 var again = await FindAsync(c, tx, request, hash);
                 if (again is not null) return (again, false);
-                var report = await ApplyAsync(c, tx, request, hash, rows, monthStart, actor);
-                return (report, true);
+                return (await ApplyAsync(c, tx, run, hash, rows, monthStart, actor, ct), true);
             }, ct);
+            if (Environment.GetEnvironmentVariable("DOUDI_NL_TIMING") == "1") Console.Error.WriteLine($"namelist committed: {psw.ElapsedMilliseconds} ms");
+            progress.End(run, null);
+            return result;
         }
         catch (Exception e) when (Database.IsUniqueViolation(e))
         {
-            return (await FindAsync(request, hash, ct) ?? throw new InvalidOperationException("batch vanished", e), false);
+            var stored = await FindAsync(request, hash, ct);
+            progress.End(run, stored is null ? ApiProblemException.Conflict(new("名单与同时写入的数据冲突，请重新提交", "the list collided with a concurrent change; send it again")) : null);
+            return (stored ?? throw new InvalidOperationException("batch vanished", e), false);
+        }
+        catch (ApiProblemException e) { progress.End(run, e); throw; }
+        catch (Exception e)
+        {
+            progress.End(run, Busy.Of(e) is { } busy ? Problems.Busy(busy)
+                : new ApiProblemException(StatusCodes.Status500InternalServerError, new("导入失败，未保存任何内容", "the import failed; nothing was stored")));
+            throw;
         }
     }
 
@@ -74,7 +111,7 @@ public sealed class NameListImporter(Database db, IEnumerable<Prevention.Common.
     }
 
     /// <summary>Reads and validates every row; any problem rejects the whole batch with every problem named.</summary>
-    private static async Task<List<NameListRow>> ParseAsync(Request request, CancellationToken ct)
+    private static async Task<List<NameListRow>> ParseAsync(Request request, NameListProgress.Run run, CancellationToken ct)
     {
         var problems = new List<FieldProblem>();
         var rows = new List<NameListRow>();
@@ -100,6 +137,7 @@ public sealed class NameListImporter(Database db, IEnumerable<Prevention.Common.
                     }
                     var row = NameListRows.Parse(Fields.FromCells(header, cells, $"line {line}", problems), request.Department);
                     if (row is not null) rows.Add(row);
+                    run.Read();
                 }
             }
             catch (FormatException e) { problems.Add(new("csv", new(e.Message, e.Message))); }
@@ -123,6 +161,7 @@ public sealed class NameListImporter(Database db, IEnumerable<Prevention.Common.
                     if (el.ValueKind != JsonValueKind.Object) { problems.Add(new(path, new("应为对象", "must be an object"))); continue; }
                     var row = NameListRows.Parse(Fields.FromJson(el, path, problems), request.Department);
                     if (row is not null) rows.Add(row);
+                    run.Read();
                 }
             }
         }
@@ -137,44 +176,52 @@ public sealed class NameListImporter(Database db, IEnumerable<Prevention.Common.
         return rows;
     }
 
-    private async Task<ChangeReport> ApplyAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, Request request, string hash,
-        List<NameListRow> rows, DateOnly monthStart, Actor actor)
+    private async Task<ChangeReport> ApplyAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, NameListProgress.Run run, string hash,
+        List<NameListRow> rows, DateOnly monthStart, Actor actor, CancellationToken ct)
     {
-        var batch = "NL" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
+        var request = run.Request;
+        var batch = run.Batch;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var timing = Environment.GetEnvironmentVariable("DOUDI_NL_TIMING") == "1";
+        var backend = timing && db.Dialect == Dialect.Postgres ? Convert.ToInt32(await c.ScalarAsync("SELECT pg_backend_pid()", tx)) : 0;
+        double Cpu(int pid) { try { var f = File.ReadAllText($"/proc/{pid}/stat"); var x = f[(f.LastIndexOf(')') + 2)..].Split(' '); return (long.Parse(x[11]) + long.Parse(x[12])) / 100.0; } catch (IOException) { return 0; } }
+        void T(string what) { if (timing) Console.Error.WriteLine($"namelist {what}: {sw.ElapsedMilliseconds} ms server cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} pg cpu {Cpu(backend):F2}"); }
         var report = new ChangeReport { Batch = batch, Department = request.Department, Month = request.Month, Region = request.Region, Mode = request.Mode, Rows = rows.Count };
         var now = DateTimeOffset.UtcNow;
         await c.ExecAsync("INSERT INTO name_list_batches (id, department, month, region, content_hash, format, row_count, report_json, created_at, created_by) " +
             "VALUES (@id, @d, @m, @r, @h, @f, @n, '{}', @at, @by)", tx,
             ("id", batch), ("d", request.Department), ("m", request.Month), ("r", request.Region), ("h", hash), ("f", request.Format), ("n", rows.Count), ("at", now), ("by", actor.Name));
 
-        // Everyone listed, wherever registered; and every identity of anyone listed or holding one of this department's in this region.
-        var persons = new Dictionary<string, PersonRecord>(StringComparer.Ordinal);
-        foreach (var p in await c.ListAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE region = @r", tx, RegistryStore.MapPerson, ("r", request.Region)))
-            persons[p.IdNumber] = p;
+        // Everyone listed, wherever registered, with every identity they hold: one query over the staged ID numbers.
+        T("start");
+        var store = new NameListStore(c, tx, db.Dialect);
+        await store.StageKeysAsync(rows, ct);
+        T("staged+listed");
+        var (found, held) = await store.ListedAsync(rows.Count, ct);
         var problems = new List<FieldProblem>();
-        foreach (var row in rows.Where(r => !persons.ContainsKey(r.IdNumber)))
-        {
-            var elsewhere = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id_number = @n", tx, RegistryStore.MapPerson, ("n", row.IdNumber));
-            if (elsewhere is not null)
-                problems.Add(new(row.Where, new($"此人登记在统筹区 {elsewhere.Region}，不在 {request.Region}", $"this person is registered in {elsewhere.Region}, not {request.Region}")));
-        }
+        for (int i = 0; i < rows.Count; i++)
+            if (found[i] is { } elsewhere && elsewhere.Region != request.Region)
+                problems.Add(new(rows[i].Where, new($"此人登记在统筹区 {elsewhere.Region}，不在 {request.Region}", $"this person is registered in {elsewhere.Region}, not {request.Region}")));
         if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
 
-        var identities = (await c.ListAsync(
-                "SELECT i.* FROM identities i JOIN persons p ON p.id = i.person_id WHERE p.region = @r ORDER BY i.recognized, i.id", tx,
-                RegistryStore.MapIdentity, ("r", request.Region)))
-            .GroupBy(i => i.PersonId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        List<IdentityRecord> Of(string personId) => identities.TryGetValue(personId, out var l) ? l : [];
-
-        var listed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var row in rows)
+        // Each row's change, worked out against the roster as it was before this list (one row per person: duplicates were refused).
+        var newPersons = new List<PersonRecord>();
+        var movedPersons = new List<PersonRecord>();
+        var households = new Dictionary<string, (string Region, string? Township)>(StringComparer.Ordinal);
+        var madeHouseholds = new List<(string Id, string Region, string? Township)>();
+        var ends = new List<(long Id, DateOnly Revoked)>();
+        var added = new List<(string PersonId, Category Category, DateOnly Recognized, bool ForMedicalSpending)>();
+        for (int i = 0; i < rows.Count; i++)
         {
-            if (!persons.TryGetValue(row.IdNumber, out var person))
+            var row = rows[i];
+            var person = found[i];
+            if (person is null)
             {
                 person = new PersonRecord(RegistryStore.NewPersonId(), row.IdNumber, row.PsnNo, row.Name, row.Household ?? RegistryStore.NewHouseholdId(),
                     row.Insurance ?? InsuranceType.Resident, request.Region, row.Township);
-                await RegistryStore.InsertPersonAsync(c, tx, person);
-                persons[row.IdNumber] = person;
+                newPersons.Add(person);
+                if (row.Household is null) madeHouseholds.Add((person.Household, person.Region, person.Township));
+                else households.TryAdd(person.Household, (person.Region, person.Township));
             }
             else
             {
@@ -188,21 +235,23 @@ public sealed class NameListImporter(Database db, IEnumerable<Prevention.Common.
                 };
                 if (updated != person)
                 {
-                    await RegistryStore.UpdatePersonAsync(c, tx, updated);
+                    movedPersons.Add(updated);
+                    households.TryAdd(updated.Household, (updated.Region, updated.Township));
                     report.Updated.Add(new(person.Id, person.IdNumber, person.Name, null,
                         Note: $"household {person.Household}→{updated.Household}, township {person.Township}→{updated.Township}, insurance {Codes.ToCode(person.Insurance)}→{Codes.ToCode(updated.Insurance)}"));
-                    persons[row.IdNumber] = person = updated;
+                    person = updated;
                 }
             }
-            listed.Add(person.Id);
-            var mine = Of(person.Id).Where(i => i.Department == request.Department).ToList();
-            var open = mine.FirstOrDefault(i => i.Revoked is null);
+            run.Applied();
+            var all = held[i] ?? [];
+            var mine = all.Where(x => x.Department == request.Department).ToList();
+            var open = mine.FirstOrDefault(x => x.Revoked is null);
 
             if (row.Revoked is { } revoked)
             {
                 if (open is not null && open.Category == row.Category && revoked >= open.Recognized)
                 {
-                    await RegistryStore.EndIdentityAsync(c, tx, open.Id, revoked, batch);
+                    ends.Add((open.Id, revoked));
                     report.Ended.Add(new(person.Id, person.IdNumber, person.Name, Codes.ToCode(open.Category), Recognized: open.Recognized, Revoked: revoked, EffectiveTo: Effective.To(revoked)));
                 }
                 else report.Conflicts.Add(new(person.Id, person.IdNumber, person.Name, Codes.ToCode(row.Category), Revoked: revoked,
@@ -216,58 +265,74 @@ public sealed class NameListImporter(Database db, IEnumerable<Prevention.Common.
                 report.Unchanged++;
                 continue;
             }
+            // I-2: one category per person per date from one department — the new identity may not overlap an earlier one.
+            var clash = mine.Where(x => x.Id != open?.Id).FirstOrDefault(x => EffectiveOverlap(x.Recognized, x.Revoked, recognized, null));
+            if (clash is not null)
+            {
+                problems.Add(new(row.Where, new(
+                    $"认定日期 {recognized} 与此人此前的身份（{Codes.ToCode(clash.Category)}，{clash.Recognized}–{clash.Revoked}）重叠（I-2：每人每日一个类别）",
+                    $"recognized {recognized} overlaps an earlier identity ({Codes.ToCode(clash.Category)}, {clash.Recognized}–{clash.Revoked}) (I-2: one category per date)")));
+                continue;
+            }
             DateOnly? endOld = null;
             if (open is not null)
             {
                 endOld = recognized < open.Recognized ? open.Recognized : recognized;
-                await RegistryStore.EndIdentityAsync(c, tx, open.Id, endOld.Value, batch);
+                ends.Add((open.Id, endOld.Value));
             }
-            // I-2: one category per person per date from one department — the new identity may not overlap an earlier one.
-            var clash = mine.Where(i => i.Id != open?.Id).FirstOrDefault(i => EffectiveOverlap(i.Recognized, i.Revoked, recognized, null));
-            if (clash is not null)
-                throw ApiProblemException.Invalid([new(row.Where, new(
-                    $"认定日期 {recognized} 与此人此前的身份（{Codes.ToCode(clash.Category)}，{clash.Recognized}–{clash.Revoked}）重叠（I-2：每人每日一个类别）",
-                    $"recognized {recognized} overlaps an earlier identity ({Codes.ToCode(clash.Category)}, {clash.Recognized}–{clash.Revoked}) (I-2: one category per date)"))]);
-            var identityId = await RegistryStore.InsertIdentityAsync(c, tx, person.Id, row.Category, request.Department, recognized, null, row.ForMedicalSpending, batch, actor.Name);
-            foreach (var hook in hooks ?? []) await hook.IdentityAddedAsync(c, tx, person.Id, identityId, actor, "name_list:" + batch); // issue 4 (I-15)
+            added.Add((person.Id, row.Category, recognized, row.ForMedicalSpending));
             var change = new Change(person.Id, person.IdNumber, person.Name, Codes.ToCode(row.Category),
                 open is null ? null : Codes.ToCode(open.Category), recognized, endOld, Effective.From(recognized), endOld is null ? null : Effective.To(endOld.Value));
             if (open is null) report.New.Add(change); else report.Changed.Add(change);
 
-            foreach (var other in Of(person.Id).Where(i => i.Department != request.Department && EffectiveOverlap(i.Recognized, i.Revoked, recognized, null)))
+            foreach (var other in all.Where(x => x.Department != request.Department && EffectiveOverlap(x.Recognized, x.Revoked, recognized, null)))
                 report.Conflicts.Add(new(person.Id, person.IdNumber, person.Name, Codes.ToCode(row.Category), Codes.ToCode(other.Category),
                     Note: $"同时持有 {other.Department} 的身份 {Codes.ToCode(other.Category)}；结算时按待遇就高（I-2） / also holds {Codes.ToCode(other.Category)} from {other.Department}; settlement takes the higher benefit (I-2)"));
         }
+        if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
 
+        T("decided");
         if (request.Mode == "full")
         {
-            var roster = identities.Values.SelectMany(l => l).Count(i => i.Department == request.Department && i.Revoked is null);
-            var absent = identities.Where(kv => !listed.Contains(kv.Key))
-                .Sum(kv => kv.Value.Count(i => i.Department == request.Department && i.Revoked is null));
-            if (absent > 0 && absent > MaxEndShare * roster && !request.ConfirmEnds)
+            var (roster, absent) = await store.AbsentAsync(request.Department, request.Region, ct);
+            if (absent.Count > 0 && absent.Count > MaxEndShare * roster && !request.ConfirmEnds)
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity,
                     new("名单将终止的人数超过允许比例，需要确认", "This list would end more of the roster than allowed without confirmation"),
                     [new("confirm", new(
-                        $"本名单（全量）将终止 {absent} 人的身份，占本部门在 {request.Region} 在册 {roster} 人的 {100m * absent / roster:0.#}%，超过 {100m * MaxEndShare:0.#}%；核对无误后请加参数 confirm=true 重新提交",
-                        $"this full list would end {absent} of the department's {roster} identities in {request.Region} ({100m * absent / roster:0.#}%), more than {100m * MaxEndShare:0.#}%; if that is right, send it again with confirm=true"))],
+                        $"本名单（全量）将终止 {absent.Count} 人的身份，占本部门在 {request.Region} 在册 {roster} 人的 {100m * absent.Count / roster:0.#}%，超过 {100m * MaxEndShare:0.#}%；核对无误后请加参数 confirm=true 重新提交",
+                        $"this full list would end {absent.Count} of the department's {roster} identities in {request.Region} ({100m * absent.Count / roster:0.#}%), more than {100m * MaxEndShare:0.#}%; if that is right, send it again with confirm=true"))],
                     "https://doudi.example/problems/confirmation-required");
-            foreach (var (personId, list) in identities)
+            foreach (var (open, idNumber, name) in absent)
             {
-                if (listed.Contains(personId)) continue;
-                foreach (var open in list.Where(i => i.Department == request.Department && i.Revoked is null))
-                {
-                    var revoked = monthStart < open.Recognized ? open.Recognized : monthStart;
-                    await RegistryStore.EndIdentityAsync(c, tx, open.Id, revoked, batch);
-                    var p = persons.Values.First(x => x.Id == personId);
-                    report.Ended.Add(new(p.Id, p.IdNumber, p.Name, Codes.ToCode(open.Category), Recognized: open.Recognized, Revoked: revoked, EffectiveTo: Effective.To(revoked),
-                        Note: "不在本月名单中 / not on this month's list"));
-                }
+                var revoked = monthStart < open.Recognized ? open.Recognized : monthStart;
+                ends.Add((open.Id, revoked));
+                report.Ended.Add(new(open.PersonId, idNumber, name, Codes.ToCode(open.Category), Recognized: open.Recognized, Revoked: revoked, EffectiveTo: Effective.To(revoked),
+                    Note: "不在本月名单中 / not on this month's list"));
             }
         }
 
+        // The writes: a few bulk statements, whatever the list's length.
+        T("absent");
+        await store.InsertHouseholdsAsync(households.Select(h => (h.Key, h.Value.Region, h.Value.Township)), madeHouseholds, now, ct);
+        T("households");
+        await store.InsertPersonsAsync(newPersons, now, ct);
+        T("persons");
+        if (movedPersons.Count > 0) await store.UpdatePersonsAsync(movedPersons, now, ct);
+        if (ends.Count > 0) await store.EndIdentitiesAsync(ends, batch, ct);
+        T("ends");
+        await store.InsertIdentitiesAsync(added, request.Department, batch, now, actor.Name, ct);
+        T("identities");
+        if (hooks?.Any() == true)
+            foreach (var (identityId, personId) in await store.AddedToSettledPersonsAsync(batch))
+                foreach (var hook in hooks) await hook.IdentityAddedAsync(c, tx, personId, identityId, actor, "name_list:" + batch); // issue 4 (I-15)
+        await store.DropStagingAsync();
+
+        T("hooks");
         var json = Json.Serialize(report);
         await c.ExecAsync("UPDATE name_list_batches SET report_json = @j WHERE id = @id", tx, ("j", json), ("id", batch));
+        T("report");
         await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "import", "name_list", batch, null, json);
+        T("audit");
         return report;
     }
 

@@ -75,8 +75,8 @@ public static class InsightEndpoints
                 var categories = await InsightStore.SumAsync(c, InsightStore.Category, region, from, to, byMonth: false);
                 var institutions = await InsightStore.SumAsync(c, InsightStore.Institution, region, from, to, byMonth: false);
                 var totals = Figures.Of(months);
-                var selfPayTarget = PlanTargets.Of(region).FirstOrDefault(t => t.Measure == "institution_self_pay_rate");
-                var targets = PlanTargets.Of(region).Select(t =>
+                var selfPayTarget = PlanTargets.Of(policies, region, y).FirstOrDefault(t => t.Measure == "institution_self_pay_rate");
+                var targets = PlanTargets.Of(policies, region, y).Select(t =>
                 {
                     var actual = t.Measure switch { "coverage_rate" => totals.CoverageRate, "burden_rate" => totals.BurdenRate, _ => totals.SelfPayRate };
                     return new TargetView(t.Policy, t.Region, t.Measure, t.Comparison, t.Value, t.Cite, t.Text, actual, actual is { } a ? t.Met(a) : null);

@@ -21,6 +21,7 @@ public static class PreventionSetup
         services.AddSingleton<Reduction.ReductionService>();
         services.AddSingleton<Relief.ReliefService>();
         services.AddSingleton<PostHoc.PostHocService>();
+        services.AddSingleton<Funds.FundService>();
         var auth = services.AddAuthorizationBuilder();
         PreventionPolicies.Add(auth);
         Reduction.ReductionEndpoints.AddPolicies(auth);

@@ -150,7 +150,7 @@ public static class BackOfficeEndpoints
             ? r with { Rows = live.Rows, RowsDone = live.RowsDone, Settled = live.Settled, Replayed = live.Replayed, Rejected = live.Rejected, Held = live.Held }
             : r;
 
-    /// <summary>A person's year: each settlement with its trace, totals of the non-reversed ones, the rebuilt ledger, and the latest year-end result.</summary>
+    /// <summary>A person's year: each settlement with its trace, totals of the non-reversed ones, the running ledger totals, and the latest year-end result.</summary>
     private static async Task<JsonObject> PersonSummary(System.Data.Common.DbConnection c, PersonRecord p, int year, Actor actor, YearEndRun? run)
     {
         var rows = await c.ListAsync($"SELECT {SettlementService.Columns} FROM settlements WHERE person_id = @p AND year = @y ORDER BY date, id", null,
@@ -164,7 +164,7 @@ public static class BackOfficeEndpoints
             var r = StoredResults.Read(s.ResultJson, s.ResultFormat);
             assistance += r.Assistance; tilted += r.Tilted; burden += r.PersonalBurden;
         }
-        var ledger = await SettlementService.LedgerAsync(c, null, p.Id, year);
+        var ledger = await LedgerTotals.LoadAsync(c, null, p.Id, year);
         var py = run?.Persons.FirstOrDefault(x => x.Id == p.Id);
         return new JsonObject
         {

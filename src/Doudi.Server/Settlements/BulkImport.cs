@@ -47,7 +47,7 @@ public sealed class BulkImportReport
 /// </summary>
 public sealed class BulkImport(Database db, SettlementService service, Plausibility plausibility, ILogger<BulkImport> log)
 {
-    public const int ChunkSize = 2000;
+    public const int ChunkSize = 1000;
     public const int MaxErrorsKept = 1000;
     public const string Running = "running", Done = "done", Failed = "failed";
 
@@ -277,17 +277,18 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
             try
             {
                 var person = state.PersonsByKey.GetValueOrDefault(ChineseId.NormalizeKey(r.Input.PersonKey));
-                List<(int, IReadOnlyDictionary<string, decimal>)> counted = [];
-                if (person is not null && !state.Counted.TryGetValue(person.Id, out counted!)) state.Counted[person.Id] = counted = [];
+                List<(int, string, long)> totals = [];
+                if (person is not null && !state.Totals.TryGetValue(person.Id, out totals!)) state.Totals[person.Id] = totals = [];
                 var inputs = new SettlementService.SettlementInputs(person,
                     freshById.GetValueOrDefault(bill.Id) ?? state.Existing.GetValueOrDefault(bill.Id), state.Held.GetValueOrDefault(bill.Id),
-                    person is null ? [] : state.Identities.GetValueOrDefault(person.Id) ?? [], SettlementService.LedgerOf(bill.Date.Year, counted));
+                    person is null ? [] : state.Identities.GetValueOrDefault(person.Id) ?? [], LedgerTotals.LedgerOf(bill.Date.Year, totals));
                 var d = service.Decide(r.Input, r.Hash, actor, source, r.Hold, null, inputs);
                 if (d.New is { } n)
                 {
                     fresh.Add(n);
                     freshById[bill.Id] = n.Stored;
-                    counted.Add((bill.Date.Year, n.Result.Counted)); // the next bill of the person sees this one (I-3)
+                    // The next bill of the person sees this one (I-3), as the running totals will once written.
+                    foreach (var (bucket, amount) in n.Result.Counted) if (amount != 0m) totals.Add((bill.Date.Year, bucket, LedgerTotals.ToFen(amount)));
                     result.Settled++;
                     continue;
                 }
@@ -322,6 +323,7 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
             fresh.Select(n => SettlementContext.ContextRow(n.Input)).OfType<object?[]>().ToList());
         await BulkRows.WriteAsync(c, tx, "settlement_items", SettlementBatchStore.ItemColumns, fresh.SelectMany(n => SettlementContext.ItemRows(n.Input)).ToList());
         timings.Add(ref timings.Details);
+        await LedgerTotals.AddManyAsync(c, tx, fresh.Select(n => new LedgerDelta(n.Person.Id, n.Stored.Year, n.Result.Counted)));
         await service.StoredManyAsync(c, tx, fresh, actor);
         timings.Add(ref timings.Hooks);
         return result;

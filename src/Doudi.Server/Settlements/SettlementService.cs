@@ -13,10 +13,11 @@ namespace Doudi.Server.Settlements;
 public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed, HeldSettlement? Held = null);
 
 /// <summary>
-/// One-stop settlement against the system of record. In one transaction: lock the person's year, rebuild the
-/// year-to-date ledger from the stored, non-reversed results of that person and year (I-3) — plus what the engine carries
+/// One-stop settlement against the system of record. In one transaction: lock the person's year, read the
+/// year-to-date ledger from the person's running totals (<see cref="LedgerTotals"/>, I-3) — plus what the engine carries
 /// from the previous year (a look-back window's affordability deduction, I-26) — settle with the engine,
-/// store the result with its trace and an audit entry. Idempotent on the settlement id: a retry of the same bill
+/// store the result with its trace and an audit entry, and add what it counted to the running totals (a reversal
+/// subtracts it), so a person's thousandth bill costs what the first did. Idempotent on the settlement id: a retry of the same bill
 /// returns the stored answer and never counts twice; the same id with a different bill is a conflict.
 /// A bill outside the plausibility bounds is held instead (stored, paying and counting nothing) until a bureau operator
 /// releases it (then settled like any bill, against the ledger of that moment) or rejects it.
@@ -37,7 +38,8 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         StoredSettlement? existing;
         try
         {
-            return await db.WriteAsync((c, tx) => SettleInTransactionAsync(c, tx, input, hash, actor, source, hold), ct);
+            // A short lock wait (and a retry after a deadlock): a person locked by a name-list import answers 503 + Retry-After.
+            return await db.WriteAsync((c, tx) => SettleInTransactionAsync(c, tx, input, hash, actor, source, hold), new WriteOptions(db.SettlementLockTimeout, Retries: 2), ct);
         }
         catch (Exception e) when (Database.IsUniqueViolation(e))
         {
@@ -72,41 +74,6 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             ? c.ExecAsync("SELECT 1 FROM persons WHERE id = @p FOR UPDATE", tx, ("p", personId))
             : Task.CompletedTask;
 
-    /// <summary>
-    /// The person's ledger before a bill of <paramref name="year"/>: the year's stored counts (I-3), after what the previous
-    /// year carries into it (<see cref="PersonLedger.NextYear"/>: a look-back window's deduction spans New Year, I-26).
-    /// The rows are (year, counted_json) of the person's settled bills and supplementary payments of the year and the one before.
-    /// </summary>
-    public static PersonLedger LedgerOf(int year, IEnumerable<(int Year, string Counted)> rows) =>
-        LedgerOf(year, rows.Select(r => (r.Year, (IReadOnlyDictionary<string, decimal>)Json.Deserialize<Dictionary<string, decimal>>(r.Counted)!)));
-
-    /// <summary>The same from counts already read; rows of other years than the bill's and the one before are ignored.</summary>
-    public static PersonLedger LedgerOf(int year, IEnumerable<(int Year, IReadOnlyDictionary<string, decimal> Counted)> rows)
-    {
-        var before = new PersonLedger(year - 1);
-        var counted = new PersonLedger(year);
-        foreach (var (y, c) in rows)
-            if (y == year) counted.Add(c);
-            else if (y == year - 1) before.Add(c);
-        var ledger = before.NextYear(year);
-        ledger.Add(counted.All);
-        return ledger;
-    }
-
-    /// <summary>SQL condition on <c>year</c>: the bill's year (@y) and the previous one (@py), whose look-back deductions carry over.</summary>
-    public const string LedgerYears = "year IN (@y, @py)";
-
-    public static async Task<PersonLedger> LedgerAsync(DbConnection c, DbTransaction? tx, string personId, int year)
-    {
-        (string, object?)[] args = [("p", personId), ("y", year), ("py", year - 1), ("s", StoredSettlement.Settled)];
-        var rows = await c.ListAsync($"SELECT year, counted_json FROM settlements WHERE person_id = @p AND {LedgerYears} AND status = @s ORDER BY date, id", tx,
-            r => (r.GetInt32(0), r.GetString(1)), args);
-        // issue 4: retroactive payments count against limits
-        rows.AddRange(await c.ListAsync($"SELECT year, counted_json FROM supplementary_payments WHERE person_id = @p AND {LedgerYears}", tx,
-            r => (r.GetInt32(0), r.GetString(1)), args));
-        return LedgerOf(year, rows);
-    }
-
     /// <param name="hold">Why the bill is to be held for review instead of settled (plausibility bounds); null or empty: settle.</param>
     /// <param name="owner">Whose settlement it is when not the actor's (a held bill released by an operator stays the hospital's).</param>
     public async Task<SettleOutcome> SettleInTransactionAsync(DbConnection c, DbTransaction tx, BillDocument input, string hash, Actor actor, string source,
@@ -122,17 +89,15 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         HeldSettlement? held = null;
         PersonRecord? person = null;
         var identities = new List<IdentityRecord>();
-        var counted = new List<(int, string)>();
+        var counted = new List<(int, string, long)>();
         await using (var cmd = c.Command(
             $"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = {pid}{db.Dialect.ForUpdate()};" +
             $"SELECT {Columns} FROM settlements WHERE id = @id;" +
             $"SELECT {HeldSettlement.Columns} FROM held_settlements WHERE id = @id;" +
             $"SELECT * FROM identities WHERE person_id = {pid} ORDER BY recognized, id;" +
-            // The year's counts and the previous year's, whose look-back deductions carry over (I-26; LedgerOf).
-            $"SELECT year, counted_json FROM settlements WHERE person_id = {pid} AND {LedgerYears} AND status = @s ORDER BY date, id;" +
-            // issue 4: what retroactive supplementary payments added to the annual limits
-            $"SELECT year, counted_json FROM supplementary_payments WHERE person_id = {pid} AND {LedgerYears}", tx,
-            ("k", ChineseId.NormalizeKey(input.PersonKey)), ("y", year), ("py", year - 1), ("id", bill.Id), ("s", StoredSettlement.Settled)))
+            // The running totals of the year and the previous one, whose look-back deductions carry over (I-26; LedgerTotals.LedgerOf).
+            LedgerTotals.SelectSql(pid), tx,
+            ("k", ChineseId.NormalizeKey(input.PersonKey)), ("y", year), ("py", year - 1), ("id", bill.Id)))
         await using (var r = await cmd.ExecuteReaderAsync())
         {
             if (await r.ReadAsync()) person = RegistryStore.MapPerson(r);
@@ -143,12 +108,10 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             await r.NextResultAsync();
             while (await r.ReadAsync()) identities.Add(RegistryStore.MapIdentity(r));
             await r.NextResultAsync();
-            while (await r.ReadAsync()) counted.Add((r.GetInt32(0), r.GetString(1)));
-            await r.NextResultAsync();
-            while (await r.ReadAsync()) counted.Add((r.GetInt32(0), r.GetString(1)));
+            while (await r.ReadAsync()) counted.Add(LedgerTotals.Row(r));
         }
         return await StoreAsync(c, tx, input, hash, actor, source, Decide(input, hash, actor, source, hold, owner,
-            new SettlementInputs(person, existing, held, identities, LedgerOf(year, counted))));
+            new SettlementInputs(person, existing, held, identities, LedgerTotals.LedgerOf(year, counted))));
     }
 
     /// <summary>What the settlement of one bill reads before it decides: the person (locked), the id's stored settlement or held bill, the identities, the ledger.</summary>
@@ -219,19 +182,21 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             return new SettleOutcome(null!, false, await HeldSettlements.HoldAsync(c, tx, db.Dialect, input, hash, d.Person, d.Hold!, actor, source));
         var stored = n.Stored;
         const string values = "@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @fmt, @naming, @nat, @kind, @pb";
-        // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs).
+        var (totalsSql, totalsArgs) = LedgerTotals.AddSql(new LedgerDelta(n.Person.Id, stored.Year, n.Result.Counted));
+        // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs), and
+        // what it counts added to the person's running totals.
         await c.ExecAsync(
             (db.Dialect == Dialect.Postgres
                 ? $"WITH s AS (INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values}) RETURNING id) " +
                   AuditLog.InsertSelectSql(db.Dialect, "a_", "s")
                 : $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values});" +
-                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(n.Input),
+                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(n.Input) + (totalsSql.Length == 0 ? "" : ";" + totalsSql),
             tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", stored.Year), ("d", stored.Date), ("r", stored.Region),
             ("pol", stored.Policy), ("src", stored.Source), ("hash", stored.RequestHash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
             ("a", stored.Assistance), ("s", stored.Status), ("at", stored.CreatedAt), ("by", stored.CreatedBy),
             ("fmt", stored.ResultFormat), ("naming", stored.Naming), ("nat", stored.NationalJson),
             ("kind", n.Kind), ("pb", n.Result.PersonalBurden),
-            .. n.Audit, .. SettlementContext.Parameters(n.Input)]);
+            .. n.Audit, .. SettlementContext.Parameters(n.Input), .. totalsArgs]);
         await SettlementContext.WriteItemsAsync(c, tx, n.Input);
         // Issue 4: early warning on the person's year, stored with the settlement or not at all.
         foreach (var hook in hooks ?? []) await hook.SettlementStoredAsync(c, tx, n.Person, n.Identities, n.Bill, n.Result, actor);
@@ -262,6 +227,8 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             var now = DateTimeOffset.UtcNow;
             await c.ExecAsync("UPDATE settlements SET status = @s, reversed_at = @at, reversed_by = @by, reversal_reason = @why WHERE id = @id AND status = @old", tx,
                 ("s", StoredSettlement.Reversed), ("at", now), ("by", actor.Name), ("why", reason), ("id", id), ("old", StoredSettlement.Settled));
+            // What it counted no longer counts against any limit (it was added when settled; a supplementary payment on it stays).
+            await LedgerTotals.AddAsync(c, tx, new LedgerDelta(s.PersonId, s.Year, Json.Deserialize<Dictionary<string, decimal>>(s.CountedJson), Sign: -1));
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "reverse", "settlement", id,
                 new { status = StoredSettlement.Settled, s.Assistance }, new { status = StoredSettlement.Reversed, reason });
             // Issue 9: monitoring's running totals and warnings re-evaluated at once, in the reversal's transaction.

@@ -1,89 +1,136 @@
 using System.Data.Common;
-using System.Text;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Doudi.Server.Storage;
 
-/// <summary>A column of a bulk write: its name and its PostgreSQL type (binary COPY sends typed values).</summary>
-public sealed record BulkColumn(string Name, NpgsqlDbType Type);
+/// <summary>The types a bulk-written column may have, mapped to each dialect's storage.</summary>
+public enum BulkType { Text, Int, Long, Date, Bool, Timestamp, Decimal, Json }
+
+public sealed record BulkColumn(string Name, BulkType Type);
 
 /// <summary>
-/// Many rows in few round trips. PostgreSQL: binary COPY (into a session's staging table first when rows may already be
-/// there, then one set-based INSERT … SELECT … ON CONFLICT DO NOTHING). SQLite: multi-row INSERTs in the caller's transaction.
+/// Writes many rows into one table inside the caller's transaction: PostgreSQL by binary COPY (one stream, no per-row
+/// round trip), SQLite by one prepared INSERT re-run per row (in-process, so already cheap). Also the transaction's own
+/// staging tables: PostgreSQL temporary tables dropped at commit; SQLite temporary tables dropped by <see cref="DropAsync"/>
+/// (a pooled connection keeps its temp schema), and a rollback undoes their creation on both.
 /// </summary>
 public static class BulkRows
 {
-    // SQLite allows 32,766 parameters per statement.
-    private const int SqliteParameters = 30000, SqliteRowsPerStatement = 500;
-
-    /// <summary>Appends rows to <paramref name="table"/>.</summary>
-    public static async Task WriteAsync(DbConnection c, DbTransaction tx, string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<object?[]> rows)
+    public static async Task CreateStagingAsync(DbConnection c, DbTransaction tx, Dialect d, string table, IReadOnlyList<BulkColumn> columns)
     {
-        if (rows.Count == 0) return;
-        if (c is NpgsqlConnection pg) await CopyAsync(pg, table, columns, rows);
-        else await InsertAsync(c, tx, $"INSERT INTO {table}", columns, rows, "");
+        var cols = string.Join(", ", columns.Select(x => $"{x.Name} {TypeName(d, x.Type)}"));
+        if (d == Dialect.Postgres) await c.ExecAsync($"CREATE TEMP TABLE {table} ({cols}) ON COMMIT DROP", tx);
+        else
+        {
+            await c.ExecAsync($"DROP TABLE IF EXISTS temp.{table}", tx);
+            await c.ExecAsync($"CREATE TEMP TABLE {table} ({cols})", tx);
+        }
+    }
+
+    /// <summary>Drops a staging table now (SQLite; PostgreSQL's go at commit anyway).</summary>
+    public static Task DropAsync(DbConnection c, DbTransaction tx, Dialect d, string table) =>
+        d == Dialect.Postgres ? c.ExecAsync($"DROP TABLE IF EXISTS {table}", tx) : c.ExecAsync($"DROP TABLE IF EXISTS temp.{table}", tx);
+
+    /// <summary>An index on a staging table once it is filled (cheaper than maintaining it row by row).</summary>
+    /// <summary>
+    /// An index on a filled staging table (cheaper than maintaining it row by row), and on PostgreSQL fresh statistics:
+    /// autovacuum never analyses temporary tables, and a planner guessing their size joins them badly.
+    /// </summary>
+    public static async Task IndexAsync(DbConnection c, DbTransaction tx, Dialect d, string table, string columns)
+    {
+        await c.ExecAsync($"CREATE INDEX {(d == Dialect.Postgres ? "" : "temp.")}ix_{table}_{columns.Replace(", ", "_", StringComparison.Ordinal)} ON {table} ({columns})", tx);
+        if (d == Dialect.Postgres) await c.ExecAsync($"ANALYZE {table}", tx);
+    }
+
+    private static string TypeName(Dialect d, BulkType t) => (d, t) switch
+    {
+        (Dialect.Postgres, BulkType.Text) => "text",
+        (Dialect.Postgres, BulkType.Int) => "integer",
+        (Dialect.Postgres, BulkType.Long) => "bigint",
+        (Dialect.Postgres, BulkType.Date) => "date",
+        (Dialect.Postgres, BulkType.Bool) => "boolean",
+        (Dialect.Postgres, BulkType.Timestamp) => "timestamptz",
+        (Dialect.Postgres, BulkType.Decimal) => "numeric",
+        (Dialect.Postgres, BulkType.Json) => "jsonb",
+        (_, BulkType.Text or BulkType.Date or BulkType.Timestamp or BulkType.Decimal or BulkType.Json) => "TEXT",
+        _ => "INTEGER",
+    };
+
+    /// <summary>Writes <paramref name="rows"/> (values in <paramref name="columns"/>' order; null for NULL) and returns how many.</summary>
+    public static async Task<long> WriteAsync(DbConnection c, DbTransaction tx, string table, IReadOnlyList<BulkColumn> columns,
+        IEnumerable<object?[]> rows, CancellationToken ct = default)
+    {
+        var names = string.Join(", ", columns.Select(x => x.Name));
+        long n = 0;
+        if (c is NpgsqlConnection pg)
+        {
+            using var w = await pg.BeginBinaryImportAsync($"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)", ct);
+            // Synchronous writes into the importer's buffer: an await per value costs more than the value (the buffer
+            // is flushed to the socket when full).
+            foreach (var row in rows)
+            {
+                w.StartRow();
+                for (int i = 0; i < columns.Count; i++)
+                {
+                    var v = row[i];
+                    if (v is null) { w.WriteNull(); continue; }
+                    switch (columns[i].Type)
+                    {
+                        case BulkType.Text: w.Write((string)v, NpgsqlDbType.Text); break;
+                        case BulkType.Int: w.Write(Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Integer); break;
+                        case BulkType.Long: w.Write(Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Bigint); break;
+                        case BulkType.Date: w.Write((DateOnly)v, NpgsqlDbType.Date); break;
+                        case BulkType.Bool: w.Write((bool)v, NpgsqlDbType.Boolean); break;
+                        case BulkType.Timestamp: w.Write(((DateTimeOffset)v).UtcDateTime, NpgsqlDbType.TimestampTz); break;
+                        case BulkType.Decimal: w.Write(Convert.ToDecimal(v, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Numeric); break;
+                        case BulkType.Json: w.Write((string)v, NpgsqlDbType.Jsonb); break;
+                    }
+                }
+                n++;
+                if ((n & 0xFFF) == 0) ct.ThrowIfCancellationRequested();
+            }
+            await w.CompleteAsync(ct);
+            return n;
+        }
+        return await SqliteInsertAsync(c, tx, table, columns, rows, "", ct);
+    }
+
+    private static async Task<long> SqliteInsertAsync(DbConnection c, DbTransaction tx, string table, IReadOnlyList<BulkColumn> columns,
+        IEnumerable<object?[]> rows, string tail, CancellationToken ct)
+    {
+        var sqlite = (SqliteConnection)c;
+        await using var cmd = sqlite.CreateCommand();
+        cmd.Transaction = (SqliteTransaction)tx;
+        cmd.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns.Select(x => x.Name))}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))}){tail}";
+        var ps = columns.Select((_, i) => cmd.Parameters.Add(new SqliteParameter("$p" + i, null))).ToArray();
+        long n = 0;
+        foreach (var row in rows)
+        {
+            for (int i = 0; i < columns.Count; i++) ps[i].Value = Sql.SqliteValue(row[i]);
+            n += await cmd.ExecuteNonQueryAsync(ct);
+        }
+        return n;
     }
 
     /// <summary>
-    /// Inserts rows whose <paramref name="key"/> is not yet in <paramref name="table"/> and returns how many were inserted
-    /// (fewer than sent: some key was stored meanwhile by someone else).
+    /// Inserts the rows whose <paramref name="key"/> is not yet in <paramref name="table"/> and returns how many were inserted
+    /// (fewer than sent: some key was stored meanwhile by someone else). PostgreSQL: binary COPY into the session's staging
+    /// copy of the table (kept by the pooled connection, emptied at commit and after each use), then one
+    /// INSERT … SELECT … ON CONFLICT DO NOTHING; SQLite: INSERT … ON CONFLICT DO NOTHING per row.
     /// </summary>
-    public static async Task<long> InsertNewAsync(DbConnection c, DbTransaction tx, string table, string key, IReadOnlyList<BulkColumn> columns, IReadOnlyList<object?[]> rows)
+    public static async Task<long> InsertNewAsync(DbConnection c, DbTransaction tx, string table, string key, IReadOnlyList<BulkColumn> columns,
+        IReadOnlyCollection<object?[]> rows, CancellationToken ct = default)
     {
         if (rows.Count == 0) return 0;
+        if (c is not NpgsqlConnection) return await SqliteInsertAsync(c, tx, table, columns, rows, $" ON CONFLICT ({key}) DO NOTHING", ct);
         var names = string.Join(", ", columns.Select(x => x.Name));
-        if (c is not NpgsqlConnection pg) return await InsertAsync(c, tx, $"INSERT INTO {table}", columns, rows, $" ON CONFLICT ({key}) DO NOTHING");
         var staging = "staging_" + table;
-        // A session's own table: kept by the pooled connection, emptied at commit and after each use.
         await c.ExecAsync($"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", tx);
-        await CopyAsync(pg, staging, columns, rows);
+        await WriteAsync(c, tx, staging, columns, rows, ct);
         var inserted = await c.ExecAsync($"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} ON CONFLICT ({key}) DO NOTHING", tx);
         await c.ExecAsync($"TRUNCATE {staging}", tx);
         return inserted;
-    }
-
-    private static async Task CopyAsync(NpgsqlConnection pg, string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<object?[]> rows)
-    {
-        await using var w = await pg.BeginBinaryImportAsync($"COPY {table} ({string.Join(", ", columns.Select(x => x.Name))}) FROM STDIN (FORMAT BINARY)");
-        foreach (var row in rows)
-        {
-            await w.StartRowAsync();
-            for (var i = 0; i < columns.Count; i++)
-            {
-                var v = row[i];
-                if (v is null) await w.WriteNullAsync();
-                else await w.WriteAsync(v is DateTimeOffset t ? t.ToUniversalTime() : v, columns[i].Type);
-            }
-        }
-        await w.CompleteAsync();
-    }
-
-    private static async Task<long> InsertAsync(DbConnection c, DbTransaction tx, string insert, IReadOnlyList<BulkColumn> columns, IReadOnlyList<object?[]> rows, string tail)
-    {
-        var per = Math.Max(1, Math.Min(SqliteRowsPerStatement, SqliteParameters / columns.Count));
-        var head = $"{insert} ({string.Join(", ", columns.Select(x => x.Name))}) VALUES ";
-        long n = 0;
-        for (var start = 0; start < rows.Count; start += per)
-        {
-            var end = Math.Min(rows.Count, start + per);
-            var sql = new StringBuilder(head);
-            var args = new (string, object?)[(end - start) * columns.Count];
-            for (var r = start; r < end; r++)
-            {
-                if (r > start) sql.Append(',');
-                sql.Append('(');
-                for (var i = 0; i < columns.Count; i++)
-                {
-                    var name = $"p{r - start}_{i}";
-                    if (i > 0) sql.Append(',');
-                    sql.Append('@').Append(name);
-                    args[(r - start) * columns.Count + i] = (name, rows[r][i]);
-                }
-                sql.Append(')');
-            }
-            n += await c.ExecAsync(sql.Append(tail).ToString(), tx, args);
-        }
-        return n;
     }
 }

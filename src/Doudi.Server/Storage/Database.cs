@@ -85,19 +85,44 @@ public sealed class Database : IDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction, committed only if it returns without throwing.</summary>
-    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) => WriteAsync(work, null, ct);
+
+    /// <summary>As <see cref="WriteAsync{T}(Func{DbConnection, DbTransaction, Task{T}}, CancellationToken)"/>, waiting and retrying as <paramref name="options"/> say.</summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, WriteOptions? options, CancellationToken ct = default)
     {
-        await using var scope = await BeginWriteAsync(ct);
-        var result = await work(scope.Connection, scope.Transaction);
-        await scope.CommitAsync(ct);
-        return result;
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await using var scope = await BeginWriteAsync(ct, options?.LockTimeout);
+                var result = await work(scope.Connection, scope.Transaction);
+                await scope.CommitAsync(ct);
+                return result;
+            }
+            catch (Exception e) when (attempt < (options?.Retries ?? 0) && Busy.IsRetryable(e))
+            {
+                // The database aborted this transaction to let another through; a short, growing pause, then again.
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * (attempt + 1) + Random.Shared.Next(20)), ct);
+            }
+        }
     }
 
+    /// <summary>
+    /// The longest a one-stop settlement waits for a row lock or the SQLite writer before it is answered 503 with Retry-After
+    /// (<c>Doudi:Database:SettlementLockTimeoutMs</c>, default 3000): a hospital counter is told at once that the person is
+    /// busy (a name-list import is changing them) instead of waiting for the client's own timeout.
+    /// </summary>
+    public TimeSpan SettlementLockTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>A write transaction held open by the caller (bulk imports commit in chunks).</summary>
-    public async Task<WriteScope> BeginWriteAsync(CancellationToken ct = default)
+    public async Task<WriteScope> BeginWriteAsync(CancellationToken ct = default, TimeSpan? lockTimeout = null)
     {
         var gated = Dialect == Dialect.Sqlite;
-        if (gated) await _sqliteWriter.WaitAsync(ct);
+        if (gated)
+        {
+            if (lockTimeout is { } wait) { if (!await _sqliteWriter.WaitAsync(wait, ct)) throw new WriterBusyException(wait); }
+            else await _sqliteWriter.WaitAsync(ct);
+        }
         DbConnection? conn = null;
         try
         {
@@ -105,6 +130,8 @@ public sealed class Database : IDisposable
             DbTransaction tx = conn is SqliteConnection s
                 ? s.BeginTransaction(deferred: false) // BEGIN IMMEDIATE: the one writer
                 : await conn.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+            if (lockTimeout is { } t && Dialect == Dialect.Postgres)
+                await conn.ExecAsync("SELECT set_config('lock_timeout', @t, true)", tx, ("t", $"{(long)t.TotalMilliseconds}ms"));
             return new WriteScope(conn, tx, gated ? _sqliteWriter : null);
         }
         catch

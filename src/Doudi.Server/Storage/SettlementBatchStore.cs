@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Doudi.Server.Registry;
 using Doudi.Server.Settlements;
-using NpgsqlTypes;
 
 namespace Doudi.Server.Storage;
 
@@ -11,39 +10,39 @@ public sealed record ChunkState(
     Dictionary<string, StoredSettlement> Existing,
     Dictionary<string, HeldSettlement> Held,
     Dictionary<string, List<IdentityRecord>> Identities,
-    Dictionary<string, List<(int Year, IReadOnlyDictionary<string, decimal> Counted)>> Counted);
+    Dictionary<string, List<(int Year, string Bucket, long Fen)>> Totals);
 
 /// <summary>
 /// The SQL of the bulk settlement import: a chunk's persons locked in id order (so two imports, or an import and
 /// one-stop settlements, never wait on each other in a cycle), the chunk's stored settlements, held bills, identities and
-/// year counts read set-based, and the new settlements, audit entries, context and items written by COPY / multi-row INSERT.
+/// running totals read set-based, and the new settlements, audit entries, context and items written by COPY / multi-row INSERT.
 /// </summary>
 public static class SettlementBatchStore
 {
     public static readonly BulkColumn[] SettlementColumns =
     [
-        new("id", NpgsqlDbType.Text), new("person_id", NpgsqlDbType.Text), new("household_id", NpgsqlDbType.Text), new("year", NpgsqlDbType.Integer),
-        new("date", NpgsqlDbType.Date), new("region", NpgsqlDbType.Text), new("policy", NpgsqlDbType.Text), new("source", NpgsqlDbType.Text),
-        new("request_hash", NpgsqlDbType.Text), new("bill_json", NpgsqlDbType.Text), new("result_json", NpgsqlDbType.Text), new("counted_json", NpgsqlDbType.Text),
-        new("assistance", NpgsqlDbType.Numeric), new("status", NpgsqlDbType.Text), new("created_at", NpgsqlDbType.TimestampTz), new("created_by", NpgsqlDbType.Text),
-        new("result_format", NpgsqlDbType.Integer), new("naming", NpgsqlDbType.Text), new("national_json", NpgsqlDbType.Text),
-        new("kind", NpgsqlDbType.Text), new("personal_burden", NpgsqlDbType.Numeric),
+        new("id", BulkType.Text), new("person_id", BulkType.Text), new("household_id", BulkType.Text), new("year", BulkType.Int),
+        new("date", BulkType.Date), new("region", BulkType.Text), new("policy", BulkType.Text), new("source", BulkType.Text),
+        new("request_hash", BulkType.Text), new("bill_json", BulkType.Text), new("result_json", BulkType.Text), new("counted_json", BulkType.Text),
+        new("assistance", BulkType.Decimal), new("status", BulkType.Text), new("created_at", BulkType.Timestamp), new("created_by", BulkType.Text),
+        new("result_format", BulkType.Int), new("naming", BulkType.Text), new("national_json", BulkType.Text),
+        new("kind", BulkType.Text), new("personal_burden", BulkType.Decimal),
     ];
 
     public static readonly BulkColumn[] AuditColumns =
     [
-        new("at", NpgsqlDbType.TimestampTz), new("actor", NpgsqlDbType.Text), new("role", NpgsqlDbType.Text), new("action", NpgsqlDbType.Text),
-        new("entity", NpgsqlDbType.Text), new("entity_id", NpgsqlDbType.Text), new("before_json", NpgsqlDbType.Jsonb), new("after_json", NpgsqlDbType.Jsonb),
+        new("at", BulkType.Timestamp), new("actor", BulkType.Text), new("role", BulkType.Text), new("action", BulkType.Text),
+        new("entity", BulkType.Text), new("entity_id", BulkType.Text), new("before_json", BulkType.Json), new("after_json", BulkType.Json),
     ];
 
     public static readonly BulkColumn[] ContextColumns = Typed(SettlementContext.ContextColumns,
-        NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Integer, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text);
+        BulkType.Text, BulkType.Text, BulkType.Text, BulkType.Int, BulkType.Text, BulkType.Text, BulkType.Text);
 
     public static readonly BulkColumn[] ItemColumns = Typed(SettlementContext.ItemColumns,
-        NpgsqlDbType.Text, NpgsqlDbType.Integer, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Boolean,
-        NpgsqlDbType.Numeric, NpgsqlDbType.Numeric);
+        BulkType.Text, BulkType.Int, BulkType.Text, BulkType.Text, BulkType.Text, BulkType.Text, BulkType.Bool,
+        BulkType.Decimal, BulkType.Decimal);
 
-    private static BulkColumn[] Typed(string columns, params NpgsqlDbType[] types) =>
+    private static BulkColumn[] Typed(string columns, params BulkType[] types) =>
         columns.Split(", ").Select((name, i) => new BulkColumn(name, types[i])).ToArray();
 
     /// <summary>A list parameter: a text[] for PostgreSQL's <c>= ANY</c>, a JSON array for SQLite's <c>json_each</c>.</summary>
@@ -55,8 +54,7 @@ public static class SettlementBatchStore
 
     /// <summary>
     /// Locks the persons of the keys (our id, psn_no or ID number, already normalised) in id order and reads what their bills need:
-    /// the ids' stored settlements and held bills, the persons' identities, and their counts of the years <paramref name="fromYear"/>..<paramref name="toYear"/>
-    /// (settled bills and supplementary payments).
+    /// the ids' stored settlements and held bills, the persons' identities, and their running totals of the years <paramref name="fromYear"/>..<paramref name="toYear"/>.
     /// </summary>
     public static async Task<ChunkState> LoadAsync(DbConnection c, DbTransaction tx, Dialect d, IReadOnlyCollection<string> keys, IReadOnlyCollection<string> ids,
         int fromYear, int toYear)
@@ -80,15 +78,12 @@ public static class SettlementBatchStore
         var identities = new Dictionary<string, List<IdentityRecord>>(StringComparer.Ordinal);
         foreach (var i in await c.ListAsync($"SELECT * FROM identities WHERE {In(d, "person_id", "@p")} ORDER BY person_id, recognized, id", tx, RegistryStore.MapIdentity, ("p", pids)))
             (identities.TryGetValue(i.PersonId, out var l) ? l : identities[i.PersonId] = []).Add(i);
-        var counted = new Dictionary<string, List<(int, IReadOnlyDictionary<string, decimal>)>>(StringComparer.Ordinal);
-        (string, object?)[] args = [("p", pids), ("y0", fromYear), ("y1", toYear), ("s", StoredSettlement.Settled)];
-        foreach (var sql in new[]
-                 {
-                     $"SELECT person_id, year, counted_json FROM settlements WHERE {In(d, "person_id", "@p")} AND year >= @y0 AND year <= @y1 AND status = @s",
-                     $"SELECT person_id, year, counted_json FROM supplementary_payments WHERE {In(d, "person_id", "@p")} AND year >= @y0 AND year <= @y1",
-                 })
-            foreach (var (p, y, json) in await c.ListAsync(sql, tx, r => (r.S("person_id"), r.I("year"), r.S("counted_json")), args))
-                (counted.TryGetValue(p, out var l) ? l : counted[p] = []).Add((y, Api.Json.Deserialize<Dictionary<string, decimal>>(json)!));
-        return new ChunkState(byKey, existing, held, identities, counted);
+        // The persons' running totals (LedgerTotals) of the years the chunk's bills need (each bill's year and the one before).
+        var totals = new Dictionary<string, List<(int, string, long)>>(StringComparer.Ordinal);
+        foreach (var (p, y, bucket, fen) in await c.ListAsync(
+                     $"SELECT person_id, year, bucket, amount_fen FROM ledger_totals WHERE {In(d, "person_id", "@p")} AND year >= @y0 AND year <= @y1", tx,
+                     r => (r.GetString(0), r.GetInt32(1), r.GetString(2), Convert.ToInt64(r.GetValue(3))), ("p", pids), ("y0", fromYear), ("y1", toYear)))
+            (totals.TryGetValue(p, out var l) ? l : totals[p] = []).Add((y, bucket, fen));
+        return new ChunkState(byKey, existing, held, identities, totals);
     }
 }

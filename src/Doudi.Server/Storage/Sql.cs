@@ -15,19 +15,26 @@ public static class Sql
         {
             var p = cmd.CreateParameter();
             p.ParameterName = name;
-            p.Value = value switch
+            p.Value = conn is Microsoft.Data.Sqlite.SqliteConnection ? SqliteValue(value) : value switch
             {
                 null => DBNull.Value,
-                bool b when conn is Microsoft.Data.Sqlite.SqliteConnection => b ? 1 : 0,
-                DateTimeOffset t when conn is Microsoft.Data.Sqlite.SqliteConnection => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
                 DateTimeOffset t => t.ToUniversalTime(),
-                decimal m when conn is Microsoft.Data.Sqlite.SqliteConnection => m.ToString(CultureInfo.InvariantCulture),
                 _ => value,
             };
             cmd.Parameters.Add(p);
         }
         return cmd;
     }
+
+    /// <summary>How SQLite stores a value: booleans as 0/1, instants as UTC ISO 8601 text, decimals as invariant text.</summary>
+    public static object SqliteValue(object? value) => value switch
+    {
+        null => DBNull.Value,
+        bool b => b ? 1 : 0,
+        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+        decimal m => m.ToString(CultureInfo.InvariantCulture),
+        _ => value,
+    };
 
     public static async Task<int> ExecAsync(this DbConnection conn, string sql, DbTransaction? tx, params (string, object?)[] args)
     {

@@ -1,3 +1,4 @@
+using Doudi.Policy.Prevention;
 using Doudi.Prevention.Common;
 using Doudi.Prevention.PostHoc;
 
@@ -6,8 +7,23 @@ namespace Doudi.Prevention.Tests.PostHoc;
 public class PostHocApplicationTests
 {
     private static readonly DateTimeOffset T = new(2023, 3, 1, 9, 0, 0, TimeSpan.FromHours(8));
-    private static PostHocApplication New(params DocumentKind[] docs) =>
-        new("PH-1", "p1", "五马街道", 8000m, docs.Length == 0 ? PostHocApplication.Checklist : docs, "窗口 陈", T);
+    /// <summary>wenzhou's checklist, as policies/posthoc/wenzhou-2020.yaml sets it.</summary>
+    private static IReadOnlyList<PostHocDocument> Checklist => RepoPolicies.Catalog.PostHocOn("wenzhou", DateOnly.FromDateTime(T.DateTime))!.Documents;
+
+    private static PostHocApplication New(params PostHocDocument[] docs) =>
+        new("PH-1", "p1", "五马街道", 8000m, Checklist, docs.Length == 0 ? Checklist : docs, "窗口 陈", T);
+
+    [Fact]
+    public void Post_hoc_assistance_is_wenzhou_2020s_alone_from_its_file()
+    {
+        var rule = RepoPolicies.Catalog.PostHocOn("wenzhou", new DateOnly(2023, 3, 1))!;
+        Assert.Equal("温政办〔2020〕78号 第二十二条", rule.Procedure.Cite);
+        Assert.Equal(5, rule.Documents.Count);
+        // The document expired on 2023-11-30; the other regions' files set none.
+        Assert.Null(RepoPolicies.Catalog.PostHocOn("wenzhou", new DateOnly(2023, 12, 1)));
+        foreach (var region in new[] { "fuyang", "jiande", "pengshui" })
+            Assert.Null(RepoPolicies.Catalog.PostHocOn(region, new DateOnly(2024, 3, 1)));
+    }
 
     [Fact]
     public void Complete_true_eligible_goes_to_county_and_is_paid()
@@ -26,12 +42,12 @@ public class PostHocApplicationTests
     [Fact]
     public void Missing_documents_are_named_and_can_be_supplemented()
     {
-        var a = New(DocumentKind.IdCard, DocumentKind.SocialSecurityCard, DocumentKind.MedicalInvoice);
+        var a = New(PostHocDocument.IdCard, PostHocDocument.SocialSecurityCard, PostHocDocument.MedicalInvoice);
         a.TownshipReview(true, true, [], "五马街道 陈", T.AddDays(1));
         Assert.Equal(PostHocState.ReturnedForDocuments, a.State);
         Assert.Equal("您的申请材料不齐全，请到五马街道补充：出院记录、医疗明细清单。", a.StatusForApplicant().Zh);
         Assert.Contains("discharge record", a.StatusForApplicant().En);
-        a.Supplement([DocumentKind.DischargeRecord, DocumentKind.ItemisedBill], "窗口 陈", T.AddDays(3));
+        a.Supplement([PostHocDocument.DischargeRecord, PostHocDocument.ItemisedBill], "窗口 陈", T.AddDays(3));
         a.TownshipReview(true, true, [], "五马街道 陈", T.AddDays(4));
         Assert.Equal(PostHocState.TownshipApproved, a.State);
     }

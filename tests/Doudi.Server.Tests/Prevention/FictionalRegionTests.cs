@@ -75,6 +75,13 @@ public abstract class FictionalRegionTests(ServerFixture fx)
         var (ys, ye, yt) = await op.PostJson("/api/year-end-runs", new { region = "qingshan", year = 2025 });
         Assert.True(ys == HttpStatusCode.Created, yt);
         Assert.Equal(2, ye.GetProperty("persons").GetArrayLength());
+
+        // The plan target of the county's local targets/ file is on the dashboard: read from disk by the policy loader
+        // (before, a second reader took only the files built into the server, and qingshan had none).
+        var (ds, dash, dt) = await op.GetJson("/api/insights/dashboard?region=qingshan&year=2025");
+        Assert.True(ds == HttpStatusCode.OK, dt);
+        var target = Assert.Single(dash.GetProperty("targets").EnumerateArray());
+        Assert.Equal(("qingshan-2025", "burden_rate", "at_most", 0.12m), (target.Str("policy"), target.Str("measure"), target.Str("comparison"), target.Dec("value")));
     }
 }
 

@@ -96,6 +96,14 @@ public abstract class PreventionProcessTests(ServerFixture fx)
         var (_, paid, _) = await anon.GetJson($"/api/posthoc-applications/{id}/status?idNumber={idNumber}");
         Assert.Equal("救助金 1200.00 元已支付。", paid.Str("status"));
         Assert.Equal(1200m, (await op.GetJson("/api/funds/wenzhou/medical_assistance")).Body.Dec("payments"));
+        // The application follows wenzhou's clause from policies/posthoc/; a region whose files set no post-hoc assistance takes none.
+        Assert.Equal("温政办〔2020〕78号 第二十二条", app.Str("cite"));
+        var (cs, checklist, _) = await anon.GetJson("/api/posthoc-applications/checklist?region=wenzhou&date=2023-03-01");
+        Assert.Equal((HttpStatusCode.OK, 5, "wenzhou-2020"), (cs, checklist.GetProperty("documents").GetArrayLength(), checklist.Str("policy")));
+        var elsewhere = await People.RegisterAsync(fx, "pengshui", "subsistence", recognized: "2019-01-01", name: "事后乙");
+        var (ns, np, _) = await civil.PostJson("/api/posthoc-applications", new { person = elsewhere, township = "汉葭街道", claimedAmount = 800, documents = new[] { "id_card" } });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, ns);
+        Assert.EndsWith("no_posthoc_rule", np.Str("type"));
         // A department may not handle post-hoc applications.
         Assert.Equal(HttpStatusCode.Forbidden, (await (await fx.As("veterans")).GetAsync($"/api/posthoc-applications/{id}")).StatusCode);
     }

@@ -6,8 +6,8 @@ using Doudi.Server.Prevention.Common;
 namespace Doudi.Server.Prevention.Calendar;
 
 /// <summary>
-/// China's working days (data/calendar/cn-workdays.yaml): deadlines in working days (jiande 三.(四) 3/7, pengshui
-/// 二.(四).2 5), and "by the 5th, postponed by holidays" for monthly lists. Open to every logged-in user.
+/// China's working days (data/calendar/cn-workdays.yaml): deadlines in working days (jiande's department answers 3/7,
+/// pengshui's 5), and "by the 5th, postponed by holidays" for monthly lists. Open to every logged-in user.
 /// </summary>
 public static class CalendarEndpoints
 {
@@ -23,13 +23,8 @@ public static class CalendarEndpoints
             else if (workdays is < 0 or > 250) problems.Add(new("workdays", new("工作日数须在 0 到 250 之间", "must be between 0 and 250")));
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var d = PreventionProblems.Run(() => cal.WorkdayDeadline(start!.Value, workdays!.Value), "from");
-            return Results.Json(new
-            {
-                from = start, workdays, due = d.Date, provisional = d.Provisional, basis = d.BasisZh, basisEn = d.BasisEn,
-                // every day between, so a person can check the count
-                days = Days(cal, start!.Value, d.Date),
-            }, Json.Options);
-        }).WithSummary("工作日截止日期 / deadline n working days after a date (the start day is not counted)");
+            return Results.Json(new DeadlineView(start!.Value, workdays!.Value, d.Date, d.Provisional, d.BasisZh, d.BasisEn, Days(cal, start!.Value, d.Date)), Json.Options);
+        }).Produces<DeadlineView>(200).ProducesProblem(422).WithSummary("工作日截止日期 / deadline n working days after a date (the start day is not counted)");
 
         g.MapGet("/monthly-deadline", (int? year, int? month, int? day, WorkdayCalendar cal) =>
         {
@@ -39,8 +34,8 @@ public static class CalendarEndpoints
             if (day is < 1 or > 28) problems.Add(new("day", new("日须为 1–28", "must be 1..28")));
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var d = PreventionProblems.Run(() => cal.MonthlyDeadline(year!.Value, month!.Value, day ?? 5), "year");
-            return Results.Json(new { year, month, day = day ?? 5, due = d.Date, provisional = d.Provisional, basis = d.BasisZh, basisEn = d.BasisEn }, Json.Options);
-        }).WithSummary("每月N日前（法定节假日顺延）/ monthly deadline postponed past holidays (pengshui 二.(四).2)");
+            return Results.Json(new MonthlyDeadlineView(year!.Value, month!.Value, day ?? 5, d.Date, d.Provisional, d.BasisZh, d.BasisEn), Json.Options);
+        }).Produces<MonthlyDeadlineView>(200).ProducesProblem(422).WithSummary("每月N日前（法定节假日顺延）/ monthly deadline postponed past holidays (pengshui's monthly lists)");
 
         g.MapGet("/days", (string? from, string? to, WorkdayCalendar cal) =>
         {
@@ -51,16 +46,16 @@ public static class CalendarEndpoints
                 problems.Add(new("to", new("须在 from 之后一年以内", "must be after from, within a year")));
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             return Results.Json(PreventionProblems.Run(() => Days(cal, a!.Value.AddDays(-1), b!.Value), "from"), Json.Options);
-        }).WithSummary("日历 / each day with whether it is a working day and why");
+        }).Produces<List<CalendarDay>>(200).ProducesProblem(422).WithSummary("日历 / each day with whether it is a working day and why");
     }
 
-    private static List<object> Days(WorkdayCalendar cal, DateOnly afterStart, DateOnly to)
+    private static List<CalendarDay> Days(WorkdayCalendar cal, DateOnly afterStart, DateOnly to)
     {
-        var list = new List<object>();
+        var list = new List<CalendarDay>();
         for (var d = afterStart.AddDays(1); d <= to; d = d.AddDays(1))
         {
             var i = cal.Describe(d);
-            list.Add(new { date = d, workday = i.IsWorkday, reason = i.ReasonZh, reasonEn = i.ReasonEn });
+            list.Add(new CalendarDay(d, i.IsWorkday, i.ReasonZh, i.ReasonEn));
         }
         return list;
     }

@@ -31,11 +31,22 @@ public sealed record FundEntryRow(long Id, string Region, string Fund, DateOnly 
 }
 
 /// <summary>The fund books in the database. The charity fund may not be overdrawn (its money is raised first); the medical
-/// assistance fund records what the law obliges it to pay, a shortfall being met by the government (第十七条).</summary>
+/// assistance fund records what the law obliges it to pay, a shortfall being met by the government (wenzhou 专户管理).</summary>
 public static class FundStore
 {
     public static FundEntryRow Map(DbDataReader r) => new(r.L("id"), r.S("region"), r.S("fund"), r.D("date"), r.Str("source"), r.M("amount"),
         r.S("memo"), r.Str("payee_ref"), r.Str("ref"), r.T("created_at"), r.S("created_by"));
+
+    /// <summary>What one-stop settlement paid from a region's medical assistance fund up to a day (assistance and tilted assistance), per bill.</summary>
+    public static Task<List<(DateOnly Date, decimal Amount)>> SettledAssistanceAsync(DbConnection c, string region, DateOnly to) =>
+        c.ListAsync("SELECT date, assistance, result_json FROM settlements WHERE region = @r AND status = @s AND date <= @to", null,
+            r => (r.D("date"), r.M("assistance") + Tilted(r.S("result_json"))), ("r", region), ("s", Settlements.StoredSettlement.Settled), ("to", to));
+
+    private static decimal Tilted(string resultJson)
+    {
+        using var d = System.Text.Json.JsonDocument.Parse(resultJson);
+        return d.RootElement.TryGetProperty("tilted", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.Number ? t.GetDecimal() : 0m;
+    }
 
     public static Task<List<FundEntryRow>> EntriesAsync(DbConnection c, DbTransaction? tx, string region, string fund) =>
         c.ListAsync("SELECT * FROM fund_entries WHERE region = @r AND fund = @f ORDER BY date, id", tx, Map, ("r", region), ("f", fund));

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Doudi.Policy.Prevention;
 using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.PostHoc;
 using Doudi.Server.Api;
@@ -13,23 +14,39 @@ namespace Doudi.Server.Prevention.PostHoc;
 public sealed record PostHocHeader(string Id, string PersonId, string Region, string Township, decimal Claimed, string State, DateTimeOffset CreatedAt, string CreatedBy);
 
 /// <summary>
-/// Post-hoc applications (温政办〔2020〕78号 第二十二条) in the database: commands replayed through
-/// <see cref="PostHocApplication"/>; each step checked by the domain, stored and audited in one transaction.
+/// Post-hoc applications in the database (the procedure and checklist of the person's region, policies/posthoc/; a region
+/// without one takes none): commands replayed through <see cref="PostHocApplication"/>; each step checked by the domain,
+/// stored and audited in one transaction. The submission stores the checklist and clause it was filed under.
 /// </summary>
-public sealed class PostHocService(Database db, PreventionClock clock)
+public sealed class PostHocService(Database db, PreventionClock clock, PreventionCatalog catalog)
 {
     public const string Table = "posthoc_commands";
 
     public static PostHocHeader MapHeader(DbDataReader r) => new(r.S("id"), r.S("person_id"), r.S("region"), r.S("township"), r.M("claimed_amount"), r.S("state"), r.T("created_at"), r.S("created_by"));
 
-    public static DocumentKind[] Docs(IEnumerable<string> codes) => codes.Select(c => Codes.TryParse<DocumentKind>(c, out var d) ? d : throw new InvalidOperationException(c)).ToArray();
+    public static PostHocDocument[] Docs(IEnumerable<string> codes) => codes.Select(c => Codes.TryParse<PostHocDocument>(c, out var d) ? d : throw new InvalidOperationException(c)).ToArray();
 
-    public static PostHocApplication Rebuild(string id, IReadOnlyList<StoredCommand> commands)
+    /// <summary>The region's post-hoc rule on a day, or a 422 <c>no_posthoc_rule</c>: its files set none.</summary>
+    public PostHocPolicy Rule(string region, DateOnly day) => catalog.Catalog.PostHocOn(region, day)
+        ?? throw PreventionProblems.Unprocessable(new($"{region} 没有事后救助规定", $"{region} has no post-hoc assistance rule"), "person",
+            new($"{region} 在 {day:yyyy-MM-dd} 有效的政策文件未规定事后救助（policies/posthoc/ 中没有此统筹区的文件）",
+                $"no policy file of {region} in force on {day:yyyy-MM-dd} sets post-hoc assistance (no file in policies/posthoc/)"), "no_posthoc_rule");
+
+    public PostHocApplication Rebuild(string id, string region, IReadOnlyList<StoredCommand> commands)
     {
         PostHocApplication? app = null;
         foreach (var cmd in commands)
         {
-            if (app is null) { app = new PostHocApplication(id, cmd.S("person")!, cmd.S("township")!, cmd.M("claimed"), Docs(cmd.List("documents")), cmd.Actor, cmd.At); continue; }
+            if (app is null)
+            {
+                // Applications filed before the checklist was stored take the rule in force on their filing day.
+                var stored = cmd.List("checklist");
+                var rule = stored.Length > 0 ? null : catalog.Catalog.PostHocOn(region, DateOnly.FromDateTime(cmd.At.DateTime));
+                IReadOnlyList<PostHocDocument> checklist = stored.Length > 0 ? Docs(stored) : rule?.Documents ?? Enum.GetValues<PostHocDocument>();
+                app = new PostHocApplication(id, cmd.S("person")!, cmd.S("township")!, cmd.M("claimed"), checklist, Docs(cmd.List("documents")), cmd.Actor, cmd.At)
+                    { Cite = cmd.S("cite") ?? rule?.Procedure.Cite ?? "" };
+                continue;
+            }
             Apply(app, cmd);
         }
         return app ?? throw new InvalidOperationException($"application {id} has no submission");
@@ -51,8 +68,18 @@ public sealed class PostHocService(Database db, PreventionClock clock)
     {
         var h = await c.FirstAsync("SELECT * FROM posthoc_applications WHERE id = @id" + (forUpdate ? db.Dialect.ForUpdate() : ""), tx, MapHeader, ("id", id));
         if (h is null) return null;
-        return (h, Rebuild(id, await CommandLog.LoadAsync(c, tx, Table, "application_id", id)));
+        return (h, Rebuild(id, h.Region, await CommandLog.LoadAsync(c, tx, Table, "application_id", id)));
     }
+
+    /// <summary>The application, for its applicant: null unless the ID number is the applicant's (a mismatch looks like no application).</summary>
+    public Task<PostHocApplication?> ForApplicantAsync(string id, string idNumber, CancellationToken ct) =>
+        db.ReadAsync(async c =>
+        {
+            var l = await LoadAsync(c, null, id);
+            if (l is null) return null;
+            var number = await c.ScalarAsync("SELECT id_number FROM persons WHERE id = @p", null, ("p", l.Value.Header.PersonId)) as string;
+            return number is not null && string.Equals(number, idNumber, StringComparison.Ordinal) ? l.Value.App : null;
+        }, ct);
 
     public async Task<(PostHocHeader, PostHocApplication)> SubmitAsync(string personKey, string? township, decimal claimed, string[] documents, Actor actor, CancellationToken ct) =>
         await db.WriteAsync(async (c, tx) =>
@@ -62,11 +89,13 @@ public sealed class PostHocService(Database db, PreventionClock clock)
             var town = township ?? p.Township ?? throw ApiProblemException.Invalid([new("township", Msg.Required)]);
             var id = Ids.New("PH");
             var at = clock.Now;
-            var app = new PostHocApplication(id, p.Id, town, claimed, Docs(documents), actor.Name, at);
+            var rule = Rule(p.Region, clock.Today);
+            var app = new PostHocApplication(id, p.Id, town, claimed, rule.Documents, Docs(documents), actor.Name, at) { Cite = rule.Procedure.Cite };
+            var checklist = rule.Documents.Select(Codes.ToCode).ToArray();
             var now = DateTimeOffset.UtcNow;
             await c.ExecAsync("INSERT INTO posthoc_applications (id, person_id, region, township, claimed_amount, state, created_at, created_by, updated_at) VALUES (@id, @p, @r, @t, @a, @s, @at, @by, @at)", tx,
                 ("id", id), ("p", p.Id), ("r", p.Region), ("t", town), ("a", claimed), ("s", Codes.ToCode(app.State)), ("at", now), ("by", actor.Name));
-            await CommandLog.AppendAsync(c, tx, Table, "application_id", id, 1, "submit", new { person = p.Id, township = town, claimed, documents }, actor.Name, at);
+            await CommandLog.AppendAsync(c, tx, Table, "application_id", id, 1, "submit", new { person = p.Id, township = town, claimed, documents, checklist, cite = app.Cite, policy = rule.Id }, actor.Name, at);
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "submit", "posthoc_application", id, null, new { person = p.Id, township = town, claimed, documents, missing = app.MissingDocuments.Select(Codes.ToCode) });
             return (new PostHocHeader(id, p.Id, p.Region, town, claimed, Codes.ToCode(app.State), now, actor.Name), app);
         }, ct);

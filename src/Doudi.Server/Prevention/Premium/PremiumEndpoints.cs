@@ -3,7 +3,6 @@ using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Calendar;
 using Doudi.Prevention.Premium;
 using Doudi.Server.Api;
-using Doudi.Server.Audit;
 using Doudi.Server.Prevention.Common;
 using Doudi.Server.Registry;
 using Doudi.Server.Security;
@@ -41,16 +40,7 @@ public static class PremiumEndpoints
             if (policy.Rules.Any(r => r.Item == PremiumItem.Supplementary) && supplementaryContribution is null)
                 throw ApiProblemException.Invalid([new("supplementaryContribution", new("此政策资助惠民型商业补充医疗保险，须提供其个人缴费", "this policy subsidises supplementary insurance: give its contribution"))]);
 
-            var persons = await db.ReadAsync(async c =>
-            {
-                var rows = await c.ListAsync(
-                    $"SELECT i.*, p.name AS person_name, p.insurance_tier AS person_tier FROM identities i JOIN persons p ON p.id = i.person_id WHERE p.region = @r AND i.recognized >= @a AND i.recognized < @b ORDER BY i.person_id, i.recognized, i.id", null,
-                    r => (Identity: RegistryStore.MapIdentity(r), Name: r.S("person_name"), Tier: r.Str("person_tier")), ("r", region), ("a", monthStart), ("b", monthStart.AddMonths(1)));
-                // Each person's own tier where the registry records it; the request's tier (default tier1) for the others.
-                return rows.Select(x => new PremiumPerson(x.Identity.PersonId, x.Name, x.Identity.Category,
-                    Codes.TryParse<InsuranceTier>(x.Tier, out var own) && own != InsuranceTier.Any ? own : tierValue,
-                    x.Identity.Recognized, x.Identity.Revoked, false, new HashSet<int>())).ToList();
-            }, ct);
+            var persons = await db.ReadAsync(c => PremiumStore.RecognisedInAsync(c, region!, monthStart, tierValue), ct);
             var list = PreventionProblems.Run(() => PremiumLists.Monthly(policy, year.Value, month.Value, persons,
                 (p, item) => item == PremiumItem.ResidentBasic ? new Contributions(contribution!.Value, tier1Contribution) : new Contributions(supplementaryContribution ?? 0m)), "contribution");
             var due = PreventionProblems.Run(() => cal.MonthlyDeadline(monthStart.AddMonths(1).Year, monthStart.AddMonths(1).Month, 5));
@@ -61,17 +51,11 @@ public static class PremiumEndpoints
                 http.Response.Headers["X-Doudi-Due"] = due.Date.ToString("yyyy-MM-dd");
                 return Results.File(bytes, "text/csv; charset=utf-8", $"premium-{region}-{year}-{month:D2}.csv");
             }
-            return Results.Json(new
-            {
-                region, year, month, policy = policyId, document = policy.Document, due = due.Date, dueBasis = due.BasisZh,
-                total = list.Sum(r => r.Amount),
-                items = list.Select(r => new
-                {
-                    person = r.PersonId, name = r.Name, category = Codes.ToCode(r.Category), tier = Codes.ToCode(r.Tier), item = Codes.ToCode(r.Item),
-                    r.Amount, effectiveFrom = r.EffectiveFrom, status = Codes.ToCode(r.Status), basis = r.BasisZh, note = r.NoteZh, r.Cite,
-                }),
-            }, Json.Options);
+            return Results.Json(new PremiumListView(region!, year.Value, month.Value, policyId, policy.Document, due.Date, due.BasisZh, list.Sum(r => r.Amount),
+                list.Select(r => new PremiumRowView(r.PersonId, r.Name, Codes.ToCode(r.Category), Codes.ToCode(r.Tier), Codes.ToCode(r.Item), r.Amount,
+                    r.EffectiveFrom, Codes.ToCode(r.Status), r.BasisZh, r.NoteZh, r.Cite)).ToList()), Json.Options);
         }).RequireAuthorization(Policies.Operate).WithTags("Premium subsidy")
+          .Produces<PremiumListView>(200).Produces(200, contentType: "text/csv").ProducesProblem(422)
           .WithSummary("资助参保月度名单 / the month's premium-subsidy list for the tax/insurance office (CSV or JSON)");
 
         // A person's resident insurance tier changes when they choose another (一档/二档); the lists take the current one.
@@ -81,21 +65,14 @@ public static class PremiumEndpoints
             var problems = new List<FieldProblem>();
             var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
             var code = f.String("insuranceTier", required: true);
-            if (code is not null && (!Codes.TryParse<InsuranceTier>(code, out var t) || t == InsuranceTier.Any)) f.Problem("insuranceTier", Msg.Unknown("档次", code, ["tier1", "tier2"]));
+            InsuranceTier tier = default;
+            if (code is not null && (!Codes.TryParse(code, out tier) || tier == InsuranceTier.Any)) f.Problem("insuranceTier", Msg.Unknown("档次", code, ["tier1", "tier2"]));
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
-            var actor = http.Actor();
-            var view = await db.WriteAsync(async (c, tx) =>
-            {
-                var p = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", tx, RegistryStore.MapPerson, ("id", id))
-                    ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
-                await c.ExecAsync("UPDATE persons SET insurance_tier = @t, updated_at = @now WHERE id = @id", tx, ("t", code), ("now", DateTimeOffset.UtcNow), ("id", id));
-                await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "set", "insurance_tier", id,
-                    new { insuranceTier = p.Tier is { } old ? Codes.ToCode(old) : null }, new { insuranceTier = code });
-                Codes.TryParse<InsuranceTier>(code, out var tier);
-                return Views.View(p with { Tier = tier }, actor, await RegistryStore.IdentitiesAsync(c, tx, id));
-            }, ct);
+            var view = await db.WriteAsync(async (c, tx) => await PremiumStore.SetTierAsync(c, tx, db.Dialect, id, tier, http.Actor())
+                ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}")), ct);
             return Results.Json(view, Json.Options);
         }).RequireAuthorization(Policies.Operate).WithTags("Registry")
+          .Accepts<InsuranceTierRequest>("application/json").Produces<PersonView>(200).ProducesProblem(404)
           .WithSummary("参保档次 / set a person's resident insurance tier (tier1 一档, tier2 二档), which the premium lists take");
     }
 }

@@ -49,7 +49,7 @@ public static class ReductionEndpoints
                 var line = hh.ReasonableBurden - hh.CapRelief;
                 return await service.OpenAsync(c, tx, region, household!, year!.Value, hh.ReasonableBurden, hh.CapRelief > 0 ? line : hh.ReasonableBurden, run.Id, reason, actor);
             }, ct);
-            return Results.Json(ReductionViews.Full(header, rc, clock.Today), Json.Options, statusCode: created ? 201 : 200);
+            return Results.Json(ReductionViews.Full(header, rc, clock.Today, service.CiteOf(header)), Json.Options, statusCode: created ? 201 : 200);
         }).RequireAuthorization(Policies.Operate)
           .WithSummary("开启梯次减负 / open a case for a household over its line, from the latest year-end result");
 
@@ -62,7 +62,7 @@ public static class ReductionEndpoints
                 var total = Convert.ToInt64(await c.ScalarAsync($"SELECT COUNT(*) FROM reduction_cases{w.Sql}", null, w.Args));
                 var ids = await c.ListAsync($"SELECT id FROM reduction_cases{w.Sql} ORDER BY created_at, id LIMIT @lim OFFSET @off", null, r => r.S("id"), w.With(("lim", paging.PageSize), ("off", paging.Offset)));
                 var items = new List<object>();
-                foreach (var id in ids) { var l = (await service.LoadAsync(c, null, id))!.Value; items.Add(ReductionViews.Full(l.Header, l.Case, clock.Today)); }
+                foreach (var id in ids) { var l = (await service.LoadAsync(c, null, id))!.Value; items.Add(ReductionViews.Full(l.Header, l.Case, clock.Today, service.CiteOf(l.Header))); }
                 return new Page<object>(items, paging.Page, paging.PageSize, total);
             }, ct);
             return Results.Json(result, Json.Options);
@@ -75,7 +75,7 @@ public static class ReductionEndpoints
             if (DepartmentOf.IsBureau(actor) || actor.Role == Roles.Auditor)
             {
                 if (loaded is null) throw NoCase(id);
-                return Results.Json(ReductionViews.Full(loaded.Value.Header, loaded.Value.Case, clock.Today), Json.Options);
+                return Results.Json(ReductionViews.Full(loaded.Value.Header, loaded.Value.Case, clock.Today, service.CiteOf(loaded.Value.Header)), Json.Options);
             }
             // A department sees its own task in the case, once it has been asked — nothing else of the case.
             var own = DepartmentOf.For(actor) ?? throw ApiProblemException.Forbidden(new("您的账号未设置部门", "your account has no department"));
@@ -182,7 +182,7 @@ public static class ReductionEndpoints
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var rc = await service.RecordPaymentAsync(id, reference!, http.Actor(), ct);
             var header = (await db.ReadAsync(c => service.LoadAsync(c, null, id), ct))!.Value.Header;
-            return Results.Json(ReductionViews.Full(header, rc, clock.Today), Json.Options);
+            return Results.Json(ReductionViews.Full(header, rc, clock.Today, service.CiteOf(header)), Json.Options);
         }).RequireAuthorization(CharityOnly)
           .WithSummary("慈善总会拨付 / the charity federation records the payment it was instructed to make (paid once, posted to the charity fund)");
 
@@ -262,7 +262,7 @@ public static class ReductionEndpoints
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var rc = await service.StepAsync(id, command, json, http.Actor(), null, ct);
             var header = (await db.ReadAsync(c => service.LoadAsync(c, null, id), ct))!.Value.Header;
-            return Results.Json(ReductionViews.Full(header, rc, clock.Today), Json.Options);
+            return Results.Json(ReductionViews.Full(header, rc, clock.Today, service.CiteOf(header)), Json.Options);
         }).RequireAuthorization(Policies.Operate).WithSummary(summary);
     }
 }

@@ -16,7 +16,7 @@ namespace Doudi.Server.Prevention.Reduction;
 public sealed record CaseHeader(string Id, string Region, string HouseholdId, int CostYear, string Stage, string Origin, DateTimeOffset CreatedAt, string CreatedBy);
 
 /// <summary>
-/// Tiered reduction cases (建政办函〔2024〕4号 三.(四)) in the database: each step is a stored command, replayed through
+/// Tiered reduction cases (the procedure a region's household-cap job names, policies/relief/) in the database: each step is a stored command, replayed through
 /// <see cref="ReductionCase"/> to rebuild the case; a step is checked by the domain, appended, projected (stage, tasks)
 /// and audited in one transaction with the case row locked.
 /// </summary>
@@ -34,6 +34,19 @@ public sealed class ReductionService(Database db, WorkdayCalendar cal, Preventio
         return (h, ReductionReplay.Rebuild(cal, id, commands));
     }
 
+    /// <summary>The tiered-reduction procedure of a region's cost year (its household-cap job's <c>reduction</c>), or a 422 <c>no_reduction_rule</c>.</summary>
+    public CitedText Procedure(string region, int costYear)
+    {
+        var (relief, job) = catalog.Job(region, costYear, RunKind.HouseholdCap);
+        return job.Reduction ?? throw PreventionProblems.Unprocessable(new($"{region} {costYear} 年没有梯次减负规定", $"{region} has no tiered reduction for {costYear}"), "household",
+            new($"{relief.Document} 的家庭兜底未规定梯次减负（policies/relief/ 中 household_cap 没有 reduction）",
+                $"{relief.Document} sets no tiered reduction for the household cap (no 'reduction' on household_cap in policies/relief/)"), "no_reduction_rule");
+    }
+
+    /// <summary>The clause a stored case follows (null where the region's files no longer name one).</summary>
+    public string? CiteOf(CaseHeader h) =>
+        catalog.Catalog.ReliefFor(h.Region, h.CostYear)?.Jobs.FirstOrDefault(j => j.Kind == RunKind.HouseholdCap)?.Reduction?.Cite;
+
     /// <summary>Opens the case of a household over its line (idempotent per household and cost year: the existing case is returned).</summary>
     public async Task<(CaseHeader Header, ReductionCase Case, bool Created)> OpenAsync(DbConnection c, DbTransaction tx, string region, string household, int costYear,
         decimal burden, decimal line, string origin, string reason, Actor actor)
@@ -44,6 +57,7 @@ public sealed class ReductionService(Database db, WorkdayCalendar cal, Preventio
             var loaded = await LoadAsync(c, tx, existingId);
             return (loaded!.Value.Header, loaded.Value.Case, false);
         }
+        var procedure = Procedure(region, costYear);
         var id = Ids.New("RC");
         var at = clock.Now;
         var rc = PreventionProblems.Run(() => ReductionCase.Open(cal, id, household, costYear, burden, line, actor.Name, at, reason), "household");
@@ -54,7 +68,7 @@ public sealed class ReductionService(Database db, WorkdayCalendar cal, Preventio
         await CommandLog.AppendAsync(c, tx, Table, "case_id", id, 1, "open", new { household, costYear, burden, line, reason }, actor.Name, at);
         await ProjectAsync(c, tx, rc);
         await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "open", "reduction_case", id, null,
-            new { household, costYear, burden, line, origin, reason, cite = ReductionCase.Cite, events = rc.Events });
+            new { household, costYear, burden, line, origin, reason, cite = procedure.Cite, events = rc.Events });
         var header = new CaseHeader(id, region, household, costYear, Codes.ToCode(rc.Stage), origin, now, actor.Name);
         return (header, rc, true);
     }

@@ -7,9 +7,9 @@ namespace Doudi.Server.Prevention.Reduction;
 /// <summary>What the bureau (and auditors) see of a case, and what a department sees: its own task only.</summary>
 public static class ReductionViews
 {
-    public static object Full(CaseHeader h, ReductionCase rc, DateOnly asOf) => new
+    public static object Full(CaseHeader h, ReductionCase rc, DateOnly asOf, string? cite) => new
     {
-        id = rc.CaseId, h.Region, household = rc.HouseholdId, costYear = rc.CostYear, cite = ReductionCase.Cite,
+        id = rc.CaseId, h.Region, household = rc.HouseholdId, costYear = rc.CostYear, cite,
         stage = Codes.ToCode(rc.Stage), stageName = ReductionCase.StageName(rc.Stage).Zh, stageNameEn = ReductionCase.StageName(rc.Stage).En,
         reasonableBurden = rc.ReasonableBurden, line = rc.Line, totalGrants = rc.TotalGrants, remainingBurden = rc.RemainingBurden, overLine = rc.OverLine,
         approvedAmount = rc.ApprovedAmount, noticeStart = rc.NoticeStart, noticeEnd = rc.NoticeEnd, h.Origin, h.CreatedAt, h.CreatedBy,

@@ -17,6 +17,23 @@ public static class ReliefStore
     public static ReliefPaymentRow Map(DbDataReader r) => new(r.S("id"), r.S("run_key"), r.S("kind"), r.S("region"), r.S("payee_kind"), r.S("payee_id"), r.S("name"),
         r.M("amount"), r.S("fund"), r.D("paid_on"), Api.Json.Deserialize<List<string>>(r.S("trace_json")), r.S("origin"), r.T("created_at"), r.S("created_by"));
 
+    public static Task<List<ReliefPaymentRow>> ListAsync(DbConnection c, string? region, string? runKey, string? payee)
+    {
+        var w = new Common.Where().Eq("region", region).Eq("run_key", runKey).Eq("payee_id", payee);
+        return c.ListAsync($"SELECT * FROM relief_payments{w.Sql} ORDER BY created_at, id", null, Map, w.Args);
+    }
+
+    public static ReliefRun MapRun(DbDataReader r) => new(r.S("id"), r.S("region"), r.I("year"), r.S("policy"), r.S("year_end_run"),
+        r.T("created_at"), r.S("created_by"), Api.Json.Deserialize<List<KindReport>>(r.S("reports_json")));
+
+    public static Task<List<ReliefRun>> RunsAsync(DbConnection c, string? region, int? year)
+    {
+        var w = new Common.Where().Eq("region", region).Eq("year", year);
+        return c.ListAsync($"SELECT * FROM relief_runs{w.Sql} ORDER BY created_at, id", null, MapRun, w.Args);
+    }
+
+    public static Task<ReliefRun?> RunAsync(DbConnection c, string id) => c.FirstAsync("SELECT * FROM relief_runs WHERE id = @id", null, MapRun, ("id", id));
+
     public static Task<List<ReliefPaymentRow>> ForRunAsync(DbConnection c, DbTransaction? tx, RunId run) =>
         c.ListAsync("SELECT * FROM relief_payments WHERE run_key = @k ORDER BY payee_id", tx, Map, ("k", run.ToString()));
 

@@ -30,6 +30,21 @@ public sealed class RetroactiveService(Database db, PreventionEngine engine, Pre
     public static SupplementaryRow Map(DbDataReader r) => new(r.S("id"), r.L("identity_id"), r.S("bill_id"), r.S("person_id"), r.S("region"), r.M("paid_before"),
         r.M("due_now"), r.M("difference"), Json.Deserialize<List<string>>(r.S("trace_json")), r.S("origin"), r.T("created_at"), r.S("created_by"));
 
+    public Task<List<SupplementaryRow>> ListAsync(string? person, string? bill, string? region, CancellationToken ct)
+    {
+        var w = new Where().Eq("person_id", person).Eq("bill_id", bill).Eq("region", region);
+        return db.ReadAsync(c => c.ListAsync($"SELECT * FROM supplementary_payments{w.Sql} ORDER BY created_at, id", null, Map, w.Args), ct);
+    }
+
+    /// <summary>Settles an identity's bills again (e.g. after bills were imported late): 404 unless the identity is the person's.</summary>
+    public Task<List<SupplementaryRow>> RerunAsync(string personId, long identityId, Actor actor, CancellationToken ct) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            var owner = await c.ScalarAsync("SELECT person_id FROM identities WHERE id = @i", tx, ("i", identityId)) as string;
+            if (owner != personId) throw Api.ApiProblemException.NotFound(new($"此人没有身份 {identityId}", $"person {personId} has no identity {identityId}"));
+            return await ComputeAsync(c, tx, personId, identityId, actor, "api");
+        }, ct);
+
     public async Task IdentityAddedAsync(DbConnection c, DbTransaction tx, string personId, long identityId, Actor actor, string origin)
     {
         try { await ComputeAsync(c, tx, personId, identityId, actor, origin); }
@@ -77,14 +92,19 @@ public sealed class RetroactiveService(Database db, PreventionEngine engine, Pre
             var trace = p.Trace.Select(YearDataLoader.Line).ToList();
             var now = DateTimeOffset.UtcNow;
             var now2 = resettled[p.BillId];
-            // What the re-settlement adds to each annual limit, beyond what the bill had counted so far.
-            var delta = now2.Counted.ToDictionary(kv => kv.Key, kv => kv.Value - paid[p.BillId].Counted.GetValueOrDefault(kv.Key), StringComparer.Ordinal);
+            // What the re-settlement adds to each annual limit, beyond what the bill had counted so far (a bucket it no longer
+            // counts is taken back).
+            var before = paid[p.BillId].Counted;
+            var delta = now2.Counted.Keys.Union(before.Keys, StringComparer.Ordinal).ToDictionary(k => k,
+                k => now2.Counted.GetValueOrDefault(k) - before.GetValueOrDefault(k), StringComparer.Ordinal);
             await c.ExecAsync("INSERT INTO supplementary_payments (id, identity_id, bill_id, person_id, region, year, result_json, result_format, counted_json, paid_before, due_now, difference, trace_json, origin, created_at, created_by) " +
                 "VALUES (@id, @i, @b, @p, @r, @y, @res, @fmt, @cnt, @pb, @dn, @d, @t, @o, @at, @by)", tx,
                 ("id", id), ("i", identityId), ("b", p.BillId), ("p", personId), ("r", person.Region), ("y", p.Date.Year), ("res", StoredResults.Write(now2)),
                 ("fmt", StoredSettlement.CurrentResultFormat),
                 ("cnt", Json.Serialize(delta.Where(kv => kv.Value != 0).ToDictionary())), ("pb", p.PaidBefore), ("dn", p.DueNow), ("d", p.Difference),
                 ("t", Json.Serialize(trace)), ("o", origin), ("at", now), ("by", actor.Name));
+            // Later settlements count what the re-settlement added to the annual limits (the one ledger store).
+            await LedgerTotals.AddAsync(c, tx, new LedgerDelta(personId, p.Date.Year, delta));
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "supplementary_payment", "settlement", p.BillId, null,
                 new { id, identity = identityId, p.PaidBefore, p.DueNow, p.Difference, origin, rule = p.Trace[^1].Rule });
             await FundStore.PayAsync(c, tx, db.Dialect, person.Region, FundCodes.MedicalAssistance, clock.Today, p.Difference, personId,

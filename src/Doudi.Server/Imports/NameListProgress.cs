@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using Doudi.Server.Api;
+
+namespace Doudi.Server.Imports;
+
+/// <summary>What <c>GET /api/name-lists/{id}</c> answers while an import runs (or after it failed): its state and rows done.</summary>
+/// <param name="State"><c>reading</c> (rows parsed and checked: <paramref name="RowsRead"/>), <c>applying</c> (changes worked out:
+/// <paramref name="RowsDone"/> of <paramref name="Rows"/>, written at commit), <c>done</c>, or <c>failed</c> with <paramref name="Problem"/>.</param>
+public sealed record NameListImportStatus(string Batch, string State, string Department, string Month, string Region, string Mode,
+    long RowsRead, long RowsDone, int? Rows, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, NameListImportProblem? Problem);
+
+/// <summary>Why an import failed: the problem answer a synchronous import would have given.</summary>
+public sealed record NameListImportProblem(int Status, string Title, IReadOnlyDictionary<string, string[]>? Errors);
+
+/// <summary>
+/// This node's name-list imports: one per department and region at a time (a second is told 409 at once; across nodes the
+/// import's advisory lock does the same), and each run's progress for <c>GET</c>. Finished runs are kept an hour so an
+/// asynchronous caller can read a failure; a finished import's report is read from the database.
+/// </summary>
+public sealed class NameListProgress(TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, Run> _byBatch = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Run> _running = new(StringComparer.Ordinal);
+
+    public static string KeyOf(string department, string region) => $"namelist|{department}|{region}";
+
+    public sealed class Run(string batch, NameListImporter.Request request, DateTimeOffset startedAt)
+    {
+        public string Batch { get; } = batch;
+        public NameListImporter.Request Request { get; } = request;
+        public string Key => KeyOf(Request.Department, Request.Region);
+        public DateTimeOffset StartedAt { get; } = startedAt;
+        public DateTimeOffset? FinishedAt { get; internal set; }
+        public string State { get; internal set; } = "reading";
+        private long _read, _done;
+        public long RowsRead => Interlocked.Read(ref _read);
+        public long RowsDone => Interlocked.Read(ref _done);
+        public int? Rows { get; private set; }
+        public ApiProblemException? Failure { get; internal set; }
+        internal void Read() => Interlocked.Increment(ref _read);
+        internal void Applied() => Interlocked.Increment(ref _done);
+        internal void Applying(int rows) { Rows = rows; State = "applying"; }
+    }
+
+    /// <summary>Registers a run, or null when this department's list for this region is being imported on this node.</summary>
+    public Run? Begin(NameListImporter.Request request, string batch)
+    {
+        Prune();
+        var run = new Run(batch, request, clock.GetUtcNow());
+        if (!_running.TryAdd(run.Key, run)) return null;
+        _byBatch[batch] = run;
+        return run;
+    }
+
+    /// <summary>Ends a run: done, or failed with the problem its caller was (or would have been) answered.</summary>
+    public void End(Run run, ApiProblemException? failure)
+    {
+        run.FinishedAt = clock.GetUtcNow();
+        run.Failure = failure;
+        run.State = failure is null ? "done" : "failed";
+        _running.TryRemove(new KeyValuePair<string, Run>(run.Key, run));
+    }
+
+    public Run? Find(string batch) => _byBatch.TryGetValue(batch, out var run) ? run : null;
+
+    public static NameListImportStatus View(Run r, bool english) => new(r.Batch, r.State, r.Request.Department, r.Request.Month, r.Request.Region, r.Request.Mode,
+        r.RowsRead, r.RowsDone, r.Rows, r.StartedAt, r.FinishedAt, r.Failure is not { } f ? null : new(f.Status, f.Title.Pick(english), f.Fields.Count == 0 ? null
+            : f.Fields.GroupBy(x => x.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(x => x.Message.Pick(english)).ToArray(), StringComparer.Ordinal)));
+
+    private void Prune()
+    {
+        var before = clock.GetUtcNow().AddHours(-1);
+        foreach (var (batch, run) in _byBatch)
+            if (run.FinishedAt < before) _byBatch.TryRemove(batch, out _);
+    }
+}
