@@ -10,7 +10,7 @@
 #   OBJECTS=2000 BILLS=5000 RESIDENTS=100000 bench/city-year.sh        # a small city (bench/smoke.sh runs this size)
 #
 # Environment: REGION (fuyang), YEAR (2023), RESIDENTS (9000000), OBJECTS (250000), BILLS (3000000), SEED (20261129),
-# OUT (bench/out; the generated city is kept there for the next run), KEEP_DB (0; 1 keeps the database doudi_city_year),
+# OUT (bench/out; the generated city is kept there for the next run), DB (doudi_city_year), PORT (5398), KEEP_DB (0; 1 keeps the database),
 # CHECK (0; 1 fails unless every bill is settled and the year-end run answers 201 — the smoke test sets it).
 # PostgreSQL: scripts/ci-postgres.sh (DOUDI_TEST_PG is the owner's connection string it prints).
 set -euo pipefail
@@ -22,7 +22,7 @@ OUT="${OUT:-$root/bench/out}"; KEEP_DB="${KEEP_DB:-0}"; CHECK="${CHECK:-0}"
 PG=${DOUDI_TEST_PG:?set DOUDI_TEST_PG to a PostgreSQL connection string (scripts/ci-postgres.sh prints one)}
 get() { echo "$PG" | tr ';' '\n' | sed -n "s/^$1=//Ip" | head -n1; }
 export PGHOST=$(get Host) PGPORT=$(get Port) PGUSER=$(get Username) PGPASSWORD=$(get Password)
-DB=doudi_city_year
+DB="${DB:-doudi_city_year}"
 PORT="${PORT:-5398}"
 mkdir -p "$OUT"
 

@@ -38,4 +38,10 @@ $B phases "$OUT/case-pengshui.json" --runs 1 >/dev/null
 echo "== smoke: the scripts"
 BILLS=2000 REGIONS="pengshui jiande" RUNS=1 WARMUP=0 OUT="$OUT/cli" bench/cli-bench.sh >/dev/null
 BILLS=3000 VERIFY=1 OUT="$OUT/city" bench/city-bench.sh >/dev/null
+if [[ -n "${DOUDI_TEST_PG:-}" ]]; then
+  # A small city's year on the server (issue 11 point 2): name lists, bills and year-end through the API; every bill stored.
+  RESIDENTS=20000 OBJECTS=300 BILLS=3000 CHECK=1 DB=doudi_city_year_smoke PORT=5397 OUT="$OUT/city-year" bench/city-year.sh >/dev/null
+else
+  echo "bench smoke: DOUDI_TEST_PG not set, bench/city-year.sh skipped"
+fi
 echo "bench smoke: ok"
