@@ -52,22 +52,24 @@ trap cleanup EXIT
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/ready" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:$PORT/ready" >/dev/null || { cat "$DATA/server.log"; exit 1; }
 
-# CPU seconds (user + system) of a process; PostgreSQL's is the postmaster's own and its exited children's (cutime,
-# cstime) plus its live children's, so backends that came and went are counted.
+# CPU seconds (user + system) of a process. PostgreSQL's: the backends connected to this database (the server's pooled
+# connections, which live through the run); the cluster is shared with other work, so its background processes
+# (WAL writer, checkpointer, autovacuum) are not counted.
 ticks=$(getconf CLK_TCK)
-cpu_of() { awk -v t="$ticks" '{ print ($14 + $15) / t }' "/proc/$1/stat"; }
-postmaster=$(pgrep -o -u postgres -x postgres)
+cpu_of() { awk -v t="$ticks" '{ print ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_cpu() {
-  local sum
-  sum=$(awk -v t="$ticks" '{ print ($14 + $15 + $16 + $17) / t }' "/proc/$postmaster/stat")
-  for c in $(pgrep -P "$postmaster"); do sum=$(awk -v a="$sum" -v b="$(cpu_of "$c" 2>/dev/null || echo 0)" 'BEGIN { print a + b }'); done
+  local sum=0
+  for b in $(psql -tA -d "$DB" -c "SELECT pid FROM pg_stat_activity WHERE datname = '$DB' AND pid <> pg_backend_pid()"); do
+    sum=$(awk -v a="$sum" -v b="$(cpu_of "$b")" 'BEGIN { print a + b }')
+  done
   echo "$sum"
 }
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 step() { # label start end server_cpu0 pg_cpu0
-  printf '%-34s wall %7s s   server CPU %7s s   PostgreSQL CPU %7s s\n' "$1" "$(secs "$2" "$3")" \
-    "$(secs "$4" "$(cpu_of "$SERVER")")" "$(secs "$5" "$(pg_cpu)")" | tee -a "$OUT/city-year-summary.txt"
+  printf '%-34s wall %7s s   server CPU %7s s   PostgreSQL CPU %7s s   server peak RSS so far %5s MiB   load %s\n' "$1" "$(secs "$2" "$3")" \
+    "$(secs "$4" "$(cpu_of "$SERVER")")" "$(secs "$5" "$(pg_cpu)")" "$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER/status")" \
+    "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/city-year-summary.txt"
 }
 : > "$OUT/city-year-summary.txt"
 
