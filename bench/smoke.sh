@@ -44,4 +44,10 @@ if [[ -n "${DOUDI_TEST_PG:-}" ]]; then
 else
   echo "bench smoke: DOUDI_TEST_PG not set, bench/city-year.sh skipped"
 fi
+echo "== smoke: name-list import rates (BENCHMARKS.server.md, issue 9 item 3)"
+dotnet build -c Release bench/Doudi.Bench.Http -nologo -v q -clp:ErrorsOnly -p:DoudiSkipWeb=true
+dotnet bench/Doudi.Bench.Http/bin/Release/net10.0/Doudi.Bench.Http.dll --db sqlite --namelist 2000 >/dev/null
+if [[ -n "${DOUDI_TEST_PG:-}" ]]; then
+  dotnet bench/Doudi.Bench.Http/bin/Release/net10.0/Doudi.Bench.Http.dll --db postgres --namelist 2000 --pg "$DOUDI_TEST_PG" >/dev/null
+fi
 echo "bench smoke: ok"

@@ -1,3 +1,4 @@
+using Doudi.Policy.Parameters;
 using System.Text.Json;
 using Doudi.Cases.Reading;
 using Doudi.Engine.Results;
@@ -95,11 +96,20 @@ public static class ResultReader
         }
     }
 
-    private static TraceStep ReadStep(ref Utf8JsonReader r)
+    /// <summary>
+    /// One trace step as <c>doudi settle --trace full</c> writes it (the reader is on its start): the five fields of
+    /// issue 2 and, when present, the structure (clause, formula, inputs by name, what a year-end step adds up), so a
+    /// step read back and written again (a stored settlement in an API answer) can still be checked by <c>doudi verify</c>.
+    /// A step whose formula this program does not know keeps its amount and texts only.
+    /// </summary>
+    public static TraceStep ReadStep(ref Utf8JsonReader r)
     {
         string step = "", rule = "", detail = "";
-        string? interpretation = null;
+        string? interpretation = null, formula = null;
         decimal amount = 0m;
+        Citation? clause = null;
+        List<(string Name, decimal Value)>? inputs = null;
+        TraceBasis? basis = null;
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
             string name = r.GetString()!;
@@ -111,13 +121,94 @@ public static class ResultReader
                 case "rule": rule = r.GetString()!; break;
                 case "detail": detail = r.GetString()!; break;
                 case "interpretation": interpretation = r.TokenType == JsonTokenType.Null ? null : r.GetString(); break;
-                // The step's structure (clause, formula, inputs, what a year-end step adds up) stays in the stored JSON,
-                // which is what is shown and verified (doudi verify); a step read back carries its amount and texts.
-                case "clause" or "formula" or "inputs" or "basis": r.Skip(); break;
+                case "clause": clause = ReadClause(ref r); break;
+                case "formula": formula = r.TokenType == JsonTokenType.Null ? null : r.GetString(); break;
+                case "inputs":
+                    if (r.TokenType != JsonTokenType.StartObject) throw new FormatException("trace step: inputs must be an object of named numbers");
+                    inputs = [];
+                    while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+                    {
+                        string input = r.GetString()!;
+                        r.Read();
+                        inputs.Add((input, r.GetDecimal()));
+                    }
+                    break;
+                case "basis": basis = ReadBasis(ref r); break;
                 default: throw new FormatException($"trace step: unknown field {name}");
             }
         }
-        return new TraceStep(step, amount, rule, detail, interpretation);
+        if (formula is null || !Formulas.ByName.TryGetValue(formula, out var f) || inputs is null)
+            return new TraceStep(step, amount, rule, detail, interpretation) { Basis = basis };
+        Span<decimal> values = stackalloc decimal[TraceFormula.MaxInputs];
+        for (int i = 0; i < f.Inputs.Count; i++)
+        {
+            int at = inputs.FindIndex(x => x.Name == f.Inputs[i]);
+            if (at < 0) throw new FormatException($"trace step {step}: formula {formula} needs input {f.Inputs[i]}");
+            values[i] = inputs[at].Value;
+        }
+        return new TraceStep(step, amount, rule, detail, interpretation, clause, f, values[..f.Inputs.Count]) { Basis = basis };
+    }
+
+    private static Citation? ReadClause(ref Utf8JsonReader r)
+    {
+        if (r.TokenType == JsonTokenType.Null) return null;
+        string? policy = null, article = null, document = null;
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = r.GetString()!;
+            r.Read();
+            switch (name)
+            {
+                case "policy": policy = r.GetString(); break;
+                case "clause": article = r.GetString(); break;
+                case "document": document = r.GetString(); break;
+                default: throw new FormatException($"trace step clause: unknown field {name}");
+            }
+        }
+        return new Citation(policy ?? "", document ?? "", article ?? "", null, carriedForward: false, sample: false, file: "", line: 0);
+    }
+
+    private static TraceBasis ReadBasis(ref Utf8JsonReader r)
+    {
+        string of = "bills", field = "", total = "";
+        var entries = new List<TraceBasisEntry>();
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = r.GetString()!;
+            r.Read();
+            switch (name)
+            {
+                case "of": of = r.GetString()!; break;
+                case "field": field = r.GetString()!; break;
+                case "total": total = r.GetString()!; break;
+                case "entries":
+                    while (r.Read() && r.TokenType == JsonTokenType.StartObject)
+                    {
+                        string id = "";
+                        string? reason = null, detail = null;
+                        decimal amount = 0m;
+                        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+                        {
+                            string e = r.GetString()!;
+                            r.Read();
+                            switch (e)
+                            {
+                                case "id": id = r.GetString()!; break;
+                                case "amount": amount = r.GetDecimal(); break;
+                                case "reason": reason = r.GetString(); break;
+                                case "detail": detail = r.GetString(); break;
+                                default: throw new FormatException($"trace step basis: unknown field {e}");
+                            }
+                        }
+                        entries.Add(new(id, amount, reason, detail));
+                    }
+                    break;
+                default: throw new FormatException($"trace step basis: unknown field {name}");
+            }
+        }
+        var basis = new TraceBasis(of == "persons" ? TraceBasisOf.Persons : TraceBasisOf.Bills, field, total);
+        basis.Entries.AddRange(entries);
+        return basis;
     }
 
     private static ReadResult<BillResult> Fail(List<SettlementProblem> problems, string path, string message)

@@ -194,19 +194,24 @@ public static class ResultWriter
             return;
         }
         w.WriteStartArray(Names.Trace);
-        foreach (var step in trace)
-        {
-            w.WriteStartObject();
-            Text(w, Names.Step, texts, step.Step);
-            Amount(w, Names.Amount, step.Amount);
-            Text(w, Names.Rule, texts, step.Rule);
-            WriteDetail(w, step, texts);
-            if (step.Interpretation is null) w.WriteNull(Names.Interpretation);
-            else Text(w, Names.Interpretation, texts, step.Interpretation);
-            WriteStructure(w, step, texts, full: true);
-            w.WriteEndObject();
-        }
+        foreach (var step in trace) WriteStep(w, step, texts);
         w.WriteEndArray();
+    }
+
+    /// <summary>One step in full, as <c>doudi settle --trace full</c> writes it (the server's API answers steps so too).</summary>
+    public static void WriteStep(Utf8JsonWriter w, TraceStep step) => WriteStep(w, step, Texts.For(w));
+
+    private static void WriteStep(Utf8JsonWriter w, TraceStep step, Texts texts)
+    {
+        w.WriteStartObject();
+        Text(w, Names.Step, texts, step.Step);
+        Amount(w, Names.Amount, step.Amount);
+        Text(w, Names.Rule, texts, step.Rule);
+        WriteDetail(w, step, texts);
+        if (step.Interpretation is null) w.WriteNull(Names.Interpretation);
+        else Text(w, Names.Interpretation, texts, step.Interpretation);
+        WriteStructure(w, step, texts, full: true);
+        w.WriteEndObject();
     }
 
     internal static void WriteDetail(Utf8JsonWriter w, TraceStep step, Texts texts)

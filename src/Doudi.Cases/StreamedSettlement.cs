@@ -7,7 +7,7 @@ namespace Doudi.Cases;
 
 /// <summary>
 /// Settles a case file as it is read and writes each bill's result as soon as it is settled (issue 7, point 6: a
-/// city's year of millions of bills in bounded memory). One thread reads, parses and settles the bills, then the
+/// city's year of millions of bills in bounded memory). One thread reads and parses the bills, one settles them and then the
 /// person-years and household-years from the few facts kept per bill; the calling thread writes the results in the
 /// order they come. The output is byte for byte what <see cref="SettlementEngine.SettleCase"/> and
 /// <see cref="ResultWriter.Write(CaseResult, Stream, ResultWriterOptions)"/> give: the same results in the same order,
@@ -31,6 +31,14 @@ public static class StreamedSettlement
     private const int BatchSize = 512;
     private const int BatchesInFlight = 64;
 
+    /// <summary>Bills as read, with their place in the file.</summary>
+    private sealed class BillBatch
+    {
+        public readonly Bill[] Bills = new Bill[BatchSize];
+        public readonly int[] Index = new int[BatchSize];
+        public int Count;
+    }
+
     /// <summary>Results in the order they are to be written: bills, then person-years, then household-years.</summary>
     private sealed class Batch
     {
@@ -38,55 +46,23 @@ public static class StreamedSettlement
         public int Count;
     }
 
-    /// <summary>The settling side, on its own thread: receives the case from the reader, settles, hands batches over.</summary>
-    private sealed class Settler(SettlementEngine engine, CancellationToken stop) : ICaseSink
+    /// <summary>The reading side, on its own thread: hands the case over as it is parsed.</summary>
+    private sealed class Reader(CancellationToken stop) : ICaseSink
     {
-        public readonly BlockingCollection<Batch> Batches = new(BatchesInFlight);
-        private Batch _batch = new();
-        private CaseSettlement? _settlement;
-        /// <summary>Settled and handed over to the end, years included.</summary>
-        public volatile bool Complete;
+        public readonly BlockingCollection<BillBatch> Batches = new(BatchesInFlight);
+        public readonly TaskCompletionSource<(string Region, IReadOnlyList<Person> Persons)?> Started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private BillBatch _batch = new();
 
-        public void Start(string region, IReadOnlyList<Person> persons)
-        {
-            try
-            {
-                _settlement = engine.StartCase(region, persons);
-            }
-            catch (SettlementException)
-            {
-                throw new Abandoned();
-            }
-            if (_settlement.Problems.Count > 0) throw new Abandoned();
-        }
+        public void Start(string region, IReadOnlyList<Person> persons) => Started.TrySetResult((region, persons));
 
         public void Bill(Bill bill, int index)
         {
-            if (_settlement!.Settle(bill, index) is not { } result) throw new Abandoned();
-            Add(result);
-        }
-
-        public void Years()
-        {
-            if (_settlement is null) return;
-            try
-            {
-                _settlement.SettleYears(Add, Add);
-            }
-            catch (SettlementException)
-            {
-                return; // the whole-case path lists a year's problems
-            }
-            Complete = true;
-        }
-
-        private void Add(object result)
-        {
-            _batch.Items[_batch.Count++] = result;
+            _batch.Bills[_batch.Count] = bill;
+            _batch.Index[_batch.Count++] = index;
             if (_batch.Count == BatchSize)
             {
                 Batches.Add(_batch, stop);
-                _batch = new Batch();
+                _batch = new BillBatch();
             }
         }
 
@@ -100,32 +76,102 @@ public static class StreamedSettlement
             finally
             {
                 Batches.CompleteAdding();
+                Started.TrySetResult(null);
             }
         }
     }
 
-    /// <summary>Thrown through the reader to stop it: the case is to be settled whole instead.</summary>
-    private sealed class Abandoned : Exception;
+    /// <summary>The settling side, on its own thread: settles the bills as they come, then the years; hands results over.</summary>
+    private sealed class Settler(CancellationToken stop)
+    {
+        public readonly BlockingCollection<Batch> Batches = new(BatchesInFlight);
+        private Batch _batch = new();
+        /// <summary>Settled and handed over to the end, years included.</summary>
+        public volatile bool Complete;
+
+        public void Run(SettlementEngine engine, Reader reader, Task<IReadOnlyList<SettlementProblem>> reading)
+        {
+            try
+            {
+                if (reader.Started.Task.GetAwaiter().GetResult() is not { } start) return;
+                var settlement = engine.StartCase(start.Region, start.Persons);
+                if (settlement.Problems.Count > 0) return;
+                foreach (var batch in reader.Batches.GetConsumingEnumerable(stop))
+                    for (int k = 0; k < batch.Count; k++)
+                    {
+                        // Out of its person's order, or a bill's problem: the whole-case path settles and lists them.
+                        if (settlement.Settle(batch.Bills[k], batch.Index[k]) is not { } result) return;
+                        Add(result);
+                    }
+                // The years only for a case read without problems (they are the outcome then).
+                if (reading.GetAwaiter().GetResult().Count > 0) return;
+                settlement.SettleYears(Add, Add);
+                Complete = true;
+            }
+            catch (Exception ex) when (ex is SettlementException or OperationCanceledException)
+            {
+                // An unknown region or a year's problem: the whole-case path lists them.
+            }
+            finally
+            {
+                End();
+            }
+        }
+
+        private void Add(object result)
+        {
+            _batch.Items[_batch.Count++] = result;
+            if (_batch.Count == BatchSize)
+            {
+                Batches.Add(_batch, stop);
+                _batch = new Batch();
+            }
+        }
+
+        private void End()
+        {
+            try
+            {
+                if (_batch.Count > 0 && !stop.IsCancellationRequested) Batches.Add(_batch, stop);
+            }
+            catch (OperationCanceledException) { }
+            finally
+            {
+                Batches.CompleteAdding();
+            }
+        }
+    }
 
     public static Outcome Settle(SettlementEngine engine, Stream input, Stream output, ResultWriterOptions options)
     {
         using var stop = new CancellationTokenSource();
-        var settler = new Settler(engine, stop.Token);
-        var settling = Task.Factory.StartNew(() =>
+        var reader = new Reader(stop.Token);
+        var settler = new Settler(stop.Token);
+        var reading = Task.Factory.StartNew<IReadOnlyList<SettlementProblem>>(() =>
         {
             try
             {
-                var problems = CaseReader.Read(input, settler);
-                if (problems.Count == 0) settler.Years();
-                return problems;
+                return CaseReader.Read(input, reader);
             }
-            catch (Exception ex) when (ex is Abandoned or OperationCanceledException)
+            catch (OperationCanceledException)
             {
                 return [];
             }
             finally
             {
-                settler.End();
+                reader.End();
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var settling = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                settler.Run(engine, reader, reading);
+            }
+            finally
+            {
+                // Nothing more will be settled: the reader need not go on (unless the outcome is its problems).
+                if (!settler.Complete && !reading.IsCompleted) stop.Cancel();
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
@@ -136,10 +182,11 @@ public static class StreamedSettlement
         }
         finally
         {
-            // The settling thread stops at its next result (or wherever it waits for room in the queue).
+            // The other threads stop at their next hand-over (or wherever they wait for room in a queue).
             if (!written) stop.Cancel();
         }
-        var problems = settling.GetAwaiter().GetResult();
+        settling.GetAwaiter().GetResult();
+        var problems = reading.GetAwaiter().GetResult();
         if (problems.Count > 0) return new Outcome(false, problems);
         return new Outcome(written && settler.Complete, []);
     }

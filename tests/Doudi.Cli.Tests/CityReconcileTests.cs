@@ -51,6 +51,57 @@ public class CityReconcileTests
         Assert.True(new FileInfo(cli.PathOf("r.xlsx")).Length > 0);
     }
 
+    [Fact]
+    public void An_export_reconciled_in_parts_by_person_gives_the_report_of_the_export_held_whole()
+    {
+        // The CLI spreads a city's export over temporary files by person and holds one part at a time (issue 11:
+        // 3,000,000 rows in bounded memory); the report must not depend on it.
+        using var cli = new CliRunner();
+        var (dir, planted) = City(cli);
+        var loaded = Doudi.Policy.Loading.PolicyLoader.LoadDirectory(CliRunner.RepoPolicies(), []);
+        Assert.True(loaded.Ok);
+        Doudi.Cases.ReadResult<Doudi.Engine.Cases.CaseFile> registry;
+        using (var stream = File.OpenRead(Path.Combine(dir, "registry.json"))) registry = Doudi.Cases.CaseReader.Read(stream);
+        var townships = Doudi.Analysis.Reconciliation.TownshipIndex.Read(Path.Combine(dir, "persons.csv")).Index!;
+        string export = Path.Combine(dir, "settlements.csv");
+        var profile = Doudi.Analysis.Reconciliation.MappingProfile.National;
+
+        var (rows, _) = Doudi.Analysis.Reconciliation.ExportReader.Read(export, profile);
+        var whole = Doudi.Analysis.Reconciliation.Reconciler.Run(loaded.Catalog!, registry.Value!, rows!, profile.Name, "settlements.csv", townships);
+        var (spill, problems) = Doudi.Analysis.Reconciliation.ExportReader.ReadSpilled(export, profile, parts: 7);
+        Assert.Empty(problems);
+        using (spill)
+        {
+            Assert.Equal(rows!.Count, spill!.Count);
+            var parted = Doudi.Analysis.Reconciliation.Reconciler.Run(loaded.Catalog!, registry.Value!, spill.Parts(), profile.Name, "settlements.csv", townships);
+            Assert.Equal(JsonSerializer.Serialize(whole, Commands.ReconcileCommand.Json), JsonSerializer.Serialize(parted, Commands.ReconcileCommand.Json));
+            Assert.Equal(planted, Found(JsonSerializer.Serialize(parted, Commands.ReconcileCommand.Json)));
+            Assert.True(parted.Persons > 100 && parted.ByInstitution.Count > 10, $"{parted.Persons} persons, {parted.ByInstitution.Count} institutions");
+        }
+    }
+
+    [Fact]
+    public void A_row_survives_the_spill_file_with_every_field()
+    {
+        var bill = new Doudi.Engine.Cases.Bill
+        {
+            Id = "s1", Person = "p1", Date = new DateOnly(2023, 5, 6), Kind = Doudi.Policy.Vocabulary.BillKind.Inpatient, Total = 1000.01m,
+            InPolicy = 900.02m, BasicPaid = 400.03m, CriticalPaid = 10.04m, SupplementaryPaid = 5.05m, AssistancePaid = 60.06m,
+            ReasonableOutOfPolicy = 7.07m, SpecialDisease = true, HospitalLevel = 3, Designated = false, Referred = true, WithinCity = false,
+            Excluded = Doudi.Policy.Vocabulary.Exclusion.ThirdParty,
+            Items = [new(Doudi.Policy.Vocabulary.ItemKind.Consumable, Doudi.Policy.Vocabulary.ItemClass.DentalImplant, false, 8.08m)],
+        };
+        // Every property of the bill is set above: a new one must be added to the spill (and here).
+        Assert.Equal(18, typeof(Doudi.Engine.Cases.Bill).GetProperties().Length);
+        var row = new Doudi.Analysis.Reconciliation.ExportRow(bill, 12.34m, "H1", "医院", "A01", "张三", 42);
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) Doudi.Analysis.Reconciliation.RowSpill.Write(w, row);
+        buffer.Position = 0;
+        var back = Doudi.Analysis.Reconciliation.RowSpill.Read(new BinaryReader(buffer, Encoding.UTF8));
+        Assert.Equal(bill.Items, back.Bill.Items);
+        Assert.Equal(row with { Bill = bill with { Items = back.Bill.Items } }, back);
+    }
+
     /// <summary>The generated export as a province's warehouse would give it: renamed columns, the medical type as a name
     /// with its code beside it, times with +08:00, amounts as quoted strings, extra fund columns.</summary>
     private static string Provincial(string dir)

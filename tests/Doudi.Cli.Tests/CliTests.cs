@@ -156,9 +156,10 @@ public class CliTests
         var (code, stdout, stderr) = cli.Run("policy", "check", policies);
         Assert.Empty(stderr);
         Assert.Equal(0, code);
-        // The policy files and the region knowledge beside them (monitoring, premium, relief folders) are all checked.
+        // The policy files and the region knowledge beside them (monitoring, premium, relief, funds, post-hoc and
+        // plan-target folders) are all checked.
         int files = Directory.GetFiles(policies, "*.yaml").Length
-            + new[] { "monitoring", "premium", "relief" }.Sum(f => Directory.Exists(Path.Combine(policies, f)) ? Directory.GetFiles(Path.Combine(policies, f), "*.yaml").Length : 0);
+            + new[] { "monitoring", "premium", "relief", "funds", "posthoc", "targets" }.Sum(f => Directory.Exists(Path.Combine(policies, f)) ? Directory.GetFiles(Path.Combine(policies, f), "*.yaml").Length : 0);
         Assert.Equal($"ok: {files} files", stdout.Trim());
     }
 

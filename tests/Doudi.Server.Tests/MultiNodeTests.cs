@@ -39,6 +39,9 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
             info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
             info.Environment["Doudi__AdminPassword"] = ServerFixture.AdminPassword;
             info.Environment["Doudi__KeysDirectory"] = keys;
+            // Forty bills of one person queue on its row: on a loaded 2-core machine the queue outlasts the counter's short
+            // lock wait (503 + Retry-After by design); this test is about the limit across nodes, so the nodes wait on.
+            info.Environment["Doudi__Database__SettlementLockTimeoutMs"] = "60000";
             var process = Process.Start(info)!;
             var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
             process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };

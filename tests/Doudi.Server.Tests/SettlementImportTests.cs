@@ -62,7 +62,7 @@ public abstract class SettlementImportTests(ServerFixture fx)
             await Count("SELECT COUNT(*) FROM settlement_context WHERE settlement_id LIKE @t", ("t", tag + "-%")),
             await Count("SELECT COUNT(*) FROM audit_log WHERE entity = 'settlement' AND entity_id LIKE @t", ("t", tag + "-%")),
             await Count("SELECT COALESCE(SUM(bills), 0) FROM insight_monthly WHERE dimension = 'region'"),
-            await Count("SELECT COALESCE(SUM(personal_fen), 0) FROM monitoring_person_years"),
+            await Count("SELECT COALESCE(SUM(amount_fen), 0) FROM ledger_totals"),
         ];
         var before = await State();
         Assert.Equal([rows, 2L * rows, rows, rows], before[..4]);
@@ -94,7 +94,7 @@ public abstract class SettlementImportTests(ServerFixture fx)
         Assert.True(error.GetProperty("errors").TryGetProperty("person", out _), text);
 
         Assert.Equal(0, await Count("SELECT COUNT(*) FROM settlements WHERE person_id = @p", ("p", p)));
-        Assert.Equal(0, await Count("SELECT COUNT(*) FROM monitoring_person_years WHERE person_id = @p", ("p", p)));
+        Assert.Equal(0, await Count("SELECT COUNT(*) FROM ledger_totals WHERE person_id = @p AND amount_fen <> 0", ("p", p)));
         Assert.Equal(regionBills, await Count("SELECT COALESCE(SUM(bills), 0) FROM insight_monthly WHERE dimension = 'region'"));
         Assert.Equal(audits, await Count("SELECT COUNT(*) FROM audit_log WHERE entity = 'settlement'"));
         var (_, stored, _) = await op.GetJson($"/api/settlement-imports/{report.Str("id")}");
@@ -323,10 +323,13 @@ public abstract class SettlementImportTests(ServerFixture fx)
             total += one.Assistance;
         }
         Assert.True(total > 0);
-        var years = await fx.Db.ReadAsync(c => c.ListAsync("SELECT person_id, in_policy_fen, personal_fen FROM monitoring_person_years WHERE person_id IN (@a, @b) ORDER BY person_id", null,
-            r => (r.S("person_id"), r.L("in_policy_fen"), r.L("personal_fen")), ("a", a), ("b", b)));
-        Assert.Equal(2, years.Count);
-        Assert.Equal((years[0].Item2, years[0].Item3), (years[1].Item2, years[1].Item3));
+        // The running totals (ledger buckets and monitoring measures) of the two persons are the same, bucket by bucket.
+        async Task<string> Totals(string person) => string.Join(";", await fx.Db.ReadAsync(c => c.ListAsync(
+            "SELECT year, bucket, amount_fen FROM ledger_totals WHERE person_id = @p ORDER BY year, bucket", null,
+            r => $"{r.I("year")}:{r.S("bucket")}:{r.L("amount_fen")}", ("p", person))));
+        var totalsA = await Totals(a);
+        Assert.Contains("measure.monitoring.", totalsA);
+        Assert.Equal(totalsA, await Totals(b));
         var (_, sa, _) = await op.GetJson($"/api/persons/{a}/years/2023");
         var (_, sb2, _) = await op.GetJson($"/api/persons/{b}/years/2023");
         Assert.Equal(sa.Dec("assistance"), sb2.Dec("assistance"));

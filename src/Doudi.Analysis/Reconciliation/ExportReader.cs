@@ -27,6 +27,36 @@ public static class ExportReader
 
     public static (List<ExportRow>? Rows, List<PlacedProblem> Problems) Read(TextReader text, string file, MappingProfile profile)
     {
+        var rows = new List<ExportRow>();
+        var problems = Read(text, file, profile, rows.Add);
+        return problems.Count > 0 ? (null, problems) : (rows, problems);
+    }
+
+    /// <summary>
+    /// Reads the export into a <see cref="RowSpill"/> of <paramref name="parts"/> parts by person instead of memory (a
+    /// city's export): the same checks and problems as <see cref="Read(string, MappingProfile)"/>; null with problems.
+    /// </summary>
+    public static (RowSpill? Rows, List<PlacedProblem> Problems) ReadSpilled(string path, MappingProfile profile, int parts)
+    {
+        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        var spill = new RowSpill(parts);
+        try
+        {
+            var problems = Read(reader, Path.GetFileName(path), profile, spill.Add);
+            if (problems.Count == 0) return (spill, problems);
+            spill.Dispose();
+            return (null, problems);
+        }
+        catch
+        {
+            spill.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads every row, handing each good one to <paramref name="row"/>; the problems (a row is handed over only while there are none).</summary>
+    private static List<PlacedProblem> Read(TextReader text, string file, MappingProfile profile, Action<ExportRow> row)
+    {
         var problems = new List<PlacedProblem>();
         using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 });
         var header = Enumerable.Range(0, csv.FieldCount).Select(csv.GetName).ToList();
@@ -34,14 +64,13 @@ public static class ExportReader
         if (duplicate.Count > 0) problems.Add(new(file, 1, $"重复的列 duplicate columns: {string.Join(", ", duplicate)}"));
         var (fields, mapping) = profile.Resolve(header);
         problems.AddRange(mapping.Select(m => new PlacedProblem(file, 1, m)));
-        if (problems.Count > 0) return (null, problems);
+        if (problems.Count > 0) return problems;
 
         // The columns read, under their national names; the file's name of each field for messages.
         var read = Enumerable.Range(0, fields.Length).Where(i => fields[i] is not null).ToArray();
         var names = read.Select(i => fields[i]!).ToArray();
         var columnOf = read.ToDictionary(i => fields[i]!, i => header[i], StringComparer.Ordinal);
         var cells = new string[read.Length];
-        var rows = new List<ExportRow>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         long line = 1;
         while (csv.Read())
@@ -59,13 +88,13 @@ public static class ExportReader
                 {
                     var d = doc.Value!;
                     if (!ids.Add(d.Bill.Id)) problems.Add(new(file, line, $"{columnOf["setl_id"]}: 重复的结算号 duplicate setl_id '{d.Bill.Id}'"));
-                    else rows.Add(new ExportRow(d.Bill with { AssistancePaid = null }, d.National?.Maf ?? d.Bill.AssistancePaid ?? 0m, d.Institution?.Code,
+                    else if (problems.Count == 0) row(new ExportRow(d.Bill with { AssistancePaid = null }, d.National?.Maf ?? d.Bill.AssistancePaid ?? 0m, d.Institution?.Code,
                         d.Institution?.Name, d.Diagnosis?.Code, null, line));
                 }
             }
             if (problems.Count >= MaxProblems) { problems.Add(new(file, line, $"问题过多，只列出前 {MaxProblems} 个 too many problems; the first {MaxProblems} are listed")); break; }
         }
-        return problems.Count > 0 ? (null, problems) : (rows, problems);
+        return problems;
     }
 
     /// <summary>A problem path of the bill contract (<c>hifp_pay</c>, <c>feedetail[1].x</c>) in the file's column names.</summary>

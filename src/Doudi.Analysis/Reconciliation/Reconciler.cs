@@ -17,7 +17,16 @@ public static class Reconciler
     /// <param name="townships">psn_no → township, for the summary by township (persons not in it: "未知")</param>
     /// <exception cref="SettlementException">a bill the policy cannot settle (e.g. no policy in force on its date), with its place</exception>
     public static ReconciliationReport Run(PolicyCatalog catalog, CaseFile registry, IReadOnlyList<ExportRow> rows, string profile, string source,
-        IReadOnlyDictionary<string, string>? townships = null)
+        IReadOnlyDictionary<string, string>? townships = null) =>
+        Run(catalog, registry, [rows], profile, source, townships);
+
+    /// <summary>
+    /// The same over an export read in parts (<see cref="RowSpill.Parts"/>), one part in memory at a time: every row of a
+    /// person must be in one part. The report does not depend on how the rows are parted or ordered: each person's bills
+    /// are settled in settlement order, problems are listed in it, and an institution is named as on its first bill in it.
+    /// </summary>
+    public static ReconciliationReport Run(PolicyCatalog catalog, CaseFile registry, IEnumerable<IReadOnlyList<ExportRow>> parts, string profile,
+        string source, IReadOnlyDictionary<string, string>? townships = null)
     {
         var engine = new SettlementEngine(catalog);
         var report = new ReconciliationReport { Region = registry.Region, Profile = profile, Source = source };
@@ -30,70 +39,67 @@ public static class Reconciler
         var persons = new Dictionary<string, Person>(registry.Persons.Count, StringComparer.Ordinal);
         foreach (var p in registry.Persons) persons.TryAdd(p.Id, p);
 
-        // I-3: person, then date, then bill id.
-        var order = Enumerable.Range(0, rows.Count).ToArray();
-        Array.Sort(order, (a, b) =>
-        {
-            var x = rows[a].Bill; var y = rows[b].Bill;
-            int c = string.CompareOrdinal(x.Person, y.Person);
-            if (c == 0) c = x.Date.CompareTo(y.Date);
-            if (c == 0) c = string.CompareOrdinal(x.Id, y.Id);
-            return c;
-        });
-
-        var problems = new List<SettlementProblem>();
+        var problems = new List<(Bill Bill, SettlementProblem Problem)>();
         var byTownship = new Dictionary<string, Group>(StringComparer.Ordinal);
         var byInstitution = new Dictionary<string, Group>(StringComparer.Ordinal);
-        PersonLedger? ledger = null;
-        string? current = null;
-        PersonDifference? person = null;
-        foreach (int i in order)
+        foreach (var rows in parts)
         {
-            var row = rows[i];
-            var bill = upstream ? row.Bill with { AssistancePaid = row.Paid } : row.Bill;
-            bool known = persons.TryGetValue(bill.Person, out var who);
-            who ??= new Person(bill.Person, bill.Person, InsuranceType.Resident, []);
-            if (current != bill.Person || ledger!.Year != bill.Date.Year)
+            // I-3: person, then date, then bill id.
+            var order = Enumerable.Range(0, rows.Count).ToArray();
+            Array.Sort(order, (a, b) => SettlementOrder(rows[a].Bill, rows[b].Bill));
+
+            PersonLedger? ledger = null;
+            string? current = null;
+            PersonDifference? person = null;
+            foreach (int i in order)
             {
-                if (current != bill.Person) { Flush(report, person); report.Persons++; person = null; }
-                ledger = new PersonLedger(bill.Date.Year);
-                current = bill.Person;
+                var row = rows[i];
+                var bill = upstream ? row.Bill with { AssistancePaid = row.Paid } : row.Bill;
+                bool known = persons.TryGetValue(bill.Person, out var who);
+                who ??= new Person(bill.Person, bill.Person, InsuranceType.Resident, []);
+                if (current != bill.Person || ledger!.Year != bill.Date.Year)
+                {
+                    if (current != bill.Person) { Flush(report, person); report.Persons++; person = null; }
+                    ledger = new PersonLedger(bill.Date.Year);
+                    current = bill.Person;
+                }
+                BillResult result;
+                try
+                {
+                    result = engine.SettleBill(registry.Region, who, bill, ledger);
+                }
+                catch (SettlementException ex)
+                {
+                    problems.AddRange(ex.Problems.Select(p => (row.Bill, new SettlementProblem($"{source}:{row.Line}: {p.Path}", p.Message))));
+                    continue;
+                }
+                // Where the policy takes upstream assistance as paid, the engine reports it as the assistance.
+                decimal due = result.Assistance + result.Tilted;
+                decimal diff = due - row.Paid;
+                string township = townships?.GetValueOrDefault(bill.Person) ?? "未知 unknown";
+                report.Bills++;
+                report.Paid += row.Paid;
+                report.Due += due;
+                if (!known) report.NotInRegistry++;
+                person ??= new PersonDifference(bill.Person, row.Name, township, 0, 0, 0, 0, 0, 0);
+                person = person with
+                {
+                    Bills = person.Bills + 1, Differing = person.Differing + (diff != 0 ? 1 : 0), Paid = person.Paid + row.Paid, Due = person.Due + due,
+                    ToPay = person.ToPay + Math.Max(diff, 0), ToRecover = person.ToRecover + Math.Max(-diff, 0),
+                };
+                Add(byTownship, township, township, bill, row.Paid, due, diff);
+                Add(byInstitution, row.Institution ?? "未知 unknown", row.InstitutionName, bill, row.Paid, due, diff);
+                if (diff == 0) continue;
+                var difference = new BillDifference(bill.Id, bill.Person, row.Name, township, row.Institution, row.InstitutionName, bill.Date,
+                    Codes.ToCode(bill.Kind), result.Category is { } c ? Codes.ToCode(c) : null, row.Paid, due, diff, known, row.Line,
+                    result.Trace.Select(t => new TraceLine(t.Step, t.Amount, t.Rule, t.Detail, t.Interpretation)).ToList());
+                if (diff > 0) { report.Underpaid.Add(difference); report.ToPay += diff; }
+                else { report.Overpaid.Add(difference); report.ToRecover -= diff; }
             }
-            BillResult result;
-            try
-            {
-                result = engine.SettleBill(registry.Region, who, bill, ledger);
-            }
-            catch (SettlementException ex)
-            {
-                problems.AddRange(ex.Problems.Select(p => new SettlementProblem($"{source}:{row.Line}: {p.Path}", p.Message)));
-                continue;
-            }
-            // Where the policy takes upstream assistance as paid, the engine reports it as the assistance.
-            decimal due = result.Assistance + result.Tilted;
-            decimal diff = due - row.Paid;
-            string township = townships?.GetValueOrDefault(bill.Person) ?? "未知 unknown";
-            report.Bills++;
-            report.Paid += row.Paid;
-            report.Due += due;
-            if (!known) report.NotInRegistry++;
-            person ??= new PersonDifference(bill.Person, row.Name, township, 0, 0, 0, 0, 0, 0);
-            person = person with
-            {
-                Bills = person.Bills + 1, Differing = person.Differing + (diff != 0 ? 1 : 0), Paid = person.Paid + row.Paid, Due = person.Due + due,
-                ToPay = person.ToPay + Math.Max(diff, 0), ToRecover = person.ToRecover + Math.Max(-diff, 0),
-            };
-            Add(byTownship, township, township, row.Paid, due, diff);
-            Add(byInstitution, row.Institution ?? "未知 unknown", row.InstitutionName, row.Paid, due, diff);
-            if (diff == 0) continue;
-            var difference = new BillDifference(bill.Id, bill.Person, row.Name, township, row.Institution, row.InstitutionName, bill.Date,
-                Codes.ToCode(bill.Kind), result.Category is { } c ? Codes.ToCode(c) : null, row.Paid, due, diff, known, row.Line,
-                result.Trace.Select(t => new TraceLine(t.Step, t.Amount, t.Rule, t.Detail, t.Interpretation)).ToList());
-            if (diff > 0) { report.Underpaid.Add(difference); report.ToPay += diff; }
-            else { report.Overpaid.Add(difference); report.ToRecover -= diff; }
+            Flush(report, person);
         }
-        Flush(report, person);
-        if (problems.Count > 0) throw new SettlementException(problems);
+        // In settlement order over the whole export, whatever the parts (a stable sort keeps a bill's problems in order).
+        if (problems.Count > 0) throw new SettlementException(problems.OrderBy(p => p.Bill, BySettlementOrder).Select(p => p.Problem).ToList());
 
         foreach (var list in new[] { report.Underpaid, report.Overpaid }) list.Sort((a, b) => Math.Abs(b.Difference).CompareTo(Math.Abs(a.Difference)) is var c && c != 0 ? c : string.CompareOrdinal(a.SetlId, b.SetlId));
         report.PersonsDiffering.Sort((a, b) => (b.ToPay + b.ToRecover).CompareTo(a.ToPay + a.ToRecover) is var c && c != 0 ? c : string.CompareOrdinal(a.Person, b.Person));
@@ -107,18 +113,32 @@ public static class Reconciler
         if (person is { Differing: > 0 }) report.PersonsDiffering.Add(person);
     }
 
-    private static void Add(Dictionary<string, Group> groups, string key, string? name, decimal paid, decimal due, decimal diff)
+    private static int SettlementOrder(Bill x, Bill y)
     {
-        if (!groups.TryGetValue(key, out var g)) groups[key] = g = new Group(key, name);
+        int c = string.CompareOrdinal(x.Person, y.Person);
+        if (c == 0) c = x.Date.CompareTo(y.Date);
+        if (c == 0) c = string.CompareOrdinal(x.Id, y.Id);
+        return c;
+    }
+
+    private static readonly IComparer<Bill> BySettlementOrder = Comparer<Bill>.Create(SettlementOrder);
+
+    private static void Add(Dictionary<string, Group> groups, string key, string? name, Bill bill, decimal paid, decimal due, decimal diff)
+    {
+        if (!groups.TryGetValue(key, out var g)) groups[key] = g = new Group(key, name, bill);
+        // Named as on its first bill in settlement order, whichever part that bill was in.
+        else if (SettlementOrder(bill, g.First) < 0) { g.Name = name; g.First = bill; }
         g.Bills++; g.Paid += paid; g.Due += due;
         if (diff > 0) { g.Underpaid++; g.ToPay += diff; }
         else if (diff < 0) { g.Overpaid++; g.ToRecover -= diff; }
     }
 
-    private sealed class Group(string key, string? name)
+    private sealed class Group(string key, string? name, Bill first)
     {
         public int Bills, Underpaid, Overpaid;
         public decimal Paid, Due, ToPay, ToRecover;
-        public GroupTotal Total() => new(key, name, Bills, Paid, Due, Underpaid, ToPay, Overpaid, ToRecover);
+        public string? Name = name;
+        public Bill First = first;
+        public GroupTotal Total() => new(key, Name, Bills, Paid, Due, Underpaid, ToPay, Overpaid, ToRecover);
     }
 }

@@ -18,6 +18,9 @@ internal static class ReconcileCommand
         WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>Parts of the export held in memory one at a time: 3,000,000 rows make parts of ~50,000 rows each.</summary>
+    private const int SpillParts = 64;
+
     public static Command Create(Cli cli)
     {
         var export = new Argument<string>("EXPORT") { Description = "国家平台结算导出 CSV (the platform's settlement export)" };
@@ -61,15 +64,17 @@ internal static class ReconcileCommand
             if (index is null) return Placed(cli, [problem!]);
             townships = index;
         }
-        var (rows, readProblems) = ExportReader.Read(exportPath, profile);
-        if (rows is null) return Placed(cli, readProblems);
+        // A city's export is millions of rows: spread over temporary files by person and reconciled a part at a time.
+        var (spill, readProblems) = ExportReader.ReadSpilled(exportPath, profile, SpillParts);
+        if (spill is null) return Placed(cli, readProblems);
+        using var rows = spill;
         var catalog = PolicySource.Load(cli, policiesDir, include)?.Catalog;
         if (catalog is null) return Program.BadInput;
 
         ReconciliationReport report;
         try
         {
-            report = Reconciler.Run(catalog, registry.Value!, rows, profile.Name, Path.GetFileName(exportPath), townships);
+            report = Reconciler.Run(catalog, registry.Value!, rows.Parts(), profile.Name, Path.GetFileName(exportPath), townships);
         }
         catch (SettlementException ex)
         {

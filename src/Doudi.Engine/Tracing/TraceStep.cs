@@ -43,6 +43,22 @@ public sealed class TraceStep
         _template = template; _a = a; _b = b; _c = c; _d = d; _e = e; _f = f;
     }
 
+    /// <summary>
+    /// A structured step read back from a result (a stored settlement, an API answer): its clause, formula and inputs as
+    /// written, its detail as the text it was rendered to. Written again, it reads as it did.
+    /// </summary>
+    /// <param name="inputs">the values in the order of <paramref name="formula"/>'s inputs</param>
+    public TraceStep(string step, decimal amount, string rule, string detail, string? interpretation, Citation? clause, TraceFormula formula,
+        ReadOnlySpan<decimal> inputs)
+    {
+        if (inputs.Length != formula.Inputs.Count) throw new ArgumentException($"formula {formula.Name} takes {formula.Inputs.Count} inputs, not {inputs.Length}", nameof(inputs));
+        Step = step; Amount = amount; Rule = rule; Interpretation = interpretation; Clause = clause; Formula = formula;
+        _template = detail; _text = detail;
+        Span<decimal> all = stackalloc decimal[TraceFormula.MaxInputs];
+        inputs.CopyTo(all);
+        (_a, _b, _c, _d, _e, _f) = (all[0], all[1], all[2], all[3], all[4], all[5]);
+    }
+
     /// <summary>An unstructured step: its detail is plain text (read back from stored results). <c>verify</c> refuses it.</summary>
     public TraceStep(string step, decimal amount, string rule, string detail, string? interpretation = null)
     {

@@ -104,6 +104,7 @@ public sealed partial class PolicyCatalog
 
     private static T? ForYear<T>(List<Definition<T>> defs, string region, int year) where T : class
     {
+        if (year is < 1 or > 9998) return null; // no calendar year: nothing is in force (and DateOnly could not hold it)
         var start = new DateOnly(year, 1, 1);
         var end = new DateOnly(year, 12, 31);
         var covering = defs.Where(d => d.Region == region && d.From <= end && d.To >= start).ToList();

@@ -34,20 +34,34 @@ public sealed class NormalizedDecimalConverter : JsonConverter<decimal>
         writer.WriteNumberValue(value / 1.000000000000000000000000000000000m);
 }
 
-/// <summary>Trace steps as stored and answered: step, amount, rule, detail, interpretation.</summary>
+/// <summary>
+/// Trace steps as stored and answered: as <c>doudi settle --trace full</c> writes them (Doudi.Cases), the five fields of
+/// issue 2 (step, amount, rule, detail, interpretation) and the structure a program checks (clause, formula, inputs, and
+/// what a year-end step adds up), so <c>doudi verify</c> can check a result fetched from the API. Reads either form.
+/// </summary>
 public sealed class TraceStepConverter : JsonConverter<Doudi.Engine.Tracing.TraceStep>
 {
     public override Doudi.Engine.Tracing.TraceStep Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        using var doc = JsonDocument.ParseValue(ref reader);
-        var e = doc.RootElement;
-        string? S(string n) => e.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        var amount = e.TryGetProperty("amount", out var a) ? a.GetDecimal() : 0m;
-        return new Doudi.Engine.Tracing.TraceStep(S("step") ?? "", amount, S("rule") ?? "", S("detail") ?? "", S("interpretation"));
+        if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("a trace step is an object");
+        try
+        {
+            return Doudi.Cases.ResultReader.ReadStep(ref reader);
+        }
+        catch (FormatException e)
+        {
+            throw new JsonException(e.Message, e);
+        }
     }
 
     public override void Write(Utf8JsonWriter writer, Doudi.Engine.Tracing.TraceStep value, JsonSerializerOptions options)
     {
+        if (Doudi.Cases.AmountText.HasAtMostTwoDecimals(value.Amount))
+        {
+            Doudi.Cases.ResultWriter.WriteStep(writer, value);
+            return;
+        }
+        // Not an amount of money (no engine step has one): the five fields, the number as it is.
         writer.WriteStartObject();
         writer.WriteString("step", value.Step);
         writer.WriteNumber("amount", value.Amount / 1.000000000000000000000000000000000m);

@@ -29,6 +29,7 @@ public static class OpenApiSetup
         o.AddDocumentTransformer(DescribeDocumentAsync);
         o.AddOperationTransformer(DescribeOperationAsync);
         o.AddSchemaTransformer(NumbersAreNumbers);
+        o.AddSchemaTransformer(ConverterTypes);
         o.AddSchemaTransformer(MarkRequired);
     });
 
@@ -120,6 +121,14 @@ public static class OpenApiSetup
         }
     }
 
+    /// <summary>The 400 of an operation whose body an endpoint's own transformer declares (those run after the document's).</summary>
+    internal static void AddValidationProblem(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    {
+        operation.Responses ??= new OpenApiResponses();
+        if (!operation.Responses.ContainsKey("400"))
+            operation.Responses["400"] = Problem(context, ValidationProblemSchema, "请求有误（errors 逐项列出字段） / the request has errors, named in errors");
+    }
+
     private static OpenApiResponse Problem(OpenApiOperationTransformerContext context, string schema, string description) => new()
     {
         Description = description,
@@ -142,6 +151,46 @@ public static class OpenApiSetup
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Types the API writes through its own converters (Api/Json.cs) have no schema of their own: money is a JSON number,
+    /// a timestamp an ISO 8601 string in +08:00, a trace step (format 1, the server's own) an object.
+    /// </summary>
+    private static Task ConverterTypes(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
+    {
+        var type = context.JsonTypeInfo.Type;
+        var nullable = Nullable.GetUnderlyingType(type) is not null;
+        var bare = Nullable.GetUnderlyingType(type) ?? type;
+        var orNull = nullable ? JsonSchemaType.Null : 0;
+        if (bare == typeof(decimal)) { schema.Type = JsonSchemaType.Number | orNull; schema.Format = null; }
+        else if (schema.AdditionalProperties is null && DictionaryValue(bare) is { } valueType && Primitive(valueType) is { } values)
+            schema.AdditionalProperties = values; // a map of money (counted, inputs) or of texts: its values' schema is lost with the converter
+        else if (bare == typeof(DateTimeOffset)) { schema.Type = JsonSchemaType.String | orNull; schema.Format = "date-time"; }
+        else if (bare == typeof(Doudi.Engine.Tracing.TraceStep))
+        {
+            schema.Type = JsonSchemaType.Object;
+            schema.Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["step"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                ["amount"] = new OpenApiSchema { Type = JsonSchemaType.Number },
+                ["rule"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                ["interpretation"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "I-n, when the step rests on an interpretation" },
+            };
+            schema.Required = new HashSet<string> { "step", "amount", "rule", "detail" };
+        }
+        return Task.CompletedTask;
+    }
+
+    private static Type? DictionaryValue(Type type) => type.GetInterfaces().Append(type)
+        .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>) && i.GetGenericArguments()[0] == typeof(string))
+        .Select(i => i.GetGenericArguments()[1]).FirstOrDefault();
+
+    private static OpenApiSchema? Primitive(Type type) =>
+        type == typeof(decimal) ? new OpenApiSchema { Type = JsonSchemaType.Number }
+        : type == typeof(string) ? new OpenApiSchema { Type = JsonSchemaType.String }
+        : type == typeof(string[]) ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } }
+        : null;
 
     /// <summary>
     /// A record's positional parameters without a default value are always written (nulls included), so they are
@@ -168,8 +217,82 @@ public static class OpenApiSetup
 /// <summary>Declaring an endpoint's contract in one line each: its body record, its answers, its problems.</summary>
 public static class Declare
 {
-    /// <summary>The JSON body the endpoint reads (it still reads it with <see cref="Fields"/>, so unknown fields are refused by name).</summary>
-    public static RouteHandlerBuilder JsonBody<T>(this RouteHandlerBuilder b) => b.Accepts<T>("application/json");
+    /// <summary>
+    /// The JSON body the endpoint reads (it still reads it with <see cref="Fields"/>, so unknown fields are refused by
+    /// name). Declared in the document only: <c>.Accepts&lt;T&gt;()</c> would also make routing refuse other content
+    /// types with 415, which the API has never done.
+    /// </summary>
+    public static RouteHandlerBuilder JsonBody<T>(this RouteHandlerBuilder b) => b.Body("application/json", typeof(T));
+
+    /// <summary>A multipart form body (files and fields of <typeparamref name="T"/>), declared in the document only.</summary>
+    public static RouteHandlerBuilder FormBody<T>(this RouteHandlerBuilder b) => b.Body("multipart/form-data", typeof(T));
+
+    /// <summary>
+    /// A JSON body that is one of several shapes (a bill in our names or the national platform's): the request body's
+    /// schema is oneOf the records, each a component.
+    /// </summary>
+    public static RouteHandlerBuilder JsonBodyOneOf<T1, T2>(this RouteHandlerBuilder b) => b.AddOpenApiOperationTransformer(async (op, context, ct) =>
+        Content(op, context, "application/json", new OpenApiSchema { OneOf = [await Component(context, typeof(T1), ct), await Component(context, typeof(T2), ct)] }));
+
+    /// <summary>An answer that is one of two records (a finished report, or the progress of a run).</summary>
+    public static RouteHandlerBuilder ProducesOneOf<T1, T2>(this RouteHandlerBuilder b, int status = StatusCodes.Status200OK) =>
+        b.AddOpenApiOperationTransformer(async (op, context, ct) =>
+        {
+            op.Responses ??= new OpenApiResponses();
+            op.Responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new OpenApiResponse
+            {
+                Description = "OK",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = new OpenApiSchema { OneOf = [await Component(context, typeof(T1), ct), await Component(context, typeof(T2), ct)] } },
+                },
+            };
+        });
+
+    private static RouteHandlerBuilder Body(this RouteHandlerBuilder b, string contentType, Type type) =>
+        b.AddOpenApiOperationTransformer(async (op, context, ct) => Content(op, context, contentType, await Component(context, type, ct)));
+
+    private static async Task<IOpenApiSchema> Component(OpenApiOperationTransformerContext context, Type type, CancellationToken ct)
+    {
+        var document = context.Document!;
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        if (!document.Components.Schemas.ContainsKey(type.Name))
+            document.AddComponent(type.Name, await context.GetOrCreateSchemaAsync(type, null, ct));
+        return new OpenApiSchemaReference(type.Name, document);
+    }
+
+    private static void Content(OpenApiOperation op, OpenApiOperationTransformerContext context, string contentType, IOpenApiSchema schema)
+    {
+        var body = op.RequestBody as OpenApiRequestBody ?? new OpenApiRequestBody { Required = true };
+        body.Content ??= new Dictionary<string, OpenApiMediaType>();
+        body.Content[contentType] = new OpenApiMediaType { Schema = schema };
+        op.RequestBody = body;
+        OpenApiSetup.AddValidationProblem(op, context);
+    }
+
+    public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    /// <summary>A file answer (xlsx, csv) beside whatever else the status answers: binary content of that type.</summary>
+    public static RouteHandlerBuilder ProducesFile(this RouteHandlerBuilder b, string contentType, int status = StatusCodes.Status200OK) =>
+        b.AddOpenApiOperationTransformer((op, context, ct) =>
+        {
+            op.Responses ??= new OpenApiResponses();
+            var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!op.Responses.TryGetValue(key, out var response) || response is not OpenApiResponse r)
+                op.Responses[key] = r = new OpenApiResponse { Description = "OK" };
+            r.Content ??= new Dictionary<string, OpenApiMediaType>();
+            r.Content[contentType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+            return Task.CompletedTask;
+        });
+
+    /// <summary>A text body (CSV, JSON Lines, YAML) the endpoint also takes, beside a declared JSON or form body.</summary>
+    public static RouteHandlerBuilder AcceptsText(this RouteHandlerBuilder b, params string[] contentTypes) =>
+        b.AddOpenApiOperationTransformer((op, context, ct) =>
+        {
+            foreach (var type in contentTypes) Content(op, context, type, new OpenApiSchema { Type = JsonSchemaType.String });
+            return Task.CompletedTask;
+        });
 
     /// <summary>Problem answers (application/problem+json) beyond 400/401/403, which the document adds from parameters and authorization.</summary>
     public static RouteHandlerBuilder Problems(this RouteHandlerBuilder b, params int[] statuses)

@@ -12,24 +12,15 @@ public static class AuditEndpoints
         app.MapGet("/api/audit", async (HttpContext http, Database db, string? entity, string? entityId, int? page, int? pageSize, CancellationToken ct) =>
         {
             var paging = Paging.From(page, pageSize);
-            var where = new List<string>();
-            var args = new List<(string, object?)>();
-            if (entity is not null) { where.Add("entity = @e"); args.Add(("e", entity)); }
-            if (entityId is not null) { where.Add("entity_id = @i"); args.Add(("i", entityId)); }
-            var w = where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "";
             var actor = http.Actor();
-            var result = await db.ReadAsync(async c =>
-            {
-                var total = Convert.ToInt64(await c.ScalarAsync($"SELECT COUNT(*) FROM audit_log{w}", null, args.ToArray()));
-                var items = await c.ListAsync(
-                    $"SELECT id, at, actor, role, action, entity, entity_id, CAST(before_json AS text) AS before_json, CAST(after_json AS text) AS after_json FROM audit_log{w} ORDER BY id LIMIT @lim OFFSET @off",
-                    null, r => new AuditEntry(r.L("id"), r.T("at"), r.S("actor"), r.S("role"), r.S("action"), r.S("entity"), r.S("entity_id"),
-                        Parse(r.Str("before_json"), actor), Parse(r.Str("after_json"), actor)),
-                    [.. args, ("lim", paging.PageSize), ("off", paging.Offset)]);
-                return new Page<AuditEntry>(items, paging.Page, paging.PageSize, total);
-            }, ct);
+            var (items, total) = await db.ReadAsync(c => new Filter().Equal("entity", entity).Equal("entity_id", entityId).PageAsync(c,
+                "id, at, actor, role, action, entity, entity_id, CAST(before_json AS text) AS before_json, CAST(after_json AS text) AS after_json", "audit_log", "id",
+                r => new AuditEntry(r.L("id"), r.T("at"), r.S("actor"), r.S("role"), r.S("action"), r.S("entity"), r.S("entity_id"),
+                    Parse(r.Str("before_json"), actor), Parse(r.Str("after_json"), actor)), paging), ct);
+            var result = new Page<AuditEntry>(items, paging.Page, paging.PageSize, total);
             return Results.Json(result, Json.Options);
-        }).RequireAuthorization(Policies.ReadAudit).WithTags("Audit");
+        }).RequireAuthorization(Policies.ReadAudit).WithTags("Audit")
+          .WithSummary("审计日志 / the append-only audit log by entity").Produces<Page<AuditEntry>>();
     }
 
     /// <summary>Audit entries keep ID numbers in full; readers who may not see them get them masked.</summary>

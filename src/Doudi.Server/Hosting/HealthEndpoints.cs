@@ -3,12 +3,18 @@ using Doudi.Server.Storage;
 
 namespace Doudi.Server.Hosting;
 
+public sealed record HealthAnswer(string Status);
+
+/// <summary>ready or not_ready, and each check's finding (database, privileges, policies).</summary>
+public sealed record ReadyAnswer(string Status, IReadOnlyDictionary<string, string> Checks);
+
 public static class HealthEndpoints
 {
     public static void Map(WebApplication app)
     {
         // Liveness: the process answers.
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous().WithTags("Health");
+        app.MapGet("/health", () => Results.Json(new HealthAnswer("ok"), Api.Json.Options)).AllowAnonymous().WithTags("Health")
+            .WithSummary("存活 / the process answers").Produces<HealthAnswer>();
 
         // Readiness: the database answers at the latest schema and the policies are loaded.
         app.MapGet("/ready", async (Database db, EngineHost engine, CancellationToken ct) =>
@@ -41,7 +47,9 @@ public static class HealthEndpoints
             }
             checks["policies"] = engine.Ready ? $"ok ({engine.PolicyDirectory})" : "not loaded: " + string.Join("; ", engine.Errors);
             ok &= engine.Ready;
-            return Results.Json(new { status = ok ? "ready" : "not_ready", checks }, statusCode: ok ? 200 : 503);
-        }).AllowAnonymous().WithTags("Health");
+            return Results.Json(new ReadyAnswer(ok ? "ready" : "not_ready", checks), Api.Json.Options, statusCode: ok ? 200 : 503);
+        }).AllowAnonymous().WithTags("Health")
+          .WithSummary("就绪 / the database is at the latest schema and the policies are loaded (503 with the failing check otherwise)")
+          .Produces<ReadyAnswer>().Produces<ReadyAnswer>(StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -79,32 +79,32 @@ public static partial class NameListEndpoints
           .WithSummary("导入月度名单 / import a department's monthly name list (CSV or JSON); all or nothing, idempotent, with a change report")
           .WithDescription("201 with the change report (200 with the stored one for a repeat). async=true (or Prefer: respond-async) answers 202 at once " +
               "with Location /api/name-lists/{batch}, where GET shows the state and rows done. One import per department and region at a time: " +
-              "a second is answered 409 with Retry-After.");
+              "a second is answered 409 with Retry-After. A full list that would end more than 10% of the roster is refused (400) unless confirm=true.")
+          .JsonBody<NameListJson>().AcceptsText("text/csv")
+          .Produces<ChangeReport>(StatusCodes.Status201Created).Produces<ChangeReport>().Produces<NameListImportStatus>(StatusCodes.Status202Accepted)
+          .Problems(409, 503);
 
         g.MapGet("/{id}", async (string id, HttpContext http, Database db, NameListProgress progress, CancellationToken ct) =>
         {
             // A running (or failed) import on this node: its state and rows done; an applied one: its change report (state "done").
             var run = progress.Find(id);
             if (run is { State: not "done" and not "failed" }) return Results.Json(NameListProgress.View(run, Text.WantsEnglish(http)), Json.Options);
-            var json = await db.ReadAsync(c => c.ScalarAsync("SELECT report_json FROM name_list_batches WHERE id = @id", null, ("id", id)), ct) as string;
+            var json = await db.ReadAsync(c => NameListBatches.ReportJsonAsync(c, id), ct);
             if (json is null && run is not null) return Results.Json(NameListProgress.View(run, Text.WantsEnglish(http)), Json.Options);
             if (json is null) throw ApiProblemException.NotFound(new($"没有名单批次 {id}", $"no name-list batch {id}"));
             if (!http.Actor().SeesIdNumbers) json = AuditEndpoints.MaskIdNumbers(json);
             return Body.RawJson(json);
-        }).RequireAuthorization(Policies.ImportNameLists);
+        }).RequireAuthorization(Policies.ImportNameLists)
+          .WithSummary("一个名单批次：导入中为进度，完成后为变更报告 / a name-list batch: its progress while it runs, then its change report")
+          .ProducesOneOf<ChangeReport, NameListImportStatus>().Problems(404);
 
         g.MapGet("/", async (Database db, int? page, int? pageSize, CancellationToken ct) =>
         {
             var paging = Paging.From(page, pageSize);
-            var result = await db.ReadAsync(async c =>
-            {
-                var total = Convert.ToInt64(await c.ScalarAsync("SELECT COUNT(*) FROM name_list_batches", null));
-                var items = await c.ListAsync("SELECT id, department, month, region, format, row_count, created_at, created_by FROM name_list_batches ORDER BY created_at DESC, id LIMIT @l OFFSET @o", null,
-                    r => new { id = r.S("id"), department = r.S("department"), month = r.S("month"), region = r.S("region"), format = r.S("format"), rows = r.I("row_count"), createdAt = r.T("created_at"), createdBy = r.S("created_by") },
-                    ("l", paging.PageSize), ("o", paging.Offset));
-                return new Page<object>(items, paging.Page, paging.PageSize, total);
-            }, ct);
+            var (items, total) = await db.ReadAsync(c => NameListBatches.ListAsync(c, paging), ct);
+            var result = new Page<NameListBatchRow>(items, paging.Page, paging.PageSize, total);
             return Results.Json(result, Json.Options);
-        }).RequireAuthorization(Policies.ImportNameLists);
+        }).RequireAuthorization(Policies.ImportNameLists)
+          .WithSummary("名单批次 / name-list batches, newest first").Produces<Page<NameListBatchRow>>();
     }
 }

@@ -23,7 +23,8 @@ namespace Doudi.Server.Imports;
 /// row, and nothing that grows with the roster times the list. One import per department and region runs at a time;
 /// a second is told 409 at once.
 /// </summary>
-public sealed class NameListImporter(Database db, NameListProgress progress, IEnumerable<Prevention.Common.IIdentityAddedHook>? hooks = null, IConfiguration? config = null)
+public sealed class NameListImporter(Database db, NameListProgress progress, IEnumerable<Prevention.Common.IIdentityAddedHook>? hooks = null, IConfiguration? config = null,
+    ILogger<NameListImporter>? log = null)
 {
     /// <summary><paramref name="ConfirmEnds"/>: the sender confirmed that a <c>full</c> list may end more than the allowed share of the roster.</summary>
     public sealed record Request(string Department, string Month, string Region, string Mode, string Format, byte[] Content, bool ConfirmEnds = false,
@@ -66,9 +67,9 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
         var hash = HashOf(request);
         try
         {
-            var psw = System.Diagnostics.Stopwatch.StartNew();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var rows = await ParseAsync(request, run, ct);
-            if (Environment.GetEnvironmentVariable("DOUDI_NL_TIMING") == "1") Console.Error.WriteLine($"namelist parse: {psw.ElapsedMilliseconds} ms");
+            log?.LogDebug("Name list {Batch}: {Rows} rows read in {Ms} ms", run.Batch, rows.Count, clock.ElapsedMilliseconds);
             run.Applying(rows.Count);
             var monthStart = DateOnly.ParseExact(request.Month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             var result = await db.WriteAsync(async (c, tx) =>
@@ -79,7 +80,7 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
                 if (again is not null) return (again, false);
                 return (await ApplyAsync(c, tx, run, hash, rows, monthStart, actor, ct), true);
             }, ct);
-            if (Environment.GetEnvironmentVariable("DOUDI_NL_TIMING") == "1") Console.Error.WriteLine($"namelist committed: {psw.ElapsedMilliseconds} ms");
+            log?.LogInformation("Name list {Batch}: {Rows} rows in {Ms} ms", run.Batch, rows.Count, clock.ElapsedMilliseconds);
             progress.End(run, null);
             return result;
         }
@@ -182,10 +183,7 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
         var request = run.Request;
         var batch = run.Batch;
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var timing = Environment.GetEnvironmentVariable("DOUDI_NL_TIMING") == "1";
-        var backend = timing && db.Dialect == Dialect.Postgres ? Convert.ToInt32(await c.ScalarAsync("SELECT pg_backend_pid()", tx)) : 0;
-        double Cpu(int pid) { try { var f = File.ReadAllText($"/proc/{pid}/stat"); var x = f[(f.LastIndexOf(')') + 2)..].Split(' '); return (long.Parse(x[11]) + long.Parse(x[12])) / 100.0; } catch (IOException) { return 0; } }
-        void T(string what) { if (timing) Console.Error.WriteLine($"namelist {what}: {sw.ElapsedMilliseconds} ms server cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} pg cpu {Cpu(backend):F2}"); }
+        void T(string phase) => log?.LogDebug("Name list {Batch}: {Phase} after {Ms} ms", batch, phase, sw.ElapsedMilliseconds);
         var report = new ChangeReport { Batch = batch, Department = request.Department, Month = request.Month, Region = request.Region, Mode = request.Mode, Rows = rows.Count };
         var now = DateTimeOffset.UtcNow;
         await c.ExecAsync("INSERT INTO name_list_batches (id, department, month, region, content_hash, format, row_count, report_json, created_at, created_by) " +
@@ -193,11 +191,11 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
             ("id", batch), ("d", request.Department), ("m", request.Month), ("r", request.Region), ("h", hash), ("f", request.Format), ("n", rows.Count), ("at", now), ("by", actor.Name));
 
         // Everyone listed, wherever registered, with every identity they hold: one query over the staged ID numbers.
-        T("start");
         var store = new NameListStore(c, tx, db.Dialect);
         await store.StageKeysAsync(rows, ct);
-        T("staged+listed");
+        T("keys staged");
         var (found, held) = await store.ListedAsync(rows.Count, ct);
+        T("listed persons read");
         var problems = new List<FieldProblem>();
         for (int i = 0; i < rows.Count; i++)
             if (found[i] is { } elsewhere && elsewhere.Region != request.Region)
@@ -291,7 +289,7 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
         }
         if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
 
-        T("decided");
+        T("changes worked out");
         if (request.Mode == "full")
         {
             var (roster, absent) = await store.AbsentAsync(request.Department, request.Region, ct);
@@ -312,27 +310,27 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
         }
 
         // The writes: a few bulk statements, whatever the list's length.
-        T("absent");
+        T("absent read");
         await store.InsertHouseholdsAsync(households.Select(h => (h.Key, h.Value.Region, h.Value.Township)), madeHouseholds, now, ct);
-        T("households");
+        T("households written");
         await store.InsertPersonsAsync(newPersons, now, ct);
-        T("persons");
+        T("persons written");
         if (movedPersons.Count > 0) await store.UpdatePersonsAsync(movedPersons, now, ct);
         if (ends.Count > 0) await store.EndIdentitiesAsync(ends, batch, ct);
-        T("ends");
+        T("identities ended");
         await store.InsertIdentitiesAsync(added, request.Department, batch, now, actor.Name, ct);
-        T("identities");
+        T("identities added");
         if (hooks?.Any() == true)
             foreach (var (identityId, personId) in await store.AddedToSettledPersonsAsync(batch))
                 foreach (var hook in hooks) await hook.IdentityAddedAsync(c, tx, personId, identityId, actor, "name_list:" + batch); // issue 4 (I-15)
         await store.DropStagingAsync();
 
-        T("hooks");
+        T("hooks run");
         var json = Json.Serialize(report);
         await c.ExecAsync("UPDATE name_list_batches SET report_json = @j WHERE id = @id", tx, ("j", json), ("id", batch));
-        T("report");
+        T("report stored");
         await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "import", "name_list", batch, null, json);
-        T("audit");
+        T("audited");
         return report;
     }
 

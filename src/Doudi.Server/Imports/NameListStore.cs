@@ -65,14 +65,19 @@ public sealed class NameListStore(DbConnection c, DbTransaction tx, Dialect dial
         return (persons, identities);
     }
 
-    /// <summary>The department's open identities in the region (its roster before this list), and those of persons the list leaves out.</summary>
+    /// <summary>
+    /// The department's open identities in the region held by persons the list leaves out, and the size of that roster
+    /// before this list (counted in the same scan; 0 when nobody is left out, as then nothing is ended).
+    /// </summary>
     public async Task<(long Roster, List<(IdentityRecord Identity, string IdNumber, string Name)> Absent)> AbsentAsync(string department, string region, CancellationToken ct)
     {
-        const string open = "FROM identities i JOIN persons p ON p.id = i.person_id WHERE p.region = @r AND i.department = @d AND i.revoked IS NULL";
-        var roster = Convert.ToInt64(await c.ScalarAsync($"SELECT COUNT(*) {open}", tx, ("r", region), ("d", department)), System.Globalization.CultureInfo.InvariantCulture);
+        long roster = 0;
         var absent = await c.ListAsync(
-            $"SELECT i.*, p.id_number AS person_id_number, p.name AS person_name {open} AND NOT EXISTS (SELECT 1 FROM {Keys} k WHERE k.id_number = p.id_number) ORDER BY i.recognized, i.id",
-            tx, x => (RegistryStore.MapIdentity(x), x.S("person_id_number"), x.S("person_name")), ("r", region), ("d", department));
+            "SELECT * FROM (SELECT i.*, p.id_number AS person_id_number, p.name AS person_name, COUNT(*) OVER () AS roster, " +
+            $"CASE WHEN EXISTS (SELECT 1 FROM {Keys} k WHERE k.id_number = p.id_number) THEN 0 ELSE 1 END AS absent " +
+            "FROM identities i JOIN persons p ON p.id = i.person_id WHERE p.region = @r AND i.department = @d AND i.revoked IS NULL) x " +
+            "WHERE absent = 1 ORDER BY recognized, id",
+            tx, x => { roster = x.L("roster"); return (RegistryStore.MapIdentity(x), x.S("person_id_number"), x.S("person_name")); }, ("r", region), ("d", department));
         return (roster, absent);
     }
 

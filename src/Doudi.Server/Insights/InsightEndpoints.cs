@@ -46,6 +46,8 @@ public sealed record TownshipView(string Township, long Persons, long RiskPool, 
 public sealed record MapResponse(string Region, int Year, string? GeoJson, List<TownshipView> Townships);
 public sealed record TownshipRiskEntry(string Id, string Person, string Name, string IdNumber, string? Household, decimal? Amount, decimal? Threshold, string Cite, string State);
 public sealed record MapUpload(string Region, int Features);
+/// <summary>A GeoJSON FeatureCollection whose features' properties.name are the townships' names.</summary>
+public sealed record GeoJsonFeatureCollection(string Type, IReadOnlyList<System.Text.Json.JsonElement> Features);
 
 public sealed record RankRow(string Code, string Label, string? Kind, long Count, long Quantity, decimal Amount, decimal SelfPay, decimal? SelfPayRate);
 public sealed record RankingResponse(string Dimension, string? Kind, string? Region, string From, string To, List<RankRow> ByCount, List<RankRow> ByAmount);
@@ -66,7 +68,8 @@ public static class InsightEndpoints
 
         g.MapGet("/dashboard", async (string? region, int? year, Database db, Settlements.EngineHost policies, CancellationToken ct) =>
         {
-            var y = year ?? DateTime.UtcNow.Year;
+            // A year outside 2000–2100 is refused naming the parameter (the plan targets are looked up by year).
+            var y = Paging.Year(year) ?? DateTime.UtcNow.Year;
             var (from, to) = ($"{y:D4}-01", $"{y:D4}-12");
             return await db.ReadAsync(async c =>
             {
@@ -124,13 +127,8 @@ public static class InsightEndpoints
         {
             var y = year ?? DateTime.UtcNow.Year;
             var actor = http.Actor();
-            return await db.ReadAsync(c => c.ListAsync(
-                "SELECT e.id, e.person_id, p.name, p.id_number, e.household_id, e.amount, e.threshold, e.cite, e.state FROM risk_entries e JOIN persons p ON p.id = e.person_id " +
-                "WHERE e.region = @r AND e.year = @y AND p.township = @t ORDER BY e.created_at, e.id LIMIT 1000", null,
-                r => new TownshipRiskEntry(r.S("id"), r.S("person_id"), r.S("name"), IdMasking.For(actor, r.S("id_number")), r.Str("household_id"),
-                    r.IsDBNull(r.GetOrdinal("amount")) ? null : r.M("amount"), r.IsDBNull(r.GetOrdinal("threshold")) ? null : r.M("threshold"),
-                    r.S("cite"), r.S("state")),
-                ("r", region), ("y", y), ("t", township)), ct);
+            var entries = await db.ReadAsync(c => InsightStore.TownshipRiskEntriesAsync(c, region, township, y), ct);
+            return entries.Select(e => e with { IdNumber = IdMasking.For(actor, e.IdNumber) }).ToList();
         }).WithSummary("某乡镇的风险库名单（地图点击）/ the risk-pool entries of one township").Produces<List<TownshipRiskEntry>>();
 
         g.MapPut("/maps/{region}", async (string region, HttpContext http, Database db, Settlements.EngineHost policies, CancellationToken ct) =>
@@ -147,7 +145,8 @@ public static class InsightEndpoints
             }, ct);
             return new MapUpload(region, features);
         }).RequireAuthorization(Policies.Admin)
-          .WithSummary("载入乡镇地图 GeoJSON（FeatureCollection，properties.name 为乡镇名）/ load the townships' GeoJSON").Produces<MapUpload>();
+          .WithSummary("载入乡镇地图 GeoJSON（FeatureCollection，properties.name 为乡镇名）/ load the townships' GeoJSON")
+          .JsonBody<GeoJsonFeatureCollection>().Produces<MapUpload>();
 
         g.MapGet("/rankings", async (string dimension, string? kind, string? region, string? from, string? to, int? top, Database db, CancellationToken ct) =>
         {

@@ -20,87 +20,64 @@ public static class InsightStore
     private const string Money = "total_fen, in_policy_fen, basic_fen, critical_fen, supplementary_fen, assistance_fen, tilted_fen, burden_fen, self_pay_fen";
     private static readonly string[] MoneyColumns = Money.Split(", ");
 
-    /// <summary>Adds (<paramref name="sign"/> = 1) or takes away (−1) one settlement, in the caller's transaction.</summary>
-    public static Task ApplyAsync(DbConnection c, DbTransaction tx, InsightFacts f, int sign) => UpsertAsync(c, tx, RowsOf(f, sign));
-
     /// <summary>
-    /// Adds many settlements (bulk import): their rows summed per key first, then upserted in a few statements, in the order
-    /// one settlement writes its dimensions (region, township, …), so concurrent writers take the rows' locks alike.
+    /// Shards of a key's row (migration 0852): the region, township, category, kind, institution and diagnosis rows of a month
+    /// take every settlement of the month, so each is split, and a transaction adds to the shard of its database connection
+    /// (<see cref="Database.ConnectionSlot"/>): concurrent settlements of one server never wait on one row lock until commit.
+    /// Reads sum over shards. Item rows (many keys) stay whole.
     /// </summary>
-    public static async Task ApplyManyAsync(DbConnection c, DbTransaction tx, IEnumerable<InsightFacts> facts)
+    public const int Shards = 64;
+
+    public static int ShardOf(Database db, DbConnection c) => db.ConnectionSlot(c) % Shards;
+
+    /// <summary>Adds (<paramref name="sign"/> = 1) or takes away (−1) one settlement, in the caller's transaction.</summary>
+    public static Task ApplyAsync(DbConnection c, DbTransaction tx, InsightFacts f, int sign, int shard)
     {
-        var sums = new Dictionary<(string, string, string, string), Delta>();
-        var order = new List<(string, string, string, string)>();
-        foreach (var f in facts)
-            foreach (var d in RowsOf(f, +1))
-            {
-                var key = (d.Region, d.Month, d.Dim, d.Key);
-                if (sums.TryGetValue(key, out var had)) sums[key] = had.Plus(d);
-                else { sums[key] = d; order.Add(key); }
-            }
-        var rows = order.Select(k => sums[k]).OrderBy(d => Array.IndexOf(DimensionOrder, d.Dim)).ThenBy(d => d.Region, StringComparer.Ordinal)
-            .ThenBy(d => d.Month, StringComparer.Ordinal).ThenBy(d => d.Key, StringComparer.Ordinal).ToList();
-        for (var i = 0; i < rows.Count; i += RowsPerStatement) await UpsertAsync(c, tx, rows.GetRange(i, Math.Min(RowsPerStatement, rows.Count - i)));
+        var (sql, args) = ApplySql(f, sign, shard, "im_");
+        return c.ExecAsync(sql, tx, args);
     }
 
-    private const int RowsPerStatement = 500;
-    private static readonly string[] DimensionOrder = [Region, Township, Category, Kind, Institution, Diagnosis, Item];
-
-    /// <summary>One row's change: counts and money (fen) already signed.</summary>
-    private sealed record Delta(string Region, string Month, string Dim, string Key, string Label, long Bills, long Assisted, long Quantity, long[] Money)
+    /// <summary>The upsert of <see cref="ApplyAsync"/>, parameters named <paramref name="prefix"/>…, to send in a settlement's batch.</summary>
+    public static (string Sql, (string, object?)[] Args) ApplySql(InsightFacts f, int sign, int shard, string prefix)
     {
-        public Delta Plus(Delta o) => this with
-        {
-            Label = o.Label.Length > 0 ? o.Label : Label, Bills = Bills + o.Bills, Assisted = Assisted + o.Assisted, Quantity = Quantity + o.Quantity,
-            Money = Money.Zip(o.Money, (a, b) => a + b).ToArray(),
-        };
-    }
-
-    private static List<Delta> RowsOf(InsightFacts f, int sign)
-    {
-        var rows = new List<Delta>();
-        long[] all = [f.Total * sign, f.InPolicy * sign, f.Basic * sign, f.Critical * sign, f.Supplementary * sign, f.Assistance * sign, f.Tilted * sign, f.Burden * sign, f.SelfPay * sign];
-        long assisted = (f.Assisted ? 1 : 0) * sign;
-        Delta Row(string dim, string key, string label, long qty, long[] money, long bills, long ass) => new(f.Region, f.Month, dim, key, label, bills, ass, qty, money);
-        rows.Add(Row(Region, "", "", 0, all, sign, assisted));
-        rows.Add(Row(Township, f.Township ?? "", f.Township ?? "", 0, all, sign, assisted));
-        rows.Add(Row(Category, f.Category ?? "", "", 0, all, sign, assisted));
-        rows.Add(Row(Kind, f.Kind, "", 0, all, sign, assisted));
+        var rows = new List<(string Dim, string Key, string Label, long Quantity, long[] Money, long Bills, long Assisted)>();
+        long[] all = [f.Total, f.InPolicy, f.Basic, f.Critical, f.Supplementary, f.Assistance, f.Tilted, f.Burden, f.SelfPay];
+        long assisted = f.Assisted ? 1 : 0;
+        rows.Add((Region, "", "", 0, all, 1, assisted));
+        rows.Add((Township, f.Township ?? "", f.Township ?? "", 0, all, 1, assisted));
+        rows.Add((Category, f.Category ?? "", "", 0, all, 1, assisted));
+        rows.Add((Kind, f.Kind, "", 0, all, 1, assisted));
         if (f.Details.Institution is { } inst)
-            rows.Add(Row(Institution, inst.Code, inst.Name, 0, all, sign, assisted));
+            rows.Add((Institution, inst.Code, inst.Name, 0, all, 1, assisted));
         if (f.Details.DiagnosisCode is { } dx)
-            rows.Add(Row(Diagnosis, dx, f.Details.DiagnosisName ?? "", 0, all, sign, assisted));
+            rows.Add((Diagnosis, dx, f.Details.DiagnosisName ?? "", 0, all, 1, assisted));
         // Items of one code on one bill are one row (a bill may list a drug twice).
         foreach (var g in f.Details.Items.GroupBy(i => i.Kind + ":" + i.Code, StringComparer.Ordinal))
         {
             var amount = g.Sum(i => InsightFacts.Fen(i.Amount));
             var outside = g.Where(i => !i.InCatalog).Sum(i => InsightFacts.Fen(i.Amount));
             var qty = (long)Math.Round(g.Sum(i => i.Quantity), MidpointRounding.AwayFromZero);
-            rows.Add(Row(Item, g.Key, g.First().Name, qty * sign, [amount * sign, (amount - outside) * sign, 0, 0, 0, 0, 0, 0, outside * sign], sign, 0));
+            rows.Add((Item, g.Key, g.First().Name, qty, [amount, amount - outside, 0, 0, 0, 0, 0, 0, outside], 1, 0));
         }
-        return rows;
-    }
 
-    private static Task UpsertAsync(DbConnection c, DbTransaction tx, IReadOnlyList<Delta> rows)
-    {
-        var sql = new StringBuilder($"INSERT INTO insight_monthly (region, month, dimension, dim_key, label, bills, assisted, quantity, {Money}) VALUES ");
-        var args = new List<(string, object?)>();
+        var sql = new StringBuilder($"INSERT INTO insight_monthly (region, month, dimension, dim_key, label, shard, bills, assisted, quantity, {Money}) VALUES ");
+        var p = prefix;
+        var args = new List<(string, object?)>(2 + rows.Count * 16) { ($"{p}r", f.Region), ($"{p}m", f.Month), ($"{p}s", shard) };
         for (var i = 0; i < rows.Count; i++)
         {
-            var d = rows[i];
+            var (dim, key, label, qty, money, bills, ass) = rows[i];
             if (i > 0) sql.Append(", ");
-            sql.Append($"(@r{i}, @m{i}, @d{i}, @k{i}, @l{i}, @b{i}, @a{i}, @q{i}");
-            for (var j = 0; j < d.Money.Length; j++) sql.Append($", @v{i}_{j}");
+            sql.Append($"(@{p}r, @{p}m, @{p}d{i}, @{p}k{i}, @{p}l{i}, {(dim == Item ? "0" : $"@{p}s")}, @{p}b{i}, @{p}a{i}, @{p}q{i}");
+            for (var j = 0; j < money.Length; j++) sql.Append($", @{p}v{i}_{j}");
             sql.Append(')');
-            args.Add(($"r{i}", d.Region)); args.Add(($"m{i}", d.Month));
-            args.Add(($"d{i}", d.Dim)); args.Add(($"k{i}", d.Key)); args.Add(($"l{i}", d.Label));
-            args.Add(($"b{i}", d.Bills)); args.Add(($"a{i}", d.Assisted)); args.Add(($"q{i}", d.Quantity));
-            for (var j = 0; j < d.Money.Length; j++) args.Add(($"v{i}_{j}", d.Money[j]));
+            args.Add(($"{p}d{i}", dim)); args.Add(($"{p}k{i}", key)); args.Add(($"{p}l{i}", label));
+            args.Add(($"{p}b{i}", bills * sign)); args.Add(($"{p}a{i}", ass * sign)); args.Add(($"{p}q{i}", qty * sign));
+            for (var j = 0; j < money.Length; j++) args.Add(($"{p}v{i}_{j}", money[j] * sign));
         }
-        sql.Append(" ON CONFLICT (region, month, dimension, dim_key) DO UPDATE SET ");
+        sql.Append(" ON CONFLICT (region, month, dimension, dim_key, shard) DO UPDATE SET ");
         sql.Append("label = CASE WHEN excluded.label = '' THEN insight_monthly.label ELSE excluded.label END, ");
         sql.Append(string.Join(", ", new[] { "bills", "assisted", "quantity" }.Concat(MoneyColumns).Select(col => $"{col} = insight_monthly.{col} + excluded.{col}")));
-        return c.ExecAsync(sql.ToString(), tx, args.ToArray());
+        return (sql.ToString(), args.ToArray());
     }
 
     /// <summary>Sums of one dimension per key (and per month when <paramref name="byMonth"/>), for regions (null: all) and months from..to.</summary>
@@ -127,6 +104,16 @@ public static class InsightStore
         c.ListAsync("SELECT COALESCE(p.township, '') AS township, e.state, COUNT(*) AS n FROM risk_entries e JOIN persons p ON p.id = e.person_id " +
                     "WHERE e.year = @y" + (region is null ? "" : " AND e.region = @r") + " GROUP BY p.township, e.state", null,
             r => (r.S("township"), r.S("state"), r.L("n")), ("y", year), ("r", region));
+
+    /// <summary>The risk-pool entries of a township's persons (at most 1,000), ID numbers in full: the caller masks them.</summary>
+    public static Task<List<TownshipRiskEntry>> TownshipRiskEntriesAsync(DbConnection c, string region, string township, int year) =>
+        c.ListAsync(
+            "SELECT e.id, e.person_id, p.name, p.id_number, e.household_id, e.amount, e.threshold, e.cite, e.state FROM risk_entries e JOIN persons p ON p.id = e.person_id " +
+            "WHERE e.region = @r AND e.year = @y AND p.township = @t ORDER BY e.created_at, e.id LIMIT 1000", null,
+            r => new TownshipRiskEntry(r.S("id"), r.S("person_id"), r.S("name"), r.S("id_number"), r.Str("household_id"),
+                r.IsDBNull(r.GetOrdinal("amount")) ? null : r.M("amount"), r.IsDBNull(r.GetOrdinal("threshold")) ? null : r.M("threshold"),
+                r.S("cite"), r.S("state")),
+            ("r", region), ("y", year), ("t", township));
 
     public static Task<string?> MapAsync(DbConnection c, string region) =>
         c.FirstAsync("SELECT geojson FROM insight_maps WHERE region = @r", null, r => r.S("geojson"), ("r", region));

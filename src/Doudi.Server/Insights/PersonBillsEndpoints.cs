@@ -19,14 +19,11 @@ public static class PersonBillsEndpoints
     {
         app.MapGet("/api/insights/persons/{id}/bills", async (string id, int year, Database db, CancellationToken ct) =>
         {
-            var rows = await db.ReadAsync(c => c.ListAsync(
-                "SELECT id, date, policy, status, bill_json, result_json, result_format FROM settlements WHERE person_id = @p AND year = @y ORDER BY date, id", null,
-                r => (Id: r.S("id"), Date: r.D("date"), Policy: r.S("policy"), Status: r.S("status"), Bill: r.S("bill_json"), Result: r.S("result_json"), Format: r.I("result_format")),
-                ("p", id), ("y", year)), ct);
+            var rows = await db.ReadAsync(c => SettlementStore.OfPersonYearAsync(c, id, year), ct);
             return rows.Select(r =>
             {
-                var bill = StoredResults.ReadBill(r.Bill, r.Format);
-                var result = StoredResults.Read(r.Result, r.Format);
+                var bill = StoredResults.ReadBill(r.BillJson, r.ResultFormat);
+                var result = StoredResults.Read(r.ResultJson, r.ResultFormat);
                 return new BillTiers(r.Id, r.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Codes.ToCode(bill.Kind), r.Policy,
                     result.Category is { } cat ? Codes.ToCode(cat) : null, r.Status, bill.Total, bill.InPolicy, bill.BasicPaid, result.CriticalIllness,
                     result.Supplementary, result.Assistance, result.Tilted, result.PersonalBurden);

@@ -30,7 +30,7 @@ public static class PolicyBrowserEndpoints
             var on = Date(date);
             return Documents(engine).GroupBy(d => d.Region).OrderBy(x => x.Key, StringComparer.Ordinal)
                 .Select(x => new RegionDocuments(x.Key, x.OrderBy(d => d.From).Select(d => Summary(d, on)).ToList())).ToList();
-        }).WithSummary("政策浏览：统筹区与政策文件 / regions and their documents").Produces<List<RegionDocuments>>();
+        }).WithSummary("政策浏览：统筹区与政策文件 / regions and their documents").Produces<List<RegionDocuments>>().Problems(503);
 
         g.MapGet("/documents/{id}", (string id, string? date, EngineHost engine) =>
         {
@@ -44,7 +44,7 @@ public static class PolicyBrowserEndpoints
                     on is not { } d || (c.From <= d && d <= c.To), c.Interpretation,
                     c.Interpretation is { } code && doc.Interpretations.TryGetValue(code, out var t) ? t : null,
                     c.CarriedForward, c.Source, c.Settings.Select(s => new SettingView(s.Key, Render(s.Value))).ToList())).ToList());
-        }).WithSummary("政策文件的条款、原文、参数与解释；可按日期标出生效条款 / a document's clauses in force on a date").Produces<DocumentView>();
+        }).WithSummary("政策文件的条款、原文、参数与解释；可按日期标出生效条款 / a document's clauses in force on a date").Produces<DocumentView>().Problems(404, 503);
 
         g.MapGet("/lookup", (string rule, EngineHost engine) =>
         {
@@ -63,7 +63,7 @@ public static class PolicyBrowserEndpoints
                     }
                 }
             return best ?? throw ApiProblemException.NotFound(new($"未找到所引条款：{rule}", $"no clause found for: {rule}"));
-        }).WithSummary("由计算步骤所引依据找到条款 / the clause a trace step cites").Produces<ClauseRef>();
+        }).WithSummary("由计算步骤所引依据找到条款 / the clause a trace step cites").Produces<ClauseRef>().Problems(404, 503);
     }
 
     private static IReadOnlyList<PolicyDocument> Documents(EngineHost engine) =>

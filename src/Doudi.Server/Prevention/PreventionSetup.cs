@@ -14,6 +14,7 @@ public static class PreventionSetup
         services.AddSingleton<Monitoring.MonitoringSettings>();
         services.AddSingleton<Monitoring.MonitoringService>();
         services.AddSingleton<ISettlementStoredHook>(sp => sp.GetRequiredService<Monitoring.MonitoringService>());
+        services.AddSingleton<Settlements.ILedgerMeasureSource>(sp => sp.GetRequiredService<Monitoring.MonitoringService>());
         services.AddSingleton<ISettlementReversedHook>(sp => sp.GetRequiredService<Monitoring.MonitoringService>());
         services.AddSingleton<PreventionEngine>();
         services.AddSingleton<Retroactive.RetroactiveService>();

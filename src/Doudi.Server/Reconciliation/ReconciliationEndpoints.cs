@@ -25,6 +25,9 @@ public sealed record TownshipSending(string Township, string? Note);
 
 public sealed record TownshipSent(string Township, int Sent);
 
+/// <summary>The multipart form of a reconciliation: the export file (CSV in the national names) and, optionally, a mapping profile (YAML).</summary>
+public sealed record ReconciliationUpload(IFormFile Export, IFormFile? Profile = null);
+
 /// <summary>
 /// Reconciliation with the national platform (应补/应退, I-24): <c>POST /api/reconciliations?region=R</c> with the export
 /// (text/csv in the national names, or multipart with <c>export</c> and a mapping <c>profile</c>), the run and its items,
@@ -48,12 +51,12 @@ public static class ReconciliationEndpoints
                 return Results.Json(await ViewAsync(db, id, ct), Json.Options, statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
             }
             finally { File.Delete(temp); }
-        }).RequireAuthorization(Policies.Operate).Accepts<string>("text/csv", "multipart/form-data")
-          .Produces<ReconciliationRunView>(StatusCodes.Status201Created).Produces<ReconciliationRunView>()
+        }).RequireAuthorization(Policies.Operate).FormBody<ReconciliationUpload>().AcceptsText("text/csv")
+          .Produces<ReconciliationRunView>(StatusCodes.Status201Created).Produces<ReconciliationRunView>().Problems(422, 503)
           .WithSummary("对账 / reconcile a national settlement export (maf_pay) with what the policy gives; the same file again answers the earlier run");
 
         g.MapGet("/{id}", async (string id, Database db, CancellationToken ct) => Results.Json(await ViewAsync(db, id, ct), Json.Options))
-            .RequireAuthorization(Policies.ReadSettlements).Produces<ReconciliationRunView>().WithSummary("对账汇总 / a run's totals, steps, townships and institutions");
+            .RequireAuthorization(Policies.ReadSettlements).Produces<ReconciliationRunView>().Problems(404).WithSummary("对账汇总 / a run's totals, steps, townships and institutions");
 
         g.MapGet("/{id}/items", async (string id, string? direction, string? township, string? status, int? page, int? pageSize, Database db, CancellationToken ct) =>
         {
@@ -68,7 +71,7 @@ public static class ReconciliationEndpoints
                 return await ReconciliationStore.ItemsAsync(c, id, direction, township, status, paging);
             }, ct);
             return Results.Json(new ReconciliationItemPage(items.Select(ToView).ToList(), paging.Page, paging.PageSize, total), Json.Options);
-        }).RequireAuthorization(Policies.ReadSettlements).Produces<ReconciliationItemPage>().WithSummary("差异明细 / differences, by direction, township and status");
+        }).RequireAuthorization(Policies.ReadSettlements).Produces<ReconciliationItemPage>().Problems(404).WithSummary("差异明细 / differences, by direction, township and status");
 
         g.MapGet("/{id}/report.xlsx", async (string id, Database db, CancellationToken ct) =>
         {
@@ -76,7 +79,7 @@ public static class ReconciliationEndpoints
             using var buffer = new MemoryStream();
             ReconciliationXlsx.Write(report, buffer);
             return Results.File(buffer.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{id}.xlsx");
-        }).RequireAuthorization(Policies.ReadSettlements).WithSummary("Excel 报告 / the report as a workbook (应补, 应退, persons, townships, institutions)");
+        }).RequireAuthorization(Policies.ReadSettlements).ProducesFile(Declare.Xlsx).Problems(404).WithSummary("Excel 报告 / the report as a workbook (应补, 应退, persons, townships, institutions)");
 
         g.MapPost("/{id}/items/{setlId}/steps", async (string id, string setlId, ReconciliationStep step, HttpContext http, ReconciliationService service, CancellationToken ct) =>
         {
@@ -86,7 +89,7 @@ public static class ReconciliationEndpoints
                 throw ApiProblemException.Invalid([new FieldProblem("note", new("备注不超过 500 字且不含控制字符", "at most 500 characters, no control characters"))]);
             var item = await service.MoveAsync(id, setlId, step.Status, step.Note, http.Actor(), ct);
             return Results.Json(ToView(item), Json.Options);
-        }).RequireAuthorization(Policies.Operate).Produces<ReconciliationItemView>()
+        }).RequireAuthorization(Policies.Operate).Produces<ReconciliationItemView>().Problems(404, 409, 503)
           .WithSummary("流程 / next step of a difference: sent_to_township → confirmed → paid (应补) or recovered (应退), audited");
 
         g.MapPost("/{id}/township-sendings", async (string id, TownshipSending sending, HttpContext http, ReconciliationService service, CancellationToken ct) =>
@@ -94,7 +97,7 @@ public static class ReconciliationEndpoints
             if (string.IsNullOrWhiteSpace(sending.Township)) throw ApiProblemException.Invalid([new FieldProblem("township", Msg.Required)]);
             var sent = await service.SendTownshipAsync(id, sending.Township, sending.Note, http.Actor(), ct);
             return Results.Json(new TownshipSent(sending.Township, sent), Json.Options);
-        }).RequireAuthorization(Policies.Operate).Produces<TownshipSent>().WithSummary("下发乡镇 / send every open difference of a township to it");
+        }).RequireAuthorization(Policies.Operate).Produces<TownshipSent>().Problems(404, 503).WithSummary("下发乡镇 / send every open difference of a township to it");
     }
 
     /// <summary>The export (and profile) of the request into <paramref name="exportPath"/>: text/csv, or multipart with export and profile files.</summary>

@@ -54,6 +54,7 @@ public static class ReformEndpoints
             }
             return Results.Json(report, Json.Options);
         }).RequireAuthorization(Policies.Operate).WithTags("Reform").Produces<ReformReport>()
+          .ProducesFile(Declare.Xlsx).Problems(422, 503)
           .WithSummary("政策调整测算 / what a reform would have cost on a stored year (static; nothing written)");
     }
 }

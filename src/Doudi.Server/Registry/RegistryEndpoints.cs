@@ -21,38 +21,24 @@ public static class RegistryEndpoints
                 q = ChineseId.Normalize(q);
                 if (!ChineseId.IsValid(q)) throw ApiProblemException.Invalid([new("q", ChineseId.Invalid)]);
             }
-            var where = new List<string>();
-            var args = new List<(string, object?)>();
-            if (region is not null) { where.Add("region = @r"); args.Add(("r", region)); }
-            if (township is not null) { where.Add("township = @t"); args.Add(("t", township)); }
-            if (household is not null) { where.Add("household_id = @h"); args.Add(("h", household)); }
-            if (q is not null)
-            {
-                // Searching by ID number is only for roles that may see ID numbers.
-                where.Add(actor.SeesIdNumbers ? "(name = @q OR id_number = @q OR id = @q)" : "(name = @q OR id = @q)");
-                args.Add(("q", q));
-            }
-            var w = where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "";
-            var result = await db.ReadAsync(async c =>
-            {
-                var total = Convert.ToInt64(await c.ScalarAsync($"SELECT COUNT(*) FROM persons{w}", null, args.ToArray()));
-                var items = await c.ListAsync($"SELECT {RegistryStore.PersonColumns} FROM persons{w} ORDER BY id LIMIT @lim OFFSET @off", null,
-                    RegistryStore.MapPerson, [.. args, ("lim", paging.PageSize), ("off", paging.Offset)]);
-                return new Page<PersonView>(items.Select(p => Views.View(p, actor, null)).ToList(), paging.Page, paging.PageSize, total);
-            }, ct);
+            // Searching by ID number is only for roles that may see ID numbers.
+            var (items, total) = await db.ReadAsync(c => RegistryStore.ListPersonsAsync(c, region, township, household, q, actor.SeesIdNumbers, paging), ct);
+            var result = new Page<PersonView>(items.Select(p => Views.View(p, actor, null)).ToList(), paging.Page, paging.PageSize, total);
             return Results.Json(result, Json.Options);
-        }).RequireAuthorization(Policies.ReadRegistry);
+        }).RequireAuthorization(Policies.ReadRegistry)
+          .WithSummary("人员 / persons by region, township, household, or a name, id or ID number (q)").Produces<Page<PersonView>>();
 
         g.MapGet("/{id}", async (string id, HttpContext http, Database db, CancellationToken ct) =>
         {
             var actor = http.Actor();
             var view = await db.ReadAsync(async c =>
             {
-                var p = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", null, RegistryStore.MapPerson, ("id", id));
+                var p = await RegistryStore.PersonByIdAsync(c, null, id);
                 return p is null ? null : Views.View(p, actor, await RegistryStore.IdentitiesAsync(c, null, p.Id));
             }, ct) ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
             return Results.Json(view, Json.Options);
-        }).RequireAuthorization(Policies.ReadRegistry);
+        }).RequireAuthorization(Policies.ReadRegistry)
+          .WithSummary("一人及其身份 / a person with their identities").Produces<PersonView>().Problems(404);
 
         g.MapPost("/", async (HttpContext http, Database db, Settlements.EngineHost policies, CancellationToken ct) =>
         {
@@ -92,7 +78,8 @@ public static class RegistryEndpoints
                 throw ApiProblemException.Conflict(new("此身份证号或医保人员编号已登记", "this ID number or psn_no is already registered"));
             }
             return Results.Json(Views.View(person, actor, []), Json.Options, statusCode: 201);
-        }).RequireAuthorization(Policies.Operate);
+        }).RequireAuthorization(Policies.Operate)
+          .WithSummary("登记一人 / enter a person").JsonBody<PersonRequest>().Produces<PersonView>(StatusCodes.Status201Created).Problems(409);
 
         // A dated identity entered by hand at the bureau (department medical_security unless given).
         g.MapPost("/{id}/identities", async (string id, HttpContext http, Database db, IEnumerable<Prevention.Common.IIdentityAddedHook> hooks, CancellationToken ct) =>
@@ -111,7 +98,7 @@ public static class RegistryEndpoints
             var actor = http.Actor();
             var view = await db.WriteAsync(async (c, tx) =>
             {
-                var p = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", tx, RegistryStore.MapPerson, ("id", id))
+                var p = await RegistryStore.PersonByIdAsync(c, tx, id)
                     ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
                 var existing = await RegistryStore.IdentitiesAsync(c, tx, p.Id);
                 var overlap = existing.FirstOrDefault(i => i.Department == department && Imports.NameListImporter.EffectiveOverlap(i.Recognized, i.Revoked, recognized!.Value, revoked));
@@ -125,7 +112,8 @@ public static class RegistryEndpoints
                 return Views.View(p, actor, await RegistryStore.IdentitiesAsync(c, tx, p.Id));
             }, ct);
             return Results.Json(view, Json.Options, statusCode: 201);
-        }).RequireAuthorization(Policies.Operate);
+        }).RequireAuthorization(Policies.Operate)
+          .WithSummary("录入身份 / add a dated identity").JsonBody<IdentityRequest>().Produces<PersonView>(StatusCodes.Status201Created).Problems(404, 409, 503);
 
         // Ending an identity sets its revocation date; nothing else of it changes (history is kept).
         g.MapPost("/{id}/identities/{identityId:long}/end", async (string id, long identityId, HttpContext http, Database db, CancellationToken ct) =>
@@ -138,7 +126,7 @@ public static class RegistryEndpoints
             var actor = http.Actor();
             var view = await db.WriteAsync(async (c, tx) =>
             {
-                var p = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", tx, RegistryStore.MapPerson, ("id", id))
+                var p = await RegistryStore.PersonByIdAsync(c, tx, id)
                     ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
                 var identity = (await RegistryStore.IdentitiesAsync(c, tx, p.Id)).FirstOrDefault(i => i.Id == identityId)
                     ?? throw ApiProblemException.NotFound(new($"没有身份 {identityId}", $"no identity {identityId}"));
@@ -150,7 +138,8 @@ public static class RegistryEndpoints
                 return Views.View(p, actor, await RegistryStore.IdentitiesAsync(c, tx, p.Id));
             }, ct);
             return Results.Json(view, Json.Options);
-        }).RequireAuthorization(Policies.Operate);
+        }).RequireAuthorization(Policies.Operate)
+          .WithSummary("终止身份 / end an identity").JsonBody<IdentityEndRequest>().Produces<PersonView>().Problems(404, 409, 503);
 
         // Before settling, a hospital asks whether a patient is an assistance object on a date, and as what (I-1 dates;
         // with several identities the engine takes the one that pays most for the bill, I-2).
@@ -171,44 +160,35 @@ public static class RegistryEndpoints
                 var inForce = (await RegistryStore.IdentitiesAsync(c, null, p.Id))
                     .Where(i => i.EffectiveFrom <= on && (i.EffectiveTo is null || on <= i.EffectiveTo))
                     .Select(Views.View).ToList();
-                return new { person = p.Id, idNumber = IdMasking.For(actor, p.IdNumber), region = p.Region, date = on, eligible = inForce.Count > 0, identities = inForce };
+                return new EligibilityAnswer(p.Id, IdMasking.For(actor, p.IdNumber), p.Region, on, inForce.Count > 0, inForce);
             }, ct) ?? throw ApiProblemException.NotFound(new($"登记库中没有此人：{IdMasking.Mask(person)}", $"no such person in the registry: {IdMasking.Mask(person)}"));
             return Results.Json(answer, Json.Options);
         }).RequireAuthorization(Policies.Settle).WithTags("Registry")
-          .WithSummary("救助对象资格查询 / is this person an assistance object on this date, and as what");
+          .WithSummary("救助对象资格查询 / is this person an assistance object on this date, and as what")
+          .Produces<EligibilityAnswer>().Problems(404);
 
         app.MapGet("/api/households", async (Database db, string? region, string? township, int? page, int? pageSize, CancellationToken ct) =>
         {
             var paging = Paging.From(page, pageSize);
-            var where = new List<string>();
-            var args = new List<(string, object?)>();
-            if (region is not null) { where.Add("h.region = @r"); args.Add(("r", region)); }
-            if (township is not null) { where.Add("h.township = @t"); args.Add(("t", township)); }
-            var w = where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "";
-            var result = await db.ReadAsync(async c =>
-            {
-                var total = Convert.ToInt64(await c.ScalarAsync($"SELECT COUNT(*) FROM households h{w}", null, args.ToArray()));
-                var items = await c.ListAsync(
-                    $"SELECT h.id, h.region, h.township, (SELECT COUNT(*) FROM persons p WHERE p.household_id = h.id) AS members FROM households h{w} ORDER BY h.id LIMIT @l OFFSET @o",
-                    null, r => new { id = r.S("id"), region = r.S("region"), township = r.Str("township"), members = r.L("members") },
-                    [.. args, ("l", paging.PageSize), ("o", paging.Offset)]);
-                return new Page<object>(items, paging.Page, paging.PageSize, total);
-            }, ct);
+            var (items, total) = await db.ReadAsync(c => RegistryStore.ListHouseholdsAsync(c, region, township, paging), ct);
+            var result = new Page<HouseholdRow>(items, paging.Page, paging.PageSize, total);
             return Results.Json(result, Json.Options);
-        }).RequireAuthorization(Policies.ReadRegistry).WithTags("Registry");
+        }).RequireAuthorization(Policies.ReadRegistry).WithTags("Registry")
+          .WithSummary("家庭 / households with member counts").Produces<Page<HouseholdRow>>();
 
         app.MapGet("/api/households/{id}", async (string id, HttpContext http, Database db, CancellationToken ct) =>
         {
             var actor = http.Actor();
             var members = await db.ReadAsync(async c =>
             {
-                var persons = await c.ListAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE household_id = @h ORDER BY id", null, RegistryStore.MapPerson, ("h", id));
+                var persons = await RegistryStore.HouseholdMembersAsync(c, id);
                 var list = new List<PersonView>();
                 foreach (var p in persons) list.Add(Views.View(p, actor, await RegistryStore.IdentitiesAsync(c, null, p.Id)));
                 return list;
             }, ct);
             if (members.Count == 0) throw ApiProblemException.NotFound(new($"没有家庭 {id}", $"no household {id}"));
-            return Results.Json(new { id, members }, Json.Options);
-        }).RequireAuthorization(Policies.ReadRegistry).WithTags("Registry");
+            return Results.Json(new HouseholdView(id, members), Json.Options);
+        }).RequireAuthorization(Policies.ReadRegistry).WithTags("Registry")
+          .WithSummary("一户及其成员 / a household with its members").Produces<HouseholdView>().Problems(404);
     }
 }

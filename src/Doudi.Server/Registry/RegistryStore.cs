@@ -31,6 +31,29 @@ public static class RegistryStore
             $"SELECT {PersonColumns} FROM persons WHERE id = @k UNION ALL SELECT {PersonColumns} FROM persons WHERE psn_no = @k " +
             $"UNION ALL SELECT {PersonColumns} FROM persons WHERE id_number = @k", tx, MapPerson, ("k", ChineseId.NormalizeKey(key)));
 
+    public static Task<PersonRecord?> PersonByIdAsync(DbConnection c, DbTransaction? tx, string id) =>
+        c.FirstAsync($"SELECT {PersonColumns} FROM persons WHERE id = @id", tx, MapPerson, ("id", id));
+
+    public static Task<List<PersonRecord>> HouseholdMembersAsync(DbConnection c, string household) =>
+        c.ListAsync($"SELECT {PersonColumns} FROM persons WHERE household_id = @h ORDER BY id", null, MapPerson, ("h", household));
+
+    /// <summary>
+    /// A page of persons by region, township and household, and by <paramref name="q"/>: a name, our id, or (only when
+    /// <paramref name="byIdNumber"/>: roles that may see ID numbers) an ID number.
+    /// </summary>
+    public static Task<(List<PersonRecord> Items, long Total)> ListPersonsAsync(DbConnection c, string? region, string? township, string? household,
+        string? q, bool byIdNumber, Api.Paging paging)
+    {
+        var filter = new Filter().Equal("region", region).Equal("township", township).Equal("household_id", household);
+        if (q is not null) filter.Where(byIdNumber ? "(name = @p OR id_number = @p OR id = @p)" : "(name = @p OR id = @p)", q);
+        return filter.PageAsync(c, PersonColumns, "persons", "id", MapPerson, paging);
+    }
+
+    public static Task<(List<Registry.HouseholdRow> Items, long Total)> ListHouseholdsAsync(DbConnection c, string? region, string? township, Api.Paging paging) =>
+        new Filter().Equal("h.region", region).Equal("h.township", township).PageAsync(c,
+            "h.id, h.region, h.township, (SELECT COUNT(*) FROM persons p WHERE p.household_id = h.id) AS members", "households h", "h.id",
+            r => new Registry.HouseholdRow(r.S("id"), r.S("region"), r.Str("township"), r.L("members")), paging);
+
     public static Task<List<IdentityRecord>> IdentitiesAsync(DbConnection c, DbTransaction? tx, string personId) =>
         c.ListAsync("SELECT * FROM identities WHERE person_id = @p ORDER BY recognized, id", tx, MapIdentity, ("p", personId));
 

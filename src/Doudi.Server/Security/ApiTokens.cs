@@ -22,6 +22,15 @@ public static class ApiTokens
     /// <summary>The actor name of a hospital system: <c>token:</c> and the token's id (what <c>created_by</c> records).</summary>
     public static string ActorName(string tokenId) => "token:" + tokenId;
 
+    public static Task InsertAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string id, string name, string token, string role, string by) =>
+        c.ExecAsync("INSERT INTO api_tokens (id, name, token_hash, role, active, created_at, created_by) VALUES (@id, @n, @h, @r, @a, @at, @by)", tx,
+            ("id", id), ("n", name), ("h", HashOf(token)), ("r", role), ("a", true), ("at", DateTimeOffset.UtcNow), ("by", by));
+
+    /// <summary>Revokes an active token; false when there is no active token of that id.</summary>
+    public static async Task<bool> RevokeAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string id) =>
+        await c.ExecAsync("UPDATE api_tokens SET active = @f, revoked_at = @at WHERE id = @id AND active = @t", tx,
+            ("f", false), ("at", DateTimeOffset.UtcNow), ("id", id), ("t", true)) > 0;
+
     public static string NewToken() => Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
     public static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

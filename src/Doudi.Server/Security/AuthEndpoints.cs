@@ -36,8 +36,9 @@ public static class AuthEndpoints
             if (stamp.Length == 0) stamp = await db.WriteAsync((c, tx) => Users.RotateStampAsync(c, tx, user.Username), ct);
             await SignInAsync(http, user, stamp);
             await db.WriteAsync(async (c, tx) => { await AuditLog.WriteAsync(c, tx, db.Dialect, new Actor(user.Username, user.Role, user.Department), "login", "user", user.Username, null, null); return 0; }, ct);
-            return Results.Ok(new { user.Username, user.DisplayName, user.Role, user.Department });
-        }).AllowAnonymous();
+            return Results.Json(new LoginAnswer(user.Username, user.DisplayName, user.Role, user.Department), Json.Options);
+        }).AllowAnonymous()
+          .WithSummary("登录 / staff login: sets the session cookie doudi.auth").JsonBody<LoginRequest>().Produces<LoginAnswer>().Problems(401, 429);
 
         // Logging out ends every session of the user (a new security stamp), not only this browser's cookie.
         g.MapPost("/logout", async (HttpContext http, Database db, CancellationToken ct) =>
@@ -54,7 +55,7 @@ public static class AuthEndpoints
             }
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.NoContent();
-        });
+        }).WithSummary("退出 / log out: ends every session of the user").Produces(StatusCodes.Status204NoContent);
 
         // A password change ends every other session of the user; this one continues with a fresh cookie.
         g.MapPost("/password", async (HttpContext http, Users users, LoginThrottle throttle, Database db, CancellationToken ct) =>
@@ -76,20 +77,22 @@ public static class AuthEndpoints
             }
             var stamp = await db.WriteAsync(async (c, tx) =>
             {
-                await c.ExecAsync("UPDATE users SET password_hash = @h WHERE username = @u", tx, ("h", Users.Hash(actor.Name, next!)), ("u", actor.Name));
+                await Users.SetPasswordAsync(c, tx, actor.Name, next!);
                 var s = await Users.RotateStampAsync(c, tx, actor.Name);
                 await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "change_password", "user", actor.Name, null, null);
                 return s;
             }, ct);
             if (await users.FindAsync(actor.Name) is { } user) await SignInAsync(http, user, stamp);
             return Results.NoContent();
-        }).RequireAuthorization(p => p.RequireRole(Roles.Staff));
+        }).RequireAuthorization(p => p.RequireRole(Roles.Staff))
+          .WithSummary("修改密码 / change one's password: ends every other session").JsonBody<PasswordChangeRequest>()
+          .Produces(StatusCodes.Status204NoContent).Problems(429);
 
         g.MapGet("/me", (HttpContext http) =>
         {
             var a = http.Actor();
-            return Results.Ok(new { username = a.Name, role = a.Role, department = a.Department, roleName = Roles.Names.GetValueOrDefault(a.Role).Zh, seesIdNumbers = a.SeesIdNumbers });
-        }).RequireAuthorization();
+            return Results.Json(new MeAnswer(a.Name, a.Role, a.Department, Roles.Names.GetValueOrDefault(a.Role).Zh, a.SeesIdNumbers), Json.Options);
+        }).RequireAuthorization().WithSummary("当前用户 / who is logged in").Produces<MeAnswer>();
 
         MapAdministration(app);
     }
@@ -115,9 +118,8 @@ public static class AuthEndpoints
     {
         var users = app.MapGroup("/api/users").WithTags("Security").RequireAuthorization(Policies.Admin);
 
-        users.MapGet("/", async (Database db, CancellationToken ct) =>
-            Results.Ok(await db.ReadAsync(c => c.ListAsync("SELECT * FROM users ORDER BY username", null,
-                r => new { username = r.S("username"), displayName = r.S("display_name"), role = r.S("role"), department = r.Str("department"), active = r.B("active") }), ct)));
+        users.MapGet("/", async (Database db, CancellationToken ct) => Results.Json(await db.ReadAsync(Users.ListAsync, ct), Json.Options))
+            .WithSummary("工作人员账号 / staff accounts").Produces<List<UserView>>();
 
         users.MapPost("/", async (HttpContext http, Database db, CancellationToken ct) =>
         {
@@ -147,21 +149,21 @@ public static class AuthEndpoints
             {
                 throw ApiProblemException.Conflict(new($"用户 {username} 已存在", $"user {username} exists"));
             }
-            return Results.Created($"/api/users/{username}", new { username, displayName = displayName ?? username, role, department, active = true });
-        });
+            http.Response.Headers.Location = $"/api/users/{username}";
+            return Results.Json(new UserView(username!, displayName ?? username!, role!, department, true), Json.Options, statusCode: StatusCodes.Status201Created);
+        }).WithSummary("新建账号 / create a staff account").JsonBody<UserRequest>().Produces<UserView>(StatusCodes.Status201Created).Problems(409);
 
         users.MapPost("/{username}/deactivation", async (string username, HttpContext http, Database db, CancellationToken ct) =>
         {
             var actor = http.Actor();
             await db.WriteAsync(async (c, tx) =>
             {
-                var n = await c.ExecAsync("UPDATE users SET active = @f WHERE username = @u AND active = @t", tx, ("f", false), ("u", username), ("t", true));
-                if (n == 0) throw ApiProblemException.NotFound(new($"没有在用的用户 {username}", $"no active user {username}"));
+                if (!await Users.DeactivateAsync(c, tx, username)) throw ApiProblemException.NotFound(new($"没有在用的用户 {username}", $"no active user {username}"));
                 await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "deactivate", "user", username, new { active = true }, new { active = false });
                 return 0;
             }, ct);
             return Results.NoContent();
-        });
+        }).WithSummary("停用账号 / deactivate a staff account (never deleted)").Produces(StatusCodes.Status204NoContent).Problems(404);
 
         var tokens = app.MapGroup("/api/tokens").WithTags("Security").RequireAuthorization(Policies.Admin);
 
@@ -177,28 +179,26 @@ public static class AuthEndpoints
             var actor = http.Actor();
             await db.WriteAsync(async (c, tx) =>
             {
-                await c.ExecAsync("INSERT INTO api_tokens (id, name, token_hash, role, active, created_at, created_by) VALUES (@id, @n, @h, @r, @a, @at, @by)", tx,
-                    ("id", id), ("n", name), ("h", ApiTokens.HashOf(token)), ("r", Roles.Hospital), ("a", true), ("at", DateTimeOffset.UtcNow), ("by", actor.Name));
+                await ApiTokens.InsertAsync(c, tx, id, name!, token, Roles.Hospital, actor.Name);
                 await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "issue", "api_token", id, null, new { id, name, role = Roles.Hospital });
                 return 0;
             }, ct);
             // The token is shown once; only its hash is kept.
-            return Results.Created($"/api/tokens/{id}", new { id, name, role = Roles.Hospital, token });
-        });
+            http.Response.Headers.Location = $"/api/tokens/{id}";
+            return Results.Json(new TokenIssued(id, name!, Roles.Hospital, token), Json.Options, statusCode: StatusCodes.Status201Created);
+        }).WithSummary("签发医院 API 令牌 / issue a hospital API token (shown once)").JsonBody<TokenRequest>().Produces<TokenIssued>(StatusCodes.Status201Created);
 
         tokens.MapPost("/{id}/revocation", async (string id, HttpContext http, Database db, CancellationToken ct) =>
         {
             var actor = http.Actor();
             await db.WriteAsync(async (c, tx) =>
             {
-                var n = await c.ExecAsync("UPDATE api_tokens SET active = @f, revoked_at = @at WHERE id = @id AND active = @t", tx,
-                    ("f", false), ("at", DateTimeOffset.UtcNow), ("id", id), ("t", true));
-                if (n == 0) throw ApiProblemException.NotFound(new($"没有有效令牌 {id}", $"no active token {id}"));
+                if (!await ApiTokens.RevokeAsync(c, tx, id)) throw ApiProblemException.NotFound(new($"没有有效令牌 {id}", $"no active token {id}"));
                 await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "revoke", "api_token", id, new { active = true }, new { active = false });
                 return 0;
             }, ct);
             ApiTokenHandler.Forget();
             return Results.NoContent();
-        });
+        }).WithSummary("吊销令牌 / revoke an API token").Produces(StatusCodes.Status204NoContent).Problems(404);
     }
 }

@@ -54,5 +54,16 @@ public sealed class Users(Database db)
             ("u", username), ("d", displayName), ("r", role), ("dep", department), ("h", Hash(username, password)), ("a", true), ("t", DateTimeOffset.UtcNow), ("s", NewStamp()));
     }
 
+    public static Task<List<UserView>> ListAsync(System.Data.Common.DbConnection c) =>
+        c.ListAsync("SELECT * FROM users ORDER BY username", null,
+            r => new UserView(r.S("username"), r.S("display_name"), r.S("role"), r.Str("department"), r.B("active")));
+
+    public static Task<int> SetPasswordAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string username, string password) =>
+        c.ExecAsync("UPDATE users SET password_hash = @h WHERE username = @u", tx, ("h", Hash(username, password)), ("u", username));
+
+    /// <summary>Deactivates an active account; false when there is no active account of that name.</summary>
+    public static async Task<bool> DeactivateAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string username) =>
+        await c.ExecAsync("UPDATE users SET active = @f WHERE username = @u AND active = @t", tx, ("f", false), ("u", username), ("t", true)) > 0;
+
     public static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
 }

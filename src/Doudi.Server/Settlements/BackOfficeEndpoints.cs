@@ -9,10 +9,8 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Doudi.Server.Settlements;
 
-/// <summary>A settlement import as stored: the published fields of its report, then its state and progress.</summary>
-public sealed record SettlementImportRecord(string Id, string Format, string Mode, long Rows, long Settled, long Replayed, long Rejected, bool Committed,
-    System.Text.Json.JsonElement? Errors, DateTimeOffset CreatedAt, string CreatedBy, string State, long RowsDone, long Held, DateTimeOffset? UpdatedAt,
-    DateTimeOffset? FinishedAt);
+/// <summary>The answer of an asynchronous import (202): its id, state and where to follow it.</summary>
+public sealed record SettlementImportStarted(string Id, string State, string Location);
 
 /// <summary>Back office: bulk import of settlement records, person and household year summaries, year-end runs.</summary>
 public static class BackOfficeEndpoints
@@ -53,9 +51,11 @@ public static class BackOfficeEndpoints
                 catch (Exception) { /* recorded as failed by the import itself */ }
             });
             http.Response.Headers.Location = $"/api/settlement-imports/{started.Id}";
-            return Results.Json(new { id = started.Id, state = started.State, location = $"/api/settlement-imports/{started.Id}" }, Json.Options, statusCode: 202);
+            return Results.Json(new SettlementImportStarted(started.Id, started.State, $"/api/settlement-imports/{started.Id}"), Json.Options, statusCode: 202);
         }).RequireAuthorization(Policies.Operate).WithTags("Back office")
-          .WithSummary("批量导入结算记录 / stream a period's settlement records (CSV or JSONL) with a per-row error report; ?async=true or Prefer: respond-async answers 202 at once");
+          .WithSummary("批量导入结算记录 / stream a period's settlement records (CSV or JSONL) with a per-row error report; ?async=true or Prefer: respond-async answers 202 at once")
+          .AcceptsText("text/csv", "application/x-ndjson")
+          .Produces<BulkImportReport>().Produces<BulkImportReport>(StatusCodes.Status422UnprocessableEntity).Produces<SettlementImportStarted>(StatusCodes.Status202Accepted).Problems(503);
 
         app.MapGet("/api/settlement-imports/{id}", async (string id, Database db, BulkImport bulk, CancellationToken ct) =>
         {
@@ -63,7 +63,7 @@ public static class BackOfficeEndpoints
                 ?? throw ApiProblemException.NotFound(new($"没有导入批次 {id}", $"no settlement import {id}"));
             return Results.Json(WithLive(report, bulk), Json.Options);
         }).RequireAuthorization(Policies.Operate).WithTags("Back office")
-          .WithSummary("导入批次及进度 / a settlement import: state (running, done, failed), rows done so far, and its report");
+          .WithSummary("导入批次及进度 / a settlement import: state (running, done, failed), rows done so far, and its report").Produces<SettlementImportView>().Problems(404);
 
         app.MapGet("/api/settlement-imports", async (Database db, BulkImport bulk, string? state, CancellationToken ct) =>
         {
@@ -73,7 +73,8 @@ public static class BackOfficeEndpoints
                 null, MapImport, ("s", state)), ct);
             return Results.Json(list.Select(r => WithLive(r, bulk) with { Errors = null }).ToList(), Json.Options);
         }).RequireAuthorization(Policies.Operate).WithTags("Back office")
-          .WithSummary("最近的导入批次 / the 50 latest settlement imports (optionally only running, done or failed), with their progress, without row errors");
+          .WithSummary("最近的导入批次 / the 50 latest settlement imports (optionally only running, done or failed), with their progress, without row errors")
+          .Produces<List<SettlementImportView>>().Problems(400);
 
         app.MapGet("/api/persons/{id}/years/{yearText}", async (string id, string yearText, HttpContext http, Database db, CancellationToken ct) =>
         {
@@ -81,13 +82,14 @@ public static class BackOfficeEndpoints
             var actor = http.Actor();
             var summary = await db.ReadAsync(async c =>
             {
-                var p = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", null, RegistryStore.MapPerson, ("id", id));
+                var p = await RegistryStore.PersonByIdAsync(c, null, id);
                 if (p is null) return null;
                 var run = await YearEnd.LatestAsync(c, p.Region, year);
                 return await PersonSummary(c, p, year, actor, run);
             }, ct) ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
             return Body.RawJson(summary.ToJsonString(Json.Options));
-        }).RequireAuthorization(Policies.ReadYears).WithTags("Back office");
+        }).RequireAuthorization(Policies.ReadYears).WithTags("Back office")
+          .WithSummary("个人年度汇总 / a person's year: bills with traces, sums, ledger, year-end result").Produces<PersonYearSummary>().Problems(404);
 
         app.MapGet("/api/households/{id}/years/{yearText}", async (string id, string yearText, HttpContext http, Database db, CancellationToken ct) =>
         {
@@ -95,7 +97,7 @@ public static class BackOfficeEndpoints
             var actor = http.Actor();
             var summary = await db.ReadAsync(async c =>
             {
-                var members = await c.ListAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE household_id = @h ORDER BY id", null, RegistryStore.MapPerson, ("h", id));
+                var members = await RegistryStore.HouseholdMembersAsync(c, id);
                 if (members.Count == 0) return null;
                 var run = await YearEnd.LatestAsync(c, members[0].Region, year);
                 var arr = new JsonArray();
@@ -116,7 +118,8 @@ public static class BackOfficeEndpoints
                 };
             }, ct) ?? throw ApiProblemException.NotFound(new($"没有家庭 {id}", $"no household {id}"));
             return Body.RawJson(summary.ToJsonString(Json.Options));
-        }).RequireAuthorization(Policies.ReadYears).WithTags("Back office");
+        }).RequireAuthorization(Policies.ReadYears).WithTags("Back office")
+          .WithSummary("家庭年度汇总 / a household's year: its members' years and the household's year-end result").Produces<HouseholdYearSummary>().Problems(404);
 
         app.MapPost("/api/year-end-runs", async (HttpContext http, YearEnd yearEnd, EngineHost policies, CancellationToken ct) =>
         {
@@ -132,20 +135,22 @@ public static class BackOfficeEndpoints
             var run = await yearEnd.RunAsync(region!, year!.Value, http.Actor(), ct);
             return Results.Json(run, Json.Options, statusCode: 201);
         }).RequireAuthorization(Policies.Operate).WithTags("Back office")
-          .WithSummary("年度结算 / run the year-end rules over stored settlements of a region's year");
+          .WithSummary("年度结算 / run the year-end rules over stored settlements of a region's year")
+          .JsonBody<YearEndRunRequest>().Produces<YearEndRun>(StatusCodes.Status201Created).Problems(409, 503);
 
         app.MapGet("/api/year-end-runs/{id}", async (string id, Database db, CancellationToken ct) =>
             Results.Json(await db.ReadAsync(c => YearEnd.FindAsync(c, id), ct) ?? throw ApiProblemException.NotFound(new($"没有年度结算 {id}", $"no year-end run {id}")), Json.Options))
-            .RequireAuthorization(Policies.ReadYears).WithTags("Back office");
+            .RequireAuthorization(Policies.ReadYears).WithTags("Back office")
+            .WithSummary("一次年度结算 / a stored year-end run").Produces<YearEndRun>().Problems(404);
     }
 
-    private static SettlementImportRecord MapImport(System.Data.Common.DbDataReader r) => new(
+    private static SettlementImportView MapImport(System.Data.Common.DbDataReader r) => new(
         r.S("id"), r.S("format"), r.S("mode"), r.L("rows_total"), r.L("rows_settled"), r.L("rows_replayed"), r.L("rows_rejected"), r.B("committed"),
-        System.Text.Json.JsonDocument.Parse(r.S("errors_json")).RootElement.Clone(), r.T("created_at"), r.S("created_by"),
+        Json.Deserialize<List<RowError>>(r.S("errors_json")), r.T("created_at"), r.S("created_by"),
         r.S("state"), r.L("rows_done"), r.L("rows_held"), r.TN("updated_at"), r.TN("finished_at"));
 
     /// <summary>An import running in this process shows its live counts (the stored ones move at each committed chunk).</summary>
-    private static SettlementImportRecord WithLive(SettlementImportRecord r, BulkImport bulk) =>
+    private static SettlementImportView WithLive(SettlementImportView r, BulkImport bulk) =>
         r.State == BulkImport.Running && bulk.Live(r.Id) is { } live
             ? r with { Rows = live.Rows, RowsDone = live.RowsDone, Settled = live.Settled, Replayed = live.Replayed, Rejected = live.Rejected, Held = live.Held }
             : r;
@@ -153,8 +158,7 @@ public static class BackOfficeEndpoints
     /// <summary>A person's year: each settlement with its trace, totals of the non-reversed ones, the running ledger totals, and the latest year-end result.</summary>
     private static async Task<JsonObject> PersonSummary(System.Data.Common.DbConnection c, PersonRecord p, int year, Actor actor, YearEndRun? run)
     {
-        var rows = await c.ListAsync($"SELECT {SettlementService.Columns} FROM settlements WHERE person_id = @p AND year = @y ORDER BY date, id", null,
-            StoredSettlement.Map, ("p", p.Id), ("y", year));
+        var rows = await SettlementStore.OfPersonYearAsync(c, p.Id, year);
         decimal assistance = 0, tilted = 0, burden = 0;
         var bills = new JsonArray();
         foreach (var s in rows)

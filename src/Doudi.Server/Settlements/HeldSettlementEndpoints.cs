@@ -17,8 +17,8 @@ public static class HeldSettlementEndpoints
                 throw ApiProblemException.Invalid([new FieldProblem("status", Msg.Unknown("状态", status, [HeldSettlement.Held, HeldSettlement.Released, HeldSettlement.Rejected]))]);
             var paging = Paging.From(page, pageSize);
             var (items, total) = await held.ListAsync(status, paging, ct);
-            return Results.Json(new { items = items.Select(h => h.ToBody()), page = paging.Page, pageSize = paging.PageSize, total }, Json.Options);
-        }).RequireAuthorization(Policies.Operate).WithSummary("待审核结算 / settlements held for review");
+            return Results.Json(new HeldSettlementPage(items.Select(h => h.ToBody()).ToList(), paging.Page, paging.PageSize, total), Json.Options);
+        }).RequireAuthorization(Policies.Operate).WithSummary("待审核结算 / settlements held for review").Produces<HeldSettlementPage>();
 
         g.MapGet("/{id}", async (string id, HttpContext http, HeldSettlements held, CancellationToken ct) =>
         {
@@ -27,7 +27,7 @@ public static class HeldSettlementEndpoints
             if (h is null || (actor.Role == Roles.Hospital && h.CreatedBy != actor.Name))
                 throw ApiProblemException.NotFound(new($"没有待审核的结算 {id}", $"no held settlement {id}"));
             return Results.Json(h.ToBody(), Json.Options);
-        }).RequireAuthorization(Policies.Settle);
+        }).RequireAuthorization(Policies.Settle).WithSummary("一张待审核结算 / a held settlement (a hospital: its own)").Produces<HeldSettlementView>().Problems(404);
 
         g.MapPost("/{id}/release", async (string id, HttpContext http, HeldSettlements held, CancellationToken ct) =>
         {
@@ -35,14 +35,16 @@ public static class HeldSettlementEndpoints
             var outcome = await held.ReleaseAsync(id, note, http.Actor(), ct);
             http.Response.Headers.Location = $"/api/settlements/{outcome.Settlement.Id}";
             return Body.RawJson(outcome.Settlement.ToJson(), StatusCodes.Status201Created);
-        }).RequireAuthorization(Policies.Operate).WithSummary("放行 / release a held bill: it is settled now, against the ledger of this moment");
+        }).RequireAuthorization(Policies.Operate).WithSummary("放行 / release a held bill: it is settled now, against the ledger of this moment")
+          .JsonBody<ReviewNoteRequest>().Produces<SettlementAnswer>(StatusCodes.Status201Created).Problems(404, 409, 422, 503);
 
         g.MapPost("/{id}/rejection", async (string id, HttpContext http, HeldSettlements held, CancellationToken ct) =>
         {
             var note = await NoteAsync(http, required: true, ct);
             var h = await held.RejectAsync(id, note, http.Actor(), ct);
             return Results.Json(h.ToBody(), Json.Options);
-        }).RequireAuthorization(Policies.Operate).WithSummary("拒付 / reject a held bill with a reason: it is never settled");
+        }).RequireAuthorization(Policies.Operate).WithSummary("拒付 / reject a held bill with a reason: it is never settled")
+          .JsonBody<ReviewNoteRequest>().Produces<HeldSettlementView>().Problems(404, 409, 503);
     }
 
     private static async Task<string?> NoteAsync(HttpContext http, bool required, CancellationToken ct)

@@ -23,14 +23,10 @@ public sealed record HeldSettlement(
         r.S("status"), r.T("created_at"), r.S("created_by"), r.TN("reviewed_at"), r.Str("reviewed_by"), r.Str("review_note"));
 
     /// <summary>The answer for a held bill: nothing paid (maf_pay 0) and why it waits.</summary>
-    public object ToBody() => new
-    {
-        id = Id, person = PersonId, region = Region, date = Date, status = Status, maf_pay = 0m, assistance = 0m,
-        reasons = Json.Deserialize<Dictionary<string, string[]>>(ReasonsJson),
-        heldAt = CreatedAt, heldBy = CreatedBy, source = Source,
-        review = ReviewedAt is null ? null : new { at = ReviewedAt, by = ReviewedBy, note = ReviewNote },
-        bill = System.Text.Json.JsonDocument.Parse(DocumentJson).RootElement,
-    };
+    public HeldSettlementView ToBody() => new(Id, PersonId, Region, Date, Status, 0m, 0m,
+        Json.Deserialize<Dictionary<string, string[]>>(ReasonsJson), CreatedAt, CreatedBy, Source,
+        ReviewedAt is null ? null : new HeldReview(ReviewedAt, ReviewedBy, ReviewNote),
+        System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(DocumentJson));
 }
 
 /// <summary>

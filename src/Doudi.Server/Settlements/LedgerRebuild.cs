@@ -13,13 +13,14 @@ public sealed record LedgerRebuildReport(string? Region, int? Year, bool Apply, 
 
 /// <summary>
 /// Recomputes the running ledger totals (<see cref="LedgerTotals"/>) of a region's persons (or all) for a year (or all)
-/// from the stored non-reversed settlements and supplementary payments, and reports every total that differs
+/// from the stored non-reversed settlements and supplementary payments (measure buckets: by their
+/// <see cref="ILedgerMeasureSource"/>, monitoring's from the bills' latest results), and reports every total that differs
 /// (person, year, bucket, stored, recomputed). With <c>apply</c> it writes the recomputed values, audited, in the same
 /// transaction. Writers of the totals are held off while it reads (PostgreSQL: a table lock; SQLite: the one writer),
 /// so a settlement committing meanwhile is never reported as a difference nor overwritten: one that has not yet added
 /// its counts adds them after the rebuild commits, onto the rebuilt value.
 /// </summary>
-public sealed class LedgerRebuild(Database db)
+public sealed class LedgerRebuild(Database db, IEnumerable<ILedgerMeasureSource>? measureSources = null)
 {
     /// <summary>Differences kept in a report (all are counted, and all are written with apply).</summary>
     public const int MaxReported = 10_000;
@@ -30,6 +31,9 @@ public sealed class LedgerRebuild(Database db)
             if (db.Dialect.LockAgainstWriters("ledger_totals") is { Length: > 0 } lockSql) await c.ExecAsync(lockSql, tx);
             var stored = (await LedgerTotals.ReadAsync(c, tx, region, year)).ToDictionary(t => (t.PersonId, t.Year, t.Bucket), t => t.Amount);
             var recomputed = (await LedgerTotals.RecomputeAsync(c, tx, region, year)).ToDictionary(t => (t.PersonId, t.Year, t.Bucket), t => t.Amount);
+            foreach (var source in measureSources ?? [])
+                foreach (var t in await source.RecomputeAsync(c, tx, region, year))
+                    recomputed[(t.PersonId, t.Year, t.Bucket)] = t.Amount;
             var differences = stored.Keys.Union(recomputed.Keys)
                 .Select(k => new LedgerDifference(k.PersonId, k.Year, k.Bucket, stored.GetValueOrDefault(k), recomputed.GetValueOrDefault(k)))
                 .Where(d => d.Stored != d.Recomputed)

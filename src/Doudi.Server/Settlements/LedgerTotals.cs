@@ -32,6 +32,15 @@ public sealed record LedgerTotal(string PersonId, int Year, string Bucket, decim
 /// </summary>
 public static class LedgerTotals
 {
+    /// <summary>
+    /// Buckets that are not the engine's but another reader's year-to-date measures (monitoring's in-policy and personal
+    /// burden): kept in the same rows by the same writers, left out of the engine's ledger, and recomputed in a rebuild by
+    /// the <see cref="ILedgerMeasureSource"/> that owns them.
+    /// </summary>
+    public const string MeasurePrefix = "measure.";
+
+    public static bool IsMeasure(string bucket) => bucket.StartsWith(MeasurePrefix, StringComparison.Ordinal);
+
     /// <summary>Rows per statement in <see cref="AddManyAsync"/> (4 parameters each).</summary>
     public const int RowsPerStatement = 500;
 
@@ -55,11 +64,21 @@ public static class LedgerTotals
         var before = new PersonLedger(year - 1);
         var counted = new PersonLedger(year);
         foreach (var (y, bucket, fen) in rows)
-            if (y == year) counted.Add(bucket, fen / 100m);
+            if (IsMeasure(bucket)) continue;
+            else if (y == year) counted.Add(bucket, fen / 100m);
             else if (y == year - 1) before.Add(bucket, fen / 100m);
         var ledger = before.NextYear(year);
         ledger.Add(counted.All);
         return ledger;
+    }
+
+    /// <summary>The measure buckets (<see cref="MeasurePrefix"/>) of <paramref name="year"/> among the rows: bucket → yuan.</summary>
+    public static Dictionary<string, decimal> MeasuresOf(int year, IEnumerable<(int Year, string Bucket, long Fen)> rows)
+    {
+        var measures = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var (y, bucket, fen) in rows)
+            if (y == year && IsMeasure(bucket)) measures[bucket] = measures.GetValueOrDefault(bucket) + fen / 100m;
+        return measures;
     }
 
     /// <summary>The person's ledger before a bill of <paramref name="year"/> (see <see cref="LedgerOf"/>).</summary>
@@ -141,13 +160,18 @@ public static class LedgerTotals
     private static (string, object?)[] ScopeArgs(string? region, int? year, params (string, object?)[] more) =>
         [.. more, .. year is null ? [] : new (string, object?)[] { ("y", year) }, .. region is null ? [] : new (string, object?)[] { ("r", region) }];
 
+    /// <summary>The persons and years of a rebuild's scope that have a non-reversed settlement (for measure sources).</summary>
+    public static Task<List<(string Person, int Year)>> PersonYearsAsync(DbConnection c, DbTransaction? tx, string? region, int? year) =>
+        c.ListAsync($"SELECT DISTINCT x.person_id, x.year FROM settlements x{Scope(region, year)} AND x.status = @s", tx,
+            r => (r.GetString(0), r.GetInt32(1)), ScopeArgs(region, year, ("s", StoredSettlement.Settled)));
+
     /// <summary>Join and condition of a rebuild's scope on table alias x: persons of @r (registry region) and year @y, each when given.</summary>
     private static string Scope(string? region, int? year) =>
         (region is null ? "" : " JOIN persons p ON p.id = x.person_id") + " WHERE 1 = 1" +
         (year is null ? "" : " AND x.year = @y") + (region is null ? "" : " AND p.region = @r");
 
     /// <summary>
-    /// The totals recomputed from the stored rows (the definition above): non-reversed settlements' and supplementary
+    /// The engine's totals (no measures) recomputed from the stored rows (the definition above): non-reversed settlements' and supplementary
     /// payments' <c>counted_json</c>, summed per person, year and bucket, for persons of a region (null: all) and a year (null: all).
     /// </summary>
     public static async Task<List<LedgerTotal>> RecomputeAsync(DbConnection c, DbTransaction? tx, string? region, int? year)
@@ -166,7 +190,7 @@ public static class LedgerTotals
             {
                 var (p, y) = (r.GetString(0), r.GetInt32(1));
                 foreach (var (bucket, amount) in Api.Json.Deserialize<Dictionary<string, decimal>>(r.GetString(2)))
-                    sums[(p, y, bucket)] = sums.GetValueOrDefault((p, y, bucket)) + amount;
+                    if (!IsMeasure(bucket)) sums[(p, y, bucket)] = sums.GetValueOrDefault((p, y, bucket)) + amount;
             }
         }
         return sums.Select(kv => new LedgerTotal(kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Value)).ToList();
@@ -202,4 +226,17 @@ public static class LedgerTotals
             : " ON CONFLICT (person_id, year, bucket) DO UPDATE SET amount_fen = excluded.amount_fen");
         return (sql.ToString(), args);
     }
+}
+
+/// <summary>
+/// The owner of some measure buckets in the running totals (<see cref="LedgerTotals.MeasurePrefix"/> + its prefix):
+/// recomputes them from the stored settlements for a rebuild.
+/// </summary>
+public interface ILedgerMeasureSource
+{
+    /// <summary>The buckets it owns start with this (itself starting with <see cref="LedgerTotals.MeasurePrefix"/>).</summary>
+    string Prefix { get; }
+
+    /// <summary>Its buckets' values recomputed for the persons and years of the scope (region and year, null: all).</summary>
+    Task<List<LedgerTotal>> RecomputeAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string? region, int? year);
 }

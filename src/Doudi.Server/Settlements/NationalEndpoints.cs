@@ -38,7 +38,8 @@ public static class NationalEndpoints
             if (outcome.Replayed) http.Response.Headers["Idempotent-Replay"] = "true";
             return Body.RawJson(outcome.Settlement.ToJson());
         }).RequireAuthorization(Policies.Settle)
-          .WithSummary("2208 结算撤销 / reverse a settlement by setl_id; a later retry of the settlement answers 409");
+          .WithSummary("2208 结算撤销 / reverse a settlement by setl_id; a later retry of the settlement answers 409")
+          .JsonBody<National2208Request>().Produces<SettlementAnswer>().Problems(404, 409, 503);
 
         g.MapPost("/1101", async (HttpContext http, Database db, CancellationToken ct) =>
         {
@@ -65,22 +66,24 @@ public static class NationalEndpoints
                 if (p is null) return null;
                 var identities = (await RegistryStore.IdentitiesAsync(c, null, p.Id))
                     .Where(i => on is null || (i.EffectiveFrom <= on && (i.EffectiveTo is null || on <= i.EffectiveTo)));
-                return new
-                {
-                    baseinfo = new { psn_no = p.PsnNo ?? p.Id, psn_cert_type = "01", certno = IdMasking.For(actor, p.IdNumber), psn_name = p.Name, insuplc_admdvs = (string?)null, region = p.Region },
-                    insuinfo = new[] { new { insutype = p.Insurance == Doudi.Policy.Vocabulary.InsuranceType.Resident ? "390" : p.Insurance == Doudi.Policy.Vocabulary.InsuranceType.Retiree ? "340" : "310" } },
-                    idetinfo = identities.Select(i => new
+                return new National1101Answer(
+                    new National1101Base(p.PsnNo ?? p.Id, "01", IdMasking.For(actor, p.IdNumber), p.Name, null, p.Region),
+                    [new National1101Insurance(p.Insurance switch
                     {
-                        psn_idet_type = IdentityCodes.National.FirstOrDefault(x => x.Value == i.Category).Key ?? Doudi.Policy.Vocabulary.Codes.ToCode(i.Category),
-                        category = Doudi.Policy.Vocabulary.Codes.ToCode(i.Category),
-                        begntime = i.EffectiveFrom.ToString("yyyy-MM-dd") + " 00:00:00",
-                        endtime = i.EffectiveTo is { } to ? to.ToString("yyyy-MM-dd") + " 23:59:59" : null,
-                        memo = i.Department,
-                    }).ToList(),
-                };
+                        Doudi.Policy.Vocabulary.InsuranceType.Resident => "390",
+                        Doudi.Policy.Vocabulary.InsuranceType.Retiree => "340",
+                        _ => "310",
+                    })],
+                    identities.Select(i => new National1101Identity(
+                        IdentityCodes.National.FirstOrDefault(x => x.Value == i.Category).Key ?? Doudi.Policy.Vocabulary.Codes.ToCode(i.Category),
+                        Doudi.Policy.Vocabulary.Codes.ToCode(i.Category),
+                        i.EffectiveFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + " 00:00:00",
+                        i.EffectiveTo is { } to ? to.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + " 23:59:59" : null,
+                        i.Department)).ToList());
             }, ct) ?? throw ApiProblemException.NotFound(new($"登记库中没有此人：{IdMasking.Mask(person!)}", $"no such person in the registry: {IdMasking.Mask(person!)}"));
             return Results.Json(answer, Json.Options);
         }).RequireAuthorization(Policies.Settle)
-          .WithSummary("1101 人员信息获取 / the person with the assistance identities in force (idetinfo with begntime/endtime)");
+          .WithSummary("1101 人员信息获取 / the person with the assistance identities in force (idetinfo with begntime/endtime)")
+          .JsonBody<National1101Request>().Produces<National1101Answer>().Problems(404);
     }
 }

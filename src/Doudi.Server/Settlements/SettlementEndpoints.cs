@@ -28,7 +28,13 @@ public static class SettlementEndpoints
             return Body.RawJson(outcome.Settlement.ToJson(), outcome.Replayed ? 200 : 201);
         }).RequireAuthorization(Policies.Settle)
           .WithSummary("一站式结算一张单据 / settle one bill (our or the national platform's field names); returns maf_pay and the trace, " +
-                       "in national names too (setlinfo, setldetail) when asked in them; 202 when held for review");
+                       "in national names too (setlinfo, setldetail) when asked in them; 202 when held for review")
+          .WithDescription("201: settled (Location: the settlement). 200: a retry of the same bill (Idempotent-Replay: true), the same body. " +
+                           "202: held for review by the plausibility bounds, nothing paid (Location: the held settlement). " +
+                           "409: the id was used for another bill, or the settlement was reversed or rejected. 422: the bill cannot be settled (no identity, …).")
+          .JsonBodyOneOf<BillInOurNames, BillInNationalNames>()
+          .Produces<SettlementAnswer>(StatusCodes.Status201Created).Produces<SettlementAnswer>(StatusCodes.Status200OK)
+          .Produces<HeldSettlementView>(StatusCodes.Status202Accepted).Problems(404, 409, 413, 422, 503);
 
         g.MapPost("/{id}/reversal", async (string id, HttpContext http, SettlementService service, CancellationToken ct) =>
         {
@@ -45,7 +51,8 @@ public static class SettlementEndpoints
             if (outcome.Replayed) http.Response.Headers["Idempotent-Replay"] = "true";
             return Body.RawJson(outcome.Settlement.ToJson());
         }).RequireAuthorization(Policies.Settle)
-          .WithSummary("冲销 / reverse a settlement: it no longer counts against annual limits; recorded with who and why");
+          .WithSummary("冲销 / reverse a settlement: it no longer counts against annual limits; recorded with who and why")
+          .JsonBody<ReversalRequest>().Produces<SettlementAnswer>().Problems(404, 409, 503);
 
         g.MapGet("/{id}", async (string id, HttpContext http, Database db, CancellationToken ct) =>
         {
@@ -54,29 +61,19 @@ public static class SettlementEndpoints
             if (s is null || (actor.Role == Roles.Hospital && s.CreatedBy != actor.Name))
                 throw ApiProblemException.NotFound(new($"没有结算 {id}", $"no settlement {id}"));
             return Body.RawJson(s.ToJson());
-        }).RequireAuthorization(Policies.ReadSettlements);
+        }).RequireAuthorization(Policies.ReadSettlements)
+          .WithSummary("一笔结算 / a settlement with its result and trace").Produces<SettlementAnswer>().Problems(404);
 
         g.MapGet("/", async (HttpContext http, Database db, string? person, int? year, string? region, int? page, int? pageSize, CancellationToken ct) =>
         {
             var paging = Paging.From(page, pageSize);
             year = Paging.Year(year);
             var actor = http.Actor();
-            var where = new List<string>();
-            var args = new List<(string, object?)>();
-            if (person is not null) { where.Add("person_id = @p"); args.Add(("p", person)); }
-            if (year is not null) { where.Add("year = @y"); args.Add(("y", year)); }
-            if (region is not null) { where.Add("region = @r"); args.Add(("r", region)); }
-            if (actor.Role == Roles.Hospital) { where.Add("created_by = @by"); args.Add(("by", actor.Name)); }
-            var w = where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "";
-            var (items, total) = await db.ReadAsync(async c =>
-            {
-                var total = Convert.ToInt64(await c.ScalarAsync($"SELECT COUNT(*) FROM settlements{w}", null, args.ToArray()));
-                var rows = await c.ListAsync($"SELECT {SettlementService.Columns} FROM settlements{w} ORDER BY date, id LIMIT @lim OFFSET @off", null,
-                    StoredSettlement.Map, [.. args, ("lim", paging.PageSize), ("off", paging.Offset)]);
-                return (rows, total);
-            }, ct);
+            // A hospital sees only its own settlements.
+            var (items, total) = await db.ReadAsync(c => SettlementStore.ListAsync(c, person, year, region, actor.Role == Roles.Hospital ? actor.Name : null, paging), ct);
             var json = "{\"items\":[" + string.Join(",", items.Select(i => i.ToJson())) + $"],\"page\":{paging.Page},\"pageSize\":{paging.PageSize},\"total\":{total}}}";
             return Body.RawJson(json);
-        }).RequireAuthorization(Policies.ReadSettlements);
+        }).RequireAuthorization(Policies.ReadSettlements)
+          .WithSummary("结算列表 / settlements by person, year, region (a hospital: its own)").Produces<SettlementPage>();
     }
 }

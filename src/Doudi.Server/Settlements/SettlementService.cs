@@ -111,15 +111,13 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             while (await r.ReadAsync()) counted.Add(LedgerTotals.Row(r));
         }
         return await StoreAsync(c, tx, input, hash, actor, source, Decide(input, hash, actor, source, hold, owner,
-            new SettlementInputs(person, existing, held, identities, LedgerTotals.LedgerOf(year, counted))));
+            new SettlementInputs(person, existing, held, identities, LedgerTotals.LedgerOf(year, counted))), LedgerTotals.MeasuresOf(year, counted));
     }
 
     /// <summary>What the settlement of one bill reads before it decides: the person (locked), the id's stored settlement or held bill, the identities, the ledger.</summary>
     public sealed record SettlementInputs(PersonRecord? Person, StoredSettlement? Existing, HeldSettlement? Held, IReadOnlyList<IdentityRecord> Identities, PersonLedger Ledger);
 
-    /// <summary>
-    /// A decided settlement: an answer already (a replay), a bill to hold, or a new settlement to write with what the hooks need.
-    /// </summary>
+    /// <summary>A decided settlement: an answer already (a replay), a bill to hold, or a new settlement to write with what the hooks need.</summary>
     public sealed record Decision(SettleOutcome? Answer, IReadOnlyList<FieldProblem>? Hold, PersonRecord Person, NewSettlement? New);
 
     /// <summary>A new settlement, settled by the engine and not yet written.</summary>
@@ -174,46 +172,57 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind), audit));
     }
 
-    /// <summary>Writes a decision of one bill: nothing for an answer, the held bill, or the settlement with its audit entry, context and hooks.</summary>
-    internal async Task<SettleOutcome> StoreAsync(DbConnection c, DbTransaction tx, BillDocument input, string hash, Actor actor, string source, Decision d)
+    /// <summary>
+    /// Issue 4: early warning on the person's year, given the person's running measures before this bill; answers what the
+    /// bill adds to the running totals: its counts and the hooks' measures. Called in the settlement's transaction.
+    /// </summary>
+    internal async Task<IReadOnlyDictionary<string, decimal>> StoredHooksAsync(DbConnection c, DbTransaction tx, NewSettlement n, Actor actor,
+        IReadOnlyDictionary<string, decimal> measuresBefore)
+    {
+        var delta = n.Result.Counted as IReadOnlyDictionary<string, decimal>;
+        foreach (var hook in hooks ?? [])
+            if (await hook.SettlementStoredAsync(c, tx, n.Person, n.Identities, n.Bill, n.Result, actor, measuresBefore) is { Count: > 0 } added)
+                delta = delta.Concat(added).ToDictionary(StringComparer.Ordinal);
+        return delta;
+    }
+
+    /// <summary>Issue 10: the console's monthly aggregates of a new settlement (statements with parameters named by <paramref name="prefix"/>).</summary>
+    internal IEnumerable<(string Sql, (string, object?)[] Args)> AggregateSql(DbConnection c, NewSettlement n, string? prefix = null) =>
+        (aggregateHooks ?? []).Select(h => h.SettlementStoredSql(c, n.Person, n.Bill, n.Result, Insights.SettlementDetails.From(n.Input), prefix));
+
+    /// <summary>Writes a decision of one bill: nothing for an answer, the held bill, or the settlement with its audit entry, context, totals and hooks.</summary>
+    internal async Task<SettleOutcome> StoreAsync(DbConnection c, DbTransaction tx, BillDocument input, string hash, Actor actor, string source, Decision d,
+        IReadOnlyDictionary<string, decimal>? measuresBefore = null)
     {
         if (d.Answer is not null) return d.Answer;
         if (d.New is not { } n)
             return new SettleOutcome(null!, false, await HeldSettlements.HoldAsync(c, tx, db.Dialect, input, hash, d.Person, d.Hold!, actor, source));
         var stored = n.Stored;
         const string values = "@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @fmt, @naming, @nat, @kind, @pb";
-        var (totalsSql, totalsArgs) = LedgerTotals.AddSql(new LedgerDelta(n.Person.Id, stored.Year, n.Result.Counted));
-        // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs), and
-        // what it counts added to the person's running totals.
+        // The hooks see the person's measures before this bill; their measures are added with the bill's counts below.
+        var delta = await StoredHooksAsync(c, tx, n, actor, measuresBefore ?? new Dictionary<string, decimal>());
+        var (totalsSql, totalsArgs) = LedgerTotals.AddSql(new LedgerDelta(n.Person.Id, stored.Year, delta));
+        // The console's monthly aggregates, last in the batch (their rows are the most shared).
+        var aggregates = AggregateSql(c, n).ToList();
+        // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs), what it
+        // counts added to the person's running totals, and the monthly aggregates.
         await c.ExecAsync(
             (db.Dialect == Dialect.Postgres
                 ? $"WITH s AS (INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values}) RETURNING id) " +
                   AuditLog.InsertSelectSql(db.Dialect, "a_", "s")
                 : $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values});" +
-                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(n.Input) + (totalsSql.Length == 0 ? "" : ";" + totalsSql),
+                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(n.Input) + (totalsSql.Length == 0 ? "" : ";" + totalsSql)
+            + string.Concat(aggregates.Select(a => ";" + a.Sql)),
             tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", stored.Year), ("d", stored.Date), ("r", stored.Region),
             ("pol", stored.Policy), ("src", stored.Source), ("hash", stored.RequestHash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
             ("a", stored.Assistance), ("s", stored.Status), ("at", stored.CreatedAt), ("by", stored.CreatedBy),
             ("fmt", stored.ResultFormat), ("naming", stored.Naming), ("nat", stored.NationalJson),
             ("kind", n.Kind), ("pb", n.Result.PersonalBurden),
-            .. n.Audit, .. SettlementContext.Parameters(n.Input), .. totalsArgs]);
+            .. n.Audit, .. SettlementContext.Parameters(n.Input), .. totalsArgs, .. aggregates.SelectMany(a => a.Args)]);
         await SettlementContext.WriteItemsAsync(c, tx, n.Input);
-        // Issue 4: early warning on the person's year, stored with the settlement or not at all.
-        foreach (var hook in hooks ?? []) await hook.SettlementStoredAsync(c, tx, n.Person, n.Identities, n.Bill, n.Result, actor);
-        // Issue 10: the console's monthly aggregates, in the same transaction.
-        foreach (var hook in aggregateHooks ?? []) await hook.SettlementStoredAsync(c, tx, n.Person, n.Bill, n.Result, Insights.SettlementDetails.From(n.Input));
         return new SettleOutcome(stored, Replayed: false);
     }
 
-    /// <summary>The same hooks for many settlements written at once (bulk import), in the caller's transaction.</summary>
-    internal async Task StoredManyAsync(DbConnection c, DbTransaction tx, IReadOnlyList<NewSettlement> batch, Actor actor)
-    {
-        if (batch.Count == 0) return;
-        foreach (var hook in hooks ?? [])
-            await hook.SettlementsStoredAsync(c, tx, batch.Select(n => new Prevention.Common.StoredBill(n.Person, n.Identities, n.Bill, n.Result)).ToList(), actor);
-        foreach (var hook in aggregateHooks ?? [])
-            await hook.SettlementsStoredAsync(c, tx, batch.Select(n => new Insights.StoredFacts(n.Person, n.Bill, n.Result, Insights.SettlementDetails.From(n.Input))).ToList());
-    }
     /// <summary>冲销: marks the settlement reversed (it no longer counts against any limit) and records who, when and why.</summary>
     public async Task<SettleOutcome> ReverseAsync(string id, string? reason, Actor actor, CancellationToken ct = default) =>
         await db.WriteAsync(async (c, tx) =>

@@ -45,6 +45,17 @@ public sealed class Database : IDisposable
     private static readonly object Marker = new();
 
     public Dialect Dialect { get; }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _slots = new();
+    private int _nextSlot = Random.Shared.Next(1 << 20); // another node starts elsewhere
+
+    /// <summary>
+    /// A small number that differs between the physical connections this process uses at once (PostgreSQL: by backend
+    /// process, numbered in the order first seen), so rows spread over slots (aggregate shards) are not shared by two of
+    /// its transactions at a time. SQLite (one writer): 0.
+    /// </summary>
+    public int ConnectionSlot(DbConnection c) =>
+        c is NpgsqlConnection n ? _slots.GetOrAdd(n.ProcessID, _ => Interlocked.Increment(ref _nextSlot)) & int.MaxValue : 0;
     public string ConnectionString { get; }
 
     public Database(DatabaseOptions options)

@@ -50,6 +50,7 @@ public static class ExportEndpoints
             XlsxReportWriter.WriteTable(sheet!, rows, ms);
             return Results.File(ms.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "export.xlsx");
         }).RequireAuthorization().WithTags("Console").Accepts<XlsxExportRequest>("application/json")
+          .ProducesFile(Declare.Xlsx)
           .WithSummary("把页面上的表格导出为 Excel / export a table shown in the console as .xlsx");
     }
 

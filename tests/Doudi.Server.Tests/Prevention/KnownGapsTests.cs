@@ -22,11 +22,11 @@ public abstract class KnownGapsTests(ServerFixture fx)
         var (rs, _, rt) = await op.PostJson($"/api/settlements/{tag}-1/reversal", new { reason = "医院冲销重开" });
         Assert.True(rs == HttpStatusCode.OK, rt);
         // At once: the running total no longer holds b1.
-        Assert.Equal(0, await fx.Count($"SELECT in_policy_fen FROM monitoring_person_years WHERE person_id = '{p}' AND year = 2023"));
+        Assert.Equal(0, await fx.Count($"SELECT amount_fen FROM ledger_totals WHERE person_id = '{p}' AND year = 2023 AND bucket = 'measure.monitoring.inPolicyBurden'"));
         // b2: 0.80 × (20000 − 10000) = 8000 → 2000. With b1 still counted the total would be 4000 + 2000 = 6000 ≥ 5000 and
         // warn (二.1); what counts is 2000: no warning.
         await fx.Settle(new { id = tag + "-2", person = p, date = "2023-08-01", kind = "inpatient", total = 20000, inPolicy = 20000, basicPaid = 10000, criticalPaid = 0 });
-        Assert.Equal(200000, await fx.Count($"SELECT in_policy_fen FROM monitoring_person_years WHERE person_id = '{p}' AND year = 2023"));
+        Assert.Equal(200000, await fx.Count($"SELECT amount_fen FROM ledger_totals WHERE person_id = '{p}' AND year = 2023 AND bucket = 'measure.monitoring.inPolicyBurden'"));
         var (_, pool, _) = await op.GetJson($"/api/risk-pool?person={p}");
         Assert.Empty(pool.GetProperty("items").EnumerateArray());
     }

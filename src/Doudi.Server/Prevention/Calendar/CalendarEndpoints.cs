@@ -24,7 +24,7 @@ public static class CalendarEndpoints
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var d = PreventionProblems.Run(() => cal.WorkdayDeadline(start!.Value, workdays!.Value), "from");
             return Results.Json(new DeadlineView(start!.Value, workdays!.Value, d.Date, d.Provisional, d.BasisZh, d.BasisEn, Days(cal, start!.Value, d.Date)), Json.Options);
-        }).Produces<DeadlineView>(200).ProducesProblem(422).WithSummary("工作日截止日期 / deadline n working days after a date (the start day is not counted)");
+        }).Produces<DeadlineView>(200).Problems(422).WithSummary("工作日截止日期 / deadline n working days after a date (the start day is not counted)");
 
         g.MapGet("/monthly-deadline", (int? year, int? month, int? day, WorkdayCalendar cal) =>
         {
@@ -35,7 +35,7 @@ public static class CalendarEndpoints
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var d = PreventionProblems.Run(() => cal.MonthlyDeadline(year!.Value, month!.Value, day ?? 5), "year");
             return Results.Json(new MonthlyDeadlineView(year!.Value, month!.Value, day ?? 5, d.Date, d.Provisional, d.BasisZh, d.BasisEn), Json.Options);
-        }).Produces<MonthlyDeadlineView>(200).ProducesProblem(422).WithSummary("每月N日前（法定节假日顺延）/ monthly deadline postponed past holidays (pengshui's monthly lists)");
+        }).Produces<MonthlyDeadlineView>(200).Problems(422).WithSummary("每月N日前（法定节假日顺延）/ monthly deadline postponed past holidays (pengshui's monthly lists)");
 
         g.MapGet("/days", (string? from, string? to, WorkdayCalendar cal) =>
         {
@@ -46,7 +46,7 @@ public static class CalendarEndpoints
                 problems.Add(new("to", new("须在 from 之后一年以内", "must be after from, within a year")));
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             return Results.Json(PreventionProblems.Run(() => Days(cal, a!.Value.AddDays(-1), b!.Value), "from"), Json.Options);
-        }).Produces<List<CalendarDay>>(200).ProducesProblem(422).WithSummary("日历 / each day with whether it is a working day and why");
+        }).Produces<List<CalendarDay>>(200).Problems(422).WithSummary("日历 / each day with whether it is a working day and why");
     }
 
     private static List<CalendarDay> Days(WorkdayCalendar cal, DateOnly afterStart, DateOnly to)

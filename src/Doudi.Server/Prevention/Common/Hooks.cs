@@ -7,22 +7,16 @@ using Doudi.Server.Security;
 namespace Doudi.Server.Prevention.Common;
 
 /// <summary>
-/// Called inside the transaction that stored a settlement, with what the settlement already read (no extra reads
-/// needed), so what it writes is stored with the settlement or not at all.
+/// Called inside the transaction that stores a settlement, just before its row is written, with what the settlement
+/// already read (no extra reads needed: the person's running measures of the year before this bill included), so what it
+/// writes is stored with the settlement or not at all. It answers what the bill adds to its measure buckets of the
+/// person's running totals (Settlements/LedgerTotals, one store), which the settlement writes in its own batch; null: nothing.
 /// </summary>
 public interface ISettlementStoredHook
 {
-    Task SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, IReadOnlyList<IdentityRecord> identities, Bill bill, BillResult result, Actor actor);
-
-    /// <summary>Many settlements stored at once (bulk import, in file order), in the caller's transaction.</summary>
-    async Task SettlementsStoredAsync(DbConnection c, DbTransaction tx, IReadOnlyList<StoredBill> batch, Actor actor)
-    {
-        foreach (var b in batch) await SettlementStoredAsync(c, tx, b.Person, b.Identities, b.Bill, b.Result, actor);
-    }
+    Task<IReadOnlyDictionary<string, decimal>?> SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, IReadOnlyList<IdentityRecord> identities,
+        Bill bill, BillResult result, Actor actor, IReadOnlyDictionary<string, decimal> measuresBefore);
 }
-
-/// <summary>A settlement just stored, with what its transaction read.</summary>
-public sealed record StoredBill(PersonRecord Person, IReadOnlyList<IdentityRecord> Identities, Bill Bill, BillResult Result);
 
 /// <summary>Called inside the transaction that reversed (冲销) a settlement, after it stopped counting.</summary>
 public interface ISettlementReversedHook

@@ -38,7 +38,7 @@ public static class FundEndpoints
             await funds.IncomeAsync(region, fund, date!.Value, source, amount!.Value, memo!, actor, ct);
             return Results.Json(await funds.BooksAsync(region, fund, null, null, ct), Json.Options, statusCode: 201);
         }).RequireAuthorization(PreventionPolicies.WriteFunds)
-          .Accepts<FundIncomeRequest>("application/json").Produces<FundBooks>(201).ProducesProblem(403)
+          .JsonBody<FundIncomeRequest>().Produces<FundBooks>(201).Problems(403)
           .WithSummary("登记收入 / record income by source (fiscal_budget, higher_transfer, donation, interest, carry_over, transfer_payment, other)");
 
         g.MapGet("/", async (string region, string fund, string? from, string? to, HttpContext http, FundService funds, CancellationToken ct) =>
@@ -53,7 +53,7 @@ public static class FundEndpoints
             Check(http, region, fund);
             var (_, day) = Period(null, asOf, required: false);
             return Results.Json(await funds.FiscalShareAsync(region, fund, day ?? clock.Today, ct), Json.Options);
-        }).RequireAuthorization(PreventionPolicies.ReadRelief).Produces<FiscalShareView>(200).ProducesProblem(404)
+        }).RequireAuthorization(PreventionPolicies.ReadRelief).Produces<FiscalShareView>(200).Problems(404)
           .WithSummary("财政资金占比 / the fiscal share of a fund against the cap its region's files set (404 where they set none)");
 
         g.MapGet("/disclosure", async (string region, string fund, string? from, string? to, string? format, HttpContext http, FundService funds, CancellationToken ct) =>
@@ -63,7 +63,7 @@ public static class FundEndpoints
             var report = await funds.DisclosureAsync(region, fund, a!.Value, b!.Value, ct);
             if (format == "text") return Results.Text(report.ToText(), "text/plain; charset=utf-8");
             return Results.Json(FundService.View(region, fund, report), Json.Options);
-        }).RequireAuthorization(PreventionPolicies.ReadRelief).Produces<DisclosureView>(200).Produces(200, contentType: "text/plain")
+        }).RequireAuthorization(PreventionPolicies.ReadRelief).Produces<DisclosureView>(200).Produces<string>(200, "text/plain")
           .WithSummary("公示 / public disclosure of income and spending for a period (no payee named)");
     }
 

@@ -2,7 +2,6 @@ using Doudi.Policy.Vocabulary;
 using Doudi.Policy.Prevention;
 using Doudi.Prevention.Monitoring;
 using Doudi.Server.Api;
-using Doudi.Server.Audit;
 using Doudi.Server.Prevention.Common;
 using Doudi.Server.Registry;
 using Doudi.Server.Security;
@@ -32,33 +31,24 @@ public static class MonitoringEndpoints
                 {
                     var (amount, zh, en) = MonitoringEvaluator.ResolveThreshold(policy, r, snap.Statistics, year!.Value);
                     var local = snap.LocalBasis.TryGetValue((policy.Id, r.Id), out var b) ? b : null;
-                    return (object)new { id = r.Id, cite = r.Cite, text = r.Text, measure = Codes.ToCode(r.Measure), comparison = Codes.ToCode(r.Comparison), threshold = amount, basis = zh, basisEn = en, localBasis = local, problem = (object?)null };
+                    return new MonitoringRuleView(r.Id, r.Cite, r.Text, Codes.ToCode(r.Measure), Codes.ToCode(r.Comparison), amount, zh, en, local, null);
                 }
                 catch (Doudi.Prevention.Common.PreventionException e)
                 {
-                    return new { id = r.Id, cite = r.Cite, text = r.Text, measure = Codes.ToCode(r.Measure), comparison = Codes.ToCode(r.Comparison), threshold = (decimal?)null, basis = (string?)null, basisEn = (string?)null, localBasis = (string?)null, problem = (object?)new { code = e.Code, message = e.Message, messageEn = e.English } };
+                    return new MonitoringRuleView(r.Id, r.Cite, r.Text, Codes.ToCode(r.Measure), Codes.ToCode(r.Comparison), null, null, null, null,
+                        new RuleProblem(e.Code, e.Message, e.English));
                 }
             }).ToList();
-            return Results.Json(new { policy = policy.Id, policy.Document, region, year, from = policy.From, selfApplicationCite = policy.SelfApplicationCite, rules }, Json.Options);
-        }).RequireAuthorization(PreventionPolicies.Read)
+            return Results.Json(new MonitoringRulesView(policy.Id, policy.Document, region!, year!.Value, policy.From, policy.SelfApplicationCite, rules), Json.Options);
+        }).RequireAuthorization(PreventionPolicies.Read).Produces<MonitoringRulesView>(200).Problems(404)
           .WithSummary("监测规则 / a region's monitoring rules with the threshold of a year, or the missing figure that blocks it");
 
         g.MapGet("/problems", async (string? region, int? year, Database db, MonitoringSettings settings, PreventionCatalog catalog, CancellationToken ct) =>
         {
             if (region is not null && catalog.Problem("region", region) is { } rp) throw ApiProblemException.Invalid([rp]);
-            var where = new Where().Eq("year", year);
-            if (region is not null)
-            {
-                var ids = settings.Defined.Where(p => p.Region == region).Select(p => p.Id).ToList();
-                where.Raw(ids.Count == 0 ? "1 = 0" : "policy IN (" + string.Join(", ", ids.Select((_, i) => "@pol" + i)) + ")",
-                    ids.Select((id, i) => ("pol" + i, (object?)id)).ToArray());
-            }
-            var rows = await db.ReadAsync(c => c.ListAsync(
-                $"SELECT * FROM monitoring_problems{where.Sql} ORDER BY policy, year, rule", null,
-                r => new { policy = r.S("policy"), rule = r.S("rule"), year = r.I("year"), code = r.S("code"), message = r.S("message_zh"), messageEn = r.S("message_en"), firstSeen = r.T("first_seen") },
-                where.Args), ct);
-            return Results.Json(new { items = rows }, Json.Options);
-        }).RequireAuthorization(PreventionPolicies.Read)
+            var policies = region is null ? null : settings.Defined.Where(p => p.Region == region).Select(p => p.Id).ToList();
+            return Results.Json(new MonitoringProblemList(await db.ReadAsync(c => MonitoringStore.ProblemsAsync(c, policies, year), ct)), Json.Options);
+        }).RequireAuthorization(PreventionPolicies.Read).Produces<MonitoringProblemList>(200)
           .WithSummary("无法评估的规则 / rules that could not be evaluated: the missing statistic or parameter, named");
 
         g.MapPost("/scans", async (HttpContext http, MonitoringService service, PreventionCatalog catalog, CancellationToken ct) =>
@@ -70,7 +60,7 @@ public static class MonitoringEndpoints
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var report = await service.RescanAsync(region!, year!.Value, http.Actor(), ct);
             return Results.Json(report, Json.Options, statusCode: 201);
-        }).RequireAuthorization(Policies.Operate)
+        }).RequireAuthorization(Policies.Operate).JsonBody<RegionYearRequest>().Produces<ScanReport>(201).Problems(422)
           .WithSummary("全量重新筛查 / re-scan every person of a region's year; rules blocked by a missing figure are listed as problems, never read as zero");
 
         g.MapGet("/persons/{id}/years/{year:int}", async (string id, int year, HttpContext http, Database db, MonitoringService service, CancellationToken ct) =>
@@ -81,14 +71,13 @@ public static class MonitoringEndpoints
                     ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
                 return await service.EvaluateAsync(c, null, p, year, http.Actor(), store: false);
             }, ct) ?? throw ApiProblemException.NotFound(new("此统筹区没有监测规则", "no monitoring rules for this region"));
-            return Results.Json(new
-            {
-                person = id, year, totals = new { e.Totals.AssistanceObject, insurance = Codes.ToCode(e.Totals.Insurance), e.Totals.InPolicyPersonalBurden, e.Totals.PersonalBurden, e.Totals.CashPayment },
-                inForce = e.Result.InForce,
-                triggered = e.Result.Triggered.Select(t => new { rule = t.RuleId, t.Cite, measure = Codes.ToCode(t.Measure), t.Amount, t.Threshold, basis = t.ThresholdBasisZh, basisEn = t.ThresholdBasisEn }),
-                problems = e.Result.Problems.Select(p => new { code = p.Code, message = p.Message, messageEn = p.English }),
-            }, Json.Options);
-        }).RequireAuthorization(PreventionPolicies.Read)
+            var t = e.Totals;
+            return Results.Json(new PersonYearView(id, year,
+                new PersonYearTotalsView(t.AssistanceObject, Codes.ToCode(t.Insurance), t.InPolicyPersonalBurden, t.PersonalBurden, t.CashPayment),
+                e.Result.InForce,
+                e.Result.Triggered.Select(x => new TriggeredRuleView(x.RuleId, x.Cite, Codes.ToCode(x.Measure), x.Amount, x.Threshold, x.ThresholdBasisZh, x.ThresholdBasisEn)).ToList(),
+                e.Result.Problems.Select(p => new RuleProblem(p.Code, p.Message, p.English)).ToList()), Json.Options);
+        }).RequireAuthorization(PreventionPolicies.Read).Produces<PersonYearView>(200).Problems(404)
           .WithSummary("个人年度监测 / one person's year totals against the rules (nothing stored)");
 
         g.MapPut("/parameters", async (HttpContext http, Database db, MonitoringSettings settings, CancellationToken ct) =>
@@ -116,16 +105,12 @@ public static class MonitoringEndpoints
             var actor = http.Actor();
             await db.WriteAsync(async (c, tx) =>
             {
-                var before = await c.ScalarAsync("SELECT threshold FROM prevention_parameters WHERE policy = @p AND rule = @r", tx, ("p", policy!.Id), ("r", rule));
-                await c.ExecAsync("INSERT INTO prevention_parameters (policy, rule, threshold, basis, set_at, set_by) VALUES (@p, @r, @t, @b, @at, @by) " +
-                    "ON CONFLICT (policy, rule) DO UPDATE SET threshold = @t, basis = @b, set_at = @at, set_by = @by", tx,
-                    ("p", policy.Id), ("r", rule), ("t", threshold), ("b", basis), ("at", DateTimeOffset.UtcNow), ("by", actor.Name));
-                await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "set", "monitoring_parameter", $"{policy.Id}:{rule}", before is null ? null : new { threshold = before.ToString() }, new { threshold, basis });
+                await MonitoringStore.SetParameterAsync(c, tx, db.Dialect, policy!.Id, rule!, threshold!.Value, basis!, actor);
                 return 0;
             }, ct);
             settings.Invalidate();
-            return Results.Json(new { policy = policy!.Id, rule, threshold, basis }, Json.Options);
-        }).RequireAuthorization(Policies.Admin)
+            return Results.Json(new ParameterView(policy!.Id, rule!, threshold!.Value, basis!), Json.Options);
+        }).RequireAuthorization(Policies.Admin).JsonBody<ParameterRequest>().Produces<ParameterView>(200)
           .WithSummary("设定本地监测标准 / set a threshold the policy text leaves to local practice (pengshui, wenzhou)");
 
         g.MapPut("/statistics", async (HttpContext http, Database db, MonitoringSettings settings, PreventionCatalog catalog, CancellationToken ct) =>
@@ -143,15 +128,12 @@ public static class MonitoringEndpoints
             var actor = http.Actor();
             await db.WriteAsync(async (c, tx) =>
             {
-                await c.ExecAsync("INSERT INTO prevention_statistics (region, year, statistic, value, source, set_at, set_by) VALUES (@r, @y, @s, @v, @src, @at, @by) " +
-                    "ON CONFLICT (region, year, statistic) DO UPDATE SET value = @v, source = @src, set_at = @at, set_by = @by", tx,
-                    ("r", region), ("y", year), ("s", statistic), ("v", value), ("src", source), ("at", DateTimeOffset.UtcNow), ("by", actor.Name));
-                await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "set", "statistic", $"{region}:{year}:{statistic}", null, new { value, source });
+                await MonitoringStore.SetStatisticAsync(c, tx, db.Dialect, region!, year!.Value, statistic!, value!.Value, source!, actor);
                 return 0;
             }, ct);
             settings.Invalidate();
-            return Results.Json(new { region, year, statistic, value, source }, Json.Options);
-        }).RequireAuthorization(Policies.Admin)
+            return Results.Json(new StatisticView(region!, year!.Value, statistic!, value!.Value, source!), Json.Options);
+        }).RequireAuthorization(Policies.Admin).JsonBody<StatisticRequest>().Produces<StatisticView>(200)
           .WithSummary("录入统计数据 / enter a published regional statistic with its source");
     }
 

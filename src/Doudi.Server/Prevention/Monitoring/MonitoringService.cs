@@ -23,10 +23,11 @@ public sealed record ScanProblem(string Code, string Message, string MessageEn, 
 
 /// <summary>
 /// Early warning (fuyang 二.1, jiande 三.(一), wenzhou-2022 三.3, pengshui 二.(四).1): the region's monitoring rules over a
-/// person's year totals, after every stored settlement (in its transaction, from running totals: one upsert) and in a
+/// person's year totals, after every stored settlement (in its transaction, from the running totals it read; the bill's
+/// measures are added in the settlement's own batch, Settlements/LedgerTotals) and in a
 /// full re-scan (recomputed from the stored settlements).
 /// </summary>
-public sealed class MonitoringService(Database db, MonitoringSettings settings, PreventionClock clock) : ISettlementStoredHook, ISettlementReversedHook
+public sealed class MonitoringService(Database db, MonitoringSettings settings, PreventionClock clock) : ISettlementStoredHook, ISettlementReversedHook, ILedgerMeasureSource
 {
     // Problems already recorded by this process: a missing figure is written once, not on every settlement.
     private readonly ConcurrentDictionary<string, bool> _recorded = new(StringComparer.Ordinal);
@@ -40,37 +41,35 @@ public sealed class MonitoringService(Database db, MonitoringSettings settings, 
         return await StoreAsync(c, tx, policy, snap.Statistics, person.Region, totals, actor, store);
     }
 
-    public async Task SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, IReadOnlyList<IdentityRecord> identities, Bill bill, BillResult result, Actor actor)
+    public async Task<IReadOnlyDictionary<string, decimal>?> SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person,
+        IReadOnlyList<IdentityRecord> identities, Bill bill, BillResult result, Actor actor, IReadOnlyDictionary<string, decimal> measuresBefore)
     {
         var snap = await settings.GetAsync(c, tx);
-        if (snap.On(person.Region, bill.Date) is not { } policy) return;
+        if (snap.On(person.Region, bill.Date) is not { } policy) return null;
         var year = bill.Date.Year;
-        var (inPolicy, personal) = await PersonYearTotals.AddAsync(c, tx, person.Id, year, PersonYearTotals.InPolicyBurden(bill, result), result.PersonalBurden);
-        await StoreAsync(c, tx, policy, snap.Statistics, person.Region, PersonYearTotals.Of(person, identities, year, inPolicy, personal), actor, store: true);
+        var added = PersonYearTotals.Measures(PersonYearTotals.InPolicyBurden(bill, result), result.PersonalBurden);
+        decimal After(string bucket) => measuresBefore.GetValueOrDefault(bucket) + added[bucket];
+        await StoreAsync(c, tx, policy, snap.Statistics, person.Region,
+            PersonYearTotals.Of(person, identities, year, After(PersonYearTotals.InPolicyBucket), After(PersonYearTotals.PersonalBucket)), actor, store: true);
+        return added;
     }
 
-    /// <summary>
-    /// Many bills at once (bulk import): each person's year totals get the bills' sums in one multi-row upsert, then the rules
-    /// run once per person on the new totals — the totals only grow, so what a bill-by-bill evaluation would have
-    /// triggered is triggered by the last one.
-    /// </summary>
-    public async Task SettlementsStoredAsync(DbConnection c, DbTransaction tx, IReadOnlyList<StoredBill> batch, Actor actor)
+    /// <summary>The monitoring measures of the running totals, recomputed from the stored settlements (ledger rebuild).</summary>
+    public string Prefix => PersonYearTotals.MeasurePrefix;
+
+    public async Task<List<LedgerTotal>> RecomputeAsync(DbConnection c, DbTransaction tx, string? region, int? year)
     {
         var snap = await settings.GetAsync(c, tx);
-        var last = new Dictionary<(string, int), (StoredBill Bill, MonitoringPolicy Policy)>();
-        var adds = new List<(string PersonId, int Year, decimal InPolicy, decimal Personal)>();
-        foreach (var b in batch)
+        var list = new List<LedgerTotal>();
+        foreach (var (personId, y) in await LedgerTotals.PersonYearsAsync(c, tx, region, year))
         {
-            if (snap.On(b.Person.Region, b.Bill.Date) is not { } policy) continue;
-            last[(b.Person.Id, b.Bill.Date.Year)] = (b, policy);
-            adds.Add((b.Person.Id, b.Bill.Date.Year, PersonYearTotals.InPolicyBurden(b.Bill, b.Result), b.Result.PersonalBurden));
+            var person = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", tx, RegistryStore.MapPerson, ("id", personId));
+            if (person is null || snap.For(person.Region, y) is not { } policy) continue;
+            var totals = await PersonYearTotals.LoadAsync(c, tx, person, y, policy.From);
+            list.Add(new LedgerTotal(personId, y, PersonYearTotals.InPolicyBucket, totals.InPolicyPersonalBurden));
+            list.Add(new LedgerTotal(personId, y, PersonYearTotals.PersonalBucket, totals.PersonalBurden));
         }
-        var totals = await PersonYearTotals.AddManyAsync(c, tx, adds);
-        foreach (var ((personId, year), (b, policy)) in last)
-        {
-            var (inPolicy, personal) = totals[(personId, year)];
-            await StoreAsync(c, tx, policy, snap.Statistics, b.Person.Region, PersonYearTotals.Of(b.Person, b.Identities, year, inPolicy, personal), actor, store: true);
-        }
+        return list;
     }
 
     /// <summary>A reversed bill no longer counts: the person's year totals are recomputed from what still counts and evaluated again.</summary>

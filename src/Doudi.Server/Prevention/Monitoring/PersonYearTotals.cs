@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using System.Text.Json;
 using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Monitoring;
@@ -13,7 +12,8 @@ namespace Doudi.Server.Prevention.Monitoring;
 /// A person's year totals from the stored, non-reversed settlements, in the measures the monitoring rules use:
 /// in-policy personal burden after all tiers (fuyang 二.1 "政策范围内个人负担"), personal burden (I-14) and cash
 /// payment (jiande 三.(一) "个人医疗费用现金支付" — the personal burden, as no personal-account payment is recorded).
-/// Only bills on or after the monitoring document's start count (fuyang from 2023-02-10, I-18).
+/// Only bills on or after the monitoring document's start count (fuyang from 2023-02-10, I-18). The running values are
+/// kept as measure buckets of the person's running totals (<see cref="LedgerTotals"/>).
 /// </summary>
 public static class PersonYearTotals
 {
@@ -57,55 +57,20 @@ public static class PersonYearTotals
     public static decimal InPolicyBurden(Doudi.Engine.Cases.Bill bill, Doudi.Engine.Results.BillResult result) =>
         Math.Max(0m, result.ReasonableBurden - bill.ReasonableOutOfPolicy);
 
-    /// <summary>Adds one bill to the running totals and returns the new totals (one round trip; fen are exact on both databases).</summary>
-    public static async Task<(decimal InPolicy, decimal Personal)> AddAsync(DbConnection c, DbTransaction tx, string personId, int year, decimal inPolicy, decimal personal)
-    {
-        var row = await c.FirstAsync(
-            "INSERT INTO monitoring_person_years (person_id, year, in_policy_fen, personal_fen, updated_at) VALUES (@p, @y, @i, @b, @t) " +
-            "ON CONFLICT (person_id, year) DO UPDATE SET in_policy_fen = monitoring_person_years.in_policy_fen + @i, personal_fen = monitoring_person_years.personal_fen + @b, updated_at = @t " +
-            "RETURNING in_policy_fen, personal_fen", tx,
-            r => new Tuple<long, long>(r.L("in_policy_fen"), r.L("personal_fen")),
-            ("p", personId), ("y", year), ("i", Fen(inPolicy)), ("b", Fen(personal)), ("t", DateTimeOffset.UtcNow));
-        return (row!.Item1 / 100m, row.Item2 / 100m);
-    }
+    /// <summary>The running totals' buckets of the two measures (Settlements/LedgerTotals: one store with the ledger).</summary>
+    public const string InPolicyBucket = LedgerTotals.MeasurePrefix + "monitoring.inPolicyBurden";
+    public const string PersonalBucket = LedgerTotals.MeasurePrefix + "monitoring.personalBurden";
+    public const string MeasurePrefix = LedgerTotals.MeasurePrefix + "monitoring.";
 
-    /// <summary>Adds many bills to the running totals (summed per person and year first) and returns the new totals, a few hundred rows per statement.</summary>
-    public static async Task<Dictionary<(string, int), (decimal InPolicy, decimal Personal)>> AddManyAsync(DbConnection c, DbTransaction tx,
-        IEnumerable<(string PersonId, int Year, decimal InPolicy, decimal Personal)> bills)
-    {
-        var sums = new SortedDictionary<(string, int), (long, long)>( // sorted: rows locked in one order by every writer
-            Comparer<(string, int)>.Create((a, b) => string.CompareOrdinal(a.Item1, b.Item1) is var o && o != 0 ? o : a.Item2.CompareTo(b.Item2)));
-        foreach (var (p, y, i, b) in bills)
-            sums[(p, y)] = sums.TryGetValue((p, y), out var had) ? (had.Item1 + Fen(i), had.Item2 + Fen(b)) : (Fen(i), Fen(b));
-        var result = new Dictionary<(string, int), (decimal, decimal)>();
-        var now = DateTimeOffset.UtcNow;
-        foreach (var part in sums.Chunk(500))
-        {
-            var sql = new StringBuilder("INSERT INTO monitoring_person_years (person_id, year, in_policy_fen, personal_fen, updated_at) VALUES ");
-            var args = new List<(string, object?)> { ("t", now) };
-            for (var n = 0; n < part.Length; n++)
-            {
-                if (n > 0) sql.Append(", ");
-                sql.Append($"(@p{n}, @y{n}, @i{n}, @b{n}, @t)");
-                args.Add(($"p{n}", part[n].Key.Item1)); args.Add(($"y{n}", part[n].Key.Item2)); args.Add(($"i{n}", part[n].Value.Item1)); args.Add(($"b{n}", part[n].Value.Item2));
-            }
-            sql.Append(" ON CONFLICT (person_id, year) DO UPDATE SET in_policy_fen = monitoring_person_years.in_policy_fen + excluded.in_policy_fen, " +
-                       "personal_fen = monitoring_person_years.personal_fen + excluded.personal_fen, updated_at = excluded.updated_at " +
-                       "RETURNING person_id, year, in_policy_fen, personal_fen");
-            foreach (var (p, y, i, b) in await c.ListAsync(sql.ToString(), tx, r => (r.S("person_id"), r.I("year"), r.L("in_policy_fen"), r.L("personal_fen")), args.ToArray()))
-                result[(p, y)] = (i / 100m, b / 100m);
-        }
-        return result;
-    }
+    /// <summary>What one bill adds to the running totals' measure buckets.</summary>
+    public static Dictionary<string, decimal> Measures(decimal inPolicy, decimal personal) =>
+        new(StringComparer.Ordinal) { [InPolicyBucket] = inPolicy, [PersonalBucket] = personal };
 
-    /// <summary>Sets the running totals to a recomputed value (re-scan, retroactive re-settlement).</summary>
+    /// <summary>Sets the running totals to a recomputed value (re-scan, reversal, retroactive re-settlement).</summary>
     public static Task SetAsync(DbConnection c, DbTransaction tx, PersonYear totals) =>
-        c.ExecAsync(
-            "INSERT INTO monitoring_person_years (person_id, year, in_policy_fen, personal_fen, updated_at) VALUES (@p, @y, @i, @b, @t) " +
-            "ON CONFLICT (person_id, year) DO UPDATE SET in_policy_fen = @i, personal_fen = @b, updated_at = @t", tx,
-            ("p", totals.PersonId), ("y", totals.Year), ("i", Fen(totals.InPolicyPersonalBurden)), ("b", Fen(totals.PersonalBurden)), ("t", DateTimeOffset.UtcNow));
+        LedgerTotals.SetAsync(c, tx, [new LedgerTotal(totals.PersonId, totals.Year, InPolicyBucket, totals.InPolicyPersonalBurden),
+            new LedgerTotal(totals.PersonId, totals.Year, PersonalBucket, totals.PersonalBurden)]);
 
-    private static long Fen(decimal yuan) => (long)decimal.Round(yuan * 100m, 0, MidpointRounding.AwayFromZero);
 
     private static decimal Dec(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDecimal() : 0m;

@@ -2,7 +2,10 @@ using System.Data.Common;
 using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Common;
 using Doudi.Prevention.Monitoring;
+using Doudi.Server.Api;
 using Doudi.Server.Audit;
+using Doudi.Server.Prevention.Common;
+using Doudi.Server.Registry;
 using Doudi.Server.Security;
 using Doudi.Server.Storage;
 
@@ -77,7 +80,58 @@ public static class RiskPoolStore
         }
     }
 
-    public static async Task<List<RiskChangeRow>> HistoryAsync(DbConnection c, string id) =>
-        await c.ListAsync("SELECT from_state, to_state, actor, at, reason FROM risk_entry_changes WHERE entry_id = @id ORDER BY id", null,
+    public static Task<List<RiskChangeRow>> HistoryAsync(DbConnection c, DbTransaction? tx, string id) =>
+        c.ListAsync("SELECT from_state, to_state, actor, at, reason FROM risk_entry_changes WHERE entry_id = @id ORDER BY id", tx,
             r => new RiskChangeRow(r.S("from_state"), r.S("to_state"), r.S("actor"), r.T("at"), r.S("reason")), ("id", id));
+
+    private sealed record EntryWithPerson(RiskEntryRow Entry, string Name, string IdNumber);
+
+    private const string WithPerson = "SELECT e.*, p.name AS person_name, p.id_number AS person_id_number FROM risk_entries e JOIN persons p ON p.id = e.person_id";
+
+    public static RiskEntryView View(RiskEntryRow e, string name, string idNumber, IReadOnlyList<RiskChangeRow>? history) => new(
+        e.Id, e.Policy, e.Region, e.Year, e.PersonId, name, idNumber, e.HouseholdId, e.Source, e.Rule, e.Cite, e.Measure, e.Amount, e.Threshold,
+        e.ThresholdBasis, e.ApplicantKind, e.ApplicantName, e.Statement, e.Date, e.State, e.StateName, e.CreatedAt, e.CreatedBy, e.UpdatedAt, history);
+
+    /// <summary>A page of the pool, filtered; ID numbers masked for the actor.</summary>
+    public static async Task<Page<RiskEntryView>> PageAsync(DbConnection c, Where w, Paging paging, Actor actor)
+    {
+        var total = Convert.ToInt64(await c.ScalarAsync($"SELECT COUNT(*) FROM risk_entries e{w.Sql}", null, w.Args));
+        var items = await c.ListAsync($"{WithPerson}{w.Sql} ORDER BY e.created_at, e.id LIMIT @lim OFFSET @off", null,
+            r => View(Map(r), r.S("person_name"), IdMasking.For(actor, r.S("person_id_number")), null), w.With(("lim", paging.PageSize), ("off", paging.Offset)));
+        return new Page<RiskEntryView>(items, paging.Page, paging.PageSize, total);
+    }
+
+    /// <summary>One entry with its history, or 404.</summary>
+    public static async Task<RiskEntryView> ViewAsync(DbConnection c, string id, Actor actor, DbTransaction? tx = null)
+    {
+        var row = await c.FirstAsync($"{WithPerson} WHERE e.id = @id", tx, r => new EntryWithPerson(Map(r), r.S("person_name"), r.S("person_id_number")), ("id", id))
+            ?? throw ApiProblemException.NotFound(new($"风险库中无此记录：{id}", $"no risk-pool entry {id}"));
+        return View(row.Entry, row.Name, IdMasking.For(actor, row.IdNumber), await HistoryAsync(c, tx, id));
+    }
+
+    public static Task<RiskEntryRow?> LockAsync(DbConnection c, DbTransaction tx, Dialect dialect, string id) =>
+        c.FirstAsync("SELECT * FROM risk_entries WHERE id = @id" + dialect.ForUpdate(), tx, Map, ("id", id));
+
+    /// <summary>Moves an entry to another state, with the change and the audit row.</summary>
+    public static async Task TransitionAsync(DbConnection c, DbTransaction tx, Dialect dialect, RiskEntryRow e, string to, string reason, Actor actor, DateTimeOffset now)
+    {
+        await c.ExecAsync("UPDATE risk_entries SET state = @s, updated_at = @t WHERE id = @id", tx, ("s", to), ("t", DateTimeOffset.UtcNow), ("id", e.Id));
+        await c.ExecAsync("INSERT INTO risk_entry_changes (entry_id, from_state, to_state, actor, at, reason) VALUES (@id, @f, @t, @a, @at, @r)", tx,
+            ("id", e.Id), ("f", e.State), ("t", to), ("a", actor.Name), ("at", now), ("r", reason));
+        await AuditLog.WriteAsync(c, tx, dialect, actor, "transition", "risk_entry", e.Id, new { state = e.State }, new { state = to, reason });
+    }
+
+    /// <summary>Stores a self-application as a new entry of the pool, audited.</summary>
+    public static async Task InsertSelfApplicationAsync(DbConnection c, DbTransaction tx, Dialect dialect, string id, string policy, int year, Registry.PersonRecord p,
+        string cite, decimal? burden, string applicantKind, string applicantName, string statement, DateOnly today, Actor actor)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await c.ExecAsync(
+            "INSERT INTO risk_entries (id, policy, region, year, person_id, household_id, source, cite, amount, applicant_kind, applicant_name, statement, date, state, created_at, created_by, updated_at) " +
+            "VALUES (@id, @pol, @r, @y, @p, @h, 'self_application', @cite, @a, @k, @n, @s, @d, 'new', @t, @by, @t)", tx,
+            ("id", id), ("pol", policy), ("r", p.Region), ("y", year), ("p", p.Id), ("h", p.Household), ("cite", cite), ("a", burden),
+            ("k", applicantKind), ("n", applicantName), ("s", statement), ("d", today), ("t", now), ("by", actor.Name));
+        await AuditLog.WriteAsync(c, tx, dialect, actor, "self_application", "risk_entry", id, null,
+            new { person = p.Id, year, applicantKind, applicantName, statement, burden, Cite = cite });
+    }
 }

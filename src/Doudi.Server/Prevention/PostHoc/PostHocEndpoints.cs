@@ -37,7 +37,7 @@ public static class PostHocEndpoints
             return Results.Json(new PostHocChecklist(rule.Procedure.Cite, rule.Documents.Select(d =>
                 new ChecklistDocument(Codes.ToCode(d), PostHocApplication.DocumentName(d).Zh, PostHocApplication.DocumentName(d).En)).ToList())
                 { Region = rule.Region, Policy = rule.Id, Text = rule.Procedure.Text }, Json.Options);
-        }).AllowAnonymous().Produces<PostHocChecklist>(200).ProducesProblem(422)
+        }).AllowAnonymous().Produces<PostHocChecklist>(200).Problems(422)
           .WithSummary("申请材料清单 / the documents a region's post-hoc application needs (region: default the one region that has post-hoc assistance; date: default today)");
 
         g.MapPost("/", async (HttpContext http, PostHocService service, CancellationToken ct) =>
@@ -53,14 +53,14 @@ public static class PostHocEndpoints
             var (h, a) = await service.SubmitAsync(person!, township, claimed!.Value, documents, http.Actor(), ct);
             return Results.Json(View(h, a), Json.Options, statusCode: 201);
         }).RequireAuthorization(PreventionPolicies.PostHoc)
-          .Accepts<PostHocSubmitRequest>("application/json").Produces<PostHocView>(201).ProducesProblem(422)
+          .JsonBody<PostHocSubmitRequest>().Produces<PostHocView>(201).Problems(422)
           .WithSummary("受理事后救助申请 / file an application at the township with its documents (422 no_posthoc_rule: the person's region has no post-hoc assistance)");
 
         g.MapGet("/{id}", async (string id, Database db, PostHocService service, CancellationToken ct) =>
         {
             var l = await db.ReadAsync(c => service.LoadAsync(c, null, id), ct) ?? throw NotFound(id);
             return Results.Json(View(l.Header, l.App), Json.Options);
-        }).RequireAuthorization(PreventionPolicies.PostHoc).Produces<PostHocView>(200).ProducesProblem(404).WithSummary("事后救助申请 / one application");
+        }).RequireAuthorization(PreventionPolicies.PostHoc).Produces<PostHocView>(200).Problems(404).WithSummary("事后救助申请 / one application");
 
         Step<PostHocDocumentsRequest>(g, "/{id}/supplement", "supplement", f => new { documents = DocumentList(f, "documents") }, "补充材料 / add documents after a return");
         Step<TownshipReviewRequest>(g, "/{id}/township-review", "township_review", f => new
@@ -87,7 +87,7 @@ public static class PostHocEndpoints
             return Results.Json(new ApplicantStatus(id, Codes.ToCode(a.State), status.Zh, status.En, en ? status.En : status.Zh,
                 a.MissingDocuments.Select(d => PostHocApplication.DocumentName(d).Zh).ToList(), a.PaidAmount,
                 a.Steps.Select(s => new ApplicantStep(s.Kind, s.At.ToString("yyyy-MM-dd"))).ToList()), Json.Options);
-        }).AllowAnonymous().Produces<ApplicantStatus>(200).ProducesProblem(404)
+        }).AllowAnonymous().Produces<ApplicantStatus>(200).Problems(404)
           .WithSummary("申请人查询进度 / the applicant reads where the application stands (application number and ID number)");
     }
 
@@ -123,6 +123,6 @@ public static class PostHocEndpoints
             var (h, a) = await service.StepAsync(id, command, args, http.Actor(), ct);
             return Results.Json(View(h, a), Json.Options);
         }).RequireAuthorization(PreventionPolicies.PostHoc)
-          .Accepts<TRequest>("application/json").Produces<PostHocView>(200).ProducesProblem(404).ProducesProblem(422).WithSummary(summary);
+          .JsonBody<TRequest>().Produces<PostHocView>(200).Problems(404, 422).WithSummary(summary);
     }
 }

@@ -55,7 +55,7 @@ public static class PremiumEndpoints
                 list.Select(r => new PremiumRowView(r.PersonId, r.Name, Codes.ToCode(r.Category), Codes.ToCode(r.Tier), Codes.ToCode(r.Item), r.Amount,
                     r.EffectiveFrom, Codes.ToCode(r.Status), r.BasisZh, r.NoteZh, r.Cite)).ToList()), Json.Options);
         }).RequireAuthorization(Policies.Operate).WithTags("Premium subsidy")
-          .Produces<PremiumListView>(200).Produces(200, contentType: "text/csv").ProducesProblem(422)
+          .Produces<PremiumListView>(200).Produces<string>(200, "text/csv").Problems(422)
           .WithSummary("资助参保月度名单 / the month's premium-subsidy list for the tax/insurance office (CSV or JSON)");
 
         // A person's resident insurance tier changes when they choose another (一档/二档); the lists take the current one.
@@ -72,7 +72,7 @@ public static class PremiumEndpoints
                 ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}")), ct);
             return Results.Json(view, Json.Options);
         }).RequireAuthorization(Policies.Operate).WithTags("Registry")
-          .Accepts<InsuranceTierRequest>("application/json").Produces<PersonView>(200).ProducesProblem(404)
+          .JsonBody<InsuranceTierRequest>().Produces<PersonView>(200).Problems(404)
           .WithSummary("参保档次 / set a person's resident insurance tier (tier1 一档, tier2 二档), which the premium lists take");
     }
 }

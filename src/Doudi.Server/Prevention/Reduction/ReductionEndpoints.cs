@@ -10,7 +10,7 @@ using Doudi.Server.Storage;
 namespace Doudi.Server.Prevention.Reduction;
 
 /// <summary>
-/// Tiered burden reduction (建政办函〔2024〕4号 三.(四)). The bureau opens and drives cases; each department sees and
+/// Tiered burden reduction (the procedure a region's household-cap job names; jiande). The bureau opens and drives cases; each department sees and
 /// answers only its own tasks (another department's task: 403; a case it has no task in: 404); the charity federation
 /// records the payment it was instructed to make.
 /// </summary>
@@ -33,7 +33,7 @@ public static class ReductionEndpoints
             var actor = http.Actor();
             var (region, run) = await db.ReadAsync(async c =>
             {
-                var region = await c.ScalarAsync("SELECT region FROM households WHERE id = @h", null, ("h", household)) as string
+                var region = await ReductionStore.HouseholdRegionAsync(c, household!)
                     ?? throw ApiProblemException.Invalid([new("household", new($"没有家庭 {household}", $"no household {household}"))]);
                 return (region, await YearEnd.LatestAsync(c, region, year!.Value));
             }, ct);
@@ -50,7 +50,7 @@ public static class ReductionEndpoints
                 return await service.OpenAsync(c, tx, region, household!, year!.Value, hh.ReasonableBurden, hh.CapRelief > 0 ? line : hh.ReasonableBurden, run.Id, reason, actor);
             }, ct);
             return Results.Json(ReductionViews.Full(header, rc, clock.Today, service.CiteOf(header)), Json.Options, statusCode: created ? 201 : 200);
-        }).RequireAuthorization(Policies.Operate)
+        }).RequireAuthorization(Policies.Operate).JsonBody<OpenCaseRequest>().Produces<ReductionCaseView>(201).Produces<ReductionCaseView>(200).Problems(422)
           .WithSummary("开启梯次减负 / open a case for a household over its line, from the latest year-end result");
 
         g.MapGet("/", async (Database db, PreventionClock clock, ReductionService service, string? region, int? costYear, string? stage, int? page, int? pageSize, CancellationToken ct) =>
@@ -59,14 +59,13 @@ public static class ReductionEndpoints
             var w = new Where().Eq("region", region).Eq("cost_year", costYear).Eq("stage", stage);
             var result = await db.ReadAsync(async c =>
             {
-                var total = Convert.ToInt64(await c.ScalarAsync($"SELECT COUNT(*) FROM reduction_cases{w.Sql}", null, w.Args));
-                var ids = await c.ListAsync($"SELECT id FROM reduction_cases{w.Sql} ORDER BY created_at, id LIMIT @lim OFFSET @off", null, r => r.S("id"), w.With(("lim", paging.PageSize), ("off", paging.Offset)));
-                var items = new List<object>();
+                var (total, ids) = await ReductionStore.CaseIdsAsync(c, w, paging);
+                var items = new List<ReductionCaseView>();
                 foreach (var id in ids) { var l = (await service.LoadAsync(c, null, id))!.Value; items.Add(ReductionViews.Full(l.Header, l.Case, clock.Today, service.CiteOf(l.Header))); }
-                return new Page<object>(items, paging.Page, paging.PageSize, total);
+                return new Page<ReductionCaseView>(items, paging.Page, paging.PageSize, total);
             }, ct);
             return Results.Json(result, Json.Options);
-        }).RequireAuthorization(BureauOrAuditor).WithSummary("梯次减负案件 / cases (bureau and auditors)");
+        }).RequireAuthorization(BureauOrAuditor).Produces<Page<ReductionCaseView>>(200).WithSummary("梯次减负案件 / cases (bureau and auditors)");
 
         g.MapGet("/{id}", async (string id, HttpContext http, Database db, PreventionClock clock, ReductionService service, CancellationToken ct) =>
         {
@@ -82,7 +81,8 @@ public static class ReductionEndpoints
             var view = loaded is null ? null : ReductionQueries.TasksFor([loaded.Value.Case], own, clock.Today).FirstOrDefault();
             if (view is null) throw NoCase(id);
             return Results.Json(ReductionViews.Own(view), Json.Options);
-        }).RequireAuthorization(PreventionPolicies.DepartmentTasks);
+        }).RequireAuthorization(PreventionPolicies.DepartmentTasks).Produces<ReductionCaseView>(200).Produces<OwnTaskView>(200).Problems(404)
+          .WithSummary("梯次减负案件 / one case: the whole case for the bureau and auditors, a department's own task for a department");
 
         g.MapPost("/{id}/tasks/{department}/answer", async (string id, string department, HttpContext http, ReductionService service, PreventionClock clock, CancellationToken ct) =>
         {
@@ -106,16 +106,16 @@ public static class ReductionEndpoints
             var rc = await service.StepAsync(id, "answer", new { department = Codes.ToCode(dept), kind = Codes.ToCode(kind), item, amount, reason }, actor,
                 (h, rc) => rc.Task(dept).State == TaskState.Waiting ? throw NoCase(id) : Task.CompletedTask, ct);
             return Results.Json(ReductionViews.Own(ReductionQueries.TasksFor([rc], dept, clock.Today).First()), Json.Options);
-        }).RequireAuthorization(PreventionPolicies.DepartmentTasks)
+        }).RequireAuthorization(PreventionPolicies.DepartmentTasks).JsonBody<AnswerRequest>().Produces<OwnTaskView>(200).Problems(404, 422)
           .WithSummary("部门反馈 / a department answers its own task: not_eligible, already_granted or will_grant with item and amount");
 
-        Bureau(g, "/{id}/tasks/{department}/no-answer", "no_answer", f =>
+        Bureau<ReasonRequest>(g, "/{id}/tasks/{department}/no-answer", "no_answer", f =>
         {
             var reason = f.String("reason", required: true, maxLength: 1000);
             return new { department = (string?)null, reason };
         }, "登记逾期未反馈 / the bureau records that a department never answered (after 7 working days)", withDepartment: true);
 
-        Bureau(g, "/{id}/parallel", "ask_parallel", f =>
+        Bureau<ParallelRequest>(g, "/{id}/parallel", "ask_parallel", f =>
         {
             var list = new List<string>();
             if (f.Element("departments") is { ValueKind: System.Text.Json.JsonValueKind.Array } arr)
@@ -129,11 +129,11 @@ public static class ReductionEndpoints
             return new { departments = list, reason = f.String("reason", required: true, maxLength: 1000) };
         }, "同时推送多个部门 / ask several departments at once instead of in turn");
 
-        Bureau(g, "/{id}/bureau-review", "bureau_review", f => new { approve = f.Bool("approve") ?? Req(f, "approve"), reason = f.String("reason", required: true, maxLength: 1000) },
+        Bureau<ApprovalRequest>(g, "/{id}/bureau-review", "bureau_review", f => new { approve = f.Bool("approve") ?? Req(f, "approve"), reason = f.String("reason", required: true, maxLength: 1000) },
             "医保局初审 / bureau preliminary review");
-        Bureau(g, "/{id}/taskforce-decision", "taskforce_decision", f => new { approve = f.Bool("approve") ?? Req(f, "approve"), reason = f.String("reason", required: true, maxLength: 1000) },
+        Bureau<ApprovalRequest>(g, "/{id}/taskforce-decision", "taskforce_decision", f => new { approve = f.Bool("approve") ?? Req(f, "approve"), reason = f.String("reason", required: true, maxLength: 1000) },
             "工作专班讨论 / task-force decision (recorded by the bureau)");
-        Bureau(g, "/{id}/public-notice", "public_notice", f =>
+        Bureau<PublicNoticeRequest>(g, "/{id}/public-notice", "public_notice", f =>
         {
             var start = f.Date("start", required: true);
             var days = f.Int("days");
@@ -141,13 +141,13 @@ public static class ReductionEndpoints
             else if (days is < 1 or > 60) f.Problem("days", new("公示天数须为 1–60", "must be 1..60"));
             return new { start = start?.ToString("yyyy-MM-dd"), days = days ?? 0, workingDays = f.Bool("workingDays") ?? false, reason = f.String("reason", required: true, maxLength: 1000) };
         }, "社会公示 / start the public notice for a set number of days");
-        Bureau(g, "/{id}/objections", "objection", f => new { objector = f.String("objector", required: true, maxLength: 200), content = f.String("content", required: true, maxLength: 2000) },
+        Bureau<ObjectionRequest>(g, "/{id}/objections", "objection", f => new { objector = f.String("objector", required: true, maxLength: 200), content = f.String("content", required: true, maxLength: 2000) },
             "登记公示异议 / record an objection raised during the notice");
-        Bureau(g, "/{id}/objections/{n:int}/resolution", "objection_resolution", f => new { objection = 0, upheld = f.Bool("upheld") ?? Req(f, "upheld"), reason = f.String("reason", required: true, maxLength: 1000) },
+        Bureau<ObjectionResolutionRequest>(g, "/{id}/objections/{n:int}/resolution", "objection_resolution", f => new { objection = 0, upheld = f.Bool("upheld") ?? Req(f, "upheld"), reason = f.String("reason", required: true, maxLength: 1000) },
             "处理异议 / resolve an objection (upheld ends the case)", withObjection: true);
-        Bureau(g, "/{id}/public-notice/close", "close_public_notice", f => new { reason = f.String("reason", required: true, maxLength: 1000) },
+        Bureau<ReasonRequest>(g, "/{id}/public-notice/close", "close_public_notice", f => new { reason = f.String("reason", required: true, maxLength: 1000) },
             "公示期满无异议 / close the notice after its last day");
-        Bureau(g, "/{id}/payment-instruction", "payment_instruction", f => new { reason = f.String("reason", required: true, maxLength: 1000) },
+        Bureau<ReasonRequest>(g, "/{id}/payment-instruction", "payment_instruction", f => new { reason = f.String("reason", required: true, maxLength: 1000) },
             "拨付指令 / instruct the charity federation to pay the household");
 
         // The charity federation's worklist: cases instructed for payment, with what and to whom (no department answers).
@@ -155,23 +155,19 @@ public static class ReductionEndpoints
         {
             var items = await db.ReadAsync(async c =>
             {
-                var ids = await c.ListAsync("SELECT id FROM reduction_cases WHERE stage = 'payment_instructed' ORDER BY updated_at, id", null, r => r.S("id"));
-                var list = new List<object>();
-                foreach (var id in ids)
+                var list = new List<PaymentInstructionItem>();
+                foreach (var id in await ReductionStore.InstructedIdsAsync(c))
                 {
                     var (h, rc) = (await service.LoadAsync(c, null, id))!.Value;
-                    var paid = await c.FirstAsync("SELECT * FROM relief_payments WHERE origin = @o", null, Relief.ReliefStore.Map, ("o", id));
+                    var paid = await ReductionStore.PaymentOfAsync(c, id);
                     if (unpaid == true && paid is not null) continue;
-                    list.Add(new
-                    {
-                        caseId = id, h.Region, household = rc.HouseholdId, costYear = rc.CostYear, amount = rc.Payment!.Amount, instructedBy = rc.Payment.Actor,
-                        instructedAt = rc.Payment.At, reason = rc.Payment.Reason, paid = paid is null ? null : new { paid.Id, paid.Amount, paid.PaidOn, paid.CreatedBy },
-                    });
+                    list.Add(new PaymentInstructionItem(id, h.Region, rc.HouseholdId, rc.CostYear, rc.Payment!.Amount, rc.Payment.Actor, rc.Payment.At, rc.Payment.Reason,
+                        paid is null ? null : new PaidView(paid.Id, paid.Amount, paid.PaidOn, paid.CreatedBy)));
                 }
                 return list;
             }, ct);
-            return Results.Json(new { items }, Json.Options);
-        }).RequireAuthorization(CharityOrBureau).WithSummary("拨付指令 / payment instructions to the charity federation, paid or not");
+            return Results.Json(new PaymentInstructionList(items), Json.Options);
+        }).RequireAuthorization(CharityOrBureau).Produces<PaymentInstructionList>(200).WithSummary("拨付指令 / payment instructions to the charity federation, paid or not");
 
         g.MapPost("/{id}/payment", async (string id, HttpContext http, ReductionService service, PreventionClock clock, Database db, CancellationToken ct) =>
         {
@@ -183,7 +179,7 @@ public static class ReductionEndpoints
             var rc = await service.RecordPaymentAsync(id, reference!, http.Actor(), ct);
             var header = (await db.ReadAsync(c => service.LoadAsync(c, null, id), ct))!.Value.Header;
             return Results.Json(ReductionViews.Full(header, rc, clock.Today, service.CiteOf(header)), Json.Options);
-        }).RequireAuthorization(CharityOnly)
+        }).RequireAuthorization(CharityOnly).JsonBody<ReductionPaymentRequest>().Produces<ReductionCaseView>(200).Problems(404, 409, 422)
           .WithSummary("慈善总会拨付 / the charity federation records the payment it was instructed to make (paid once, posted to the charity fund)");
 
         var tasks = app.MapGroup("/api/reduction-tasks").WithTags("Tiered reduction");
@@ -204,27 +200,26 @@ public static class ReductionEndpoints
             else throw ApiProblemException.Forbidden(new("您的账号未设置部门", "your account has no department"));
             var views = await db.ReadAsync(async c =>
             {
-                var ids = await c.ListAsync("SELECT case_id FROM reduction_tasks WHERE department = @d AND state <> 'waiting'" + (open == true ? " AND state = 'asked'" : "") + " ORDER BY case_id", null,
-                    r => r.S("case_id"), ("d", Codes.ToCode(dept)));
+                var ids = await ReductionStore.DepartmentCaseIdsAsync(c, Codes.ToCode(dept), open == true);
                 var cases = new List<ReductionCase>();
                 foreach (var id in ids) cases.Add((await service.LoadAsync(c, null, id))!.Value.Case);
                 return ReductionQueries.TasksFor(cases, dept, clock.Today);
             }, ct);
-            return Results.Json(new { department = Codes.ToCode(dept), asOf = clock.Today, items = views.Select(ReductionViews.Own) }, Json.Options);
-        }).RequireAuthorization(PreventionPolicies.DepartmentTasks)
+            return Results.Json(new DepartmentTaskList(Codes.ToCode(dept), clock.Today, views.Select(ReductionViews.Own).ToList()), Json.Options);
+        }).RequireAuthorization(PreventionPolicies.DepartmentTasks).Produces<DepartmentTaskList>(200)
           .WithSummary("本部门任务 / a department's own tasks with their deadlines and overdue flags");
 
         tasks.MapGet("/overdue", async (Database db, PreventionClock clock, ReductionService service, CancellationToken ct) =>
         {
             var list = await db.ReadAsync(async c =>
             {
-                var ids = await c.ListAsync("SELECT DISTINCT case_id FROM reduction_tasks WHERE state = 'asked' ORDER BY case_id", null, r => r.S("case_id"));
+                var ids = await ReductionStore.OpenTaskCaseIdsAsync(c);
                 var cases = new List<ReductionCase>();
                 foreach (var id in ids) cases.Add((await service.LoadAsync(c, null, id))!.Value.Case);
                 return ReductionQueries.Overdue(cases, clock.Today);
             }, ct);
-            return Results.Json(new { asOf = clock.Today, items = list.Select(x => new { caseId = x.CaseId, department = Codes.ToCode(x.Department), departmentName = Departments.Name(x.Department).Zh, due = x.Due }) }, Json.Options);
-        }).RequireAuthorization(BureauOrAuditor).WithSummary("逾期任务 / every unanswered task past its 7-working-day deadline");
+            return Results.Json(new OverdueList(clock.Today, list.Select(x => new OverdueTask(x.CaseId, Codes.ToCode(x.Department), Departments.Name(x.Department).Zh, x.Due)).ToList()), Json.Options);
+        }).RequireAuthorization(BureauOrAuditor).Produces<OverdueList>(200).WithSummary("逾期任务 / every unanswered task past its 7-working-day deadline");
     }
 
     private const string BureauOrAuditor = "prevention_bureau_or_auditor";
@@ -242,7 +237,7 @@ public static class ReductionEndpoints
 
     private static ApiProblemException NoCase(string id) => ApiProblemException.NotFound(new($"没有梯次减负案件 {id}", $"no reduction case {id}"));
 
-    private static void Bureau(RouteGroupBuilder g, string route, string command, Func<Fields, object> read, string summary, bool withDepartment = false, bool withObjection = false)
+    private static void Bureau<TRequest>(RouteGroupBuilder g, string route, string command, Func<Fields, object> read, string summary, bool withDepartment = false, bool withObjection = false)
     {
         g.MapPost(route, async (HttpContext http, ReductionService service, PreventionClock clock, Database db, CancellationToken ct) =>
         {
@@ -263,6 +258,6 @@ public static class ReductionEndpoints
             var rc = await service.StepAsync(id, command, json, http.Actor(), null, ct);
             var header = (await db.ReadAsync(c => service.LoadAsync(c, null, id), ct))!.Value.Header;
             return Results.Json(ReductionViews.Full(header, rc, clock.Today, service.CiteOf(header)), Json.Options);
-        }).RequireAuthorization(Policies.Operate).WithSummary(summary);
+        }).RequireAuthorization(Policies.Operate).JsonBody<TRequest>().Produces<ReductionCaseView>(200).Problems(404, 422).WithSummary(summary);
     }
 }

@@ -30,7 +30,7 @@ public static class ReliefEndpoints
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var run = await service.RunAsync(region!, year!.Value, http.Actor(), ct);
             return Results.Json(run, Json.Options, statusCode: 201);
-        }).RequireAuthorization(Policies.Operate).Accepts<ReliefRunRequest>("application/json").Produces<ReliefRun>(201).ProducesProblem(409).ProducesProblem(422)
+        }).RequireAuthorization(Policies.Operate).JsonBody<ReliefRunRequest>().Produces<ReliefRun>(201).Problems(409, 422)
           .WithSummary("年度兜底支付 / run the year-end relief of a region's cost year; a second run pays nothing twice");
 
         g.MapGet("/", async (Database db, string? region, int? year, CancellationToken ct) =>
@@ -39,14 +39,14 @@ public static class ReliefEndpoints
 
         g.MapGet("/{id}", async (string id, Database db, CancellationToken ct) =>
             Results.Json(await FindAsync(db, id, ct), Json.Options)).RequireAuthorization(PreventionPolicies.ReadRelief)
-          .Produces<ReliefRun>(200).ProducesProblem(404).WithSummary("一次兜底支付运行 / one relief run with its reports");
+          .Produces<ReliefRun>(200).Problems(404).WithSummary("一次兜底支付运行 / one relief run with its reports");
 
         g.MapGet("/{id}/reports/{kind}.csv", async (string id, string kind, Database db, CancellationToken ct) =>
         {
             var report = Pick(await FindAsync(db, id, ct), kind);
             var bytes = System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(CsvReportWriter.ToText(report.ToDomain()))).ToArray();
             return Results.File(bytes, "text/csv; charset=utf-8", $"{id}-{kind}.csv");
-        }).RequireAuthorization(PreventionPolicies.ReadRelief).Produces(200, contentType: "text/csv").ProducesProblem(404).WithSummary("报表 CSV / the run's report of one kind as CSV (UTF-8 with BOM)");
+        }).RequireAuthorization(PreventionPolicies.ReadRelief).Produces<string>(200, "text/csv").Problems(404).WithSummary("报表 CSV / the run's report of one kind as CSV (UTF-8 with BOM)");
 
         g.MapGet("/{id}/reports/{kind}.xlsx", async (string id, string kind, Database db, CancellationToken ct) =>
         {
@@ -55,7 +55,7 @@ public static class ReliefEndpoints
             XlsxReportWriter.Write(report.ToDomain(), ms);
             return Results.File(ms.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{id}-{kind}.xlsx");
         }).RequireAuthorization(PreventionPolicies.ReadRelief)
-          .Produces(200, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").ProducesProblem(404).WithSummary("报表 Excel / the run's report of one kind as an Excel workbook");
+          .Produces<byte[]>(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").Problems(404).WithSummary("报表 Excel / the run's report of one kind as an Excel workbook");
 
         app.MapGet("/api/relief-payments", async (Database db, string? region, string? runKey, string? payee, CancellationToken ct) =>
         {

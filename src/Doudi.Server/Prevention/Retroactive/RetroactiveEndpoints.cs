@@ -1,6 +1,6 @@
 using Doudi.Server.Prevention.Common;
 using Doudi.Server.Security;
-using Json = Doudi.Server.Api.Json;
+using Doudi.Server.Api;
 
 namespace Doudi.Server.Prevention.Retroactive;
 
@@ -23,7 +23,7 @@ public static class RetroactiveEndpoints
         {
             var rows = await service.RerunAsync(id, identityId, http.Actor(), ct);
             return Results.Json(new SupplementaryList(rows, rows.Sum(r => r.Difference)), Json.Options);
-        }).RequireAuthorization(Policies.Operate).WithTags("Retroactive assistance").Produces<SupplementaryList>(200).ProducesProblem(404)
+        }).RequireAuthorization(Policies.Operate).WithTags("Retroactive assistance").Produces<SupplementaryList>(200).Problems(404)
           .WithSummary("重新回溯结算 / settle the look-back window of an identity again; pays only new differences");
     }
 }

@@ -47,8 +47,8 @@ let onUnauthorized: () => void = () => {}
 export function setUnauthorizedHandler(f: () => void) { onUnauthorized = f }
 
 /**
- * Endpoints whose answers the server writes as raw JSON (not described field by field in the OpenAPI document) are
- * called through this, still by their documented paths.
+ * A plain fetch for calls that are not JSON in and out (CSV uploads, files) and for pages not yet moved to the typed client
+ * (every endpoint now declares its answer in the OpenAPI document, issue 9), still by their documented paths.
  */
 export async function http<T = any>(method: string, url: string, body?: unknown, contentType = 'application/json'): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { ...headers() } }

@@ -11,6 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 存活 / the process answers */
         get: {
             parameters: {
                 query?: never;
@@ -25,7 +26,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["HealthAnswer"];
+                    };
                 };
             };
         };
@@ -44,6 +47,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 就绪 / the database is at the latest schema and the policies are loaded (503 with the failing check otherwise) */
         get: {
             parameters: {
                 query?: never;
@@ -58,7 +62,18 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReadyAnswer"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReadyAnswer"];
+                    };
                 };
             };
         };
@@ -77,7 +92,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 救助对象资格查询 / is this person an assistance object on this date, and as what */
+        /**
+         * 救助对象资格查询 / is this person an assistance object on this date, and as what
+         * @description 角色 / roles: bureau_admin, bureau_operator, hospital
+         */
         get: {
             parameters: {
                 query?: {
@@ -95,7 +113,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EligibilityAnswer"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -114,13 +170,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 家庭 / households with member counts
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, department, charity, auditor
+         */
         get: {
             parameters: {
                 query?: {
                     region?: string;
                     township?: string;
-                    page?: number | string;
-                    pageSize?: number | string;
+                    page?: number;
+                    pageSize?: number;
                 };
                 header?: never;
                 path?: never;
@@ -133,7 +193,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PageOfHouseholdRow"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -152,6 +241,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 一户及其成员 / a household with its members
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, department, charity, auditor
+         */
         get: {
             parameters: {
                 query?: never;
@@ -168,7 +261,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["HouseholdView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -189,7 +320,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 批量导入结算记录 / stream a period's settlement records (CSV or JSONL) with a per-row error report */
+        /**
+         * 批量导入结算记录 / stream a period's settlement records (CSV or JSONL) with a per-row error report
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: {
@@ -201,14 +335,66 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                    "application/x-ndjson": string;
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["BulkImportReport"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BulkImportReport"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -225,6 +411,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 一次结算导入 / a settlement import and its row errors
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         get: {
             parameters: {
                 query?: never;
@@ -241,7 +431,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SettlementImportView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -260,6 +488,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 个人年度汇总 / a person's year: bills with traces, sums, ledger, year-end result
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
         get: {
             parameters: {
                 query?: never;
@@ -277,7 +509,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PersonYearSummary"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -296,6 +566,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 家庭年度汇总 / a household's year: its members' years and the household's year-end result
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
         get: {
             parameters: {
                 query?: never;
@@ -313,7 +587,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["HouseholdYearSummary"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -334,7 +646,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 年度结算 / run the year-end rules over stored settlements of a region's year */
+        /**
+         * 年度结算 / run the year-end rules over stored settlements of a region's year
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -342,14 +657,65 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["YearEndRunRequest"];
+                };
+            };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Created */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["YearEndRun"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -366,6 +732,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 一次年度结算 / a stored year-end run
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
         get: {
             parameters: {
                 query?: never;
@@ -382,12 +752,120 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["YearEndRun"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger-totals/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重算年度累计：由已存结算与补付重算每人每年各限额累计，列出差异，apply 时写入（留痕）/ rebuild the running ledger totals
+         * @description 角色 / roles: bureau_admin
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LedgerRebuildRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LedgerRebuildReport"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -401,13 +879,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 审计日志 / the append-only audit log by entity
+         * @description 角色 / roles: bureau_admin, auditor
+         */
         get: {
             parameters: {
                 query?: {
                     entity?: string;
                     entityId?: string;
-                    page?: number | string;
-                    pageSize?: number | string;
+                    page?: number;
+                    pageSize?: number;
                 };
                 header?: never;
                 path?: never;
@@ -420,7 +902,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PageOfAuditEntry"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -439,7 +950,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 兜底支付明细 / every relief payment made, by run and payee */
+        /**
+         * 兜底支付明细 / every relief payment made, by run and payee
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
         get: {
             parameters: {
                 query?: {
@@ -458,7 +972,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReliefPaymentList"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -477,7 +1020,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 回溯补付 / supplementary payments made when an identity for medical spending reached back (I-15) */
+        /**
+         * 回溯补付 / supplementary payments made when an identity for medical spending reached back (I-15)
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
         get: {
             parameters: {
                 query?: {
@@ -496,7 +1042,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SupplementaryList"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -517,7 +1092,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 重新回溯结算 / settle the look-back window of an identity again; pays only new differences */
+        /**
+         * 重新回溯结算 / settle the look-back window of an identity again; pays only new differences
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -535,7 +1113,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SupplementaryList"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -552,17 +1168,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 资助参保月度名单 / the month's premium-subsidy list for the tax/insurance office (CSV or JSON) */
+        /**
+         * 资助参保月度名单 / the month's premium-subsidy list for the tax/insurance office (CSV or JSON)
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         get: {
             parameters: {
                 query?: {
                     region?: string;
-                    year?: number | string;
-                    month?: number | string;
+                    year?: number;
+                    month?: number;
                     tier?: string;
-                    contribution?: unknown;
-                    tier1Contribution?: unknown;
-                    supplementaryContribution?: unknown;
+                    contribution?: null | number;
+                    tier1Contribution?: null | number;
+                    supplementaryContribution?: null | number;
                     format?: string;
                 };
                 header?: never;
@@ -578,10 +1197,218 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/persons/{id}/insurance-tier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 参保档次 / set a person's resident insurance tier (tier1 一档, tier2 二档), which the premium lists take
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InsuranceTierRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PersonView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reform-simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 政策调整测算 / what a reform would have cost on a stored year (static; nothing written)
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
+        post: {
+            parameters: {
+                query?: {
+                    format?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReformSimulationRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReformReport"];
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -595,11 +1422,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 某人某年各单据的分层金额（瀑布图）/ a person's bills of a year with their tiers */
+        /**
+         * 某人某年各单据的分层金额（瀑布图）/ a person's bills of a year with their tiers
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
         get: {
             parameters: {
                 query: {
-                    year: number | string;
+                    year: number;
                 };
                 header?: never;
                 path: {
@@ -616,6 +1446,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["BillTiers"][];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -635,7 +1492,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 事后救助申请列表 / post-hoc applications, newest first */
+        /**
+         * 事后救助申请列表 / post-hoc applications, newest first
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs
+         */
         get: {
             parameters: {
                 query?: {
@@ -657,10 +1517,40 @@ export interface paths {
                         "application/json": components["schemas"]["PostHocRow"][];
                     };
                 };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         put?: never;
-        /** 受理事后救助申请 / file an application at the township with its documents */
+        /**
+         * 受理事后救助申请 / file an application at the township with its documents (422 no_posthoc_rule: the person's region has no post-hoc assistance)
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs
+         */
         post: {
             parameters: {
                 query?: never;
@@ -668,14 +1558,56 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostHocSubmitRequest"];
+                };
+            };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Created */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PostHocView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -713,7 +1645,27 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -732,6 +1684,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** 登录 / staff login: sets the session cookie doudi.auth */
         post: {
             parameters: {
                 query?: never;
@@ -739,14 +1692,47 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LoginRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LoginAnswer"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Too Many Requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -765,6 +1751,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** 退出 / log out: ends every session of the user */
         post: {
             parameters: {
                 query?: never;
@@ -774,8 +1761,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
-                200: {
+                /** @description No Content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -798,6 +1785,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * 修改密码 / change one's password: ends every other session
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, department, charity, auditor
+         */
         post: {
             parameters: {
                 query?: never;
@@ -805,14 +1796,54 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordChangeRequest"];
+                };
+            };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description No Content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Too Many Requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -829,6 +1860,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 当前用户 / who is logged in */
         get: {
             parameters: {
                 query?: never;
@@ -843,7 +1875,18 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MeAnswer"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -862,6 +1905,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 工作人员账号 / staff accounts
+         * @description 角色 / roles: bureau_admin
+         */
         get: {
             parameters: {
                 query?: never;
@@ -876,11 +1923,35 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["UserView"][];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
         put?: never;
+        /**
+         * 新建账号 / create a staff account
+         * @description 角色 / roles: bureau_admin
+         */
         post: {
             parameters: {
                 query?: never;
@@ -888,14 +1959,56 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UserRequest"];
+                };
+            };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Created */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["UserView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -914,6 +2027,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * 停用账号 / deactivate a staff account (never deleted)
+         * @description 角色 / roles: bureau_admin
+         */
         post: {
             parameters: {
                 query?: never;
@@ -925,12 +2042,48 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
-                200: {
+                /** @description No Content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -949,6 +2102,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * 签发医院 API 令牌 / issue a hospital API token (shown once)
+         * @description 角色 / roles: bureau_admin
+         */
         post: {
             parameters: {
                 query?: never;
@@ -956,14 +2113,47 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TokenRequest"];
+                };
+            };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Created */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["TokenIssued"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -982,6 +2172,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * 吊销令牌 / revoke an API token
+         * @description 角色 / roles: bureau_admin
+         */
         post: {
             parameters: {
                 query?: never;
@@ -993,12 +2187,48 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
-                200: {
+                /** @description No Content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1015,6 +2245,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 人员 / persons by region, township, household, or a name, id or ID number (q)
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, department, charity, auditor
+         */
         get: {
             parameters: {
                 query?: {
@@ -1022,8 +2256,8 @@ export interface paths {
                     township?: string;
                     household?: string;
                     q?: string;
-                    page?: number | string;
-                    pageSize?: number | string;
+                    page?: number;
+                    pageSize?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1036,11 +2270,44 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PageOfPersonView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
         put?: never;
+        /**
+         * 登记一人 / enter a person
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1048,14 +2315,56 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PersonRequest"];
+                };
+            };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Created */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PersonView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1072,6 +2381,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 一人及其身份 / a person with their identities
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, department, charity, auditor
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1088,7 +2401,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PersonView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1109,6 +2460,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * 录入身份 / add a dated identity
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1118,14 +2473,74 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IdentityRequest"];
+                };
+            };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Created */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PersonView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1144,6 +2559,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * 终止身份 / end an identity
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1154,14 +2573,74 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IdentityEndRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PersonView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1178,11 +2657,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 名单批次 / name-list batches, newest first
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, department
+         */
         get: {
             parameters: {
                 query?: {
-                    page?: number | string;
-                    pageSize?: number | string;
+                    page?: number;
+                    pageSize?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1195,12 +2678,46 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PageOfNameListBatchRow"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
         put?: never;
-        /** 导入月度名单 / import a department's monthly name list (CSV or JSON); all or nothing, idempotent, with a change report */
+        /**
+         * 导入月度名单 / import a department's monthly name list (CSV or JSON); all or nothing, idempotent, with a change report
+         * @description 201 with the change report (200 with the stored one for a repeat). async=true (or Prefer: respond-async) answers 202 at once with Location /api/name-lists/{batch}, where GET shows the state and rows done. One import per department and region at a time: a second is answered 409 with Retry-After. A full list that would end more than 10% of the roster is refused (400) unless confirm=true.
+         *
+         *     角色 / roles: bureau_admin, bureau_operator, civil_affairs, department
+         */
         post: {
             parameters: {
                 query?: {
@@ -1210,19 +2727,90 @@ export interface paths {
                     mode?: string;
                     format?: string;
                     confirm?: boolean;
+                    async?: boolean;
                 };
                 header?: never;
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NameListJson"];
+                    "text/csv": string;
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ChangeReport"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChangeReport"];
+                    };
+                };
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NameListImportStatus"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1239,6 +2827,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 一个名单批次：导入中为进度，完成后为变更报告 / a name-list batch: its progress while it runs, then its change report
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, department
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1255,7 +2847,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ChangeReport"] | components["schemas"]["NameListImportStatus"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1274,14 +2904,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 结算列表 / settlements by person, year, region (a hospital: its own)
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor, hospital
+         */
         get: {
             parameters: {
                 query?: {
                     person?: string;
-                    year?: number | string;
+                    year?: number;
                     region?: string;
-                    page?: number | string;
-                    pageSize?: number | string;
+                    page?: number;
+                    pageSize?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1294,12 +2928,46 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SettlementPage"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
         put?: never;
-        /** 一站式结算一张单据 / settle one bill (our or the national platform's field names); returns maf_pay and the trace, in national names too (setlinfo, setldetail) when asked in them; 202 when held for review */
+        /**
+         * 一站式结算一张单据 / settle one bill (our or the national platform's field names); returns maf_pay and the trace, in national names too (setlinfo, setldetail) when asked in them; 202 when held for review
+         * @description 201: settled (Location: the settlement). 200: a retry of the same bill (Idempotent-Replay: true), the same body. 202: held for review by the plausibility bounds, nothing paid (Location: the held settlement). 409: the id was used for another bill, or the settlement was reversed or rejected. 422: the bill cannot be settled (no identity, …).
+         *
+         *     角色 / roles: bureau_admin, bureau_operator, hospital
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1307,14 +2975,110 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BillInOurNames"] | components["schemas"]["BillInNationalNames"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SettlementAnswer"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SettlementAnswer"];
+                    };
+                };
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HeldSettlementView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Payload Too Large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1333,7 +3097,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 冲销 / reverse a settlement: it no longer counts against annual limits; recorded with who and why */
+        /**
+         * 冲销 / reverse a settlement: it no longer counts against annual limits; recorded with who and why
+         * @description 角色 / roles: bureau_admin, bureau_operator, hospital
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1343,14 +3110,74 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReversalRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SettlementAnswer"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1367,6 +3194,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 一笔结算 / a settlement with its result and trace
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor, hospital
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1383,7 +3214,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SettlementAnswer"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1404,7 +3273,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 2208 结算撤销 / reverse a settlement by setl_id; a later retry of the settlement answers 409 */
+        /**
+         * 2208 结算撤销 / reverse a settlement by setl_id; a later retry of the settlement answers 409
+         * @description 角色 / roles: bureau_admin, bureau_operator, hospital
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1412,14 +3284,74 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["National2208Request"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SettlementAnswer"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1438,7 +3370,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 1101 人员信息获取 / the person with the assistance identities in force (idetinfo with begntime/endtime) */
+        /**
+         * 1101 人员信息获取 / the person with the assistance identities in force (idetinfo with begntime/endtime)
+         * @description 角色 / roles: bureau_admin, bureau_operator, hospital
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1446,14 +3381,56 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["National1101Request"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["National1101Answer"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1470,13 +3447,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 待审核结算 / settlements held for review */
+        /**
+         * 待审核结算 / settlements held for review
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         get: {
             parameters: {
                 query?: {
                     status?: string;
-                    page?: number | string;
-                    pageSize?: number | string;
+                    page?: number;
+                    pageSize?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1489,7 +3469,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["HeldSettlementPage"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1508,6 +3517,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 一张待审核结算 / a held settlement (a hospital: its own)
+         * @description 角色 / roles: bureau_admin, bureau_operator, hospital
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1524,7 +3537,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["HeldSettlementView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1545,7 +3596,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 放行 / release a held bill: it is settled now, against the ledger of this moment */
+        /**
+         * 放行 / release a held bill: it is settled now, against the ledger of this moment
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1555,14 +3609,83 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReviewNoteRequest"];
+                };
+            };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Created */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SettlementAnswer"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1581,7 +3704,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 拒付 / reject a held bill with a reason: it is never settled */
+        /**
+         * 拒付 / reject a held bill with a reason: it is never settled
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1591,14 +3717,74 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReviewNoteRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["HeldSettlementView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1620,7 +3806,7 @@ export interface paths {
             parameters: {
                 query?: {
                     from?: string;
-                    workdays?: number | string;
+                    workdays?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1633,7 +3819,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["DeadlineView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1652,13 +3867,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 每月N日前（法定节假日顺延）/ monthly deadline postponed past holidays (pengshui 二.(四).2) */
+        /** 每月N日前（法定节假日顺延）/ monthly deadline postponed past holidays (pengshui's monthly lists) */
         get: {
             parameters: {
                 query?: {
-                    year?: number | string;
-                    month?: number | string;
-                    day?: number | string;
+                    year?: number;
+                    month?: number;
+                    day?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1671,7 +3886,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MonthlyDeadlineView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1708,7 +3952,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["CalendarDay"][];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1727,12 +4000,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 监测规则 / a region's monitoring rules with the threshold of a year, or the missing figure that blocks it */
+        /**
+         * 监测规则 / a region's monitoring rules with the threshold of a year, or the missing figure that blocks it
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor
+         */
         get: {
             parameters: {
                 query?: {
                     region?: string;
-                    year?: number | string;
+                    year?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1746,6 +4022,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1764,12 +4067,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 无法评估的规则 / rules that could not be evaluated: the missing statistic or parameter, named */
+        /**
+         * 无法评估的规则 / rules that could not be evaluated: the missing statistic or parameter, named
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor
+         */
         get: {
             parameters: {
                 query?: {
                     region?: string;
-                    year?: number | string;
+                    year?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1783,6 +4089,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1803,7 +4136,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 全量重新筛查 / re-scan every person of a region's year; rules blocked by a missing figure are listed as problems, never read as zero */
+        /**
+         * 全量重新筛查 / re-scan every person of a region's year; rules blocked by a missing figure are listed as problems, never read as zero
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1820,6 +4156,24 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1835,7 +4189,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 个人年度监测 / one person's year totals against the rules (nothing stored) */
+        /**
+         * 个人年度监测 / one person's year totals against the rules (nothing stored)
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1855,6 +4212,33 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1873,7 +4257,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** 设定本地监测标准 / set a threshold the policy text leaves to local practice (pengshui, wenzhou) */
+        /**
+         * 设定本地监测标准 / set a threshold the policy text leaves to local practice (pengshui, wenzhou)
+         * @description 角色 / roles: bureau_admin
+         */
         put: {
             parameters: {
                 query?: never;
@@ -1889,6 +4276,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1907,7 +4312,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** 录入统计数据 / enter a published regional statistic with its source */
+        /**
+         * 录入统计数据 / enter a published regional statistic with its source
+         * @description 角色 / roles: bureau_admin
+         */
         put: {
             parameters: {
                 query?: never;
@@ -1923,6 +4331,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1940,17 +4366,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 风险潜在对象库 / the risk pool, filtered by region, year, state, person or household */
+        /**
+         * 风险潜在对象库 / the risk pool, filtered by region, year, state, person or household
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor
+         */
         get: {
             parameters: {
                 query?: {
                     region?: string;
-                    year?: number | string;
+                    year?: number;
                     state?: string;
                     person?: string;
                     household?: string;
-                    page?: number | string;
-                    pageSize?: number | string;
+                    page?: number;
+                    pageSize?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1964,6 +4393,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1982,6 +4438,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor */
         get: {
             parameters: {
                 query?: never;
@@ -1999,6 +4456,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2019,7 +4503,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 跟踪帮扶 / move an entry new → under_follow_up → resolved, with a reason */
+        /**
+         * 跟踪帮扶 / move an entry new → under_follow_up → resolved, with a reason
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2037,6 +4524,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2055,7 +4569,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 个人、单位或组织申报 / a self-application by a person, employer or organisation enters the same pool */
+        /**
+         * 个人、单位或组织申报 / a self-application by a person, employer or organisation enters the same pool
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, department
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2071,6 +4588,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2087,15 +4622,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 梯次减负案件 / cases (bureau and auditors) */
+        /**
+         * 梯次减负案件 / cases (bureau and auditors)
+         * @description 角色 / roles: bureau_admin, bureau_operator, auditor
+         */
         get: {
             parameters: {
                 query?: {
                     region?: string;
-                    costYear?: number | string;
+                    costYear?: number;
                     stage?: string;
-                    page?: number | string;
-                    pageSize?: number | string;
+                    page?: number;
+                    pageSize?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2110,10 +4648,40 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         put?: never;
-        /** 开启梯次减负 / open a case for a household over its line, from the latest year-end result */
+        /**
+         * 开启梯次减负 / open a case for a household over its line, from the latest year-end result
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2130,6 +4698,24 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2145,6 +4731,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description 角色 / roles: department, civil_affairs, charity, bureau_admin, bureau_operator */
         get: {
             parameters: {
                 query?: never;
@@ -2162,6 +4749,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2182,7 +4796,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 部门反馈 / a department answers its own task: not_eligible, already_granted or will_grant with item and amount */
+        /**
+         * 部门反馈 / a department answers its own task: not_eligible, already_granted or will_grant with item and amount
+         * @description 角色 / roles: department, civil_affairs, charity, bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2202,6 +4819,33 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2219,7 +4863,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 登记逾期未反馈 / the bureau records that a department never answered (after 7 working days) */
+        /**
+         * 登记逾期未反馈 / the bureau records that a department never answered (after 7 working days)
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2235,6 +4882,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2253,7 +4918,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 同时推送多个部门 / ask several departments at once instead of in turn */
+        /**
+         * 同时推送多个部门 / ask several departments at once instead of in turn
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2269,6 +4937,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2287,7 +4973,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 医保局初审 / bureau preliminary review */
+        /**
+         * 医保局初审 / bureau preliminary review
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2303,6 +4992,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2321,7 +5028,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 工作专班讨论 / task-force decision (recorded by the bureau) */
+        /**
+         * 工作专班讨论 / task-force decision (recorded by the bureau)
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2337,6 +5047,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2355,7 +5083,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 社会公示 / start the public notice for a set number of days */
+        /**
+         * 社会公示 / start the public notice for a set number of days
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2371,6 +5102,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2389,7 +5138,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 登记公示异议 / record an objection raised during the notice */
+        /**
+         * 登记公示异议 / record an objection raised during the notice
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2405,6 +5157,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2423,7 +5193,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 处理异议 / resolve an objection (upheld ends the case) */
+        /**
+         * 处理异议 / resolve an objection (upheld ends the case)
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2439,6 +5212,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2457,7 +5248,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 公示期满无异议 / close the notice after its last day */
+        /**
+         * 公示期满无异议 / close the notice after its last day
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2473,6 +5267,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2491,7 +5303,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 拨付指令 / instruct the charity federation to pay the household */
+        /**
+         * 拨付指令 / instruct the charity federation to pay the household
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2508,6 +5323,24 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2523,7 +5356,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 拨付指令 / payment instructions to the charity federation, paid or not */
+        /**
+         * 拨付指令 / payment instructions to the charity federation, paid or not
+         * @description 角色 / roles: charity, bureau_admin, bureau_operator, auditor
+         */
         get: {
             parameters: {
                 query?: {
@@ -2541,6 +5377,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2561,7 +5424,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 慈善总会拨付 / the charity federation records the payment it was instructed to make (paid once, posted to the charity fund) */
+        /**
+         * 慈善总会拨付 / the charity federation records the payment it was instructed to make (paid once, posted to the charity fund)
+         * @description 角色 / roles: charity
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2580,6 +5446,33 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2595,7 +5488,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 本部门任务 / a department's own tasks with their deadlines and overdue flags */
+        /**
+         * 本部门任务 / a department's own tasks with their deadlines and overdue flags
+         * @description 角色 / roles: department, civil_affairs, charity, bureau_admin, bureau_operator
+         */
         get: {
             parameters: {
                 query?: {
@@ -2615,6 +5511,33 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2632,7 +5555,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 逾期任务 / every unanswered task past its 7-working-day deadline */
+        /**
+         * 逾期任务 / every unanswered task past its 7-working-day deadline
+         * @description 角色 / roles: bureau_admin, bureau_operator, auditor
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2648,6 +5574,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2666,11 +5610,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 兜底支付运行 / relief runs, by region and year
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
         get: {
             parameters: {
                 query?: {
                     region?: string;
-                    year?: number | string;
+                    year?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2683,12 +5631,44 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReliefRunList"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
         put?: never;
-        /** 年度兜底支付 / run the year-end relief of a region's cost year; a second run pays nothing twice */
+        /**
+         * 年度兜底支付 / run the year-end relief of a region's cost year; a second run pays nothing twice
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2696,14 +5676,65 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReliefRunRequest"];
+                };
+            };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Created */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReliefRun"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2720,6 +5751,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 一次兜底支付运行 / one relief run with its reports
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2736,7 +5771,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReliefRun"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2755,7 +5828,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 报表 CSV / the run's report of one kind as CSV (UTF-8 with BOM) */
+        /**
+         * 报表 CSV / the run's report of one kind as CSV (UTF-8 with BOM)
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2774,6 +5850,42 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2792,7 +5904,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 报表 Excel / the run's report of one kind as an Excel workbook */
+        /**
+         * 报表 Excel / the run's report of one kind as an Excel workbook
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2812,6 +5927,42 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2829,10 +5980,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 申请材料清单 / the documents an application needs */
+        /** 申请材料清单 / the documents a region's post-hoc application needs (region: default the one region that has post-hoc assistance; date: default today) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    region?: string;
+                    date?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -2844,7 +5998,27 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PostHocChecklist"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2863,6 +6037,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 事后救助申请 / one application
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2879,7 +6057,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PostHocView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2900,7 +6116,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 补充材料 / add documents after a return */
+        /**
+         * 补充材料 / add documents after a return
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2908,14 +6127,65 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostHocDocumentsRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PostHocView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2934,7 +6204,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 乡镇（街道）初审 / township preliminary review: complete, true, eligible */
+        /**
+         * 乡镇（街道）初审 / township preliminary review: complete, true, eligible
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2942,14 +6215,65 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TownshipReviewRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PostHocView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2968,7 +6292,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 县级医保经办机构复核 / county review: approve an amount or reject with reasons */
+        /**
+         * 县级医保经办机构复核 / county review: approve an amount or reject with reasons
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2976,14 +6303,65 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CountyReviewRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PostHocView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -3002,7 +6380,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 支付 / record the payment */
+        /**
+         * 支付 / record the payment
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3010,14 +6391,65 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostHocPaymentRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PostHocView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -3053,7 +6485,27 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApplicantStatus"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -3074,7 +6526,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 登记收入 / record income by source (fiscal_budget, higher_transfer, donation, interest, carry_over, transfer_payment, other) */
+        /**
+         * 登记收入 / record income by source (fiscal_budget, higher_transfer, donation, interest, carry_over, transfer_payment, other)
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3085,14 +6540,47 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FundIncomeRequest"];
+                };
+            };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Created */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["FundBooks"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -3109,7 +6597,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 基金明细 / entries, income by source and balance */
+        /**
+         * 基金明细 / entries, income by source and balance
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
         get: {
             parameters: {
                 query?: {
@@ -3130,7 +6621,36 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["FundBooks"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -3149,7 +6669,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 财政资金占比 / jiande's rule: fiscal money at most one third of the 暖心基金 */
+        /**
+         * 财政资金占比 / the fiscal share of a fund against the cap its region's files set (404 where they set none)
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
         get: {
             parameters: {
                 query?: {
@@ -3169,7 +6692,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["FiscalShareView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -3188,7 +6749,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 公示 / public disclosure of income and spending for a period (no payee named) */
+        /**
+         * 公示 / public disclosure of income and spending for a period (no payee named)
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
         get: {
             parameters: {
                 query?: {
@@ -3212,6 +6776,33 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3231,7 +6822,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 对账 / reconcile a national settlement export (maf_pay) with what the policy gives; the same file again answers the earlier run */
+        /**
+         * 对账 / reconcile a national settlement export (maf_pay) with what the policy gives; the same file again answers the earlier run
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: {
@@ -3243,8 +6837,8 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    "multipart/form-data": components["schemas"]["ReconciliationUpload"];
                     "text/csv": string;
-                    "multipart/form-data": string;
                 };
             };
             responses: {
@@ -3266,6 +6860,51 @@ export interface paths {
                         "application/json": components["schemas"]["ReconciliationRunView"];
                     };
                 };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3281,7 +6920,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 对账汇总 / a run's totals, steps, townships and institutions */
+        /**
+         * 对账汇总 / a run's totals, steps, townships and institutions
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor, hospital
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3302,6 +6944,42 @@ export interface paths {
                         "application/json": components["schemas"]["ReconciliationRunView"];
                     };
                 };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3319,15 +6997,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 差异明细 / differences, by direction, township and status */
+        /**
+         * 差异明细 / differences, by direction, township and status
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor, hospital
+         */
         get: {
             parameters: {
                 query?: {
                     direction?: string;
                     township?: string;
                     status?: string;
-                    page?: number | string;
-                    pageSize?: number | string;
+                    page?: number;
+                    pageSize?: number;
                 };
                 header?: never;
                 path: {
@@ -3344,6 +7025,42 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ReconciliationItemPage"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -3363,7 +7080,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Excel 报告 / the report as a workbook (应补, 应退, persons, townships, institutions) */
+        /**
+         * Excel 报告 / the report as a workbook (应补, 应退, persons, townships, institutions)
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor, hospital
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3380,7 +7100,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -3401,7 +7159,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 流程 / next step of a difference: sent_to_township → confirmed → paid (应补) or recovered (应退), audited */
+        /**
+         * 流程 / next step of a difference: sent_to_township → confirmed → paid (应补) or recovered (应退), audited
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3427,6 +7188,60 @@ export interface paths {
                         "application/json": components["schemas"]["ReconciliationItemView"];
                     };
                 };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3444,7 +7259,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 下发乡镇 / send every open difference of a township to it */
+        /**
+         * 下发乡镇 / send every open difference of a township to it
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3469,6 +7287,51 @@ export interface paths {
                         "application/json": components["schemas"]["TownshipSent"];
                     };
                 };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3484,12 +7347,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 综合看板：救助人次与金额、综合保障率、个人负担率、基金收支、风险库、按月按乡镇、方案目标 / dashboard */
+        /**
+         * 综合看板：救助人次与金额、综合保障率、个人负担率、基金收支、风险库、按月按乡镇、方案目标 / dashboard
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor
+         */
         get: {
             parameters: {
                 query?: {
                     region?: string;
-                    year?: number | string;
+                    year?: number;
                 };
                 header?: never;
                 path?: never;
@@ -3504,6 +7370,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["DashboardResponse"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -3523,12 +7416,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 防贫地图：各乡镇风险库人数、负担、人均救助，与地图图层 / poverty-prevention map */
+        /**
+         * 防贫地图：各乡镇风险库人数、负担、人均救助，与地图图层 / poverty-prevention map
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor
+         */
         get: {
             parameters: {
                 query: {
                     region: string;
-                    year?: number | string;
+                    year?: number;
                 };
                 header?: never;
                 path?: never;
@@ -3543,6 +7439,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["MapResponse"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -3562,13 +7485,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 某乡镇的风险库名单（地图点击）/ the risk-pool entries of one township */
+        /**
+         * 某乡镇的风险库名单（地图点击）/ the risk-pool entries of one township
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor
+         */
         get: {
             parameters: {
                 query: {
                     region: string;
                     township: string;
-                    year?: number | string;
+                    year?: number;
                 };
                 header?: never;
                 path?: never;
@@ -3583,6 +7509,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["TownshipRiskEntry"][];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -3603,7 +7556,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** 载入乡镇地图 GeoJSON（FeatureCollection，properties.name 为乡镇名）/ load the townships' GeoJSON */
+        /**
+         * 载入乡镇地图 GeoJSON（FeatureCollection，properties.name 为乡镇名）/ load the townships' GeoJSON
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor
+         */
         put: {
             parameters: {
                 query?: never;
@@ -3613,7 +7569,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GeoJsonFeatureCollection"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
@@ -3622,6 +7582,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["MapUpload"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -3640,7 +7627,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 排名：高频、高额药品/耗材/诊疗项目、病种、机构 / rankings by count and amount */
+        /**
+         * 排名：高频、高额药品/耗材/诊疗项目、病种、机构 / rankings by count and amount
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor
+         */
         get: {
             parameters: {
                 query: {
@@ -3649,7 +7639,7 @@ export interface paths {
                     region?: string;
                     from?: string;
                     to?: string;
-                    top?: number | string;
+                    top?: number;
                 };
                 header?: never;
                 path?: never;
@@ -3664,6 +7654,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["RankingResponse"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -3683,7 +7700,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 趋势：费用最高的病种（或项目）按月 / monthly trend of the costliest keys */
+        /**
+         * 趋势：费用最高的病种（或项目）按月 / monthly trend of the costliest keys
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor
+         */
         get: {
             parameters: {
                 query: {
@@ -3692,7 +7712,7 @@ export interface paths {
                     region?: string;
                     from?: string;
                     to?: string;
-                    top?: number | string;
+                    top?: number;
                 };
                 header?: never;
                 path?: never;
@@ -3707,6 +7727,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["TrendResponse"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -3745,6 +7792,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["RegionDocuments"][];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -3787,6 +7861,42 @@ export interface paths {
                         "application/json": components["schemas"]["DocumentView"];
                     };
                 };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3825,6 +7935,42 @@ export interface paths {
                         "application/json": components["schemas"]["ClauseRef"];
                     };
                 };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3839,6 +7985,33 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ApplicantStatus: {
+            id: string;
+            state: string;
+            status: string;
+            statusEn: string;
+            message: string;
+            missingDocuments: string[];
+            paidAmount: null | number;
+            steps: components["schemas"]["ApplicantStep"][];
+        };
+        ApplicantStep: {
+            kind: string;
+            date: string;
+        };
+        AuditEntry: {
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            at: string;
+            actor: string;
+            role: string;
+            action: string;
+            entity: string;
+            entityId: string;
+            before: null | components["schemas"]["JsonElement"];
+            after: null | components["schemas"]["JsonElement"];
+        };
         BillDifference: {
             setlId: string;
             person: string;
@@ -3850,17 +8023,96 @@ export interface components {
             date: string;
             kind: string;
             category: null | string;
-            /** Format: double */
-            paid: unknown;
-            /** Format: double */
-            due: unknown;
-            /** Format: double */
-            difference: unknown;
+            paid: number;
+            due: number;
+            difference: number;
             inRegistry: boolean;
             /** Format: int64 */
-            line: number | string;
+            line: number;
             trace: components["schemas"]["TraceLine"][];
             direction?: null | string;
+        };
+        BillInNationalNames: {
+            setl_id: string;
+            psn_no: string;
+            setl_time: string;
+            med_type: string;
+            medfee_sumamt: number;
+            inscp_scp_amt: number;
+            hifp_pay: number;
+            insutype?: null | string;
+            hifmi_pay?: null | number;
+            hifob_pay?: null | number;
+            cvlserv_pay?: null | number;
+            hifes_pay?: null | number;
+            oth_pay?: null | number;
+            maf_pay?: null | number;
+            fulamt_ownpay_amt?: null | number;
+            overlmt_selfpay?: null | number;
+            preselfpay_amt?: null | number;
+            acct_pay?: null | number;
+            psn_cash_pay?: null | number;
+            mdtrt_id?: null | string;
+            fixmedins_code?: null | string;
+            fixmedins_name?: null | string;
+            hosp_lv?: null | string;
+            township?: null | string;
+            dise_codg?: null | string;
+            dise_name?: null | string;
+            med_typecode?: null | string;
+            psn_name?: null | string;
+            certno?: null | string;
+            feedetail?: null | {
+                list_type: string;
+                chrgitm_lv: string;
+                det_item_fee_sumamt: number;
+                med_list_codg?: null | string;
+                hilist_name?: null | string;
+                cnt?: null | number;
+                class?: null | string;
+                feedetl_sn?: null | string;
+            }[];
+        };
+        BillInOurNames: {
+            id: string;
+            person: string;
+            /** Format: date */
+            date: string;
+            kind: string;
+            total: number;
+            inPolicy: number;
+            basicPaid: number;
+            criticalPaid?: null | number;
+            supplementaryPaid?: null | number;
+            assistancePaid?: null | number;
+            items?: null | {
+                kind: string;
+                inCatalog: boolean;
+                amount: number;
+                class?: null | string;
+                code?: null | string;
+                name?: null | string;
+                quantity?: null | number;
+            }[];
+            institution?: {
+                code?: null | string;
+                name?: null | string;
+                level?: null | string;
+                township?: null | string;
+            };
+            diagnosis?: {
+                code?: null | string;
+                name?: null | string;
+            };
+            insurance?: null | string;
+            region?: null | string;
+            reasonableOutOfPolicy?: null | number;
+            specialDisease?: null | boolean;
+            hospitalLevel?: null | string;
+            designated?: null | boolean;
+            referred?: null | boolean;
+            withinCity?: null | boolean;
+            excluded?: null | string;
         };
         BillTiers: {
             id: string;
@@ -3869,32 +8121,89 @@ export interface components {
             policy: string;
             category: null | string;
             status: string;
-            /** Format: double */
-            total: unknown;
-            /** Format: double */
-            inPolicy: unknown;
-            /** Format: double */
-            basic: unknown;
-            /** Format: double */
-            critical: unknown;
-            /** Format: double */
-            supplementary: unknown;
-            /** Format: double */
-            assistance: unknown;
-            /** Format: double */
-            tilted: unknown;
-            /** Format: double */
-            burden: unknown;
+            total: number;
+            inPolicy: number;
+            basic: number;
+            critical: number;
+            supplementary: number;
+            assistance: number;
+            tilted: number;
+            burden: number;
+        };
+        BulkImportReport: {
+            id: string;
+            format: string;
+            mode: string;
+            dryRun?: boolean;
+            /** Format: int64 */
+            rows?: number;
+            /** Format: int64 */
+            settled?: number;
+            /** Format: int64 */
+            replayed?: number;
+            /** Format: int64 */
+            held?: number;
+            /** Format: int64 */
+            rejected?: number;
+            committed?: boolean;
+            errorsTruncated?: boolean;
+            errors?: null | components["schemas"]["RowError"][];
+        };
+        CalendarDay: {
+            /** Format: date */
+            date: string;
+            workday: boolean;
+            reason: string;
+            reasonEn: string;
+        };
+        Change: {
+            person: string;
+            idNumber: string;
+            name: string;
+            category: null | string;
+            previousCategory?: null | string;
+            /** Format: date */
+            recognized?: null | string;
+            /** Format: date */
+            revoked?: null | string;
+            /** Format: date */
+            effectiveFrom?: null | string;
+            /** Format: date */
+            effectiveTo?: null | string;
+            note?: null | string;
+        };
+        ChangeReport: {
+            batch: string;
+            department: string;
+            month: string;
+            region: string;
+            mode: string;
+            repeated?: boolean;
+            state?: string;
+            /** Format: int32 */
+            rows?: number;
+            /** Format: int32 */
+            unchanged?: number;
+            new?: components["schemas"]["Change"][];
+            ended?: components["schemas"]["Change"][];
+            changed?: components["schemas"]["Change"][];
+            updated?: components["schemas"]["Change"][];
+            conflicts?: components["schemas"]["Change"][];
+        };
+        ChecklistDocument: {
+            code: string;
+            name: string;
+            nameEn: string;
         };
         ClauseRef: {
             policy: string;
             /** Format: int32 */
-            index: number | string;
+            index: number;
             cite: string;
         };
         ClauseView: {
             /** Format: int32 */
-            index: number | string;
+            index: number;
             cite: string;
             rule: string;
             text: null | string;
@@ -3907,10 +8216,15 @@ export interface components {
             source: null | string;
             settings: components["schemas"]["SettingView"][];
         };
+        CountyReviewRequest: {
+            approve: boolean;
+            amount?: null | number;
+            reasons?: null | string[];
+        };
         DashboardResponse: {
             region: null | string;
             /** Format: int32 */
-            year: number | string;
+            year: number;
             regions: string[];
             totals: components["schemas"]["Figures"];
             months: components["schemas"]["KeyedFigures"][];
@@ -3920,6 +8234,18 @@ export interface components {
             funds: components["schemas"]["FundView"][];
             riskPool: components["schemas"]["RiskPoolView"];
             institutions: components["schemas"]["InstitutionSelfPay"][];
+        };
+        DeadlineView: {
+            /** Format: date */
+            from: string;
+            /** Format: int32 */
+            workdays: number;
+            /** Format: date */
+            due: string;
+            provisional: boolean;
+            basis: string;
+            basisEn: string;
+            days: components["schemas"]["CalendarDay"][];
         };
         DocumentSummary: {
             id: string;
@@ -3946,105 +8272,613 @@ export interface components {
             interpretations: components["schemas"]["Interpretation"][];
             clauses: components["schemas"]["ClauseView"][];
         };
+        EligibilityAnswer: {
+            person: string;
+            idNumber: string;
+            region: string;
+            /** Format: date */
+            date: string;
+            eligible: boolean;
+            identities: components["schemas"]["IdentityView"][];
+        };
         Figures: {
             /** Format: int64 */
-            bills: number | string;
+            bills: number;
             /** Format: int64 */
-            assisted: number | string;
-            /** Format: double */
-            total: unknown;
-            /** Format: double */
-            inPolicy: unknown;
-            /** Format: double */
-            basic: unknown;
-            /** Format: double */
-            critical: unknown;
-            /** Format: double */
-            supplementary: unknown;
-            /** Format: double */
-            assistance: unknown;
-            /** Format: double */
-            tilted: unknown;
-            /** Format: double */
-            burden: unknown;
-            /** Format: double */
-            selfPay: unknown;
-            /** Format: double */
-            coverageRate: unknown;
-            /** Format: double */
-            burdenRate: unknown;
-            /** Format: double */
-            selfPayRate: unknown;
+            assisted: number;
+            total: number;
+            inPolicy: number;
+            basic: number;
+            critical: number;
+            supplementary: number;
+            assistance: number;
+            tilted: number;
+            burden: number;
+            selfPay: number;
+            coverageRate: null | number;
+            burdenRate: null | number;
+            selfPayRate: null | number;
+        };
+        FiscalShareView: {
+            region: string;
+            fund: string;
+            /** Format: date */
+            asOf: string;
+            fiscal: number;
+            raised: number;
+            withinLimit: boolean;
+            message: string;
+            messageEn: string;
+            cite: string;
+            atMost?: string;
+        };
+        FundBooks: {
+            region: string;
+            fund: string;
+            name: string;
+            balance: number;
+            incomeBySource: components["schemas"]["SourceAmount"][];
+            payments: number;
+            entries: components["schemas"]["FundEntryView"][];
+        };
+        FundChange: {
+            fund: string;
+            name: string;
+            tiers: string[];
+            before: number;
+            after: number;
+            change?: number;
+        };
+        FundEntryView: {
+            /** Format: int64 */
+            id: number;
+            /** Format: date */
+            date: string;
+            source: null | string;
+            amount: number;
+            kind: string;
+            memo: string;
+            payee: null | string;
+            reference: null | string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+        };
+        FundIncomeRequest: {
+            /** Format: date */
+            date: string;
+            source: string;
+            amount: number;
+            memo: string;
         };
         FundView: {
             region: string;
             fund: string;
             name: string;
-            /** Format: double */
-            income: unknown;
-            /** Format: double */
-            spending: unknown;
-            /** Format: double */
-            balance: unknown;
+            income: number;
+            spending: number;
+            balance: number;
+        };
+        GeoJsonFeatureCollection: {
+            type: string;
+            features: unknown[];
+        };
+        GroupChange: {
+            key: string;
+            /** Format: int32 */
+            persons: number;
+            benefitBefore: number;
+            benefitAfter: number;
+            burdenBefore: number;
+            burdenAfter: number;
+            /** Format: int32 */
+            betterOff: number;
+            /** Format: int32 */
+            worseOff: number;
+            change?: number;
         };
         GroupTotal: {
             key: string;
             name: null | string;
             /** Format: int32 */
-            bills: number | string;
-            /** Format: double */
-            paid: unknown;
-            /** Format: double */
-            due: unknown;
+            bills: number;
+            paid: number;
+            due: number;
             /** Format: int32 */
-            underpaid: number | string;
-            /** Format: double */
-            toPay: unknown;
+            underpaid: number;
+            toPay: number;
             /** Format: int32 */
-            overpaid: number | string;
-            /** Format: double */
-            toRecover: unknown;
+            overpaid: number;
+            toRecover: number;
+        };
+        HealthAnswer: {
+            status: string;
+        };
+        HeldReview: {
+            /** Format: date-time */
+            at: null | string;
+            by: null | string;
+            note: null | string;
+        };
+        HeldSettlementPage: {
+            items: components["schemas"]["HeldSettlementView"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int64 */
+            total: number;
+        };
+        HeldSettlementView: {
+            id: string;
+            person: string;
+            region: string;
+            /** Format: date */
+            date: string;
+            status: string;
+            maf_pay: number;
+            assistance: number;
+            reasons: {
+                [key: string]: string[];
+            };
+            /** Format: date-time */
+            heldAt: string;
+            heldBy: string;
+            source: string;
+            review: null | components["schemas"]["HeldReview"];
+            bill: components["schemas"]["JsonElement"];
+        };
+        HouseholdChange: {
+            household: string;
+            /** Format: int32 */
+            year: number;
+            benefitBefore: number;
+            benefitAfter: number;
+            householdReliefBefore: number;
+            householdReliefAfter: number;
+            burdenBefore: number;
+            burdenAfter: number;
+            monitoredBefore: boolean;
+            monitoredAfter: boolean;
+            change?: number;
+        };
+        HouseholdRow: {
+            id: string;
+            region: string;
+            township: null | string;
+            /** Format: int64 */
+            members: number;
+        };
+        HouseholdView: {
+            id: string;
+            members: components["schemas"]["PersonView"][];
+        };
+        HouseholdYearResult: {
+            id: string;
+            /** Format: int32 */
+            year: number;
+            reasonableBurden?: number;
+            capRelief?: number;
+            trace?: null | unknown[];
+        };
+        HouseholdYearSummary: {
+            id: string;
+            /** Format: int32 */
+            year: number;
+            assistance: number;
+            tilted: number;
+            personalBurden: number;
+            members: components["schemas"]["PersonYearSummary"][];
+            yearEnd: null | components["schemas"]["HouseholdYearResult"];
+            yearEndRun: null | string;
+        };
+        HttpValidationProblemDetails: {
+            type?: null | string;
+            title?: null | string;
+            /** Format: int32 */
+            status?: null | number;
+            detail?: null | string;
+            instance?: null | string;
+            errors?: {
+                [key: string]: string[];
+            };
+            traceId?: null | string;
+        };
+        IdentityEndRequest: {
+            /** Format: date */
+            revoked: string;
+        };
+        IdentityRequest: {
+            category: string;
+            /** Format: date */
+            recognized: string;
+            department?: null | string;
+            /** Format: date */
+            revoked?: null | string;
+            forMedicalSpending?: null | boolean;
+        };
+        IdentityView: {
+            /** Format: int64 */
+            id: number;
+            category: string;
+            department: string;
+            /** Format: date */
+            recognized: string;
+            /** Format: date */
+            revoked: null | string;
+            /** Format: date */
+            effectiveFrom: string;
+            /** Format: date */
+            effectiveTo: null | string;
+            forMedicalSpending: boolean;
+            sourceBatch: null | string;
+            endedBatch: null | string;
         };
         InstitutionSelfPay: {
             code: string;
             name: string;
             /** Format: int64 */
-            bills: number | string;
-            /** Format: double */
-            total: unknown;
-            /** Format: double */
-            selfPay: unknown;
-            /** Format: double */
-            rate: unknown;
+            bills: number;
+            total: number;
+            selfPay: number;
+            rate: null | number;
             met: null | boolean;
+        };
+        InsuranceTierRequest: {
+            insuranceTier: string;
         };
         Interpretation: {
             code: string;
             text: string;
         };
+        JsonElement: unknown;
         KeyedFigures: {
             key: string;
             label: string;
             figures: components["schemas"]["Figures"];
         };
+        KindReport: {
+            runKey: string;
+            kind: string;
+            kindName: string;
+            fund: string;
+            payeeKind: string;
+            /** Format: date */
+            runOn: string;
+            newTotal: number;
+            /** Format: int32 */
+            newPayments: number;
+            paidTotal: number;
+            rows: components["schemas"]["ReportRowView"][];
+        };
+        LedgerDifference: {
+            person: string;
+            /** Format: int32 */
+            year: number;
+            bucket: string;
+            stored: number;
+            recomputed: number;
+        };
+        LedgerRebuildReport: {
+            region: null | string;
+            /** Format: int32 */
+            year: null | number;
+            apply: boolean;
+            /** Format: int32 */
+            checked: number;
+            /** Format: int32 */
+            differenceCount: number;
+            differences: components["schemas"]["LedgerDifference"][];
+            truncated: boolean;
+            applied: boolean;
+        };
+        LedgerRebuildRequest: {
+            region: null | string;
+            /** Format: int32 */
+            year: null | number;
+            /** @default false */
+            apply: boolean;
+        };
+        LoginAnswer: {
+            username: string;
+            displayName: string;
+            role: string;
+            department: null | string;
+        };
+        LoginRequest: {
+            username: string;
+            password: string;
+        };
         MapResponse: {
             region: string;
             /** Format: int32 */
-            year: number | string;
+            year: number;
             geoJson: null | string;
             townships: components["schemas"]["TownshipView"][];
         };
         MapUpload: {
             region: string;
             /** Format: int32 */
-            features: number | string;
+            features: number;
+        };
+        MeAnswer: {
+            username: string;
+            role: string;
+            department: null | string;
+            roleName: null | string;
+            seesIdNumbers: boolean;
         };
         MonthValue: {
             month: string;
             /** Format: int64 */
-            count: number | string;
-            /** Format: double */
-            amount: unknown;
+            count: number;
+            amount: number;
+        };
+        MonthlyDeadlineView: {
+            /** Format: int32 */
+            year: number;
+            /** Format: int32 */
+            month: number;
+            /** Format: int32 */
+            day: number;
+            /** Format: date */
+            due: string;
+            provisional: boolean;
+            basis: string;
+            basisEn: string;
+        };
+        NameListBatchRow: {
+            id: string;
+            department: string;
+            month: string;
+            region: string;
+            format: string;
+            /** Format: int32 */
+            rows: number;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+        };
+        NameListImportProblem: {
+            /** Format: int32 */
+            status: number;
+            title: string;
+            errors: null | {
+                [key: string]: string[];
+            };
+        };
+        NameListImportStatus: {
+            batch: string;
+            state: string;
+            department: string;
+            month: string;
+            region: string;
+            mode: string;
+            /** Format: int64 */
+            rowsRead: number;
+            /** Format: int64 */
+            rowsDone: number;
+            /** Format: int32 */
+            rows: null | number;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: null | string;
+            problem: null | components["schemas"]["NameListImportProblem"];
+        };
+        NameListJson: {
+            rows: {
+                idNumber: string;
+                name: string;
+                category: string;
+                household?: null | string;
+                township?: null | string;
+                insurance?: null | string;
+                psnNo?: null | string;
+                /** Format: date */
+                recognized?: null | string;
+                /** Format: date */
+                revoked?: null | string;
+                forMedicalSpending?: null | boolean;
+            }[];
+        };
+        National1101Answer: {
+            baseinfo: components["schemas"]["National1101Base"];
+            insuinfo: components["schemas"]["National1101Insurance"][];
+            idetinfo: components["schemas"]["National1101Identity"][];
+        };
+        National1101Base: {
+            psn_no: string;
+            psn_cert_type: string;
+            certno: string;
+            psn_name: string;
+            insuplc_admdvs: null | string;
+            region: string;
+        };
+        National1101Identity: {
+            psn_idet_type: string;
+            category: string;
+            begntime: string;
+            endtime: null | string;
+            memo: string;
+        };
+        National1101Insurance: {
+            insutype: string;
+        };
+        National1101Request: {
+            psn_no?: null | string;
+            mdtrt_cert_no?: null | string;
+            certno?: null | string;
+            mdtrt_cert_type?: null | string;
+            psn_cert_type?: null | string;
+            card_sn?: null | string;
+            psn_name?: null | string;
+            begntime?: null | string;
+        };
+        National2208Request: {
+            setl_id: string;
+            psn_no?: null | string;
+            mdtrt_id?: null | string;
+        };
+        NationalSetldetail: {
+            fund_pay_type: string;
+            fund_pay_type_name: string;
+            inscp_scp_amt: number;
+            fund_payamt: number;
+            setl_proc_info: string;
+        };
+        NationalSetlinfo: {
+            setl_id: string;
+            psn_no: string;
+            setl_time: string;
+            medfee_sumamt: number;
+            inscp_scp_amt: number;
+            hifp_pay: number;
+            hifob_pay: number;
+            cvlserv_pay: number;
+            hifes_pay: number;
+            hifmi_pay: number;
+            maf_pay: number;
+            oth_pay: number;
+            fund_pay_sumamt: number;
+            psn_part_amt: number;
+            mdtrt_id?: null | string;
+            med_type?: null | string;
+            insutype?: null | string;
+            fulamt_ownpay_amt?: null | number;
+            overlmt_selfpay?: null | number;
+            preselfpay_amt?: null | number;
+            maf_pay_upstream?: null | number;
+            maf_pay_difference?: null | number;
+        };
+        Outcome: {
+            /** Format: int32 */
+            betterOff: number;
+            gained: number;
+            /** Format: int32 */
+            worseOff: number;
+            lost: number;
+            /** Format: int32 */
+            unchanged: number;
+        };
+        PageOfAuditEntry: {
+            items: components["schemas"]["AuditEntry"][];
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int32 */
+            page: number;
+        };
+        PageOfHouseholdRow: {
+            items: components["schemas"]["HouseholdRow"][];
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int32 */
+            page: number;
+        };
+        PageOfNameListBatchRow: {
+            items: components["schemas"]["NameListBatchRow"][];
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int32 */
+            page: number;
+        };
+        PageOfPersonView: {
+            items: components["schemas"]["PersonView"][];
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int32 */
+            page: number;
+        };
+        PasswordChangeRequest: {
+            currentPassword: string;
+            newPassword: string;
+        };
+        PersonChange: {
+            person: string;
+            household: string;
+            /** Format: int32 */
+            year: number;
+            category: string;
+            township: string;
+            /** Format: int32 */
+            decile: number;
+            benefitBefore: number;
+            benefitAfter: number;
+            burdenBefore: number;
+            burdenAfter: number;
+            change?: number;
+        };
+        PersonRequest: {
+            idNumber: string;
+            name: string;
+            region: string;
+            insurance?: null | string;
+            township?: null | string;
+            household?: null | string;
+            psnNo?: null | string;
+            insuranceTier?: null | string;
+        };
+        PersonView: {
+            id: string;
+            idNumber: string;
+            psnNo: null | string;
+            name: string;
+            household: string;
+            insurance: string;
+            region: string;
+            township: null | string;
+            identities: null | components["schemas"]["IdentityView"][];
+            insuranceTier?: null | string;
+        };
+        PersonYearResult: {
+            id: string;
+            /** Format: int32 */
+            year: number;
+            assistance?: number;
+            tilted?: number;
+            specialAssistance?: number;
+            capRelief?: number;
+            personalBurden?: number;
+            trace?: null | unknown[];
+        };
+        PersonYearSummary: {
+            id: string;
+            name: string;
+            idNumber: string;
+            household: string;
+            region: string;
+            /** Format: int32 */
+            year: number;
+            assistance: number;
+            tilted: number;
+            personalBurden: number;
+            counted: {
+                [key: string]: number;
+            };
+            bills: components["schemas"]["SettlementAnswer"][];
+            yearEnd: null | components["schemas"]["PersonYearResult"];
+            yearEndRun: null | string;
+        };
+        PostHocChecklist: {
+            cite: string;
+            documents: components["schemas"]["ChecklistDocument"][];
+            region?: string;
+            policy?: string;
+            text?: string;
+        };
+        PostHocDocumentsRequest: {
+            documents: string[];
+        };
+        PostHocPaymentRequest: {
+            reference: string;
         };
         PostHocRow: {
             id: string;
@@ -4052,29 +8886,68 @@ export interface components {
             personName: string;
             region: string;
             township: string;
-            /** Format: double */
-            claimedAmount: unknown;
+            claimedAmount: number;
             state: string;
-            /** Format: double */
-            paidAmount: unknown;
+            paidAmount: null | number;
             /** Format: date-time */
-            createdAt: unknown;
+            createdAt: string;
             createdBy: string;
+        };
+        PostHocStepView: {
+            kind: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            reason: string;
+        };
+        PostHocSubmitRequest: {
+            person: string;
+            claimedAmount: number;
+            documents: string[];
+            township?: null | string;
+        };
+        PostHocView: {
+            id: string;
+            person: string;
+            region: string;
+            township: string;
+            claimedAmount: number;
+            cite: string;
+            state: string;
+            status: string;
+            statusEn: string;
+            documents: string[];
+            missingDocuments: string[];
+            paidAmount: null | number;
+            rejectionReasons: string[];
+            steps: components["schemas"]["PostHocStepView"][];
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+        };
+        ProblemDetails: {
+            type?: null | string;
+            title?: null | string;
+            /** Format: int32 */
+            status?: null | number;
+            detail?: null | string;
+            instance?: null | string;
+            traceId?: null | string;
+            errors?: null | {
+                [key: string]: string[];
+            };
         };
         RankRow: {
             code: string;
             label: string;
             kind: null | string;
             /** Format: int64 */
-            count: number | string;
+            count: number;
             /** Format: int64 */
-            quantity: number | string;
-            /** Format: double */
-            amount: unknown;
-            /** Format: double */
-            selfPay: unknown;
-            /** Format: double */
-            selfPayRate: unknown;
+            quantity: number;
+            amount: number;
+            selfPay: number;
+            selfPayRate: null | number;
         };
         RankingResponse: {
             dimension: string;
@@ -4085,14 +8958,26 @@ export interface components {
             byCount: components["schemas"]["RankRow"][];
             byAmount: components["schemas"]["RankRow"][];
         };
+        Rates: {
+            totalCost: number;
+            personalBurden: number;
+            coverageRate: number;
+            burdenRate: number;
+        };
+        ReadyAnswer: {
+            status: string;
+            checks: {
+                [key: string]: string;
+            };
+        };
         ReconciliationItemPage: {
             items: components["schemas"]["ReconciliationItemView"][];
             /** Format: int32 */
-            page: number | string;
+            page: number;
             /** Format: int32 */
-            pageSize: number | string;
+            pageSize: number;
             /** Format: int64 */
-            total: number | string;
+            total: number;
         };
         ReconciliationItemView: {
             setlId: string;
@@ -4100,15 +8985,12 @@ export interface components {
             township: string;
             institution: string;
             direction: string;
-            /** Format: double */
-            paid: unknown;
-            /** Format: double */
-            due: unknown;
-            /** Format: double */
-            difference: unknown;
+            paid: number;
+            due: number;
+            difference: number;
             status: string;
             /** Format: date-time */
-            updatedAt: unknown;
+            updatedAt: string;
             updatedBy: string;
             detail: components["schemas"]["BillDifference"];
         };
@@ -4118,21 +9000,17 @@ export interface components {
             profile: string;
             source: string;
             /** Format: int32 */
-            bills: number | string;
-            /** Format: double */
-            paid: unknown;
-            /** Format: double */
-            due: unknown;
-            /** Format: double */
-            toPay: unknown;
-            /** Format: double */
-            toRecover: unknown;
+            bills: number;
+            paid: number;
+            due: number;
+            toPay: number;
+            toRecover: number;
             steps: components["schemas"]["ReconciliationStepCount"][];
             byTownship: components["schemas"]["GroupTotal"][];
             byInstitution: components["schemas"]["GroupTotal"][];
             notes: string[];
             /** Format: date-time */
-            createdAt: unknown;
+            createdAt: string;
             createdBy: string;
         };
         ReconciliationStep: {
@@ -4143,38 +9021,290 @@ export interface components {
             status: string;
             direction: string;
             /** Format: int32 */
-            count: number | string;
+            count: number;
+        };
+        ReconciliationUpload: {
+            /** Format: binary */
+            export: string;
+            /** Format: binary */
+            profile?: null | string;
+        };
+        ReformReport: {
+            region: string;
+            reform: string;
+            reformTitle: string;
+            reformFile: string;
+            amends: string[];
+            method?: null | string;
+            /** Format: int32 */
+            bills?: number;
+            /** Format: int32 */
+            personYears?: number;
+            /** Format: int32 */
+            householdYears?: number;
+            costBefore?: number;
+            costAfter?: number;
+            costChange?: number;
+            tiers?: null | components["schemas"]["TierChange"][];
+            funds?: null | components["schemas"]["FundChange"][];
+            persons: components["schemas"]["Outcome"];
+            households: components["schemas"]["Outcome"];
+            before: components["schemas"]["Rates"];
+            after: components["schemas"]["Rates"];
+            byCategory?: null | components["schemas"]["GroupChange"][];
+            byTownship?: null | components["schemas"]["GroupChange"][];
+            byDecile?: null | components["schemas"]["GroupChange"][];
+            leavingMonitoring?: null | components["schemas"]["HouseholdChange"][];
+            enteringMonitoring?: null | components["schemas"]["HouseholdChange"][];
+            monitoringPolicy?: null | string;
+            personChanges?: null | components["schemas"]["PersonChange"][];
+            householdChanges?: null | components["schemas"]["HouseholdChange"][];
+            notes?: null | string[];
+        };
+        ReformSimulationRequest: {
+            region: string;
+            /** Format: int32 */
+            year: number;
+            reform: string;
         };
         RegionDocuments: {
             region: string;
             documents: components["schemas"]["DocumentSummary"][];
         };
+        ReliefPaymentList: {
+            items: components["schemas"]["ReliefPaymentRow"][];
+            total: number;
+        };
+        ReliefPaymentRow: {
+            id: string;
+            runKey: string;
+            kind: string;
+            region: string;
+            payeeKind: string;
+            payeeId: string;
+            name: string;
+            amount: number;
+            fund: string;
+            /** Format: date */
+            paidOn: string;
+            trace: string[];
+            origin: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+        };
+        ReliefRun: {
+            id: string;
+            region: string;
+            /** Format: int32 */
+            year: number;
+            policy: string;
+            yearEndRun: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            reports: components["schemas"]["KindReport"][];
+        };
+        ReliefRunList: {
+            items: components["schemas"]["ReliefRun"][];
+        };
+        ReliefRunRequest: {
+            region: string;
+            /** Format: int32 */
+            year: number;
+        };
+        ReportRowView: {
+            payeeId: string;
+            name: string;
+            amount: number;
+            computed: number;
+            status: string;
+            statusName: string;
+            paymentId: null | string;
+            trace: string[];
+        };
+        ResultBasis: {
+            of: string;
+            field: string;
+            total: string;
+            entries: components["schemas"]["ResultBasisEntry"][];
+        };
+        ResultBasisEntry: {
+            id: string;
+            amount: number;
+            reason?: null | string;
+            detail?: null | string;
+        };
+        ResultClause: {
+            policy: string;
+            clause: string;
+            document: string;
+        };
+        ResultTraceStep: {
+            step: string;
+            amount: number;
+            rule: string;
+            detail: string;
+            interpretation: null | string;
+            clause: null | components["schemas"]["ResultClause"];
+            formula: null | string;
+            inputs: {
+                [key: string]: number;
+            };
+            basis?: null | components["schemas"]["ResultBasis"];
+        };
+        ReversalRequest: {
+            reason?: null | string;
+        };
+        ReviewNoteRequest: {
+            note?: null | string;
+        };
         RiskPoolView: {
             /** Format: int64 */
-            total: number | string;
+            total: number;
             byState: components["schemas"]["StateCount"][];
+        };
+        RowError: {
+            /** Format: int64 */
+            row: number;
+            /** Format: int64 */
+            line: number;
+            id: null | string;
+            errors: {
+                [key: string]: string[];
+            };
         };
         SettingView: {
             key: string;
             value: string;
         };
+        SettlementAnswer: {
+            id: string;
+            person: string;
+            /** Format: date */
+            date: string;
+            policy: string;
+            category: null | string;
+            assistanceBase: number;
+            criticalIllness: number;
+            assistance: number;
+            tilted: number;
+            supplementary: number;
+            personalBurden: number;
+            reasonableBurden: number;
+            counted: {
+                [key: string]: number;
+            };
+            trace: components["schemas"]["ResultTraceStep"][];
+            maf_pay: number;
+            /** Format: int32 */
+            resultFormat: number;
+            household: string;
+            region: string;
+            source: string;
+            status: string;
+            /** Format: date-time */
+            settledAt: string;
+            reversal: null | components["schemas"]["SettlementReversal"];
+            assistanceDue?: null | number;
+            assistanceUpstream?: null | number;
+            assistanceDifference?: null | number;
+            setlinfo?: null | components["schemas"]["NationalSetlinfo"];
+            setldetail?: null | components["schemas"]["NationalSetldetail"][];
+        };
+        SettlementImportView: {
+            id: string;
+            format: string;
+            mode: string;
+            /** Format: int64 */
+            rows: number;
+            /** Format: int64 */
+            settled: number;
+            /** Format: int64 */
+            replayed: number;
+            /** Format: int64 */
+            rejected: number;
+            committed: boolean;
+            errors: components["schemas"]["RowError"][];
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+        };
+        SettlementPage: {
+            items: components["schemas"]["SettlementAnswer"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int64 */
+            total: number;
+        };
+        SettlementReversal: {
+            /** Format: date-time */
+            at: string;
+            by: string;
+            reason: null | string;
+        };
+        SourceAmount: {
+            source: string;
+            amount: number;
+        };
         StateCount: {
             state: string;
             /** Format: int64 */
-            count: number | string;
+            count: number;
+        };
+        SupplementaryList: {
+            items: components["schemas"]["SupplementaryRow"][];
+            total: number;
+        };
+        SupplementaryRow: {
+            id: string;
+            /** Format: int64 */
+            identityId: number;
+            billId: string;
+            personId: string;
+            region: string;
+            paidBefore: number;
+            dueNow: number;
+            difference: number;
+            trace: string[];
+            origin: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
         };
         TargetView: {
             policy: string;
             region: string;
             measure: string;
             comparison: string;
-            /** Format: double */
-            value: unknown;
+            value: number;
             cite: string;
             text: string;
-            /** Format: double */
-            actual: unknown;
+            actual: null | number;
             met: null | boolean;
+        };
+        TierChange: {
+            tier: string;
+            name: string;
+            before: number;
+            after: number;
+            change?: number;
+        };
+        TokenIssued: {
+            id: string;
+            name: string;
+            role: string;
+            token: string;
+        };
+        TokenRequest: {
+            name: string;
+        };
+        TownshipReviewRequest: {
+            materialTrue: boolean;
+            eligible: boolean;
+            reasons?: null | string[];
         };
         TownshipRiskEntry: {
             id: string;
@@ -4182,10 +9312,8 @@ export interface components {
             name: string;
             idNumber: string;
             household: null | string;
-            /** Format: double */
-            amount: unknown;
-            /** Format: double */
-            threshold: unknown;
+            amount: null | number;
+            threshold: null | number;
             cite: string;
             state: string;
         };
@@ -4196,35 +9324,29 @@ export interface components {
         TownshipSent: {
             township: string;
             /** Format: int32 */
-            sent: number | string;
+            sent: number;
         };
         TownshipView: {
             township: string;
             /** Format: int64 */
-            persons: number | string;
+            persons: number;
             /** Format: int64 */
-            riskPool: number | string;
+            riskPool: number;
             /** Format: int64 */
-            riskPoolOpen: number | string;
+            riskPoolOpen: number;
             /** Format: int64 */
-            bills: number | string;
+            bills: number;
             /** Format: int64 */
-            assisted: number | string;
-            /** Format: double */
-            total: unknown;
-            /** Format: double */
-            assistance: unknown;
-            /** Format: double */
-            burden: unknown;
-            /** Format: double */
-            burdenRate: unknown;
-            /** Format: double */
-            assistancePerHead: unknown;
+            assisted: number;
+            total: number;
+            assistance: number;
+            burden: number;
+            burdenRate: null | number;
+            assistancePerHead: null | number;
         };
         TraceLine: {
             step: string;
-            /** Format: double */
-            amount: unknown;
+            amount: number;
             rule: string;
             detail: string;
             interpretation: null | string;
@@ -4241,10 +9363,40 @@ export interface components {
             label: string;
             months: components["schemas"]["MonthValue"][];
         };
+        UserRequest: {
+            username: string;
+            role: string;
+            password: string;
+            displayName?: null | string;
+            department?: null | string;
+        };
+        UserView: {
+            username: string;
+            displayName: string;
+            role: string;
+            department: null | string;
+            active: boolean;
+        };
         XlsxExportRequest: {
             sheet: string;
             columns: string[];
             rows: unknown[][];
+        };
+        YearEndRun: {
+            id: string;
+            region: string;
+            /** Format: int32 */
+            year: number;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            persons: components["schemas"]["PersonYearResult"][];
+            households: components["schemas"]["HouseholdYearResult"][];
+        };
+        YearEndRunRequest: {
+            region: string;
+            /** Format: int32 */
+            year: number;
         };
     };
     responses: never;
