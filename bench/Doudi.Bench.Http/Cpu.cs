@@ -35,4 +35,19 @@ public static class Cpu
         }
         return total;
     }
+
+    /// <summary>CPU seconds of the PostgreSQL backends now connected to <paramref name="database"/> (found with psql).</summary>
+    public static double OfBackends(string connection, string database)
+    {
+        var b = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var part in connection.Split(';', StringSplitOptions.RemoveEmptyEntries)) { var kv = part.Split('=', 2); b[kv[0].Trim()] = kv[1].Trim(); }
+        var psi = new System.Diagnostics.ProcessStartInfo("psql", ["-h", b.GetValueOrDefault("Host", "127.0.0.1"), "-p", b.GetValueOrDefault("Port", "5432"),
+            "-U", b.GetValueOrDefault("Username", "doudi"), "-d", "postgres", "-At", "-c", $"SELECT pid FROM pg_stat_activity WHERE datname = '{database}'"])
+        { UseShellExecute = false, RedirectStandardOutput = true };
+        psi.Environment["PGPASSWORD"] = b.GetValueOrDefault("Password", "");
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var pids = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        p.WaitForExit();
+        return pids.Sum(pid => OfProcess(int.Parse(pid)));
+    }
 }

@@ -10,17 +10,17 @@ namespace Doudi.Bench.Http;
 /// Name-list import rates (issue 9 item 3): a month-1 list of N new persons, then a month-2 <c>full</c> list of the same
 /// roster with 5% changed category, 5% left out (ended) and 5% new persons. Each is sent with <c>async=true</c> and polled
 /// on <c>GET /api/name-lists/{batch}</c> (the progress answer) until done; prints rows/s, wall and CPU seconds of the
-/// server and of PostgreSQL, and the longest one-stop settlement answer measured on persons of the list while month 2 runs.
+/// server and of the PostgreSQL backends serving the bench database, and the longest one-stop settlement answer measured on persons of the list while month 2 runs.
 /// </summary>
 public static class NameListBench
 {
-    public static async Task<int> RunAsync(HttpClient http, int serverPid, string db, int rows, HttpClient hospital)
+    public static async Task<int> RunAsync(HttpClient http, int serverPid, string db, int rows, HttpClient hospital, Func<double> pgCpu)
     {
         Console.WriteLine($"db={db} name-list rows={rows} (machine load average at start {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
         string Id(int i) => Ids.Make("330183", new DateOnly(1940, 1, 1).AddDays(i % 25000), i / 25000);
         var month1 = new StringBuilder("身份证号,姓名,人员类别,乡镇,recognized\n");
         for (int i = 0; i < rows; i++) month1.Append(Id(i)).Append(",测试").Append(i).Append(",7019,银湖街道,2022-01-10\n");
-        var first = await ImportAsync(http, serverPid, db, "2022-01", month1.ToString(), rows, "month 1 (all new)");
+        var first = await ImportAsync(http, serverPid, pgCpu, db, "2022-01", month1.ToString(), rows, "month 1 (all new)");
         if (first is null) return 1;
 
         // Month 2: every 20th changes category, every 20th (offset 1) is left out, and rows/20 new persons join.
@@ -54,7 +54,7 @@ public static class NameListBench
                 await Task.Delay(20);
             }
         });
-        var second = await ImportAsync(http, serverPid, db, "2022-02", month2.ToString(), rows2, "month 2 (full: 5% changed, 5% ended, 5% new)");
+        var second = await ImportAsync(http, serverPid, pgCpu, db, "2022-02", month2.ToString(), rows2, "month 2 (full: 5% changed, 5% ended, 5% new)");
         stop.Cancel();
         await settling;
         if (second is null) return 1;
@@ -66,9 +66,9 @@ public static class NameListBench
 
     private static double Median(IEnumerable<double> xs) { var a = xs.OrderBy(x => x).ToArray(); return a.Length == 0 ? 0 : a[a.Length / 2]; }
 
-    private static async Task<JsonElement?> ImportAsync(HttpClient http, int serverPid, string db, string month, string csv, int rows, string label)
+    private static async Task<JsonElement?> ImportAsync(HttpClient http, int serverPid, Func<double> pgCpu, string db, string month, string csv, int rows, string label)
     {
-        var cpuServer0 = Cpu.OfProcess(serverPid); var cpuPg0 = Cpu.OfUser("postgres");
+        var cpuServer0 = Cpu.OfProcess(serverPid); var cpuPg0 = pgCpu();
         var clock = Stopwatch.StartNew();
         using var post = await http.PostAsync($"/api/name-lists?department=civil_affairs&month={month}&region=fuyang&async=true",
             new StringContent(csv, Encoding.UTF8, "text/csv"));
@@ -86,7 +86,7 @@ public static class NameListBench
             if (state == "done")
             {
                 var wall = clock.Elapsed.TotalSeconds;
-                var cpuServer = Cpu.OfProcess(serverPid) - cpuServer0; var cpuPg = Cpu.OfUser("postgres") - cpuPg0;
+                var cpuServer = Cpu.OfProcess(serverPid) - cpuServer0; var cpuPg = pgCpu() - cpuPg0;
                 Console.WriteLine($"{label}: rows={rows} wall={wall:F2} s rate={rows / wall:F0} rows/s cpu server={cpuServer:F2} s" +
                                   (db == "postgres" ? $" postgres={cpuPg:F2} s" : "") +
                                   $" new={body.GetProperty("new").GetArrayLength()} changed={body.GetProperty("changed").GetArrayLength()} ended={body.GetProperty("ended").GetArrayLength()}" +

@@ -52,7 +52,9 @@ try
         var nlTok = await (await http.PostAsJsonAsync("/api/tokens", new { name = "bench HIS" })).Content.ReadFromJsonAsync<JsonElement>();
         using var nlHospital = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
         nlHospital.DefaultRequestHeaders.Authorization = new("Bearer", nlTok.GetProperty("token").GetString());
-        Environment.ExitCode = await Doudi.Bench.Http.NameListBench.RunAsync(http, server.Id, opts.Db, int.Parse(args[nl + 1]), nlHospital);
+        // PostgreSQL's CPU: its backends serving the bench database only (the PostgreSQL server may be shared).
+        Func<double> pgCpu = () => pgDatabase is null ? 0 : Doudi.Bench.Http.Cpu.OfBackends(opts.Pg, pgDatabase);
+        Environment.ExitCode = await Doudi.Bench.Http.NameListBench.RunAsync(http, server.Id, opts.Db, int.Parse(args[nl + 1]), nlHospital, pgCpu);
         return;
     }
 
@@ -86,6 +88,9 @@ try
     for (var i = 0; i < opts.Warmup; i++) await Post(hospital, Body(1_000_000_000L + i));
 
     var cpuServer0 = Doudi.Bench.Http.Cpu.OfProcess(server.Id); var cpuPg0 = Doudi.Bench.Http.Cpu.OfUser("postgres"); var cpuSelf0 = Doudi.Bench.Http.Cpu.OfProcess(Environment.ProcessId);
+    // PostgreSQL's CPU counts every database on the server (other sessions' too on a shared machine); the backends of the
+    // bench's own database are counted apart (their pids from pg_stat_activity, at the start and the end of the run).
+    var backends0 = pgDatabase is null ? new Dictionary<int, double>() : (await BackendPids(opts.Pg, pgDatabase)).ToDictionary(p => p, Doudi.Bench.Http.Cpu.OfProcess);
     var latencies = new double[opts.Requests];
     long next = -1, done = 0, errors = 0;
     var deadline = Stopwatch.StartNew();
@@ -106,11 +111,12 @@ try
     await Task.WhenAll(workers);
     var elapsed = deadline.Elapsed.TotalSeconds;
     var cpuServer = Doudi.Bench.Http.Cpu.OfProcess(server.Id) - cpuServer0; var cpuPg = Doudi.Bench.Http.Cpu.OfUser("postgres") - cpuPg0; var cpuSelf = Doudi.Bench.Http.Cpu.OfProcess(Environment.ProcessId) - cpuSelf0;
+    var cpuBackends = pgDatabase is null ? 0 : (await BackendPids(opts.Pg, pgDatabase)).Sum(p => Doudi.Bench.Http.Cpu.OfProcess(p) - backends0.GetValueOrDefault(p));
     var measured = latencies.Take((int)done).Where(x => x > 0).OrderBy(x => x).ToArray();
     double P(double q) => measured.Length == 0 ? 0 : measured[Math.Min(measured.Length - 1, (int)Math.Ceiling(q * measured.Length) - 1)];
     Console.WriteLine($"db={opts.Db} requests={done} errors={errors} concurrency={opts.Concurrency} persons={opts.Persons} seconds={elapsed:F1}");
     Console.WriteLine($"throughput={done / elapsed:F0} settlements/s p50={P(0.50):F2} ms p90={P(0.90):F2} ms p99={P(0.99):F2} ms max={measured.LastOrDefault():F2} ms");
-    Console.WriteLine($"cpu per settlement: server={cpuServer * 1e6 / done:F0} µs postgres={(opts.Db == "postgres" ? cpuPg * 1e6 / done : 0):F0} µs loader={cpuSelf * 1e6 / done:F0} µs " +
+    Console.WriteLine($"cpu per settlement: server={cpuServer * 1e6 / done:F0} µs postgres={(opts.Db == "postgres" ? cpuPg * 1e6 / done : 0):F0} µs (this database's backends {cpuBackends * 1e6 / done:F0} µs) loader={cpuSelf * 1e6 / done:F0} µs " +
                       $"(machine load average at start {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
     if (errors > 0) Environment.ExitCode = 1;
 }
@@ -139,6 +145,19 @@ static async Task WaitReady(HttpClient c)
         await Task.Delay(500);
     }
     throw new TimeoutException("server not ready");
+}
+
+static async Task<int[]> BackendPids(string cs, string database)
+{
+    var b = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    foreach (var part in cs.Split(';', StringSplitOptions.RemoveEmptyEntries)) { var kv = part.Split('=', 2); b[kv[0].Trim()] = kv[1].Trim(); }
+    var psi = new ProcessStartInfo("psql", ["-h", b.GetValueOrDefault("Host", "127.0.0.1"), "-p", b.GetValueOrDefault("Port", "5432"), "-U", b.GetValueOrDefault("Username", "doudi"), "-d", "postgres",
+        "-At", "-c", $"SELECT pid FROM pg_stat_activity WHERE datname = '{database}'"]) { UseShellExecute = false, RedirectStandardOutput = true };
+    psi.Environment["PGPASSWORD"] = b.GetValueOrDefault("Password", "");
+    using var p = Process.Start(psi)!;
+    var text = await p.StandardOutput.ReadToEndAsync();
+    await p.WaitForExitAsync();
+    return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
 }
 
 static async Task Psql(string cs, string sql)

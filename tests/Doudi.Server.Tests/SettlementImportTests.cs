@@ -311,8 +311,11 @@ public abstract class SettlementImportTests(ServerFixture fx)
                     r => string.Join(",", Enumerable.Range(0, r.FieldCount).Select(i => r.IsDBNull(i) ? "" : Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))), ("id", id)));
                 var ctx = string.Join(";", await c.ListAsync("SELECT institution_code, institution_name, institution_level, township, diagnosis_code, diagnosis_name FROM settlement_context WHERE settlement_id = @id", null,
                     r => string.Join(",", Enumerable.Range(0, r.FieldCount).Select(i => r.IsDBNull(i) ? "" : Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))), ("id", id)));
+                // What the year-end rules read of the bill (YearFacts) is stored alike too.
+                var facts = await c.ScalarAsync("SELECT facts FROM settlement_year_facts WHERE settlement_id = @id", null, ("id", id)) as string;
+                Assert.NotNull(facts);
                 string Same(string s) => s.Replace(id, "ID").Replace(person, "PERSON").Replace(household, "HOUSEHOLD");
-                return (Same(row.Item1), row.Item2, row.Item3, Same(row.Item4) + Same(row.Item5), items, ctx);
+                return (Same(row.Item1), row.Item2, row.Item3, Same(row.Item4) + Same(row.Item5) + "|" + facts, items, ctx);
             });
         decimal total = 0;
         for (var n = 0; n < bills; n++)

@@ -154,9 +154,9 @@ public static class OpenApiSetup
 
     /// <summary>
     /// Types the API writes through its own converters (Api/Json.cs) have no schema of their own: money is a JSON number,
-    /// a timestamp an ISO 8601 string in +08:00, a trace step (format 1, the server's own) an object.
+    /// a timestamp an ISO 8601 string in +08:00, a trace step an object as doudi settle writes it.
     /// </summary>
-    private static Task ConverterTypes(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
+    private static async Task ConverterTypes(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
     {
         var type = context.JsonTypeInfo.Type;
         var nullable = Nullable.GetUnderlyingType(type) is not null;
@@ -168,18 +168,12 @@ public static class OpenApiSetup
         else if (bare == typeof(DateTimeOffset)) { schema.Type = JsonSchemaType.String | orNull; schema.Format = "date-time"; }
         else if (bare == typeof(Doudi.Engine.Tracing.TraceStep))
         {
+            // Written by TraceStepConverter as doudi settle writes a step: the shape of ResultTraceStep (the settlement answer's).
+            var step = await context.GetOrCreateSchemaAsync(typeof(Settlements.ResultTraceStep), null, ct);
             schema.Type = JsonSchemaType.Object;
-            schema.Properties = new Dictionary<string, IOpenApiSchema>
-            {
-                ["step"] = new OpenApiSchema { Type = JsonSchemaType.String },
-                ["amount"] = new OpenApiSchema { Type = JsonSchemaType.Number },
-                ["rule"] = new OpenApiSchema { Type = JsonSchemaType.String },
-                ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String },
-                ["interpretation"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "I-n, when the step rests on an interpretation" },
-            };
+            schema.Properties = step.Properties;
             schema.Required = new HashSet<string> { "step", "amount", "rule", "detail" };
         }
-        return Task.CompletedTask;
     }
 
     private static Type? DictionaryValue(Type type) => type.GetInterfaces().Append(type)

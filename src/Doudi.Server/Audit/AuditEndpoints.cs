@@ -13,10 +13,7 @@ public static class AuditEndpoints
         {
             var paging = Paging.From(page, pageSize);
             var actor = http.Actor();
-            var (items, total) = await db.ReadAsync(c => new Filter().Equal("entity", entity).Equal("entity_id", entityId).PageAsync(c,
-                "id, at, actor, role, action, entity, entity_id, CAST(before_json AS text) AS before_json, CAST(after_json AS text) AS after_json", "audit_log", "id",
-                r => new AuditEntry(r.L("id"), r.T("at"), r.S("actor"), r.S("role"), r.S("action"), r.S("entity"), r.S("entity_id"),
-                    Parse(r.Str("before_json"), actor), Parse(r.Str("after_json"), actor)), paging), ct);
+            var (items, total) = await db.ReadAsync(c => AuditLog.PageAsync(c, entity, entityId, paging, json => Parse(json, actor)), ct);
             var result = new Page<AuditEntry>(items, paging.Page, paging.PageSize, total);
             return Results.Json(result, Json.Options);
         }).RequireAuthorization(Policies.ReadAudit).WithTags("Audit")

@@ -30,6 +30,14 @@ public static class AuditLog
         (prefix + "before", before is null ? null : before as string ?? Json.Serialize(before)),
         (prefix + "after", after is null ? null : after as string ?? Json.Serialize(after)),
     ];
+
+    /// <summary>A page of the log by entity and entity id, oldest first; <paramref name="read"/> turns a stored before/after JSON into the answer's value.</summary>
+    public static Task<(List<AuditEntry> Items, long Total)> PageAsync(DbConnection c, string? entity, string? entityId, Paging paging,
+        Func<string?, System.Text.Json.JsonElement?> read) =>
+        new Filter().Equal("entity", entity).Equal("entity_id", entityId).PageAsync(c,
+            "id, at, actor, role, action, entity, entity_id, CAST(before_json AS text) AS before_json, CAST(after_json AS text) AS after_json", "audit_log", "id",
+            r => new AuditEntry(r.L("id"), r.T("at"), r.S("actor"), r.S("role"), r.S("action"), r.S("entity"), r.S("entity_id"),
+                read(r.Str("before_json")), read(r.Str("after_json"))), paging);
 }
 
 public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Role, string Action, string Entity, string EntityId,

@@ -56,11 +56,11 @@ public static class DemoTasks
         });
         var run = await services.GetRequiredService<ReliefService>().RunAsync("jiande", 2023, loader, default);
         var reduction = services.GetRequiredService<ReductionService>();
-        var yearEnd = await db.ReadAsync(c => YearEnd.LatestAsync(c, "jiande", 2023));
+        var yearEnd = await db.ReadAsync(c => YearEndStore.LatestAsync(c, "jiande", 2023));
         var departments = Doudi.Policy.Vocabulary.Codes.All<Doudi.Prevention.Reduction.Department>().ToList();
         foreach (var (_, household) in ids)
         {
-            var hh = yearEnd?.Households.FirstOrDefault(x => x.Id == household);
+            var hh = yearEnd is null ? null : await db.ReadAsync(c => YearEndStore.HouseholdAsync(c, yearEnd, household));
             if (hh is null || hh.CapRelief <= 0) { log.LogWarning("Demo household {Household} is not over its line", household); continue; }
             var (header, _, _) = await db.WriteAsync((c, tx) => reduction.OpenAsync(c, tx, "jiande", household, 2023, hh.ReasonableBurden,
                 hh.ReasonableBurden - hh.CapRelief, yearEnd!.Id, "演示：家庭合理医疗费用负担超过封顶线 demo household over its line", loader));

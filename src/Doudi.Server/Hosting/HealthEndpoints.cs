@@ -38,8 +38,8 @@ public static class HealthEndpoints
             {
                 try
                 {
-                    var owned = await db.ReadAsync(c => c.ScalarAsync("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user", null), ct);
-                    checks["privileges"] = Convert.ToInt64(owned, System.Globalization.CultureInfo.InvariantCulture) == 0
+                    var owned = await Migrator.TablesOwnedByAppAsync(db, ct);
+                    checks["privileges"] = owned == 0
                         ? "ok (the application role owns no table)"
                         : $"warning: the application role owns {owned} tables; set DOUDI_DB_OWNER (see the server README)";
                 }

@@ -137,6 +137,7 @@ public static class ServerApp
         Imports.NameListEndpoints.Map(app);
         SettlementEndpoints.Map(app);
         Settlements.BackOfficeEndpoints.Map(app);
+        Settlements.YearEndEndpoints.Map(app); // issue 11 point 2: runs stored as rows, paged
         Settlements.NationalEndpoints.Map(app);
         Settlements.HeldSettlementEndpoints.Map(app);
         Settlements.LedgerRebuildEndpoints.Map(app); // issue 9 item 4

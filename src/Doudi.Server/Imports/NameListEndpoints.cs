@@ -47,6 +47,8 @@ public static partial class NameListEndpoints
             if (own != department)
                 throw ApiProblemException.Forbidden(new($"只能报送本部门（{own}）的名单", $"you may send only your own department's lists ({own})"));
 
+            // A city's list runs to a million rows (~60 MB); Kestrel's default 30 MB body limit would cut it off.
+            if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
             using var buffer = new MemoryStream();
             await http.Request.Body.CopyToAsync(buffer, ct);
             if (buffer.Length == 0) throw ApiProblemException.Invalid([new("body", new("名单为空", "the list is empty"))]);

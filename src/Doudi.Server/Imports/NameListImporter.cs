@@ -329,7 +329,15 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
         var json = Json.Serialize(report);
         await c.ExecAsync("UPDATE name_list_batches SET report_json = @j WHERE id = @id", tx, ("j", json), ("id", batch));
         T("report stored");
-        await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "import", "name_list", batch, null, json);
+        // The audit entry records the import and pins its report by hash; the report itself (which names every change:
+        // 200+ MB for a city's first list, beyond what a jsonb value may hold) is stored once, in the batch.
+        await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "import", "name_list", batch, null, new
+        {
+            batch, department = request.Department, month = request.Month, region = request.Region, mode = request.Mode, rows = rows.Count,
+            @new = report.New.Count, ended = report.Ended.Count, changed = report.Changed.Count, updated = report.Updated.Count,
+            conflicts = report.Conflicts.Count, unchanged = report.Unchanged,
+            reportSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json))),
+        });
         T("audited");
         return report;
     }

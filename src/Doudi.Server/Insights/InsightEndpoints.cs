@@ -103,7 +103,7 @@ public static class InsightEndpoints
 
         g.MapGet("/map", async (string region, int? year, Database db, CancellationToken ct) =>
         {
-            var y = year ?? DateTime.UtcNow.Year;
+            var y = Paging.Year(year) ?? DateTime.UtcNow.Year; // outside 2000–2100: 400 naming it (dated targets and fund years need a real year)
             return await db.ReadAsync(async c =>
             {
                 var geo = await InsightStore.MapAsync(c, region);
@@ -125,7 +125,7 @@ public static class InsightEndpoints
 
         g.MapGet("/map/township-risk-pool", async (string region, string township, int? year, HttpContext http, Database db, CancellationToken ct) =>
         {
-            var y = year ?? DateTime.UtcNow.Year;
+            var y = Paging.Year(year) ?? DateTime.UtcNow.Year; // outside 2000–2100: 400 naming it (dated targets and fund years need a real year)
             var actor = http.Actor();
             var entries = await db.ReadAsync(c => InsightStore.TownshipRiskEntriesAsync(c, region, township, y), ct);
             return entries.Select(e => e with { IdNumber = IdMasking.For(actor, e.IdNumber) }).ToList();

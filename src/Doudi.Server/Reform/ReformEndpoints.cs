@@ -38,7 +38,8 @@ public static class ReformEndpoints
             var (doc, line, problem) = ReformDocument.Find(after, reformFile, request.Region);
             if (doc is null) throw ApiProblemException.Invalid([new FieldProblem($"reform:{line}", new(problem!, problem!))]);
 
-            var (file, _) = await db.ReadAsync(c => YearEnd.LoadAsync(c, request.Region, request.Year), ct);
+            // The stored bills whole (the reform settles them again); nothing is written, so no year facts are needed.
+            var file = (await db.ReadAsync(c => StoredYear.LoadAsync(c, null, request.Region, request.Year, StoredYearRead.Full), ct)).File;
             ReformReport report;
             try { report = ReformSimulator.Run(engine.Catalog, after, file, doc.Id, doc.Title, "reform", doc.Amends); }
             catch (SettlementException e)

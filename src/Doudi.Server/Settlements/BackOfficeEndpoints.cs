@@ -12,7 +12,7 @@ namespace Doudi.Server.Settlements;
 /// <summary>The answer of an asynchronous import (202): its id, state and where to follow it.</summary>
 public sealed record SettlementImportStarted(string Id, string State, string Location);
 
-/// <summary>Back office: bulk import of settlement records, person and household year summaries, year-end runs.</summary>
+/// <summary>Back office: bulk import of settlement records, person and household year summaries (year-end runs: YearEndEndpoints).</summary>
 public static class BackOfficeEndpoints
 {
     public static void Map(WebApplication app)
@@ -84,7 +84,7 @@ public static class BackOfficeEndpoints
             {
                 var p = await RegistryStore.PersonByIdAsync(c, null, id);
                 if (p is null) return null;
-                var run = await YearEnd.LatestAsync(c, p.Region, year);
+                var run = await YearEndStore.LatestAsync(c, p.Region, year);
                 return await PersonSummary(c, p, year, actor, run);
             }, ct) ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
             return Body.RawJson(summary.ToJsonString(Json.Options));
@@ -99,7 +99,7 @@ public static class BackOfficeEndpoints
             {
                 var members = await RegistryStore.HouseholdMembersAsync(c, id);
                 if (members.Count == 0) return null;
-                var run = await YearEnd.LatestAsync(c, members[0].Region, year);
+                var run = await YearEndStore.LatestAsync(c, members[0].Region, year);
                 var arr = new JsonArray();
                 decimal assistance = 0, tilted = 0, burden = 0;
                 foreach (var m in members)
@@ -108,7 +108,7 @@ public static class BackOfficeEndpoints
                     assistance += s["assistance"]!.GetValue<decimal>(); tilted += s["tilted"]!.GetValue<decimal>(); burden += s["personalBurden"]!.GetValue<decimal>();
                     arr.Add(s);
                 }
-                var hh = run?.Households.FirstOrDefault(h => h.Id == id);
+                var hh = run is null ? null : await YearEndStore.HouseholdAsync(c, run, id);
                 return new JsonObject
                 {
                     ["id"] = id, ["year"] = year, ["assistance"] = assistance, ["tilted"] = tilted, ["personalBurden"] = burden,
@@ -120,28 +120,6 @@ public static class BackOfficeEndpoints
             return Body.RawJson(summary.ToJsonString(Json.Options));
         }).RequireAuthorization(Policies.ReadYears).WithTags("Back office")
           .WithSummary("家庭年度汇总 / a household's year: its members' years and the household's year-end result").Produces<HouseholdYearSummary>().Problems(404);
-
-        app.MapPost("/api/year-end-runs", async (HttpContext http, YearEnd yearEnd, EngineHost policies, CancellationToken ct) =>
-        {
-            using var doc = await Body.ReadJsonAsync(http.Request, ct);
-            var problems = new List<FieldProblem>();
-            var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
-            var region = f.String("region", required: true);
-            if (region is not null && !policies.IsRegion(region)) f.Problem("region", Msg.Unknown("统筹区", region, policies.Regions));
-            var year = f.Int("year");
-            if (year is null && !f.Has("year")) f.Problem("year", Msg.Required);
-            else if (year is < 2000 or > 2100) f.Problem("year", new("年份不合理", "is not a plausible year"));
-            if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
-            var run = await yearEnd.RunAsync(region!, year!.Value, http.Actor(), ct);
-            return Results.Json(run, Json.Options, statusCode: 201);
-        }).RequireAuthorization(Policies.Operate).WithTags("Back office")
-          .WithSummary("年度结算 / run the year-end rules over stored settlements of a region's year")
-          .JsonBody<YearEndRunRequest>().Produces<YearEndRun>(StatusCodes.Status201Created).Problems(409, 503);
-
-        app.MapGet("/api/year-end-runs/{id}", async (string id, Database db, CancellationToken ct) =>
-            Results.Json(await db.ReadAsync(c => YearEnd.FindAsync(c, id), ct) ?? throw ApiProblemException.NotFound(new($"没有年度结算 {id}", $"no year-end run {id}")), Json.Options))
-            .RequireAuthorization(Policies.ReadYears).WithTags("Back office")
-            .WithSummary("一次年度结算 / a stored year-end run").Produces<YearEndRun>().Problems(404);
     }
 
     private static SettlementImportView MapImport(System.Data.Common.DbDataReader r) => new(
@@ -156,7 +134,7 @@ public static class BackOfficeEndpoints
             : r;
 
     /// <summary>A person's year: each settlement with its trace, totals of the non-reversed ones, the running ledger totals, and the latest year-end result.</summary>
-    private static async Task<JsonObject> PersonSummary(System.Data.Common.DbConnection c, PersonRecord p, int year, Actor actor, YearEndRun? run)
+    private static async Task<JsonObject> PersonSummary(System.Data.Common.DbConnection c, PersonRecord p, int year, Actor actor, YearEndRunHeader? run)
     {
         var rows = await SettlementStore.OfPersonYearAsync(c, p.Id, year);
         decimal assistance = 0, tilted = 0, burden = 0;
@@ -169,7 +147,7 @@ public static class BackOfficeEndpoints
             assistance += r.Assistance; tilted += r.Tilted; burden += r.PersonalBurden;
         }
         var ledger = await LedgerTotals.LoadAsync(c, null, p.Id, year);
-        var py = run?.Persons.FirstOrDefault(x => x.Id == p.Id);
+        var py = run is null ? null : await YearEndStore.PersonAsync(c, run, p.Id);
         return new JsonObject
         {
             ["id"] = p.Id, ["name"] = p.Name, ["idNumber"] = IdMasking.For(actor, p.IdNumber), ["household"] = p.Household, ["region"] = p.Region,

@@ -321,6 +321,9 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
             };
         }).ToList());
         if (inserted != fresh.Count) throw new ChunkRaced();
+        // What the year-end rules read of each bill (YearFacts), as the one-stop settlement stores it.
+        await BulkRows.WriteAsync(c, tx, "settlement_year_facts", SettlementBatchStore.YearFactColumns,
+            fresh.Select(n => new object?[] { n.Stored.Id, n.Stored.PersonId, n.Stored.Region, n.Stored.Year, YearFacts.Write(n.Bill, n.Result) }).ToList());
         timings.Add(ref timings.Settlements);
         await BulkRows.WriteAsync(c, tx, "audit_log", SettlementBatchStore.AuditColumns, fresh.Select(n => n.Audit.Select(a => a.Item2).ToArray()).ToList());
         await BulkRows.WriteAsync(c, tx, "settlement_context", SettlementBatchStore.ContextColumns,

@@ -205,20 +205,21 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         // The console's monthly aggregates, last in the batch (their rows are the most shared).
         var aggregates = AggregateSql(c, n).ToList();
         // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs), what it
-        // counts added to the person's running totals, and the monthly aggregates.
+        // counts added to the person's running totals, what the year-end rules will read of it (YearFacts), and the
+        // monthly aggregates.
         await c.ExecAsync(
             (db.Dialect == Dialect.Postgres
                 ? $"WITH s AS (INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values}) RETURNING id) " +
                   AuditLog.InsertSelectSql(db.Dialect, "a_", "s")
                 : $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values});" +
-                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(n.Input) + (totalsSql.Length == 0 ? "" : ";" + totalsSql)
+                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(n.Input) + YearFacts.Sql + (totalsSql.Length == 0 ? "" : ";" + totalsSql)
             + string.Concat(aggregates.Select(a => ";" + a.Sql)),
             tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", stored.Year), ("d", stored.Date), ("r", stored.Region),
             ("pol", stored.Policy), ("src", stored.Source), ("hash", stored.RequestHash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
             ("a", stored.Assistance), ("s", stored.Status), ("at", stored.CreatedAt), ("by", stored.CreatedBy),
             ("fmt", stored.ResultFormat), ("naming", stored.Naming), ("nat", stored.NationalJson),
             ("kind", n.Kind), ("pb", n.Result.PersonalBurden),
-            .. n.Audit, .. SettlementContext.Parameters(n.Input), .. totalsArgs, .. aggregates.SelectMany(a => a.Args)]);
+            .. n.Audit, .. SettlementContext.Parameters(n.Input), .. YearFacts.Parameters(n.Bill, n.Result), .. totalsArgs, .. aggregates.SelectMany(a => a.Args)]);
         await SettlementContext.WriteItemsAsync(c, tx, n.Input);
         return new SettleOutcome(stored, Replayed: false);
     }

@@ -117,4 +117,9 @@ public static class Migrator
         var v = await conn.ScalarAsync("SELECT MAX(version) FROM schema_migrations", null);
         return v is null ? 0 : Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>PostgreSQL: how many tables of the public schema the connected role owns (0 when migrations ran as DOUDI_DB_OWNER).</summary>
+    public static async Task<long> TablesOwnedByAppAsync(Database db, CancellationToken ct = default) =>
+        Convert.ToInt64(await db.ReadAsync(c => c.ScalarAsync("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user", null), ct),
+            System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -29,6 +29,9 @@ public static class SettlementBatchStore
         new("kind", BulkType.Text), new("personal_burden", BulkType.Decimal),
     ];
 
+    public static readonly BulkColumn[] YearFactColumns =
+        [new("settlement_id", BulkType.Text), new("person_id", BulkType.Text), new("region", BulkType.Text), new("year", BulkType.Int), new("facts", BulkType.Text)];
+
     public static readonly BulkColumn[] AuditColumns =
     [
         new("at", BulkType.Timestamp), new("actor", BulkType.Text), new("role", BulkType.Text), new("action", BulkType.Text),

@@ -63,7 +63,7 @@ public static class FundEndpoints
             var report = await funds.DisclosureAsync(region, fund, a!.Value, b!.Value, ct);
             if (format == "text") return Results.Text(report.ToText(), "text/plain; charset=utf-8");
             return Results.Json(FundService.View(region, fund, report), Json.Options);
-        }).RequireAuthorization(PreventionPolicies.ReadRelief).Produces<DisclosureView>(200).Produces<string>(200, "text/plain")
+        }).RequireAuthorization(PreventionPolicies.ReadRelief).Produces<DisclosureView>(200).ProducesFile("text/plain")
           .WithSummary("公示 / public disclosure of income and spending for a period (no payee named)");
     }
 

@@ -29,10 +29,11 @@ public static class PostHocEndpoints
             // Without a region: the one region whose files set post-hoc assistance on the day (the checklist published before regions were data).
             var rules = region is not null ? [service.Rule(region, day!.Value)]
                 : catalog.Regions.Select(r => catalog.Catalog.PostHocOn(r, day!.Value)).OfType<PostHocPolicy>().ToList();
-            if (rules.Count != 1)
-                throw ApiProblemException.Invalid([new("region", rules.Count == 0
-                    ? new($"{day:yyyy-MM-dd} 没有统筹区规定事后救助", $"no region sets post-hoc assistance on {day:yyyy-MM-dd}")
-                    : new("多个统筹区规定了事后救助，请指明 region", "several regions set post-hoc assistance: name the region"))]);
+            if (rules.Count > 1)
+                throw ApiProblemException.Invalid([new("region", new("多个统筹区规定了事后救助，请指明 region", "several regions set post-hoc assistance: name the region"))]);
+            // No region sets it on the day: an empty checklist that says so (an application would be refused with no_posthoc_rule).
+            if (rules.Count == 0)
+                return Results.Json(new PostHocChecklist("", []) { Text = $"{day:yyyy-MM-dd} 没有统筹区的政策文件规定事后救助 no region's policy files set post-hoc assistance on {day:yyyy-MM-dd}" }, Json.Options);
             var rule = rules[0];
             return Results.Json(new PostHocChecklist(rule.Procedure.Cite, rule.Documents.Select(d =>
                 new ChecklistDocument(Codes.ToCode(d), PostHocApplication.DocumentName(d).Zh, PostHocApplication.DocumentName(d).En)).ToList())

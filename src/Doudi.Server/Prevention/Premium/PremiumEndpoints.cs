@@ -55,7 +55,7 @@ public static class PremiumEndpoints
                 list.Select(r => new PremiumRowView(r.PersonId, r.Name, Codes.ToCode(r.Category), Codes.ToCode(r.Tier), Codes.ToCode(r.Item), r.Amount,
                     r.EffectiveFrom, Codes.ToCode(r.Status), r.BasisZh, r.NoteZh, r.Cite)).ToList()), Json.Options);
         }).RequireAuthorization(Policies.Operate).WithTags("Premium subsidy")
-          .Produces<PremiumListView>(200).Produces<string>(200, "text/csv").Problems(422)
+          .Produces<PremiumListView>(200).ProducesFile("text/csv").Problems(422)
           .WithSummary("资助参保月度名单 / the month's premium-subsidy list for the tax/insurance office (CSV or JSON)");
 
         // A person's resident insurance tier changes when they choose another (一档/二档); the lists take the current one.

@@ -35,14 +35,14 @@ public static class ReductionEndpoints
             {
                 var region = await ReductionStore.HouseholdRegionAsync(c, household!)
                     ?? throw ApiProblemException.Invalid([new("household", new($"没有家庭 {household}", $"no household {household}"))]);
-                return (region, await YearEnd.LatestAsync(c, region, year!.Value));
+                return (region, await YearEndStore.LatestAsync(c, region, year!.Value));
             }, ct);
             var (header, rc, created) = await db.WriteAsync(async (c, tx) =>
             {
                 run = run
                     ?? throw PreventionProblems.Unprocessable(new("尚无年度结算", "no year-end run yet"), "costYear",
                         new($"{region} {year} 年尚未进行年度结算，无法确定家庭合理医疗费用", $"run the year-end rules for {region} {year} first"), "year_end_missing");
-                var hh = run.Households.FirstOrDefault(x => x.Id == household)
+                var hh = await YearEndStore.HouseholdAsync(c, run, household!, tx)
                     ?? throw PreventionProblems.Unprocessable(new("此家庭无年度结算结果", "no year-end result for this household"), "household",
                         new($"年度结算 {run.Id} 中没有家庭 {household}", $"year-end run {run.Id} has no household {household}"), "household_not_in_run");
                 // The engine's cap relief is the part over the household's line (二.(三)); the line is what it leaves.
@@ -81,7 +81,7 @@ public static class ReductionEndpoints
             var view = loaded is null ? null : ReductionQueries.TasksFor([loaded.Value.Case], own, clock.Today).FirstOrDefault();
             if (view is null) throw NoCase(id);
             return Results.Json(ReductionViews.Own(view), Json.Options);
-        }).RequireAuthorization(PreventionPolicies.DepartmentTasks).Produces<ReductionCaseView>(200).Produces<OwnTaskView>(200).Problems(404)
+        }).RequireAuthorization(PreventionPolicies.DepartmentTasks).ProducesOneOf<ReductionCaseView, OwnTaskView>().Problems(404)
           .WithSummary("梯次减负案件 / one case: the whole case for the bureau and auditors, a department's own task for a department");
 
         g.MapPost("/{id}/tasks/{department}/answer", async (string id, string department, HttpContext http, ReductionService service, PreventionClock clock, CancellationToken ct) =>

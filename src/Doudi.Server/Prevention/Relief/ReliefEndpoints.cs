@@ -46,7 +46,7 @@ public static class ReliefEndpoints
             var report = Pick(await FindAsync(db, id, ct), kind);
             var bytes = System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(CsvReportWriter.ToText(report.ToDomain()))).ToArray();
             return Results.File(bytes, "text/csv; charset=utf-8", $"{id}-{kind}.csv");
-        }).RequireAuthorization(PreventionPolicies.ReadRelief).Produces<string>(200, "text/csv").Problems(404).WithSummary("报表 CSV / the run's report of one kind as CSV (UTF-8 with BOM)");
+        }).RequireAuthorization(PreventionPolicies.ReadRelief).ProducesFile("text/csv").Problems(404).WithSummary("报表 CSV / the run's report of one kind as CSV (UTF-8 with BOM)");
 
         g.MapGet("/{id}/reports/{kind}.xlsx", async (string id, string kind, Database db, CancellationToken ct) =>
         {
@@ -55,7 +55,7 @@ public static class ReliefEndpoints
             XlsxReportWriter.Write(report.ToDomain(), ms);
             return Results.File(ms.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{id}-{kind}.xlsx");
         }).RequireAuthorization(PreventionPolicies.ReadRelief)
-          .Produces<byte[]>(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").Problems(404).WithSummary("报表 Excel / the run's report of one kind as an Excel workbook");
+          .ProducesFile(Declare.Xlsx).Problems(404).WithSummary("报表 Excel / the run's report of one kind as an Excel workbook");
 
         app.MapGet("/api/relief-payments", async (Database db, string? region, string? runKey, string? payee, CancellationToken ct) =>
         {

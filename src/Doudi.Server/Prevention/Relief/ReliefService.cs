@@ -43,20 +43,37 @@ public sealed class ReliefService(Database db, ISettlementCalculator calculator,
         return await db.WriteAsync(async (c, tx) =>
         {
             if (db.Dialect == Dialect.Postgres) await c.ExecAsync("SELECT pg_advisory_xact_lock(hashtext(@k))", tx, ("k", $"relief|{region}|{year}"));
-            var data = await YearDataLoader.LoadAsync(c, tx, region, year);
-            (List<PersonYearResult> Persons, List<HouseholdYearResult> Households) years;
-            try { years = calculator.SettleYears(data.File, data.Results); }
-            catch (SettlementException e)
+            // Relief pays only persons and households the rules give something, or that a run paid before: only those are
+            // kept while the year is settled chunk by chunk (a city's run holds one chunk at a time).
+            var storedBy = new Dictionary<RunId, List<ReliefPaymentRow>>();
+            foreach (var job in rp.Jobs)
             {
-                throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, new("年度结算无法完成", "The year-end run cannot be completed"),
-                    e.Problems.Select(p => new FieldProblem(p.Path, new(p.Message, p.Message))).ToList(), PreventionProblems.Type + "year_end");
+                var key = new RunId(rp.Id, year, job.Kind, job.Code);
+                storedBy[key] = await ReliefStore.ForRunAsync(c, tx, key);
             }
+            var payees = storedBy.Values.SelectMany(x => x).Select(x => x.PayeeId).ToHashSet(StringComparer.Ordinal);
+            var persons = new List<PersonYearResult>();
+            var households = new List<HouseholdYearResult>();
+            var records = new Dictionary<string, Registry.PersonRecord>(StringComparer.Ordinal);
+            var yearEnd = await YearEnd.SettleAsync(c, tx, db.Dialect, calculator, region, year, actor.Name, StoredYear.DefaultHouseholdsPerChunk, (chunk, ps, hs) =>
+            {
+                foreach (var p in ps.Where(p => p.SpecialAssistance > 0 || p.CapRelief > 0 || payees.Contains(p.Id)))
+                {
+                    persons.Add(p);
+                    if (chunk.Persons.TryGetValue(p.Id, out var rec)) records[p.Id] = rec;
+                }
+                foreach (var h in hs.Where(h => h.CapRelief > 0 || payees.Contains(h.Id)))
+                {
+                    households.Add(h);
+                    foreach (var m in chunk.Persons.Values.Where(m => m.Household == h.Id)) records[m.Id] = m;
+                }
+                return Task.CompletedTask;
+            }, ct, PreventionProblems.Type + "year_end");
+            persons.Sort((x, y) => string.CompareOrdinal(x.Id, y.Id));
             var now = DateTimeOffset.UtcNow;
-            var yearEndId = Ids.New("YE");
-            await c.ExecAsync("INSERT INTO year_end_runs (id, region, year, persons_json, households_json, created_at, created_by) VALUES (@id, @r, @y, @p, @h, @at, @by)", tx,
-                ("id", yearEndId), ("r", region), ("y", year), ("p", Json.Serialize(years.Persons)), ("h", Json.Serialize(years.Households)), ("at", now), ("by", actor.Name));
+            var yearEndId = yearEnd.Id;
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "run", "year_end", yearEndId, null,
-                new { region, year, persons = years.Persons.Count, households = years.Households.Count, bills = data.Results.Count, origin = "relief_run" });
+                new { region, year, persons = yearEnd.Persons, households = yearEnd.Households, bills = yearEnd.Bills, origin = "relief_run" });
 
             var reports = new List<KindReport>();
             foreach (var job in rp.Jobs)
@@ -64,13 +81,13 @@ public sealed class ReliefService(Database db, ISettlementCalculator calculator,
                 var kind = job.Kind;
                 var run = new RunId(rp.Id, year, kind, job.Code);
                 var fund = PreventionCatalog.FundCode(job.Fund);
-                var stored = await ReliefStore.ForRunAsync(c, tx, run);
+                var stored = storedBy[run];
                 if (RunKinds.PaysHouseholds(kind))
                 {
-                    reports.Add(KindReport.From(fund, "household", await HouseholdCasesAsync(c, tx, region, run, job, years.Households, data, stored, yearEndId, actor)));
+                    reports.Add(KindReport.From(fund, "household", await HouseholdCasesAsync(c, tx, region, run, job, households, records, stored, yearEndId, actor)));
                     continue;
                 }
-                var inputs = years.Persons.Select(p => Input(kind, p, data)).Where(i => i.Amount > 0 || stored.Any(s => s.PayeeId == i.PayeeId)).ToList();
+                var inputs = persons.Select(p => Input(kind, p, records)).Where(i => i.Amount > 0 || stored.Any(s => s.PayeeId == i.PayeeId)).ToList();
                 var ledger = new PayoutLedger(stored.Select(s => new Payment(s.Id, run, s.PayeeId, s.Name, s.Amount, s.PaidOn, s.Trace)));
                 var report = PreventionProblems.Run(() => ledger.Run(run, inputs, clock.Today));
                 foreach (var row in report.NewPayments)
@@ -89,7 +106,7 @@ public sealed class ReliefService(Database db, ISettlementCalculator calculator,
         }, ct);
     }
 
-    private static ReliefInput Input(RunKind kind, PersonYearResult p, YearData data)
+    private static ReliefInput Input(RunKind kind, PersonYearResult p, Dictionary<string, Registry.PersonRecord> records)
     {
         var (amount, steps) = kind switch
         {
@@ -98,18 +115,18 @@ public sealed class ReliefService(Database db, ISettlementCalculator calculator,
             _ => (p.CapRelief, new[] { "resolution" }),
         };
         var trace = p.Trace.Where(t => steps.Contains(t.Step) || t.Step == "personal_burden").Select(YearDataLoader.Line).ToList();
-        var name = data.Persons.TryGetValue(p.Id, out var rec) ? rec.Name : p.Id;
+        var name = records.TryGetValue(p.Id, out var rec) ? rec.Name : p.Id;
         return new ReliefInput(p.Id, name, amount, trace);
     }
 
     /// <summary>Household cap: a household over its line gets a tiered-reduction case (once); its row shows the case, or the payment once made.</summary>
     private async Task<RunReport> HouseholdCasesAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string region, RunId run, ReliefJob job,
-        List<HouseholdYearResult> households, YearData data, List<ReliefPaymentRow> stored, string yearEndId, Actor actor)
+        List<HouseholdYearResult> households, Dictionary<string, Registry.PersonRecord> records, List<ReliefPaymentRow> stored, string yearEndId, Actor actor)
     {
         var rows = new List<ReportRow>();
         foreach (var h in households.Where(h => h.CapRelief > 0 || stored.Any(s => s.PayeeId == h.Id)).OrderBy(h => h.Id, StringComparer.Ordinal))
         {
-            var name = data.Persons.Values.Where(p => p.Household == h.Id).OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => p.Name).FirstOrDefault() ?? h.Id;
+            var name = records.Values.Where(p => p.Household == h.Id).OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => p.Name).FirstOrDefault() ?? h.Id;
             var trace = h.Trace.Select(YearDataLoader.Line).ToList();
             var paid = stored.FirstOrDefault(s => s.PayeeId == h.Id);
             if (h.CapRelief > 0)

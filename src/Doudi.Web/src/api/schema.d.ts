@@ -1195,7 +1195,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/csv": string;
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4021,7 +4023,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MonitoringRulesView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4043,6 +4047,15 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4088,7 +4101,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MonitoringProblemList"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4147,14 +4162,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RegionYearRequest"];
+                };
+            };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Created */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ScanReport"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -4167,6 +4197,15 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4210,7 +4249,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PersonYearView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4232,6 +4273,15 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4268,14 +4318,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ParameterRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ParameterView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -4323,14 +4388,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StatisticRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["StatisticView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -4392,7 +4472,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PageOfRiskEntryView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4438,7 +4520,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor */
+        /**
+         * 风险库记录 / one entry with its history
+         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4455,7 +4540,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["RiskEntryView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4477,6 +4564,15 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4516,14 +4612,20 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RiskTransitionRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["RiskEntryView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4545,6 +4647,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4580,14 +4700,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SelfApplicationRequest"];
+                };
+            };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Created */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["RiskEntryView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -4600,6 +4735,15 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4646,7 +4790,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PageOfReductionCaseView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4689,14 +4835,38 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OpenCaseRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -4709,6 +4879,15 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4731,7 +4910,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description 角色 / roles: department, civil_affairs, charity, bureau_admin, bureau_operator */
+        /**
+         * 梯次减负案件 / one case: the whole case for the bureau and auditors, a department's own task for a department
+         * @description 角色 / roles: department, civil_affairs, charity, bureau_admin, bureau_operator
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4748,7 +4930,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["OwnTaskView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4770,6 +4954,15 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4810,14 +5003,20 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AnswerRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["OwnTaskView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -4839,6 +5038,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4874,14 +5091,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReasonRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -4894,6 +5126,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4929,14 +5179,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ParallelRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -4949,6 +5214,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4984,14 +5267,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApprovalRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5004,6 +5302,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5039,14 +5355,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApprovalRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5059,6 +5390,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5094,14 +5443,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PublicNoticeRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5114,6 +5478,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5149,14 +5531,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ObjectionRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5169,6 +5566,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5204,14 +5619,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ObjectionResolutionRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5224,6 +5654,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5259,14 +5707,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReasonRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5279,6 +5742,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5314,14 +5795,29 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReasonRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5334,6 +5830,24 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5376,7 +5890,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PaymentInstructionList"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -5437,14 +5953,20 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReductionPaymentRequest"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReductionCaseView"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -5466,6 +5988,33 @@ export interface paths {
                 };
                 /** @description 无权限 / the role may not do this */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5509,7 +6058,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["DepartmentTaskList"];
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -5573,7 +6124,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["OverdueList"];
+                    };
                 };
                 /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
                 401: {
@@ -5849,7 +6402,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/csv": string;
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -5925,7 +6480,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -6774,7 +7331,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/plain": string;
+                    };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
                 400: {
@@ -7985,6 +8544,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AnswerRequest: {
+            kind: string;
+            reason: string;
+            item?: null | string;
+            amount?: null | number;
+        };
+        AnswerView: {
+            kind: string;
+            kindName: string;
+            item: null | string;
+            amount: number;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            reason: string;
+            late: boolean;
+        };
         ApplicantStatus: {
             id: string;
             state: string;
@@ -7998,6 +8574,10 @@ export interface components {
         ApplicantStep: {
             kind: string;
             date: string;
+        };
+        ApprovalRequest: {
+            approve: boolean;
+            reason: string;
         };
         AuditEntry: {
             /** Format: int64 */
@@ -8156,6 +8736,18 @@ export interface components {
             reason: string;
             reasonEn: string;
         };
+        CaseEventView: {
+            /** Format: int32 */
+            seq: number;
+            kind: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            reason: string;
+            department: null | string;
+            amount: null | number;
+            item: null | string;
+        };
         Change: {
             person: string;
             idNumber: string;
@@ -8246,6 +8838,12 @@ export interface components {
             basis: string;
             basisEn: string;
             days: components["schemas"]["CalendarDay"][];
+        };
+        DepartmentTaskList: {
+            department: string;
+            /** Format: date */
+            asOf: string;
+            items: components["schemas"]["OwnTaskView"][];
         };
         DocumentSummary: {
             id: string;
@@ -8608,6 +9206,43 @@ export interface components {
             roleName: null | string;
             seesIdNumbers: boolean;
         };
+        MonitoringProblemList: {
+            items: components["schemas"]["MonitoringProblemView"][];
+        };
+        MonitoringProblemView: {
+            policy: string;
+            rule: string;
+            /** Format: int32 */
+            year: number;
+            code: string;
+            message: string;
+            messageEn: string;
+            /** Format: date-time */
+            firstSeen: string;
+        };
+        MonitoringRuleView: {
+            id: string;
+            cite: string;
+            text: string;
+            measure: string;
+            comparison: string;
+            threshold: null | number;
+            basis: null | string;
+            basisEn: null | string;
+            localBasis: null | string;
+            problem: null | components["schemas"]["RuleProblem"];
+        };
+        MonitoringRulesView: {
+            policy: string;
+            document: string;
+            region: string;
+            /** Format: int32 */
+            year: number;
+            /** Format: date */
+            from: string;
+            selfApplicationCite: string;
+            rules: components["schemas"]["MonitoringRuleView"][];
+        };
         MonthValue: {
             month: string;
             /** Format: int64 */
@@ -8751,6 +9386,30 @@ export interface components {
             maf_pay_upstream?: null | number;
             maf_pay_difference?: null | number;
         };
+        ObjectionRequest: {
+            objector: string;
+            content: string;
+        };
+        ObjectionResolutionRequest: {
+            upheld: boolean;
+            reason: string;
+        };
+        ObjectionView: {
+            /** Format: int32 */
+            id: number;
+            objector: string;
+            content: string;
+            /** Format: date-time */
+            at: string;
+            upheld: null | boolean;
+            resolution: null | string;
+        };
+        OpenCaseRequest: {
+            household: string;
+            /** Format: int32 */
+            costYear: number;
+            reason?: null | string;
+        };
         Outcome: {
             /** Format: int32 */
             betterOff: number;
@@ -8760,6 +9419,40 @@ export interface components {
             lost: number;
             /** Format: int32 */
             unchanged: number;
+        };
+        OverdueList: {
+            /** Format: date */
+            asOf: string;
+            items: components["schemas"]["OverdueTask"][];
+        };
+        OverdueTask: {
+            caseId: string;
+            department: string;
+            departmentName: string;
+            /** Format: date */
+            due: string;
+        };
+        OwnTaskView: {
+            caseId: string;
+            household: string;
+            /** Format: int32 */
+            costYear: number;
+            reasonableBurden: number;
+            line: number;
+            department: string;
+            departmentName: string;
+            state: string;
+            /** Format: date */
+            askedOn: null | string;
+            /** Format: date */
+            shortDue: null | string;
+            /** Format: date */
+            longDue: null | string;
+            pastShortDeadline: boolean;
+            overdue: boolean;
+            status: string;
+            statusEn: string;
+            answer: null | components["schemas"]["AnswerView"];
         };
         PageOfAuditEntry: {
             items: components["schemas"]["AuditEntry"][];
@@ -8797,9 +9490,75 @@ export interface components {
             /** Format: int32 */
             page: number;
         };
+        PageOfReductionCaseView: {
+            items: components["schemas"]["ReductionCaseView"][];
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int32 */
+            page: number;
+        };
+        PageOfRiskEntryView: {
+            items: components["schemas"]["RiskEntryView"][];
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int32 */
+            page: number;
+        };
+        PaidView: {
+            id: string;
+            amount: number;
+            /** Format: date */
+            paidOn: string;
+            createdBy: string;
+        };
+        ParallelRequest: {
+            departments: string[];
+            reason: string;
+        };
+        ParameterRequest: {
+            region: string;
+            rule: string;
+            threshold: number;
+            basis: string;
+            policy?: null | string;
+        };
+        ParameterView: {
+            policy: string;
+            rule: string;
+            threshold: number;
+            basis: string;
+        };
         PasswordChangeRequest: {
             currentPassword: string;
             newPassword: string;
+        };
+        PaymentInstructionItem: {
+            caseId: string;
+            region: string;
+            household: string;
+            /** Format: int32 */
+            costYear: number;
+            amount: number;
+            instructedBy: string;
+            /** Format: date-time */
+            instructedAt: string;
+            reason: string;
+            paid: null | components["schemas"]["PaidView"];
+        };
+        PaymentInstructionList: {
+            items: components["schemas"]["PaymentInstructionItem"][];
+        };
+        PaymentInstructionView: {
+            payer: string;
+            amount: number;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            reason: string;
         };
         PersonChange: {
             person: string;
@@ -8866,6 +9625,22 @@ export interface components {
             bills: components["schemas"]["SettlementAnswer"][];
             yearEnd: null | components["schemas"]["PersonYearResult"];
             yearEndRun: null | string;
+        };
+        PersonYearTotalsView: {
+            assistanceObject: boolean;
+            insurance: string;
+            inPolicyPersonalBurden: number;
+            personalBurden: number;
+            cashPayment: number;
+        };
+        PersonYearView: {
+            person: string;
+            /** Format: int32 */
+            year: number;
+            totals: components["schemas"]["PersonYearTotalsView"];
+            inForce: boolean;
+            triggered: components["schemas"]["TriggeredRuleView"][];
+            problems: components["schemas"]["RuleProblem"][];
         };
         PostHocChecklist: {
             cite: string;
@@ -8937,6 +9712,14 @@ export interface components {
                 [key: string]: string[];
             };
         };
+        PublicNoticeRequest: {
+            /** Format: date */
+            start: string;
+            /** Format: int32 */
+            days: number;
+            reason: string;
+            workingDays?: null | boolean;
+        };
         RankRow: {
             code: string;
             label: string;
@@ -8969,6 +9752,9 @@ export interface components {
             checks: {
                 [key: string]: string;
             };
+        };
+        ReasonRequest: {
+            reason: string;
         };
         ReconciliationItemPage: {
             items: components["schemas"]["ReconciliationItemView"][];
@@ -9029,6 +9815,38 @@ export interface components {
             /** Format: binary */
             profile?: null | string;
         };
+        ReductionCaseView: {
+            id: string;
+            region: string;
+            household: string;
+            /** Format: int32 */
+            costYear: number;
+            cite: null | string;
+            stage: string;
+            stageName: string;
+            stageNameEn: string;
+            reasonableBurden: number;
+            line: number;
+            totalGrants: number;
+            remainingBurden: number;
+            overLine: number;
+            approvedAmount: null | number;
+            /** Format: date */
+            noticeStart: null | string;
+            /** Format: date */
+            noticeEnd: null | string;
+            origin: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            tasks: components["schemas"]["TaskView"][];
+            objections: components["schemas"]["ObjectionView"][];
+            payment: null | components["schemas"]["PaymentInstructionView"];
+            events: components["schemas"]["CaseEventView"][];
+        };
+        ReductionPaymentRequest: {
+            reference: string;
+        };
         ReformReport: {
             region: string;
             reform: string;
@@ -9070,6 +9888,11 @@ export interface components {
         RegionDocuments: {
             region: string;
             documents: components["schemas"]["DocumentSummary"][];
+        };
+        RegionYearRequest: {
+            region: string;
+            /** Format: int32 */
+            year: number;
         };
         ReliefPaymentList: {
             items: components["schemas"]["ReliefPaymentRow"][];
@@ -9159,10 +9982,53 @@ export interface components {
         ReviewNoteRequest: {
             note?: null | string;
         };
+        RiskChangeRow: {
+            from: string;
+            to: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            reason: string;
+        };
+        RiskEntryView: {
+            id: string;
+            policy: string;
+            region: string;
+            /** Format: int32 */
+            year: number;
+            person: string;
+            personName: string;
+            idNumber: string;
+            household: null | string;
+            source: string;
+            rule: null | string;
+            cite: string;
+            measure: null | string;
+            amount: null | number;
+            threshold: null | number;
+            thresholdBasis: null | string;
+            applicantKind: null | string;
+            applicantName: null | string;
+            statement: null | string;
+            /** Format: date */
+            date: string;
+            state: string;
+            stateName: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** Format: date-time */
+            updatedAt: string;
+            history: null | components["schemas"]["RiskChangeRow"][];
+        };
         RiskPoolView: {
             /** Format: int64 */
             total: number;
             byState: components["schemas"]["StateCount"][];
+        };
+        RiskTransitionRequest: {
+            to: string;
+            reason: string;
         };
         RowError: {
             /** Format: int64 */
@@ -9173,6 +10039,46 @@ export interface components {
             errors: {
                 [key: string]: string[];
             };
+        };
+        RuleProblem: {
+            code: string;
+            message: string;
+            messageEn: string;
+        };
+        ScanProblem: {
+            code: string;
+            message: string;
+            messageEn: string;
+            /** Format: int32 */
+            persons: number;
+        };
+        ScanReport: {
+            id: string;
+            region: string;
+            /** Format: int32 */
+            year: number;
+            policy: string;
+            /** Format: int32 */
+            persons: number;
+            /** Format: int32 */
+            warnings: number;
+            /** Format: int32 */
+            newEntries: number;
+            /** Format: int32 */
+            updatedEntries: number;
+            problems: components["schemas"]["ScanProblem"][];
+            /** Format: date-time */
+            at: string;
+            by: string;
+        };
+        SelfApplicationRequest: {
+            person: string;
+            applicantKind: string;
+            applicantName: string;
+            statement: string;
+            burden?: null | number;
+            /** Format: int32 */
+            year?: null | number;
         };
         SettingView: {
             key: string;
@@ -9254,6 +10160,22 @@ export interface components {
             /** Format: int64 */
             count: number;
         };
+        StatisticRequest: {
+            region: string;
+            /** Format: int32 */
+            year: number;
+            statistic: string;
+            value: number;
+            source: string;
+        };
+        StatisticView: {
+            region: string;
+            /** Format: int32 */
+            year: number;
+            statistic: string;
+            value: number;
+            source: string;
+        };
         SupplementaryList: {
             items: components["schemas"]["SupplementaryRow"][];
             total: number;
@@ -9284,6 +10206,23 @@ export interface components {
             text: string;
             actual: null | number;
             met: null | boolean;
+        };
+        TaskView: {
+            department: string;
+            departmentName: string;
+            state: string;
+            /** Format: date */
+            askedOn: null | string;
+            /** Format: date */
+            shortDue: null | string;
+            /** Format: date */
+            longDue: null | string;
+            deadlineProvisional: boolean;
+            pastShortDeadline: boolean;
+            overdue: boolean;
+            status: string;
+            statusEn: string;
+            answer: null | components["schemas"]["AnswerView"];
         };
         TierChange: {
             tier: string;
@@ -9362,6 +10301,15 @@ export interface components {
             code: string;
             label: string;
             months: components["schemas"]["MonthValue"][];
+        };
+        TriggeredRuleView: {
+            rule: string;
+            cite: string;
+            measure: string;
+            amount: number;
+            threshold: number;
+            basis: string;
+            basisEn: string;
         };
         UserRequest: {
             username: string;

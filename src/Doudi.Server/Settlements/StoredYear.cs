@@ -1,0 +1,142 @@
+using System.Data.Common;
+using Doudi.Engine.Cases;
+using Doudi.Engine.Results;
+using Doudi.Server.Registry;
+using Doudi.Server.Storage;
+
+namespace Doudi.Server.Settlements;
+
+/// <summary>
+/// A part of a region's stored cost year: the persons of some households (every member, with their identities, in id
+/// order), their non-reversed bills of the year (by date, then id) and each bill's effective result.
+/// </summary>
+public sealed record YearData(CaseFile File, List<BillResult> Results, Dictionary<string, PersonRecord> Persons);
+
+/// <summary>What a reader of a stored year needs of each bill.</summary>
+public enum StoredYearRead
+{
+    /// <summary>What the year-end rules read (<see cref="YearFacts"/>): results without their bill's trace. The year-end run and relief.</summary>
+    Facts,
+    /// <summary>The whole stored bill and result with its trace (re-settling bills: reform simulation; the reference the facts are tested against).</summary>
+    Full,
+}
+
+/// <summary>
+/// The one loader of a region's stored cost year (issue 9 item 2): year-end runs, relief runs and reform simulation read
+/// it here. A year is read household by household (chunks of households ordered by id, each with all its current
+/// members and all their bills of the year), so a city's year never sits in memory whole: the annual rules are per
+/// person-year and per household-year, so settling the chunks one by one gives what settling the year at once gives.
+/// </summary>
+/// <remarks>
+/// <para>Effective results: a bill settled again by retroactive assistance (a late identity, I-1) counts with its latest
+/// result, kept in <c>supplementary_payments</c> — what was actually paid on it (the first payment plus the
+/// supplementary one). Its first result would count the assistance the supplementary payment has since paid as a
+/// burden still borne (the year-end rules would pay it a second time) and would leave the bill out of the year-end rules
+/// as "no identity" though it is now settled under one.</para>
+/// <para>A bill belongs to its person's current household (the household rules look at the current members, I-25).</para>
+/// </remarks>
+public static class StoredYear
+{
+    public const int DefaultHouseholdsPerChunk = 2_000;
+
+    /// <summary>The whole year at once (a county's year; a city's is read with <see cref="ChunksAsync"/>).</summary>
+    public static async Task<YearData> LoadAsync(DbConnection c, DbTransaction? tx, string region, int year, StoredYearRead read)
+    {
+        YearData? all = null;
+        await foreach (var chunk in ChunksAsync(c, tx, region, year, read, int.MaxValue)) all = chunk;
+        return all ?? new YearData(new CaseFile(region, [], []), [], new(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// The year in chunks of <paramref name="householdsPerChunk"/> households (ordered by household id). With
+    /// <see cref="StoredYearRead.Facts"/> the caller's transaction must be a write transaction: bills stored without
+    /// year facts (rows written before migration 0880 or by a path that does not write them) get them first.
+    /// </summary>
+    public static async IAsyncEnumerable<YearData> ChunksAsync(DbConnection c, DbTransaction? tx, string region, int year, StoredYearRead read,
+        int householdsPerChunk = DefaultHouseholdsPerChunk)
+    {
+        (string, object?)[] ry = [("r", region), ("y", year)];
+        if (read == StoredYearRead.Facts) await CompleteFactsAsync(c, tx, region, year);
+        // Reversed bills (few) through their partial index; the settled ones are never read just to be left out.
+        var reversed = (await c.ListAsync($"SELECT id FROM settlements WHERE region = @r AND year = @y AND status <> '{StoredSettlement.Settled}'", tx,
+            r => r.GetString(0), ry)).ToHashSet(StringComparer.Ordinal);
+        // Effective results: the latest re-settlement of each bill (see the remarks).
+        var effective = new Dictionary<string, (string Json, int Format)>(StringComparer.Ordinal);
+        foreach (var (bill, json, format) in await c.ListAsync("SELECT bill_id, result_json, result_format FROM supplementary_payments WHERE region = @r AND year = @y ORDER BY created_at, id", tx,
+                     r => (r.S("bill_id"), r.S("result_json"), r.I("result_format")), ry))
+            effective[bill] = (json, format);
+
+        var households = await c.ListAsync(read == StoredYearRead.Facts
+                ? "SELECT DISTINCT p.household_id FROM settlement_year_facts f JOIN persons p ON p.id = f.person_id WHERE f.region = @r AND f.year = @y ORDER BY 1"
+                : "SELECT DISTINCT p.household_id FROM settlements s JOIN persons p ON p.id = s.person_id WHERE s.region = @r AND s.year = @y ORDER BY 1",
+            tx, r => r.GetString(0), ry);
+        // In the database's own order (its collation, not ordinal): a chunk is then exactly the range its first and last
+        // household bound in the range queries below.
+        for (int start = 0; start < households.Count; start += householdsPerChunk)
+        {
+            int end = (int)Math.Min(households.Count, (long)start + householdsPerChunk);
+            yield return await ChunkAsync(c, tx, region, year, read, households, start, end, reversed, effective);
+        }
+    }
+
+    private static async Task<YearData> ChunkAsync(DbConnection c, DbTransaction? tx, string region, int year, StoredYearRead read,
+        List<string> households, int start, int end, HashSet<string> reversed, Dictionary<string, (string Json, int Format)> effective)
+    {
+        var chunk = new HashSet<string>(end - start, StringComparer.Ordinal);
+        for (int i = start; i < end; i++) chunk.Add(households[i]);
+        // The households of the chunk are a range of ids: a range scan, then the households in it that have no bill are dropped.
+        (string, object?)[] args = [("r", region), ("y", year), ("a", households[start]), ("b", households[end - 1])];
+        const string inRange = "p.household_id >= @a AND p.household_id <= @b";
+        var persons = (await c.ListAsync($"SELECT {RegistryStore.PersonColumns} FROM persons p WHERE {inRange}", tx, RegistryStore.MapPerson, args))
+            .Where(p => chunk.Contains(p.Household)).ToList();
+        persons.Sort((x, y) => string.CompareOrdinal(x.Id, y.Id));
+        var identities = (await c.ListAsync($"SELECT i.* FROM identities i JOIN persons p ON p.id = i.person_id WHERE {inRange}", tx, RegistryStore.MapIdentity, args))
+            .OrderBy(i => i.Recognized).ThenBy(i => i.Id).ToLookup(i => i.PersonId, StringComparer.Ordinal);
+        var members = persons.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+
+        var rows = read == StoredYearRead.Facts
+            ? await c.ListAsync($"SELECT f.settlement_id, f.person_id, f.facts FROM settlement_year_facts f JOIN persons p ON p.id = f.person_id WHERE f.region = @r AND f.year = @y AND {inRange}", tx,
+                r => (Id: r.GetString(0), Person: r.GetString(1), Text: r.GetString(2), Bill: r.GetString(2), Format: 0), args)
+            : await c.ListAsync($"SELECT s.id, s.person_id, s.result_json, s.bill_json, s.result_format FROM settlements s JOIN persons p ON p.id = s.person_id WHERE s.region = @r AND s.year = @y AND {inRange}", tx,
+                r => (Id: r.GetString(0), Person: r.GetString(1), Text: r.GetString(2), Bill: r.GetString(3), Format: r.GetInt32(4)), args);
+        var bills = new List<(Bill Bill, BillResult Result)>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (reversed.Contains(row.Id) || !members.Contains(row.Person)) continue;
+            var (bill, result) = read == StoredYearRead.Facts
+                ? YearFacts.Read(row.Id, row.Person, row.Text)
+                : (StoredResults.ReadBill(row.Bill, row.Format), StoredResults.Read(row.Text, row.Format));
+            if (effective.TryGetValue(row.Id, out var latest)) result = StoredResults.Read(latest.Json, latest.Format);
+            bills.Add((read == StoredYearRead.Facts ? bill : bill with { Person = row.Person }, result));
+        }
+        bills.Sort((x, y) => x.Bill.Date != y.Bill.Date ? x.Bill.Date.CompareTo(y.Bill.Date) : string.CompareOrdinal(x.Bill.Id, y.Bill.Id));
+        var file = new CaseFile(region, persons.Select(p => RegistryStore.ToEngine(p, identities[p.Id])).ToList(), bills.Select(b => b.Bill).ToList());
+        return new YearData(file, bills.Select(b => b.Result).ToList(), persons.ToDictionary(p => p.Id, StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Gives every stored bill of the region's year its year facts: a no-op (two index counts) when the settlement's own
+    /// statement wrote them, as it does since migration 0880.
+    /// </summary>
+    private static async Task CompleteFactsAsync(DbConnection c, DbTransaction? tx, string region, int year)
+    {
+        (string, object?)[] ry = [("r", region), ("y", year)];
+        var stored = Convert.ToInt64(await c.ScalarAsync("SELECT COUNT(*) FROM settlements WHERE region = @r AND year = @y", tx, ry));
+        var withFacts = Convert.ToInt64(await c.ScalarAsync("SELECT COUNT(*) FROM settlement_year_facts WHERE region = @r AND year = @y", tx, ry));
+        if (stored == withFacts) return;
+        if (tx is null) throw new InvalidOperationException("year facts are missing and can only be added in a write transaction");
+        // A thousand rows at a time (by id), so a year stored before 0880 is completed without holding its JSON in memory.
+        for (string after = ""; ;)
+        {
+            var missing = await c.ListAsync("SELECT id, person_id, bill_json, result_json, result_format FROM settlements s WHERE region = @r AND year = @y AND id > @after " +
+                "AND NOT EXISTS (SELECT 1 FROM settlement_year_facts f WHERE f.settlement_id = s.id) ORDER BY id LIMIT 1000", tx,
+                r => (Id: r.S("id"), Person: r.S("person_id"), Bill: r.S("bill_json"), Result: r.S("result_json"), Format: r.I("result_format")),
+                [.. ry, ("after", after)]);
+            if (missing.Count == 0) return;
+            foreach (var m in missing)
+                await c.ExecAsync(YearFacts.Sql[1..], tx, ("id", m.Id), ("p", m.Person), ("r", region), ("y", year),
+                    ("yf_facts", YearFacts.Write(StoredResults.ReadBill(m.Bill, m.Format), StoredResults.Read(m.Result, m.Format))));
+            after = missing[^1].Id;
+        }
+    }
+}
