@@ -327,7 +327,7 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
 
         T("hooks run");
         var json = Json.Serialize(report);
-        await c.ExecAsync("UPDATE name_list_batches SET report_json = @j WHERE id = @id", tx, ("j", json), ("id", batch));
+        await store.ExecAsync("UPDATE name_list_batches SET report_json = @j WHERE id = @id", ("j", json), ("id", batch));
         T("report stored");
         // The audit entry records the import and pins its report by hash; the report itself (which names every change:
         // 200+ MB for a city's first list, beyond what a jsonb value may hold) is stored once, in the batch.

@@ -30,6 +30,27 @@ public sealed class NameListStore(DbConnection c, DbTransaction tx, Dialect dial
     ];
     private readonly List<string> _staged = [];
 
+    /// <summary>
+    /// A statement of the import without the 30 s command timeout: over a city's list (a million rows) one set-based
+    /// statement legitimately runs longer, and the import is one transaction that must not be cut off halfway.
+    /// </summary>
+    public async Task<int> ExecAsync(string sql, params (string, object?)[] args)
+    {
+        await using var cmd = c.Command(sql, tx, args);
+        cmd.CommandTimeout = 0;
+        return await cmd.ExecuteNonQueryAsync();
+    }
+
+    private async Task<List<T>> ListAsync<T>(string sql, Func<DbDataReader, T> map, params (string, object?)[] args)
+    {
+        await using var cmd = c.Command(sql, tx, args);
+        cmd.CommandTimeout = 0;
+        await using var r = await cmd.ExecuteReaderAsync();
+        var list = new List<T>();
+        while (await r.ReadAsync()) list.Add(map(r));
+        return list;
+    }
+
     private async Task StageAsync(string table, BulkColumn[] columns, IEnumerable<object?[]> rows, string? index, CancellationToken ct)
     {
         await BulkRows.CreateStagingAsync(c, tx, dialect, table, columns);
@@ -51,6 +72,7 @@ public sealed class NameListStore(DbConnection c, DbTransaction tx, Dialect dial
             $"SELECT k.ord, {string.Join(", ", RegistryStore.PersonColumns.Split(", ").Select(x => "p." + x))}, i.id AS identity_id, i.category, i.department, " +
             $"i.recognized, i.revoked, i.for_medical_spending, i.source_batch, i.ended_batch FROM {Keys} k JOIN persons p ON p.id_number = k.id_number " +
             "LEFT JOIN identities i ON i.person_id = p.id ORDER BY k.ord, i.recognized, i.id", tx);
+        cmd.CommandTimeout = 0;
         await using var r = await cmd.ExecuteReaderAsync(ct);
         int ordinal = r.GetOrdinal("ord"), identity = r.GetOrdinal("identity_id");
         while (await r.ReadAsync(ct))
@@ -72,12 +94,12 @@ public sealed class NameListStore(DbConnection c, DbTransaction tx, Dialect dial
     public async Task<(long Roster, List<(IdentityRecord Identity, string IdNumber, string Name)> Absent)> AbsentAsync(string department, string region, CancellationToken ct)
     {
         long roster = 0;
-        var absent = await c.ListAsync(
+        var absent = await ListAsync(
             "SELECT * FROM (SELECT i.*, p.id_number AS person_id_number, p.name AS person_name, COUNT(*) OVER () AS roster, " +
             $"CASE WHEN EXISTS (SELECT 1 FROM {Keys} k WHERE k.id_number = p.id_number) THEN 0 ELSE 1 END AS absent " +
             "FROM identities i JOIN persons p ON p.id = i.person_id WHERE p.region = @r AND i.department = @d AND i.revoked IS NULL) x " +
             "WHERE absent = 1 ORDER BY recognized, id",
-            tx, x => { roster = x.L("roster"); return (RegistryStore.MapIdentity(x), x.S("person_id_number"), x.S("person_name")); }, ("r", region), ("d", department));
+            x => { roster = x.L("roster"); return (RegistryStore.MapIdentity(x), x.S("person_id_number"), x.S("person_name")); }, ("r", region), ("d", department));
         return (roster, absent);
     }
 
@@ -89,8 +111,8 @@ public sealed class NameListStore(DbConnection c, DbTransaction tx, Dialect dial
         DateTimeOffset now, CancellationToken ct)
     {
         await StageAsync("nl_households", HouseholdColumns, named.Select(h => new object?[] { h.Id, h.Region, h.Township }), null, ct);
-        await c.ExecAsync("INSERT INTO households (id, region, township, created_at) SELECT id, region, township, @at FROM nl_households WHERE true ON CONFLICT (id) DO NOTHING",
-            tx, ("at", now));
+        await ExecAsync("INSERT INTO households (id, region, township, created_at) SELECT id, region, township, @at FROM nl_households WHERE true ON CONFLICT (id) DO NOTHING",
+            ("at", now));
         await BulkRows.WriteAsync(c, tx, "households", [.. HouseholdColumns, new("created_at", BulkType.Timestamp)],
             made.Select(h => new object?[] { h.Id, h.Region, h.Township, now }), ct);
     }
@@ -102,16 +124,16 @@ public sealed class NameListStore(DbConnection c, DbTransaction tx, Dialect dial
     public async Task UpdatePersonsAsync(IEnumerable<PersonRecord> persons, DateTimeOffset now, CancellationToken ct)
     {
         await StageAsync("nl_person_updates", UpdateColumns, persons.Select(p => new object?[] { p.Id, p.PsnNo, p.Household, Codes.ToCode(p.Insurance), p.Township }), null, ct);
-        await c.ExecAsync("UPDATE persons SET psn_no = u.psn_no, household_id = u.household_id, insurance = u.insurance, township = u.township, updated_at = @now " +
-            "FROM nl_person_updates u WHERE persons.id = u.id", tx, ("now", now));
+        await ExecAsync("UPDATE persons SET psn_no = u.psn_no, household_id = u.household_id, insurance = u.insurance, township = u.township, updated_at = @now " +
+            "FROM nl_person_updates u WHERE persons.id = u.id", ("now", now));
     }
 
     /// <summary>Ends identities (sets their revocation date once; the database refuses any other change to them).</summary>
     public async Task EndIdentitiesAsync(IEnumerable<(long Id, DateOnly Revoked)> ends, string batch, CancellationToken ct)
     {
         await StageAsync("nl_ends", EndColumns, ends.Select(e => new object?[] { e.Id, e.Revoked }), null, ct);
-        await c.ExecAsync("UPDATE identities SET revoked = e.revoked, ended_batch = @b FROM nl_ends e WHERE identities.id = e.id AND identities.revoked IS NULL",
-            tx, ("b", batch));
+        await ExecAsync("UPDATE identities SET revoked = e.revoked, ended_batch = @b FROM nl_ends e WHERE identities.id = e.id AND identities.revoked IS NULL",
+            ("b", batch));
     }
 
     public Task InsertIdentitiesAsync(IEnumerable<(string PersonId, Category Category, DateOnly Recognized, bool ForMedicalSpending)> identities,
@@ -124,8 +146,8 @@ public sealed class NameListStore(DbConnection c, DbTransaction tx, Dialect dial
     /// only they go to the identity-added hooks (retroactive assistance, I-15), in the order they were added.
     /// </summary>
     public Task<List<(long Identity, string Person)>> AddedToSettledPersonsAsync(string batch) =>
-        c.ListAsync($"SELECT i.id, i.person_id FROM {Keys} k JOIN persons p ON p.id_number = k.id_number JOIN identities i ON i.person_id = p.id AND i.source_batch = @b " +
-            "WHERE EXISTS (SELECT 1 FROM settlements s WHERE s.person_id = p.id) ORDER BY i.id", tx, x => (x.L("id"), x.S("person_id")), ("b", batch));
+        ListAsync($"SELECT i.id, i.person_id FROM {Keys} k JOIN persons p ON p.id_number = k.id_number JOIN identities i ON i.person_id = p.id AND i.source_batch = @b " +
+            "WHERE EXISTS (SELECT 1 FROM settlements s WHERE s.person_id = p.id) ORDER BY i.id", x => (x.L("id"), x.S("person_id")), ("b", batch));
 
     /// <summary>Drops this import's staging tables (SQLite keeps them on the pooled connection otherwise).</summary>
     public async Task DropStagingAsync()

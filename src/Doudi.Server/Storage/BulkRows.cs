@@ -67,6 +67,9 @@ public static class BulkRows
         if (c is NpgsqlConnection pg)
         {
             using var w = await pg.BeginBinaryImportAsync($"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)", ct);
+            // A long client-side timeout: a city's million rows take longer than the 30 s command default to check and index,
+            // and a timed-out COPY breaks the connection mid-transaction (an hour: the server's statement_timeout governs).
+            w.Timeout = TimeSpan.FromHours(1);
             // Synchronous writes into the importer's buffer: an await per value costs more than the value (the buffer
             // is flushed to the socket when full).
             foreach (var row in rows)
