@@ -38,6 +38,12 @@ $B phases "$OUT/case-pengshui.json" --runs 1 >/dev/null
 echo "== smoke: the scripts"
 BILLS=2000 REGIONS="pengshui jiande" RUNS=1 WARMUP=0 OUT="$OUT/cli" bench/cli-bench.sh >/dev/null
 BILLS=3000 VERIFY=1 OUT="$OUT/city" bench/city-bench.sh >/dev/null
+if [[ -n "${DOUDI_TEST_PG:-}" ]]; then
+  # A small city's year on the server (issue 11 point 2): name lists, bills and year-end through the API; every bill stored.
+  RESIDENTS=20000 OBJECTS=300 BILLS=3000 CHECK=1 DB=doudi_city_year_smoke PORT=5397 OUT="$OUT/city-year" bench/city-year.sh >/dev/null
+else
+  echo "bench smoke: DOUDI_TEST_PG not set, bench/city-year.sh skipped"
+fi
 echo "== smoke: name-list import rates (BENCHMARKS.server.md, issue 9 item 3)"
 dotnet build -c Release bench/Doudi.Bench.Http -nologo -v q -clp:ErrorsOnly -p:DoudiSkipWeb=true
 dotnet bench/Doudi.Bench.Http/bin/Release/net10.0/Doudi.Bench.Http.dll --db sqlite --namelist 2000 >/dev/null

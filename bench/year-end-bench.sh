@@ -22,7 +22,7 @@ dotnet build bench/Doudi.Bench.CityYear -c Release -p:DoudiSkipWeb=true -nologo 
 if [[ ! -s "$CITY/case.json" ]]; then
   src/Doudi.Cli/bin/Release/net10.0/doudi generate -o "$CITY" --region "$REGION" --year "$YEAR" --residents "$RESIDENTS" --objects "$OBJECTS" --bills "$BILLS" --seed "$SEED" --policies policies >/dev/null
 fi
-PORT=5398
+PORT=${PORT:-$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}
 DATA=$(mktemp -d)
 start_server() {
   DOUDI_DB="Host=$PGHOST;Port=$PGPORT;Username=doudi_app;Password=doudi_app;Database=$DB" DOUDI_DB_OWNER="$OWNER" DOUDI_ADMIN_PASSWORD=bench-admin-password \
@@ -33,6 +33,7 @@ start_server() {
 }
 cleanup() {
   kill ${SERVER:-} 2>/dev/null && wait ${SERVER:-} 2>/dev/null || true
+  cp "$DATA/server.log" bench/out/year-end-server.log 2>/dev/null || true
   rm -rf "$DATA"
   [[ "${KEEP_DB:-0}" == 1 ]] || psql -q -d "$(get Database)" -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
 }

@@ -53,6 +53,37 @@ public sealed class InterpretationRegisterTests
     }
 
     [Fact]
+    public void A_limit_step_cites_the_interpretation_the_register_gives_its_mechanism_not_a_number_in_code()
+    {
+        // I-3 (annual limits fill in settlement order) is the register's decision: a register giving the mechanism to
+        // another number makes the limit step cite that one.
+        string register = Register.Replace("clauses: [test-2024 第一条]", "clauses: [test-2024 第一条]\n    mechanisms: [limit_order]");
+        var r = Load(("interpretations.yaml", register), ("t.yaml", Policy));
+        Assert.True(r.Ok, string.Join("\n", r.Errors));
+        Assert.Equal("I-1", r.Catalog!.Interpretations.ForMechanism("limit_order"));
+        var person = new Doudi.Engine.Cases.Person("p", "h", Doudi.Policy.Vocabulary.InsuranceType.Resident,
+            [new(Doudi.Policy.Vocabulary.Category.Subsistence, new DateOnly(2023, 1, 1), null)]);
+        var bill = new Doudi.Engine.Cases.Bill { Id = "b", Person = "p", Date = new DateOnly(2024, 3, 1), Kind = Doudi.Policy.Vocabulary.BillKind.Inpatient,
+            Total = 200000, InPolicy = 200000, BasicPaid = 0, CriticalPaid = 0 };
+        // 80% × 200000 = 160000 over the 100000 limit → limit step
+        var result = new Doudi.Engine.Settlement.SettlementEngine(r.Catalog).SettleBill("testland", person, bill, new Doudi.Engine.Settlement.PersonLedger(2024));
+        Assert.Equal(100000m, result.Assistance);
+        Assert.Equal("I-1", Assert.Single(result.Trace, s => s.Step == "assistance_limit").Interpretation);
+
+        // A mechanism given to two interpretations is refused.
+        var twice = register.Replace("interpretations:\n", "interpretations:\n  - id: I-2\n    title: 二\n    adopted: 2026-11-22\n    decides: 二\n    mechanisms: [limit_order]\n");
+        Assert.Contains(Load(("interpretations.yaml", twice), ("t.yaml", Policy)).Errors, e => e.ToString().Contains("limit_order"));
+    }
+
+    [Fact]
+    public void The_shipped_register_decides_the_engines_general_mechanisms()
+    {
+        var catalog = Repo.Catalog();
+        Assert.Equal(("I-3", "I-4", "I-14"), (catalog.Interpretations.ForMechanism("limit_order"), catalog.Interpretations.ForMechanism("rounding"),
+            catalog.Interpretations.ForMechanism("personal_burden")));
+    }
+
+    [Fact]
     public void A_clause_citing_an_unregistered_interpretation_is_refused_at_its_line()
     {
         var r = Load(("interpretations.yaml", Register), ("t.yaml", Policy.Replace("    interpretation: I-1", "    interpretation: I-99")));

@@ -28,7 +28,7 @@ internal static class HouseholdYearRules
             h.ReasonableBurden = memberYears.Sum(p => p.PersonalBurden);
             var memberBasis = new TraceBasis(TraceBasisOf.Persons, "personalBurden", "total");
             foreach (var p in memberYears) memberBasis.Count(p.Id, p.PersonalBurden);
-            h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, bills[^1].Period.TiersCite, "I-14", Formulas.Total,
+            h.Trace.Add(new TraceStep("household_burden", h.ReasonableBurden, bills[^1].Period.TiersCite, bills[^1].Period.Interpretation(Mechanisms.PersonalBurden), Formulas.Total,
                 "家庭成员年度个人负担合计 sum of members' personal burden: {0}", h.ReasonableBurden) { Basis = memberBasis });
             return h;
         }

@@ -40,7 +40,7 @@ internal static class PersonYearRules
         r.PersonalBurden = burden - r.SpecialAssistance - r.CapRelief;
         var all = new TraceBasis(TraceBasisOf.Bills, "personalBurden", "burden");
         foreach (var b in bills) all.Count(b.Id, b.PersonalBurden);
-        r.Trace.Add(new TraceStep("personal_burden", r.PersonalBurden, bills[^1].Period.TiersCite, "I-14", Formulas.AnnualBurden,
+        r.Trace.Add(new TraceStep("personal_burden", r.PersonalBurden, bills[^1].Period.TiersCite, bills[^1].Period.Interpretation(Mechanisms.PersonalBurden), Formulas.AnnualBurden,
             "各单个人负担合计 {0} − 特殊救助 {1} − 封顶/化解 {2}", burden, r.SpecialAssistance, r.CapRelief) { Basis = all });
         return r;
     }
@@ -151,11 +151,12 @@ internal static class PersonYearRules
             return;
         }
         decimal after = reasonable - r.SpecialAssistance;
+        var burdenRule = bills[^1].Period.Interpretation(Mechanisms.PersonalBurden);
         decimal relief = cp.Value.Unlimited ? 0m : Math.Max(0m, after - cp.Value.Amount);
         r.CapRelief += relief;
         r.Trace.Add(cp.Value.Unlimited
-            ? new TraceStep("cap_relief", relief, cp.Cite, "I-14", Formulas.None, "个人负担不设封顶 no cap")
-            : new TraceStep("cap_relief", relief, cp.Cite, "I-14", Formulas.CapExcess,
+            ? new TraceStep("cap_relief", relief, cp.Cite, burdenRule, Formulas.None, "个人负担不设封顶 no cap")
+            : new TraceStep("cap_relief", relief, cp.Cite, burdenRule, Formulas.CapExcess,
                 "合理个人负担 {0} − 特殊救助 {1}，超过封顶 {2} 的部分", reasonable, r.SpecialAssistance, cp.Value.Amount) { Basis = basis });
     }
 
@@ -182,7 +183,7 @@ internal static class PersonYearRules
         if (rule is null) return;
         decimal relief = Math.Max(0m, burden - rule.Threshold.Value);
         r.CapRelief += relief;
-        r.Trace.Add(new TraceStep("resolution", relief, rule.Threshold.Cite, "I-14", Formulas.ExcessOverLine,
+        r.Trace.Add(new TraceStep("resolution", relief, rule.Threshold.Cite, bills[^1].Period.Interpretation(Mechanisms.PersonalBurden), Formulas.ExcessOverLine,
             "经规范转诊费用四重保障后个人负担 {0}，超过 {1} 的部分化解", burden, rule.Threshold.Value) { Basis = basis });
     }
 }

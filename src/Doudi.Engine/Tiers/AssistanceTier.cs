@@ -132,7 +132,7 @@ internal static class AssistanceTier
             decimal left = Math.Max(0m, limit.Value.Amount - counted);
             if (pay > left)
             {
-                o.Trace.Add(new TraceStep("assistance_limit", left, limit.Cite, "I-3", Formulas.LimitLeft,
+                o.Trace.Add(new TraceStep("assistance_limit", left, limit.Cite, period.Interpretation(Mechanisms.LimitOrder), Formulas.LimitLeft,
                     LimitTemplates.GetValue(bucket, static b => $"年度限额 {b.Name} {{0}}，已救助 {{1}}，本单应付 {{2}}，最多 {{=}} annual limit reached"),
                     limit.Value.Amount, counted, pay));
                 pay = left;

@@ -36,6 +36,7 @@ internal sealed class BillSettler
     private sealed class SharedSteps
     {
         public readonly Citation BurdenCite;
+        public readonly string? BurdenInterpretation;
         public readonly TraceStep[] Policy = new TraceStep[5];   // by number of usable identities, 0..4
         private readonly PolicyPeriod _period;
         public readonly TraceStep NoIdentity;
@@ -52,12 +53,13 @@ internal sealed class BillSettler
             NoCriticalUpstream = CriticalIllnessTier.Upstream(period, 0m);
             TiltedConditions = TiltedTier.ConditionsStep(period);
             BurdenCite = period.TiersCite;
+            BurdenInterpretation = period.Interpretation(Mechanisms.PersonalBurden);
             for (int n = 0; n < Policy.Length; n++) Policy[n] = PolicyStep(period, n);
             string? first = null;
             foreach (var r in period.IdentityRule)
                 if (r is not null) { first = r; break; }
             NoIdentity = first is not null
-                ? new TraceStep("identity", 0m, first, "I-1", Formulas.None,
+                ? new TraceStep("identity", 0m, period.IdentityNextMonth ?? FirstObjects(period), first, "I-1", Formulas.None,
                     "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date")
                 : new TraceStep("identity", 0m, period.Cite, "I-1", Formulas.None,
                     "结算日期无有效救助身份，不予医疗救助 no assistance identity in force on the settlement date");
@@ -95,7 +97,8 @@ internal sealed class BillSettler
                 return new TraceStep("identity", 0m, lb.Months.Cite, "I-15", Formulas.LookBackDates, LookBackTemplates[(int)id.Category],
                     lb.Months.Value, Ymd(id.Recognized), Ymd(start), Ymd(end));
             }
-            return new TraceStep("identity", 0m, _period.IdentityRule[(int)id.Category]!, "I-1", Formulas.IdentityDates, IdentityTemplates[(int)id.Category],
+            // The clause is the timing article the dates follow (I-1), else the objects article; the rule names both.
+            return new TraceStep("identity", 0m, IdentityClause(_period, id.Category), _period.IdentityRule[(int)id.Category]!, "I-1", Formulas.IdentityDates, IdentityTemplates[(int)id.Category],
                 Ymd(id.Recognized), Ymd(IdentityRules.EffectiveFrom(id, _period)), Ymd(IdentityRules.EffectiveTo(id)));
         }
 
@@ -169,7 +172,7 @@ internal sealed class BillSettler
 
         var inPolicyRemainder = Math.Max(0m, bill.InPolicy - bill.BasicPaid - best.Critical - best.Assistance - best.Tilted - bill.SupplementaryPaid);
         result.ReasonableBurden = inPolicyRemainder + bill.ReasonableOutOfPolicy;
-        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, shared.BurdenCite, "I-14", Formulas.PersonalBurden,
+        result.Trace.Add(new TraceStep("personal_burden", result.PersonalBurden, shared.BurdenCite, shared.BurdenInterpretation, Formulas.PersonalBurden,
             "总费用 {0} − 基本医保 {1} − 大病保险 {2} − 医疗救助 {3} − 倾斜救助 {4} − 补充保险 {5}",
             bill.Total, bill.BasicPaid, best.Critical, best.Assistance, best.Tilted, bill.SupplementaryPaid));
         return result;
@@ -203,6 +206,17 @@ internal sealed class BillSettler
     }
 
     /// <summary>Why a bill may be outside assistance: the reason it names, else non-designated when it says so.</summary>
+    /// <summary>The clause an identity step applies: the timing article (I-1) when the policy has one, else the category's objects article.</summary>
+    private static Citation IdentityClause(PolicyPeriod period, Category category) =>
+        period.IdentityNextMonth ?? period.Objects[(int)category] ?? period.Cite;
+
+    private static Citation FirstObjects(PolicyPeriod period)
+    {
+        foreach (var c in period.Objects)
+            if (c is not null) return c;
+        return period.Cite;
+    }
+
     public static Exclusion ExclusionOf(Bill bill) =>
         bill.Excluded != Exclusion.None ? bill.Excluded : bill.Designated ? Exclusion.None : Exclusion.NonDesignated;
 

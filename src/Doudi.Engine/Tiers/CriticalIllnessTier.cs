@@ -64,7 +64,7 @@ internal static class CriticalIllnessTier
             decimal left = Math.Max(0m, cap.Value.Amount - ledger.Counted(PaidKey));
             if (paid > left)
             {
-                o.Trace.Add(new TraceStep("critical_illness_cap", left, cap.Cite, "I-4", Formulas.LimitLeft,
+                o.Trace.Add(new TraceStep("critical_illness_cap", left, cap.Cite, period.Interpretation(Mechanisms.Rounding), Formulas.LimitLeft,
                     "年度封顶 {0}，已付 {1}，本单应付 {2}，限 {=}", cap.Value.Amount, ledger.Counted(PaidKey), paid));
                 paid = left;
             }

@@ -59,7 +59,7 @@ internal static class TiltedTier
             decimal left = Math.Max(0m, t.Limit.Value.Amount - counted);
             if (pay > left)
             {
-                o.Trace.Add(new TraceStep("tilted_limit", left, t.Limit.Cite, "I-3", Formulas.LimitLeft,
+                o.Trace.Add(new TraceStep("tilted_limit", left, t.Limit.Cite, period.Interpretation(Mechanisms.LimitOrder), Formulas.LimitLeft,
                     "倾斜救助年度限额 {0}，已救助 {1}，本单应付 {2}，最多 {=}", t.Limit.Value.Amount, counted, pay));
                 pay = left;
             }

@@ -35,6 +35,14 @@ public sealed class TraceStep
         decimal a = 0, decimal b = 0, decimal c = 0, decimal d = 0, decimal e = 0, decimal f = 0)
         : this(step, amount, clause.Rule, interpretation, formula, template, a, b, c, d, e, f) => Clause = clause;
 
+    /// <summary>
+    /// A structured step applying <paramref name="clause"/> together with others that its <paramref name="rule"/> names
+    /// (the identity step: the objects article and the timing article, e.g. 第五条；第二十三条).
+    /// </summary>
+    public TraceStep(string step, decimal amount, Citation clause, string rule, string? interpretation, TraceFormula formula, string template,
+        decimal a = 0, decimal b = 0, decimal c = 0, decimal d = 0, decimal e = 0, decimal f = 0)
+        : this(step, amount, rule, interpretation, formula, template, a, b, c, d, e, f) => Clause = clause;
+
     /// <summary>A structured step whose rule is not (yet) a clause of a policy file (an upstream settlement, a document as a whole).</summary>
     public TraceStep(string step, decimal amount, string rule, string? interpretation, TraceFormula formula, string template,
         decimal a = 0, decimal b = 0, decimal c = 0, decimal d = 0, decimal e = 0, decimal f = 0)

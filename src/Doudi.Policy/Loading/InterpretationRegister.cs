@@ -5,7 +5,14 @@ using YamlDotNet.RepresentationModel;
 namespace Doudi.Policy.Loading;
 
 /// <summary>One interpretation (I-n) of the register: the project's decision where a seed leaves a choice.</summary>
-public sealed record Interpretation(string Id, string Title, DateOnly Adopted, string? Revised, string Decides, IReadOnlyList<string> Clauses, string File, int Line);
+public sealed record Interpretation(string Id, string Title, DateOnly Adopted, string? Revised, string Decides, IReadOnlyList<string> Clauses, string File, int Line)
+{
+    /// <summary>
+    /// The engine's mechanisms that rest on this decision in every policy (<c>limit_order</c>, <c>rounding</c>,
+    /// <c>personal_burden</c>): their trace steps cite it from here, not from a number written in code.
+    /// </summary>
+    public IReadOnlyList<string> Mechanisms { get; init; } = [];
+}
 
 /// <summary>
 /// The interpretations register (<c>policies/interpretations.yaml</c>): every I-n a policy file or a trace may cite,
@@ -17,7 +24,17 @@ public sealed partial class InterpretationRegister
     public const string FileName = "interpretations.yaml";
     private readonly Dictionary<string, Interpretation> _byId;
 
-    private InterpretationRegister(Dictionary<string, Interpretation> byId) => _byId = byId;
+    private readonly Dictionary<string, string> _byMechanism = new(StringComparer.Ordinal);
+
+    private InterpretationRegister(Dictionary<string, Interpretation> byId)
+    {
+        _byId = byId;
+        foreach (var i in byId.Values)
+            foreach (var m in i.Mechanisms) _byMechanism.TryAdd(m, i.Id);
+    }
+
+    /// <summary>The I-n the engine's <paramref name="mechanism"/> rests on (see <see cref="Interpretation.Mechanisms"/>), or null.</summary>
+    public string? ForMechanism(string mechanism) => _byMechanism.GetValueOrDefault(mechanism);
 
     public static readonly InterpretationRegister Empty = new(new Dictionary<string, Interpretation>(StringComparer.Ordinal));
 
@@ -57,7 +74,7 @@ public sealed partial class InterpretationRegister
         foreach (var node in entries.Children)
         {
             if (y.Mapping(node, "解释 interpretation") is not { } map) continue;
-            y.OnlyKeys(map, "解释 interpretation", "id", "title", "adopted", "revised", "decides", "clauses");
+            y.OnlyKeys(map, "解释 interpretation", "id", "title", "adopted", "revised", "decides", "clauses", "mechanisms");
             var id = y.Text(map, "id", true, "解释 interpretation");
             var title = y.Text(map, "title", true, "解释 interpretation");
             var decides = y.Text(map, "decides", true, "解释 interpretation");
@@ -70,9 +87,18 @@ public sealed partial class InterpretationRegister
                 if (cl is YamlSequenceNode seq) clauses.AddRange(seq.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? ""));
                 else y.Error(cl, "'clauses' 应为列表 must be a list of \"policy-id cite\"");
             }
+            var mechanisms = new List<string>();
+            if (y.Get(map, "mechanisms") is { } mech)
+            {
+                if (mech is YamlSequenceNode seq) mechanisms.AddRange(seq.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? ""));
+                else y.Error(mech, "'mechanisms' 应为列表 must be a list of engine mechanisms");
+                foreach (var m in mechanisms)
+                    if (byId.Values.FirstOrDefault(i => i.Mechanisms.Contains(m)) is { } other)
+                        y.Error(mech, $"机制 '{m}' 已由 {other.Id} 决定 (mechanism '{m}' already rests on {other.Id})");
+            }
             if (id is null || title is null || decides is null || adopted is null) continue;
             if (!IsWellFormed(id)) { y.Error(map, $"解释编号应为 I-n (an interpretation id is I-n): '{id}'"); continue; }
-            if (!byId.TryAdd(id, new Interpretation(id, title, adopted.Value, revised, decides, clauses, file, (int)map.Start.Line)))
+            if (!byId.TryAdd(id, new Interpretation(id, title, adopted.Value, revised, decides, clauses, file, (int)map.Start.Line) { Mechanisms = mechanisms }))
                 y.Error(map, $"重复的解释编号 duplicate interpretation '{id}'");
         }
         return new InterpretationRegister(byId);

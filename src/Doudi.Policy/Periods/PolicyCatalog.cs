@@ -14,6 +14,8 @@ public sealed partial class PolicyCatalog
         Documents = documents;
         _periods = periods;
         Interpretations = register;
+        foreach (var list in periods.Values)
+            foreach (var period in list) period.Interpretations = register;
     }
 
     /// <summary>The interpretations register the policy files were checked against.</summary>

@@ -24,6 +24,9 @@ public sealed class PolicyPeriod
     /// <summary>Everything in force, by key, for <c>policy show</c>.</summary>
     public required IReadOnlyDictionary<string, (object Value, Citation Cite)> Parameters { get; init; }
 
+    /// <summary>The register the period's files were checked against: the I-n of the engine's general mechanisms (I-3, I-4, I-14).</summary>
+    public Loading.InterpretationRegister Interpretations { get; internal set; } = Loading.InterpretationRegister.Empty;
+
     public Citation?[] Objects { get; } = new Citation?[Codes.CategoryCount];
     public Citation? IdentityNextMonth { get; set; }
     /// <summary>

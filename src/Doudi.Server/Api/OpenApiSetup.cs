@@ -276,7 +276,9 @@ public static class Declare
             if (!op.Responses.TryGetValue(key, out var response) || response is not OpenApiResponse r)
                 op.Responses[key] = r = new OpenApiResponse { Description = "OK" };
             r.Content ??= new Dictionary<string, OpenApiMediaType>();
-            r.Content[contentType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+            // A spreadsheet is binary; CSV is text.
+            var binary = !contentType.StartsWith("text/", StringComparison.Ordinal);
+            r.Content[contentType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = binary ? "binary" : null } };
             return Task.CompletedTask;
         });
 

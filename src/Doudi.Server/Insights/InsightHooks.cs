@@ -11,8 +11,11 @@ namespace Doudi.Server.Insights;
 /// <summary>Called inside the transactions that store and reverse (冲销) a settlement.</summary>
 public interface ISettlementAggregateHook
 {
-    /// <summary>The statement (and its parameters) that adds a settlement, sent in the batch that stores it.</summary>
-    (string Sql, (string, object?)[] Args) SettlementStoredSql(DbConnection c, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details);
+    /// <summary>
+    /// The statement (and its parameters, named <paramref name="prefix"/>…, default im_) that adds a settlement, sent in the
+    /// batch that stores it (a bulk import sends many settlements' statements in one batch, each with its own prefix).
+    /// </summary>
+    (string Sql, (string, object?)[] Args) SettlementStoredSql(DbConnection c, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details, string? prefix = null);
     Task SettlementReversedAsync(DbConnection c, DbTransaction tx, StoredSettlement settlement);
 }
 
@@ -22,8 +25,9 @@ public interface ISettlementAggregateHook
 /// </summary>
 public sealed class InsightHooks(Database db) : ISettlementAggregateHook
 {
-    public (string Sql, (string, object?)[] Args) SettlementStoredSql(DbConnection c, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details) =>
-        InsightStore.ApplySql(InsightFacts.From(person.Region, person.Township, bill, result, details), +1, InsightStore.ShardOf(db, c), "im_");
+    public (string Sql, (string, object?)[] Args) SettlementStoredSql(DbConnection c, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details,
+        string? prefix = null) =>
+        InsightStore.ApplySql(InsightFacts.From(person.Region, person.Township, bill, result, details), +1, InsightStore.ShardOf(db, c), prefix ?? "im_");
 
     public async Task SettlementReversedAsync(DbConnection c, DbTransaction tx, StoredSettlement s)
     {

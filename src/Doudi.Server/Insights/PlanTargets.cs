@@ -16,7 +16,7 @@ public sealed record PlanTarget(string Policy, string Region, string Measure, st
 public static class PlanTargets
 {
     public static IEnumerable<PlanTarget> Of(EngineHost host, string? region, int year) =>
-        host.Catalog is not { } catalog ? [] :
+        host.Catalog is not { } catalog || year is < 1 or > 9998 ? [] : // a year no calendar holds has no plan (not a 500)
         (region is null ? catalog.Regions : [region]).Select(r => catalog.TargetsFor(r, year)).OfType<Doudi.Policy.Prevention.PlanTargetPolicy>()
             .SelectMany(p => p.Targets.Select(t => new PlanTarget(p.Id, p.Region, Codes.ToCode(t.Measure), Codes.ToCode(t.Comparison), t.Value, t.Cite, t.Text)));
 }

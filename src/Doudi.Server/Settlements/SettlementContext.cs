@@ -19,7 +19,7 @@ public static class SettlementContext
 
     /// <summary>The statement that stores the institution and diagnosis (to append to the settlement's batch), or "".</summary>
     public static string Sql(BillDocument d) => HasContext(d)
-        ? ";INSERT INTO settlement_context (settlement_id, institution_code, institution_name, institution_level, township, diagnosis_code, diagnosis_name) " +
+        ? $";INSERT INTO settlement_context ({ContextColumns}) " +
           "VALUES (@id, @ctx_ic, @ctx_in, @ctx_il, @ctx_t, @ctx_dc, @ctx_dn)"
         : "";
 
@@ -31,23 +31,42 @@ public static class SettlementContext
     /// <summary>The item lines, several hundred per statement.</summary>
     public static async Task WriteItemsAsync(DbConnection c, DbTransaction tx, BillDocument d)
     {
-        var items = d.Bill.Items;
+        var items = ItemRows(d).ToList();
         for (int start = 0; start < items.Count; start += ItemsPerStatement)
         {
             int end = Math.Min(items.Count, start + ItemsPerStatement);
-            var sql = new StringBuilder("INSERT INTO settlement_items (settlement_id, line, code, name, kind, item_class, in_catalog, quantity, amount) VALUES ");
+            var sql = new StringBuilder($"INSERT INTO settlement_items ({ItemColumns}) VALUES ");
             var args = new List<(string, object?)>(1 + (end - start) * 8) { ("id", d.Bill.Id) };
             for (int i = start; i < end; i++)
             {
                 if (i > start) sql.Append(',');
                 sql.Append($"(@id, @l{i}, @c{i}, @n{i}, @k{i}, @x{i}, @g{i}, @q{i}, @a{i})");
-                var item = items[i];
-                var line = i < d.Lines.Count ? d.Lines[i] : null;
-                args.Add(($"l{i}", i)); args.Add(($"c{i}", line?.Code)); args.Add(($"n{i}", line?.Name));
-                args.Add(($"k{i}", Codes.ToCode(item.Kind))); args.Add(($"x{i}", item.Class == ItemClass.None ? null : Codes.ToCode(item.Class)));
-                args.Add(($"g{i}", item.InCatalog)); args.Add(($"q{i}", line?.Quantity)); args.Add(($"a{i}", item.Amount));
+                var row = items[i];
+                args.Add(($"l{i}", row[1])); args.Add(($"c{i}", row[2])); args.Add(($"n{i}", row[3])); args.Add(($"k{i}", row[4]));
+                args.Add(($"x{i}", row[5])); args.Add(($"g{i}", row[6])); args.Add(($"q{i}", row[7])); args.Add(($"a{i}", row[8]));
             }
             await c.ExecAsync(sql.ToString(), tx, args.ToArray());
         }
     }
+
+    public const string ItemColumns = "settlement_id, line, code, name, kind, item_class, in_catalog, quantity, amount";
+    public const string ContextColumns = "settlement_id, institution_code, institution_name, institution_level, township, diagnosis_code, diagnosis_name";
+
+    /// <summary>The item lines as rows of <see cref="ItemColumns"/> (the bulk import copies them).</summary>
+    public static IEnumerable<object?[]> ItemRows(BillDocument d)
+    {
+        var items = d.Bill.Items;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var line = i < d.Lines.Count ? d.Lines[i] : null;
+            yield return [d.Bill.Id, i, line?.Code, line?.Name, Codes.ToCode(item.Kind), item.Class == ItemClass.None ? null : Codes.ToCode(item.Class),
+                item.InCatalog, line?.Quantity, item.Amount];
+        }
+    }
+
+    /// <summary>The institution and diagnosis as a row of <see cref="ContextColumns"/>, or null.</summary>
+    public static object?[]? ContextRow(BillDocument d) => HasContext(d)
+        ? [d.Bill.Id, d.Institution?.Code, d.Institution?.Name, d.Institution?.Level, d.Institution?.Township, d.Diagnosis?.Code, d.Diagnosis?.Name]
+        : null;
 }

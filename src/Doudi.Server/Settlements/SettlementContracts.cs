@@ -211,10 +211,15 @@ public sealed record National1101Identity(
     [property: JsonPropertyName("endtime")] string? Endtime,
     [property: JsonPropertyName("memo")] string Memo);
 
-/// <summary>A stored settlement import (GET /api/settlement-imports/{id}).</summary>
+/// <summary>
+/// A stored settlement import (GET /api/settlement-imports/{id}): the published fields, then its state (running, done,
+/// failed), rows done so far (live on the node running it), held rows and when it last moved and ended. The list
+/// (GET /api/settlement-imports) leaves the row errors out (null).
+/// </summary>
 public sealed record SettlementImportView(
     string Id, string Format, string Mode, long Rows, long Settled, long Replayed, long Rejected, bool Committed,
-    IReadOnlyList<RowError> Errors, DateTimeOffset CreatedAt, string CreatedBy);
+    IReadOnlyList<RowError>? Errors, DateTimeOffset CreatedAt, string CreatedBy,
+    string State = BulkImport.Done, long RowsDone = 0, long Held = 0, DateTimeOffset? UpdatedAt = null, DateTimeOffset? FinishedAt = null);
 
 /// <summary>年度结算 / a year-end run: a region's year (year-end runs: POST /api/year-end-runs).</summary>
 public sealed record YearEndRunRequest(string Region, int Year);

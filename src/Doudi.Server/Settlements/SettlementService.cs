@@ -110,25 +110,45 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             await r.NextResultAsync();
             while (await r.ReadAsync()) counted.Add(LedgerTotals.Row(r));
         }
-        var ledger = LedgerTotals.LedgerOf(year, counted);
-        var measures = LedgerTotals.MeasuresOf(year, counted);
+        return await StoreAsync(c, tx, input, hash, actor, source, Decide(input, hash, actor, source, hold, owner,
+            new SettlementInputs(person, existing, held, identities, LedgerTotals.LedgerOf(year, counted))), LedgerTotals.MeasuresOf(year, counted));
+    }
+
+    /// <summary>What the settlement of one bill reads before it decides: the person (locked), the id's stored settlement or held bill, the identities, the ledger.</summary>
+    public sealed record SettlementInputs(PersonRecord? Person, StoredSettlement? Existing, HeldSettlement? Held, IReadOnlyList<IdentityRecord> Identities, PersonLedger Ledger);
+
+    /// <summary>A decided settlement: an answer already (a replay), a bill to hold, or a new settlement to write with what the hooks need.</summary>
+    public sealed record Decision(SettleOutcome? Answer, IReadOnlyList<FieldProblem>? Hold, PersonRecord Person, NewSettlement? New);
+
+    /// <summary>A new settlement, settled by the engine and not yet written.</summary>
+    public sealed record NewSettlement(StoredSettlement Stored, BillDocument Input, PersonRecord Person, IReadOnlyList<IdentityRecord> Identities,
+        Doudi.Engine.Cases.Bill Bill, BillResult Result, string Kind, (string, object?)[] Audit);
+
+    /// <summary>
+    /// The rules of one bill for a stored person, with no I/O: the one implementation the one-stop API, held-bill release and
+    /// the bulk import share. Throws <see cref="ApiProblemException"/> for a bill that is refused.
+    /// </summary>
+    public Decision Decide(BillDocument input, string hash, Actor actor, string source, IReadOnlyList<FieldProblem>? hold, string? owner, SettlementInputs s)
+    {
+        var bill = input.Bill;
+        var year = bill.Date.Year;
+        var person = s.Person;
         if (person is null)
             throw ApiProblemException.Invalid([new FieldProblem(input.FieldName("person"),
                 new($"登记库中没有此人：{IdMasking.Mask(input.PersonKey)}", $"no such person in the registry: {IdMasking.Mask(input.PersonKey)}"))]);
         if (input.Region is not null && input.Region != person.Region)
             throw ApiProblemException.Invalid([new FieldProblem("region", Msg.Conflict($"region {input.Region}", $"参保地 {person.Region}"))]);
-        if (existing is not null) return Replay(existing, hash, actor); // raced with a retry of the same person: nothing written that counts
-        if (held is not null && owner is null) return HeldSettlements.Replay(held, hash, actor);
-        if (hold is { Count: > 0 })
-            return new SettleOutcome(null!, false, await HeldSettlements.HoldAsync(c, tx, db.Dialect, input, hash, person, hold, actor, source));
+        if (s.Existing is not null) return new(Replay(s.Existing, hash, actor), null, person, null); // raced with a retry of the same person: nothing written that counts
+        if (s.Held is not null && owner is null) return new(HeldSettlements.Replay(s.Held, hash, actor), null, person, null);
+        if (hold is { Count: > 0 }) return new(null, hold, person, null);
 
-        var enginePerson = RegistryStore.ToEngine(person, identities, input.Insurance);
+        var enginePerson = RegistryStore.ToEngine(person, s.Identities, input.Insurance);
         var engineBill = bill with { Person = person.Id };
         BillResult result;
         string resultJson;
         try
         {
-            result = calculator.SettleBill(person.Region, enginePerson, engineBill, ledger);
+            result = calculator.SettleBill(person.Region, enginePerson, engineBill, s.Ledger);
             resultJson = StoredResults.Write(result);
         }
         catch (SettlementException e)
@@ -146,16 +166,44 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             StoredResults.WriteBill(engineBill), resultJson, Json.Serialize(result.Counted), result.Assistance, StoredSettlement.Settled,
             now, owner ?? actor.Name, null, null, null, StoredSettlement.CurrentResultFormat, naming,
             input.National is null ? null : NationalAnswer.Serialize(input, person));
-        const string values = "@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @fmt, @naming, @nat, @kind, @pb";
-        // Issue 4: early warning on the person's year (its measures are added with the bill's counts below), stored with the
-        // settlement or not at all.
-        var delta = result.Counted as IReadOnlyDictionary<string, decimal>;
+        var audit = AuditLog.Parameters("a_", actor, "settle", "settlement", stored.Id, null,
+            new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source });
+        return new(null, null, person, new NewSettlement(stored, input, person, s.Identities, engineBill, result,
+            Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind), audit));
+    }
+
+    /// <summary>
+    /// Issue 4: early warning on the person's year, given the person's running measures before this bill; answers what the
+    /// bill adds to the running totals: its counts and the hooks' measures. Called in the settlement's transaction.
+    /// </summary>
+    internal async Task<IReadOnlyDictionary<string, decimal>> StoredHooksAsync(DbConnection c, DbTransaction tx, NewSettlement n, Actor actor,
+        IReadOnlyDictionary<string, decimal> measuresBefore)
+    {
+        var delta = n.Result.Counted as IReadOnlyDictionary<string, decimal>;
         foreach (var hook in hooks ?? [])
-            if (await hook.SettlementStoredAsync(c, tx, person, identities, engineBill, result, actor, measures) is { Count: > 0 } added)
+            if (await hook.SettlementStoredAsync(c, tx, n.Person, n.Identities, n.Bill, n.Result, actor, measuresBefore) is { Count: > 0 } added)
                 delta = delta.Concat(added).ToDictionary(StringComparer.Ordinal);
-        var (totalsSql, totalsArgs) = LedgerTotals.AddSql(new LedgerDelta(person.Id, year, delta));
-        // Issue 10: the console's monthly aggregates, last in the batch (their rows are the most shared).
-        var aggregates = (aggregateHooks ?? []).Select(h => h.SettlementStoredSql(c, person, engineBill, result, Insights.SettlementDetails.From(input))).ToList();
+        return delta;
+    }
+
+    /// <summary>Issue 10: the console's monthly aggregates of a new settlement (statements with parameters named by <paramref name="prefix"/>).</summary>
+    internal IEnumerable<(string Sql, (string, object?)[] Args)> AggregateSql(DbConnection c, NewSettlement n, string? prefix = null) =>
+        (aggregateHooks ?? []).Select(h => h.SettlementStoredSql(c, n.Person, n.Bill, n.Result, Insights.SettlementDetails.From(n.Input), prefix));
+
+    /// <summary>Writes a decision of one bill: nothing for an answer, the held bill, or the settlement with its audit entry, context, totals and hooks.</summary>
+    internal async Task<SettleOutcome> StoreAsync(DbConnection c, DbTransaction tx, BillDocument input, string hash, Actor actor, string source, Decision d,
+        IReadOnlyDictionary<string, decimal>? measuresBefore = null)
+    {
+        if (d.Answer is not null) return d.Answer;
+        if (d.New is not { } n)
+            return new SettleOutcome(null!, false, await HeldSettlements.HoldAsync(c, tx, db.Dialect, input, hash, d.Person, d.Hold!, actor, source));
+        var stored = n.Stored;
+        const string values = "@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @fmt, @naming, @nat, @kind, @pb";
+        // The hooks see the person's measures before this bill; their measures are added with the bill's counts below.
+        var delta = await StoredHooksAsync(c, tx, n, actor, measuresBefore ?? new Dictionary<string, decimal>());
+        var (totalsSql, totalsArgs) = LedgerTotals.AddSql(new LedgerDelta(n.Person.Id, stored.Year, delta));
+        // The console's monthly aggregates, last in the batch (their rows are the most shared).
+        var aggregates = AggregateSql(c, n).ToList();
         // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs), what it
         // counts added to the person's running totals, what the year-end rules will read of it (YearFacts), and the
         // monthly aggregates.
@@ -164,17 +212,15 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
                 ? $"WITH s AS (INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values}) RETURNING id) " +
                   AuditLog.InsertSelectSql(db.Dialect, "a_", "s")
                 : $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values});" +
-                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(input) + YearFacts.Sql + (totalsSql.Length == 0 ? "" : ";" + totalsSql)
+                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(n.Input) + YearFacts.Sql + (totalsSql.Length == 0 ? "" : ";" + totalsSql)
             + string.Concat(aggregates.Select(a => ";" + a.Sql)),
-            tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", year), ("d", stored.Date), ("r", stored.Region),
-            ("pol", stored.Policy), ("src", source), ("hash", hash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
-            ("a", stored.Assistance), ("s", stored.Status), ("at", now), ("by", stored.CreatedBy),
-            ("fmt", stored.ResultFormat), ("naming", naming), ("nat", stored.NationalJson),
-            ("kind", Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind)), ("pb", result.PersonalBurden),
-            .. AuditLog.Parameters("a_", actor, "settle", "settlement", stored.Id, null,
-                new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source }),
-            .. SettlementContext.Parameters(input), .. YearFacts.Parameters(engineBill, result), .. totalsArgs, .. aggregates.SelectMany(a => a.Args)]);
-        await SettlementContext.WriteItemsAsync(c, tx, input);
+            tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", stored.Year), ("d", stored.Date), ("r", stored.Region),
+            ("pol", stored.Policy), ("src", stored.Source), ("hash", stored.RequestHash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
+            ("a", stored.Assistance), ("s", stored.Status), ("at", stored.CreatedAt), ("by", stored.CreatedBy),
+            ("fmt", stored.ResultFormat), ("naming", stored.Naming), ("nat", stored.NationalJson),
+            ("kind", n.Kind), ("pb", n.Result.PersonalBurden),
+            .. n.Audit, .. SettlementContext.Parameters(n.Input), .. YearFacts.Parameters(n.Bill, n.Result), .. totalsArgs, .. aggregates.SelectMany(a => a.Args)]);
+        await SettlementContext.WriteItemsAsync(c, tx, n.Input);
         return new SettleOutcome(stored, Replayed: false);
     }
 

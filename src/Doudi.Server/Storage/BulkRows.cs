@@ -6,7 +6,7 @@ using NpgsqlTypes;
 namespace Doudi.Server.Storage;
 
 /// <summary>The types a bulk-written column may have, mapped to each dialect's storage.</summary>
-public enum BulkType { Text, Int, Long, Date, Bool, Timestamp, Decimal }
+public enum BulkType { Text, Int, Long, Date, Bool, Timestamp, Decimal, Json }
 
 public sealed record BulkColumn(string Name, BulkType Type);
 
@@ -53,7 +53,8 @@ public static class BulkRows
         (Dialect.Postgres, BulkType.Bool) => "boolean",
         (Dialect.Postgres, BulkType.Timestamp) => "timestamptz",
         (Dialect.Postgres, BulkType.Decimal) => "numeric",
-        (_, BulkType.Text or BulkType.Date or BulkType.Timestamp or BulkType.Decimal) => "TEXT",
+        (Dialect.Postgres, BulkType.Json) => "jsonb",
+        (_, BulkType.Text or BulkType.Date or BulkType.Timestamp or BulkType.Decimal or BulkType.Json) => "TEXT",
         _ => "INTEGER",
     };
 
@@ -86,7 +87,8 @@ public static class BulkRows
                         case BulkType.Date: w.Write((DateOnly)v, NpgsqlDbType.Date); break;
                         case BulkType.Bool: w.Write((bool)v, NpgsqlDbType.Boolean); break;
                         case BulkType.Timestamp: w.Write(((DateTimeOffset)v).UtcDateTime, NpgsqlDbType.TimestampTz); break;
-                        case BulkType.Decimal: w.Write((decimal)v, NpgsqlDbType.Numeric); break;
+                        case BulkType.Decimal: w.Write(Convert.ToDecimal(v, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Numeric); break;
+                        case BulkType.Json: w.Write((string)v, NpgsqlDbType.Jsonb); break;
                     }
                 }
                 n++;
@@ -95,17 +97,43 @@ public static class BulkRows
             await w.CompleteAsync(ct);
             return n;
         }
+        return await SqliteInsertAsync(c, tx, table, columns, rows, "", ct);
+    }
+
+    private static async Task<long> SqliteInsertAsync(DbConnection c, DbTransaction tx, string table, IReadOnlyList<BulkColumn> columns,
+        IEnumerable<object?[]> rows, string tail, CancellationToken ct)
+    {
         var sqlite = (SqliteConnection)c;
         await using var cmd = sqlite.CreateCommand();
         cmd.Transaction = (SqliteTransaction)tx;
-        cmd.CommandText = $"INSERT INTO {table} ({names}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
+        cmd.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns.Select(x => x.Name))}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))}){tail}";
         var ps = columns.Select((_, i) => cmd.Parameters.Add(new SqliteParameter("$p" + i, null))).ToArray();
+        long n = 0;
         foreach (var row in rows)
         {
             for (int i = 0; i < columns.Count; i++) ps[i].Value = Sql.SqliteValue(row[i]);
-            await cmd.ExecuteNonQueryAsync(ct);
-            n++;
+            n += await cmd.ExecuteNonQueryAsync(ct);
         }
         return n;
+    }
+
+    /// <summary>
+    /// Inserts the rows whose <paramref name="key"/> is not yet in <paramref name="table"/> and returns how many were inserted
+    /// (fewer than sent: some key was stored meanwhile by someone else). PostgreSQL: binary COPY into the session's staging
+    /// copy of the table (kept by the pooled connection, emptied at commit and after each use), then one
+    /// INSERT … SELECT … ON CONFLICT DO NOTHING; SQLite: INSERT … ON CONFLICT DO NOTHING per row.
+    /// </summary>
+    public static async Task<long> InsertNewAsync(DbConnection c, DbTransaction tx, string table, string key, IReadOnlyList<BulkColumn> columns,
+        IReadOnlyCollection<object?[]> rows, CancellationToken ct = default)
+    {
+        if (rows.Count == 0) return 0;
+        if (c is not NpgsqlConnection) return await SqliteInsertAsync(c, tx, table, columns, rows, $" ON CONFLICT ({key}) DO NOTHING", ct);
+        var names = string.Join(", ", columns.Select(x => x.Name));
+        var staging = "staging_" + table;
+        await c.ExecAsync($"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", tx);
+        await WriteAsync(c, tx, staging, columns, rows, ct);
+        var inserted = await c.ExecAsync($"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} ON CONFLICT ({key}) DO NOTHING", tx);
+        await c.ExecAsync($"TRUNCATE {staging}", tx);
+        return inserted;
     }
 }

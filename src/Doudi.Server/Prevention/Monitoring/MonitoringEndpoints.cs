@@ -67,7 +67,7 @@ public static class MonitoringEndpoints
         {
             var e = await db.ReadAsync(async c =>
             {
-                var p = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", null, RegistryStore.MapPerson, ("id", id))
+                var p = await MonitoringStore.PersonAsync(c, id)
                     ?? throw ApiProblemException.NotFound(new($"没有此人 {id}", $"no person {id}"));
                 return await service.EvaluateAsync(c, null, p, year, http.Actor(), store: false);
             }, ct) ?? throw ApiProblemException.NotFound(new("此统筹区没有监测规则", "no monitoring rules for this region"));

@@ -20,6 +20,9 @@ public static class MonitoringStore
             where.Args);
     }
 
+    public static Task<Registry.PersonRecord?> PersonAsync(DbConnection c, string id) =>
+        c.FirstAsync($"SELECT {Registry.RegistryStore.PersonColumns} FROM persons WHERE id = @id", null, Registry.RegistryStore.MapPerson, ("id", id));
+
     public static async Task SetParameterAsync(DbConnection c, DbTransaction tx, Dialect dialect, string policy, string rule, decimal threshold, string basis, Actor actor)
     {
         var before = await c.ScalarAsync("SELECT threshold FROM prevention_parameters WHERE policy = @p AND rule = @r", tx, ("p", policy), ("r", rule));

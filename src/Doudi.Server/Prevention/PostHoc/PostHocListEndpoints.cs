@@ -12,13 +12,8 @@ public static class PostHocListEndpoints
     public static void Map(WebApplication app)
     {
         app.MapGet("/api/posthoc-applications", async (string? region, string? state, Database db, CancellationToken ct) =>
-        {
-            var w = new Where().Eq("a.region", region).Eq("a.state", state);
-            return await db.ReadAsync(c => c.ListAsync(
-                $"SELECT a.*, p.name AS person_name FROM posthoc_applications a JOIN persons p ON p.id = a.person_id{w.Sql} ORDER BY a.created_at DESC, a.id LIMIT 500", null,
-                r => new PostHocRow(r.S("id"), r.S("person_id"), r.S("person_name"), r.S("region"), r.S("township"), r.M("claimed_amount"), r.S("state"),
-                    r.IsDBNull(r.GetOrdinal("paid_amount")) ? null : r.M("paid_amount"), r.T("created_at"), r.S("created_by")), w.Args), ct);
-        }).RequireAuthorization(PreventionPolicies.PostHoc).WithTags("Post-hoc")
+            await db.ReadAsync(c => PostHocService.ListAsync(c, region, state), ct))
+          .RequireAuthorization(PreventionPolicies.PostHoc).WithTags("Post-hoc")
           .WithSummary("事后救助申请列表 / post-hoc applications, newest first").Produces<List<PostHocRow>>();
     }
 }

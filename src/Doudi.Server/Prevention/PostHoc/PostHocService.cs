@@ -71,6 +71,16 @@ public sealed class PostHocService(Database db, PreventionClock clock, Preventio
         return (h, Rebuild(id, h.Region, await CommandLog.LoadAsync(c, tx, Table, "application_id", id)));
     }
 
+    /// <summary>The newest 500 applications, by region and state (the console's work list).</summary>
+    public static Task<List<PostHocRow>> ListAsync(DbConnection c, string? region, string? state)
+    {
+        var w = new Where().Eq("a.region", region).Eq("a.state", state);
+        return c.ListAsync(
+            $"SELECT a.*, p.name AS person_name FROM posthoc_applications a JOIN persons p ON p.id = a.person_id{w.Sql} ORDER BY a.created_at DESC, a.id LIMIT 500", null,
+            r => new PostHocRow(r.S("id"), r.S("person_id"), r.S("person_name"), r.S("region"), r.S("township"), r.M("claimed_amount"), r.S("state"),
+                r.IsDBNull(r.GetOrdinal("paid_amount")) ? null : r.M("paid_amount"), r.T("created_at"), r.S("created_by")), w.Args);
+    }
+
     /// <summary>The application, for its applicant: null unless the ID number is the applicant's (a mismatch looks like no application).</summary>
     public Task<PostHocApplication?> ForApplicantAsync(string id, string idNumber, CancellationToken ct) =>
         db.ReadAsync(async c =>

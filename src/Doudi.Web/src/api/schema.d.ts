@@ -647,12 +647,15 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 年度结算 / run the year-end rules over stored settlements of a region's year
+         * 年度结算 / run the year-end rules over stored settlements of a region's year (all results, or ?page&pageSize)
          * @description 角色 / roles: bureau_admin, bureau_operator
          */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    page?: number;
+                    pageSize?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -669,7 +672,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["YearEndRun"];
+                        "application/json": components["schemas"]["YearEndRunView"];
                     };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
@@ -733,12 +736,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 一次年度结算 / a stored year-end run
+         * 年度结算结果 / a year-end run: all its results, or a page of persons and of households (?page&pageSize)
          * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    page?: number;
+                    pageSize?: number;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -753,7 +759,163 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["YearEndRun"];
+                        "application/json": components["schemas"]["YearEndRunView"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/year-end-runs/{id}/persons/{personId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 年度结算中一人的结果 / one person's year in a year-end run
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    personId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PersonYearResult"];
+                    };
+                };
+                /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/year-end-runs/{id}/households/{householdId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 年度结算中一户的结果 / one household's year in a year-end run
+         * @description 角色 / roles: bureau_admin, bureau_operator, charity, auditor
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    householdId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdYearResult"];
                     };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
@@ -1196,6 +1358,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        "application/json": components["schemas"]["PremiumListView"];
                         "text/csv": string;
                     };
                 };
@@ -4931,7 +5094,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OwnTaskView"];
+                        "application/json": components["schemas"]["ReductionCaseView"] | components["schemas"]["OwnTaskView"];
                     };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
@@ -7332,6 +7495,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        "application/json": components["schemas"]["DisclosureView"];
                         "text/plain": string;
                     };
                 };
@@ -8845,6 +9009,29 @@ export interface components {
             asOf: string;
             items: components["schemas"]["OwnTaskView"][];
         };
+        DisclosureIncome: {
+            source: string;
+            name: string;
+            amount: number;
+        };
+        DisclosureView: {
+            region: string;
+            fund: string;
+            fundName: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            openingBalance: number;
+            incomeBySource: components["schemas"]["DisclosureIncome"][];
+            totalIncome: number;
+            /** Format: int32 */
+            paymentCount: number;
+            totalPayments: number;
+            closingBalance: number;
+            cite: null | string;
+            text: string;
+        };
         DocumentSummary: {
             id: string;
             region: string;
@@ -9452,7 +9639,17 @@ export interface components {
             overdue: boolean;
             status: string;
             statusEn: string;
-            answer: null | components["schemas"]["AnswerView"];
+            answer: {
+                kind: string;
+                kindName: string;
+                item: null | string;
+                amount: number;
+                actor: string;
+                /** Format: date-time */
+                at: string;
+                reason: string;
+                late: boolean;
+            };
         };
         PageOfAuditEntry: {
             items: components["schemas"]["AuditEntry"][];
@@ -9699,6 +9896,34 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             createdBy: string;
+        };
+        PremiumListView: {
+            region: string;
+            /** Format: int32 */
+            year: number;
+            /** Format: int32 */
+            month: number;
+            policy: string;
+            document: string;
+            /** Format: date */
+            due: string;
+            dueBasis: string;
+            total: number;
+            items: components["schemas"]["PremiumRowView"][];
+        };
+        PremiumRowView: {
+            person: string;
+            name: string;
+            category: string;
+            tier: string;
+            item: string;
+            amount: number;
+            /** Format: date */
+            effectiveFrom: null | string;
+            status: string;
+            basis: string;
+            note: string;
+            cite: string;
         };
         ProblemDetails: {
             type?: null | string;
@@ -10330,7 +10555,12 @@ export interface components {
             columns: string[];
             rows: unknown[][];
         };
-        YearEndRun: {
+        YearEndRunRequest: {
+            region: string;
+            /** Format: int32 */
+            year: number;
+        };
+        YearEndRunView: {
             id: string;
             region: string;
             /** Format: int32 */
@@ -10338,13 +10568,18 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             createdBy: string;
+            /** Format: int32 */
+            personCount: number;
+            /** Format: int32 */
+            householdCount: number;
+            /** Format: int32 */
+            billCount: number;
             persons: components["schemas"]["PersonYearResult"][];
             households: components["schemas"]["HouseholdYearResult"][];
-        };
-        YearEndRunRequest: {
-            region: string;
             /** Format: int32 */
-            year: number;
+            page: null | number;
+            /** Format: int32 */
+            pageSize: null | number;
         };
     };
     responses: never;
