@@ -41,8 +41,10 @@ BILLS=3000 VERIFY=1 OUT="$OUT/city" bench/city-bench.sh >/dev/null
 if [[ -n "${DOUDI_TEST_PG:-}" ]]; then
   # A small city's year on the server (issue 11 point 2): name lists, bills and year-end through the API; every bill stored.
   RESIDENTS=20000 OBJECTS=300 BILLS=3000 CHECK=1 DB=doudi_city_year_smoke PORT=5397 OUT="$OUT/city-year" bench/city-year.sh >/dev/null
+  # The city's year-end run (issue 11 point 2) on a small stored year: it must answer 201.
+  RESIDENTS=20000 OBJECTS=300 BILLS=3000 CITY="$OUT/year-end-city" bench/year-end-bench.sh >/dev/null
 else
-  echo "bench smoke: DOUDI_TEST_PG not set, bench/city-year.sh skipped"
+  echo "bench smoke: DOUDI_TEST_PG not set, bench/city-year.sh and bench/year-end-bench.sh skipped"
 fi
 echo "== smoke: name-list import rates (BENCHMARKS.server.md, issue 9 item 3)"
 dotnet build -c Release bench/Doudi.Bench.Http -nologo -v q -clp:ErrorsOnly -p:DoudiSkipWeb=true

@@ -58,4 +58,5 @@ wall=$(curl -s -b "$JAR" -o "$DATA/run.json" -w '%{http_code} %{time_total}' -H 
   "http://127.0.0.1:$PORT/api/year-end-runs?page=1&pageSize=5" -d "{\"region\":\"$REGION\",\"year\":$YEAR}")
 c1=$(cpu)
 echo "POST /api/year-end-runs: HTTP ${wall% *}, wall ${wall#* } s, server CPU $(awk -v a="$c0" -v b="$c1" -v t="$tick" 'BEGIN { printf "%.1f", (b - a) / t }') s, server peak $(hwm), load $(cut -d' ' -f1-3 /proc/loadavg)"
+[[ "${wall% *}" == 201 ]] || { echo "the year-end run did not answer 201"; head -c 2000 "$DATA/run.json"; exit 1; }
 python3 -c "import json,sys; r=json.load(open('$DATA/run.json')); print('run', r.get('id'), 'persons', r.get('personCount'), 'households', r.get('householdCount'), 'bills', r.get('billCount'))" 2>/dev/null || head -c 600 "$DATA/run.json"
