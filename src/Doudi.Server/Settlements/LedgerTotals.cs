@@ -49,7 +49,9 @@ public static class LedgerTotals
     /// <paramref name="person"/> is an SQL expression of the person id (a parameter or a subquery). Columns: year, bucket, amount_fen.
     /// </summary>
     public static string SelectSql(string person) =>
-        $"SELECT year, bucket, amount_fen FROM ledger_totals WHERE person_id = {person} AND year IN (@y, @py)";
+        // Ordered: the ledger keeps its buckets in the order read, and the person's year summary shows them in that order,
+        // which must not depend on the order the rows were stored in (one-stop and import insert them differently).
+        $"SELECT year, bucket, amount_fen FROM ledger_totals WHERE person_id = {person} AND year IN (@y, @py) ORDER BY year, bucket";
 
     /// <summary>Reads one row of <see cref="SelectSql"/>.</summary>
     public static (int Year, string Bucket, long Fen) Row(DbDataReader r) => (r.GetInt32(0), r.GetString(1), Convert.ToInt64(r.GetValue(2)));
@@ -99,7 +101,7 @@ public static class LedgerTotals
                 names.Append("@p").Append(i);
                 args.Add(($"p{i}", chunk[i]));
             }
-            await using var cmd = c.Command($"SELECT person_id, year, bucket, amount_fen FROM ledger_totals WHERE person_id IN ({names}) AND year IN (@y, @py)", tx, args.ToArray());
+            await using var cmd = c.Command($"SELECT person_id, year, bucket, amount_fen FROM ledger_totals WHERE person_id IN ({names}) AND year IN (@y, @py) ORDER BY person_id, year, bucket", tx, args.ToArray());
             await using var r = await cmd.ExecuteReaderAsync();
             while (await r.ReadAsync())
             {
@@ -153,7 +155,7 @@ public static class LedgerTotals
     /// The stored totals of persons of a region (null: all) and a year (null: all), person's current region from the registry.
     /// </summary>
     public static Task<List<LedgerTotal>> ReadAsync(DbConnection c, DbTransaction? tx, string? region, int? year) =>
-        c.ListAsync("SELECT x.person_id, x.year, x.bucket, x.amount_fen FROM ledger_totals x" + Scope(region, year), tx,
+        c.ListAsync("SELECT x.person_id, x.year, x.bucket, x.amount_fen FROM ledger_totals x" + Scope(region, year) + " ORDER BY x.person_id, x.year, x.bucket", tx,
             r => new LedgerTotal(r.GetString(0), r.GetInt32(1), r.GetString(2), Convert.ToInt64(r.GetValue(3)) / 100m),
             ScopeArgs(region, year));
 
