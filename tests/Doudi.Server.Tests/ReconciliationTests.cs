@@ -66,6 +66,13 @@ public abstract class ReconciliationTests(ServerFixture fx)
         string setl = item.Str("setlId"), last = item.Str("direction") == "to_pay" ? "paid" : "recovered";
         var (skip, _, _) = await op.PostJson($"/api/reconciliations/{id}/items/{setl}/steps", new { status = "confirmed" });
         Assert.Equal(HttpStatusCode.Conflict, skip);
+        // A field the workflow does not know is refused by name, not ignored (both bodies were bound leniently before).
+        var (unknownStep, _, unknownStepText) = await op.PostJson($"/api/reconciliations/{id}/items/{setl}/steps", new { status = "sent_to_township", amount = 1 });
+        Assert.Equal(HttpStatusCode.BadRequest, unknownStep);
+        Assert.Contains("amount", unknownStepText);
+        var (unknownSend, _, unknownSendText) = await op.PostJson($"/api/reconciliations/{id}/township-sendings", new { township = item.Str("township"), towns = "x" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknownSend);
+        Assert.Contains("towns", unknownSendText);
         var (sent, sentBody, sentText) = await op.PostJson($"/api/reconciliations/{id}/township-sendings", new { township = item.Str("township"), note = "请核实" });
         Assert.True(sent == HttpStatusCode.OK, sentText);
         Assert.True(sentBody.GetProperty("sent").GetInt32() >= 1);

@@ -81,23 +81,40 @@ public static class ReconciliationEndpoints
             return Results.File(buffer.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{id}.xlsx");
         }).RequireAuthorization(Policies.ReadSettlements).ProducesFile(Declare.Xlsx).Problems(404).WithSummary("Excel 报告 / the report as a workbook (应补, 应退, persons, townships, institutions)");
 
-        g.MapPost("/{id}/items/{setlId}/steps", async (string id, string setlId, ReconciliationStep step, HttpContext http, ReconciliationService service, CancellationToken ct) =>
+        g.MapPost("/{id}/items/{setlId}/steps", async (string id, string setlId, HttpContext http, ReconciliationService service, CancellationToken ct) =>
         {
+            var step = await ReadBodyAsync(http, f => new ReconciliationStep(f.String("status", required: true) ?? "", f.String("note", maxLength: 500)), ["status", "note"], ct);
             if (!ReconciliationStatus.All.Contains(step.Status) || step.Status == ReconciliationStatus.Open)
                 throw ApiProblemException.Invalid([new FieldProblem("status", Msg.Unknown("状态", step.Status, ReconciliationStatus.All.Skip(1)))]);
             if (step.Note is { Length: > 500 } || step.Note?.Any(char.IsControl) == true)
                 throw ApiProblemException.Invalid([new FieldProblem("note", new("备注不超过 500 字且不含控制字符", "at most 500 characters, no control characters"))]);
             var item = await service.MoveAsync(id, setlId, step.Status, step.Note, http.Actor(), ct);
             return Results.Json(ToView(item), Json.Options);
-        }).RequireAuthorization(Policies.Operate).Produces<ReconciliationItemView>().Problems(404, 409, 503)
+        }).RequireAuthorization(Policies.Operate).JsonBody<ReconciliationStep>().Produces<ReconciliationItemView>().Problems(404, 409, 503)
           .WithSummary("流程 / next step of a difference: sent_to_township → confirmed → paid (应补) or recovered (应退), audited");
 
-        g.MapPost("/{id}/township-sendings", async (string id, TownshipSending sending, HttpContext http, ReconciliationService service, CancellationToken ct) =>
+        g.MapPost("/{id}/township-sendings", async (string id, HttpContext http, ReconciliationService service, CancellationToken ct) =>
         {
+            var sending = await ReadBodyAsync(http, f => new TownshipSending(f.String("township", required: true) ?? "", f.String("note", maxLength: 500)), ["township", "note"], ct);
             if (string.IsNullOrWhiteSpace(sending.Township)) throw ApiProblemException.Invalid([new FieldProblem("township", Msg.Required)]);
             var sent = await service.SendTownshipAsync(id, sending.Township, sending.Note, http.Actor(), ct);
             return Results.Json(new TownshipSent(sending.Township, sent), Json.Options);
-        }).RequireAuthorization(Policies.Operate).Produces<TownshipSent>().Problems(404, 503).WithSummary("下发乡镇 / send every open difference of a township to it");
+        }).RequireAuthorization(Policies.Operate).JsonBody<TownshipSending>().Produces<TownshipSent>().Problems(404, 503).WithSummary("下发乡镇 / send every open difference of a township to it");
+    }
+
+    /// <summary>
+    /// A small JSON body read strictly, as every other body is (<see cref="Fields"/>): a field the endpoint does not know is
+    /// refused by name rather than ignored, and control characters and overlong text are refused with their field.
+    /// </summary>
+    private static async Task<T> ReadBodyAsync<T>(HttpContext http, Func<Fields, T> read, string[] known, CancellationToken ct)
+    {
+        using var doc = await Body.ReadJsonAsync(http.Request, ct);
+        var problems = new List<FieldProblem>();
+        var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
+        var value = read(f);
+        foreach (var name in f.Names) if (!known.Contains(name)) f.Problem(name, new("未知字段", "unknown field"));
+        if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
+        return value;
     }
 
     /// <summary>The export (and profile) of the request into <paramref name="exportPath"/>: text/csv, or multipart with export and profile files.</summary>
