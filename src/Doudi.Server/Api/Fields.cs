@@ -63,6 +63,13 @@ public sealed class Fields
     public string Path(string name) => PathPrefix.Length == 0 ? name : $"{PathPrefix}.{name}";
     public void Problem(string name, Text message) => Problems.Add(new FieldProblem(Path(name), message));
 
+    /// <summary>Refuses by name every field but <paramref name="known"/>: a field the endpoint does not read is an error, never ignored.</summary>
+    public void RefuseUnknown(params string[] known)
+    {
+        foreach (var name in _values.Keys)
+            if (Array.IndexOf(known, name) < 0) Problem(name, new("未知字段", "unknown field"));
+    }
+
     /// <summary>The first of <paramref name="names"/> present (aliases: our names, the national platform's, Chinese headers).</summary>
     public string? Which(params string[] names)
     {

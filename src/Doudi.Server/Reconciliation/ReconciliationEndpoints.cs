@@ -112,7 +112,7 @@ public static class ReconciliationEndpoints
         var problems = new List<FieldProblem>();
         var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
         var value = read(f);
-        foreach (var name in f.Names) if (!known.Contains(name)) f.Problem(name, new("未知字段", "unknown field"));
+        f.RefuseUnknown(known);
         if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
         return value;
     }

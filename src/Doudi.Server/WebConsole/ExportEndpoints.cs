@@ -23,8 +23,7 @@ public static class ExportEndpoints
             var problems = new List<FieldProblem>();
             var f = Fields.FromJson(root, "", problems);
             var sheet = f.String("sheet", required: true, maxLength: 31);
-            foreach (var name in f.Names.Where(n => n is not ("sheet" or "columns" or "rows")))
-                problems.Add(new(name, new("未知字段", "unknown field")));
+            f.RefuseUnknown("sheet", "columns", "rows");
             var rows = new List<object[]>();
             if (!root.TryGetProperty("columns", out var cols) || cols.ValueKind != JsonValueKind.Array || cols.GetArrayLength() is 0 or > 100)
                 problems.Add(new("columns", new("应为 1–100 个列名", "must be 1–100 column names")));
