@@ -190,6 +190,13 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
     internal IEnumerable<(string Sql, (string, object?)[] Args)> AggregateSql(DbConnection c, NewSettlement n, string? prefix = null) =>
         (aggregateHooks ?? []).Select(h => h.SettlementStoredSql(c, n.Person, n.Bill, n.Result, Insights.SettlementDetails.From(n.Input), prefix));
 
+    /// <summary>The console's monthly aggregates of many new settlements (a bulk import's chunk), summed: one upsert per hook.</summary>
+    internal async Task AggregateManyAsync(DbConnection c, DbTransaction tx, IReadOnlyList<NewSettlement> settlements)
+    {
+        foreach (var h in aggregateHooks ?? [])
+            await h.SettlementsStoredAsync(c, tx, settlements.Select(n => (n.Person, n.Bill, n.Result, (Insights.SettlementDetails?)Insights.SettlementDetails.From(n.Input))));
+    }
+
     /// <summary>Writes a decision of one bill: nothing for an answer, the held bill, or the settlement with its audit entry, context, totals and hooks.</summary>
     internal async Task<SettleOutcome> StoreAsync(DbConnection c, DbTransaction tx, BillDocument input, string hash, Actor actor, string source, Decision d,
         IReadOnlyDictionary<string, decimal>? measuresBefore = null)
