@@ -356,6 +356,14 @@ public abstract class SettlementImportTests(ServerFixture fx)
         var totalsA = await Totals(a);
         Assert.Contains("measure.monitoring.", totalsA);
         Assert.Equal(totalsA, await Totals(b));
+        // Early warning: the import evaluates each person once per chunk (after the person's last bill), one-stop settlement
+        // after every bill; both leave the same risk-pool entries (rule, measure, amount at the year's end, threshold, state).
+        async Task<string> Warnings(string person) => string.Join(";", await fx.Db.ReadAsync(c => c.ListAsync(
+            "SELECT policy, year, rule, measure, amount, threshold, state FROM risk_entries WHERE person_id = @p ORDER BY policy, year, rule", null,
+            r => $"{r.S("policy")}:{r.I("year")}:{r.S("rule")}:{r.S("measure")}:{r.M("amount")}:{r.M("threshold")}:{r.S("state")}", ("p", person))));
+        var warningsA = await Warnings(a);
+        Assert.Contains("assistance_object_in_policy_burden", warningsA);
+        Assert.Equal(warningsA, await Warnings(b));
         var (_, sa, _) = await op.GetJson($"/api/persons/{a}/years/2023");
         var (_, sb2, _) = await op.GetJson($"/api/persons/{b}/years/2023");
         Assert.Equal(sa.Dec("assistance"), sb2.Dec("assistance"));

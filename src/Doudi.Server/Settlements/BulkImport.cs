@@ -272,6 +272,8 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
         var fresh = new List<SettlementService.NewSettlement>(rows.Count);
         var freshById = new Dictionary<string, StoredSettlement>(StringComparer.Ordinal);
         var deltas = new List<LedgerDelta>(rows.Count);
+        // The hooks' evaluations (early warning) once per person, year and key: the chunk's last bill's, with the measures before it.
+        var evaluations = new Dictionary<(int Hook, string Person, int Year, string Key), (SettlementService.NewSettlement Bill, Dictionary<string, decimal> Before)>();
         foreach (var r in rows)
         {
             var bill = r.Input.Bill;
@@ -286,8 +288,14 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                 var d = service.Decide(r.Input, r.Hash, actor, source, r.Hold, null, inputs);
                 if (d.New is { } n)
                 {
-                    // The hooks (early warning) see the person's measures before this bill, as in one-stop settlement.
-                    var delta = await service.StoredHooksAsync(c, tx, n, actor, LedgerTotals.MeasuresOf(bill.Date.Year, totals));
+                    // What the hooks add to the running totals, with no write; they evaluate the person once the chunk is settled
+                    // (below), seeing the measures before the person's last bill, as one-stop settlement of that bill would.
+                    var (delta, evaluate) = await service.MeasureHooksAsync(c, tx, n);
+                    if (evaluate.Count > 0)
+                    {
+                        var before = LedgerTotals.MeasuresOf(bill.Date.Year, totals);
+                        foreach (var (hook, key) in evaluate) evaluations[(hook, n.Person.Id, n.Stored.Year, key)] = (n, before);
+                    }
                     fresh.Add(n);
                     deltas.Add(new LedgerDelta(n.Person.Id, n.Stored.Year, delta));
                     freshById[bill.Id] = n.Stored;
@@ -309,6 +317,7 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                 result.Refused.Add((r, e.Fields.Count > 0 ? e.Fields : [new FieldProblem("$", e.Title)]));
             }
         }
+        foreach (var ((hook, _, _, _), (n, before)) in evaluations) await service.EvaluateHookAsync(c, tx, hook, n, actor, before);
         timings.Add(ref timings.Decide);
         if (fresh.Count == 0) return result;
         var settlementRows = fresh.Select(n =>
