@@ -79,9 +79,16 @@ public sealed partial class SeedQuoteTests
                         if (key == "text" && Missing(s, SeedText(here)) is { } gone)
                             problems.Add($"  line {v.Start.Line}: text not in {here}: '{gone}'\n    in: {s}");
                         else if (key == "cite" || key.EndsWith("_cite", StringComparison.Ordinal))
+                        {
+                            var citeSeed = SeedOfCite(s) ?? here;
                             foreach (Match m in Quoted().Matches(s))
-                                if (Missing(m.Groups[1].Value, SeedText(SeedOfCite(s) ?? here)) is { } q)
-                                    problems.Add($"  line {v.Start.Line}: quotation in '{key}' not in {SeedOfCite(s) ?? here}: '{q}'");
+                                if (Missing(m.Groups[1].Value, SeedText(citeSeed)) is { } q)
+                                    problems.Add($"  line {v.Start.Line}: quotation in '{key}' not in {citeSeed}: '{q}'");
+                            // An article a citation names (第八条) is an article of the document it cites.
+                            foreach (Match m in Article().Matches(s))
+                                if (!SeedText(citeSeed).Contains(m.Value, StringComparison.Ordinal))
+                                    problems.Add($"  line {v.Start.Line}: '{key}' names {m.Value}, which {citeSeed} does not have");
+                        }
                     }
                     else Walk(file, v, here, problems);
                 }
@@ -173,6 +180,9 @@ public sealed partial class SeedQuoteTests
 
     [GeneratedRegex(@"…+|\.{3,}")]
     private static partial Regex Ellipsis();
+
+    [GeneratedRegex("第[一二三四五六七八九十]+条")]
+    private static partial Regex Article();
 
     [GeneratedRegex("“([^”]+)”")]
     private static partial Regex Quoted();
