@@ -181,10 +181,7 @@ public sealed class InterpretationRegisterTests
                 if (!clauses.Any(x => $"{x.Doc.Id} {x.Clause.Cite}" == listed))
                     problems.Add($"{entry.Id} lists '{listed}', which no policy file has");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        // Every interpretation numbered in the digest is in the register (I-1 … I-26), first and in order; the project's
-        // own later readings (e.g. I-40) follow, numbered beyond the digest's.
-        var ordered = InterpretationRegister.Ordered(register.All.Select(e => e.Id)).ToList();
-        Assert.Equal(Enumerable.Range(1, 26).Select(n => $"I-{n}"), ordered.Take(26));
-        Assert.All(ordered.Skip(26), id => Assert.True(int.Parse(id[2..]) > 26, $"{id} is numbered inside the digest's range"));
+        // Every interpretation numbered in the digest is in the register: I-1 … I-26.
+        Assert.Equal(Enumerable.Range(1, 26).Select(n => $"I-{n}"), InterpretationRegister.Ordered(register.All.Select(e => e.Id).Where(id => id.StartsWith("I-", StringComparison.Ordinal))));
     }
 }
