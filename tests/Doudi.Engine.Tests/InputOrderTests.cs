@@ -4,12 +4,12 @@ using Doudi.Engine.Settlement;
 namespace Doudi.Engine.Tests;
 
 /// <summary>
-/// The order in which a person's identities are listed is not policy: every case under tests/cases settles to the same
+/// The order of the input is not policy: every case under tests/cases settles to the same
 /// categories and amounts with each person's identities reversed (I-2 breaks a tie by the category, not by its place in
 /// the input). Before this held, a fuyang person listed as subsistence then destitute had a zero-base bill settled as
 /// subsistence and got 50% special assistance instead of 60%.
 /// </summary>
-public sealed class IdentityOrderTests
+public sealed class InputOrderTests
 {
     public static TheoryData<string> Files() => CaseFileTests.Files();
 
@@ -26,6 +26,21 @@ public sealed class IdentityOrderTests
             Persons = caseFile.Persons.Select(p => p with { Identities = p.Identities.Reverse().ToList() }).ToList(),
         });
         Assert.Equal(Amounts(asListed), Amounts(reversed));
+    }
+
+    /// <summary>Nor is the order of the bills in the file: they are settled by date, then bill id (I-3).</summary>
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Reversing_the_bills_changes_nothing(string file)
+    {
+        if (Repo.SettlingCase(file) is not var (caseFile, catalog)) return;
+        if (caseFile.Bills.Count < 2) return;
+        var engine = new SettlementEngine(catalog);
+        var asListed = Amounts(engine.SettleCase(caseFile));
+        var reversed = Amounts(engine.SettleCase(caseFile with { Bills = caseFile.Bills.Reverse().ToList() }));
+        asListed.Sort(StringComparer.Ordinal);
+        reversed.Sort(StringComparer.Ordinal);
+        Assert.Equal(asListed, reversed);
     }
 
     private static List<string> Amounts(CaseResult r) =>
