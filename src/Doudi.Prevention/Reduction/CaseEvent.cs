@@ -1,3 +1,4 @@
+using Doudi.Policy.Vocabulary;
 namespace Doudi.Prevention.Reduction;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Doudi.Policy.Vocabulary;
 namespace Doudi.Prevention.Reduction;
 
 /// <summary>What a department sees of a case: its own task only — never another department's answer or grant.</summary>
