@@ -47,6 +47,42 @@ public class ReductionCaseTests
         Assert.Equal(new[] { "opened", "asked" }, c.Events.Select(e => e.Kind));
     }
 
+    /// <summary>
+    /// The file's 3/7 working days (三.(四)) across 春节 and 国庆 2025, from the State Council notice for 2025
+    /// (国办发明电〔2024〕12号, data/calendar/cn-workdays.yaml): 01-28..02-04 off with Sun 01-26 and Sat 02-08 worked;
+    /// 10-01..10-08 off with Sun 09-28 and Sat 10-11 worked.
+    /// </summary>
+    [Theory]
+    // Asked Fri 01-24: Sat 01-25 rest; Sun 01-26 (调休) = 1, Mon 01-27 = 2; 01-28..02-04 off; Wed 02-05 = 3.
+    // Thu 02-06 = 4, Fri 02-07 = 5, Sat 02-08 (调休) = 6, Sun 02-09 rest, Mon 02-10 = 7.
+    [InlineData("2025-01-24", "2025-02-05", "2025-02-10")]
+    // Asked Fri 09-26: Sat 09-27 rest; Sun 09-28 (调休) = 1, Mon 09-29 = 2, Tue 09-30 = 3.
+    // 10-01..10-08 off; Thu 10-09 = 4, Fri 10-10 = 5, Sat 10-11 (调休) = 6, Sun 10-12 rest, Mon 10-13 = 7.
+    [InlineData("2025-09-26", "2025-09-30", "2025-10-13")]
+    // Asked Mon 2024-09-30 (the other cases' day): 10-01..10-07 off; 10-08 = 1 … Thu 10-10 = 3; Sat 10-12 (调休) = 5, Tue 10-15 = 7.
+    [InlineData("2024-09-30", "2024-10-10", "2024-10-15")]
+    public void The_files_deadlines_cross_spring_festival_and_national_day_by_the_official_calendar(string asked, string shortDue, string longDue)
+    {
+        var c = ReductionCase.Open(Cal, Steps, "JD-CAL", "H-CAL", 2024, 50000m, 30000m, "医保局 张三", At(asked, 9), "超过低保家庭标准");
+        var first = c.Task(Steps.Departments[0]);
+        Assert.Equal((D(shortDue), D(longDue)), (first.ShortDue, first.LongDue));
+        Assert.False(first.DeadlineProvisional);
+    }
+
+    [Theory]
+    // 2024: 262 weekdays (366 days from Mon 01-01: 52 weeks + Mon, Tue) − 19 holidays on weekdays (元旦 1, 春节 5 of 02-10..17,
+    // 清明 2 of 04-04..06, 劳动节 3 of 05-01..05, 端午 1, 中秋 2 of 09-15..17, 国庆 5 of 10-01..07) + 8 adjusted days = 251.
+    [InlineData(2024, 251)]
+    // 2025: 261 weekdays (365 days from Wed 01-01) − 18 holidays on weekdays (元旦 1, 春节 6 of 01-28..02-04, 清明 1,
+    // 劳动节 3 of 05-01..05, 端午 1 of 05-31..06-02, 国庆 6 of 10-01..08) + 5 adjusted days = 248.
+    [InlineData(2025, 248)]
+    public void The_calendar_has_the_official_number_of_working_days(int year, int workdays)
+    {
+        int n = 0;
+        for (var d = new DateOnly(year, 1, 1); d.Year == year; d = d.AddDays(1)) if (Cal.IsWorkday(d)) n++;
+        Assert.Equal(workdays, n);
+    }
+
     [Fact]
     public void A_procedure_of_other_departments_and_deadlines_is_followed_as_its_file_says()
     {
