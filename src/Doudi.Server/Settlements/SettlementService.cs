@@ -264,7 +264,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             var now = DateTimeOffset.UtcNow;
             await c.ExecAsync("UPDATE settlements SET status = @s, reversed_at = @at, reversed_by = @by, reversal_reason = @why WHERE id = @id AND status = @old", tx,
                 ("s", StoredSettlement.Reversed), ("at", now), ("by", actor.Name), ("why", reason), ("id", id), ("old", StoredSettlement.Settled));
-            // What it counted no longer counts against any limit (it was added when settled; its supplementary payments are reversed by the retroactive hook, I-40).
+            // What it counted no longer counts against any limit (it was added when settled; its supplementary payments are reversed by the retroactive hook, P-1).
             await LedgerTotals.AddAsync(c, tx, new LedgerDelta(s.PersonId, s.Year, Json.Deserialize<Dictionary<string, decimal>>(s.CountedJson), Sign: -1));
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "reverse", "settlement", id,
                 new { status = StoredSettlement.Settled, s.Assistance }, new { status = StoredSettlement.Reversed, reason });
