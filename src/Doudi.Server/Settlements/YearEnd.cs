@@ -75,7 +75,9 @@ public sealed class YearEnd(Database db, ISettlementCalculator calculator, ILogg
                 {
                     var chunk = raw.Build();
                     var (ps, hs) = Settle(calculator, chunk, problemType);
-                    done.SetResult(new(chunk, ps, hs, YearEndStore.Rows(runId, ps, hs, id => chunk.Persons.TryGetValue(id, out var p) ? p.Household : id)));
+                    // The chunk and its results are kept only for a caller that looks at them: memory holds the rows to store.
+                    done.SetResult(new(each is null ? null : (chunk, ps, hs), ps.Count, hs.Count, chunk.Results.Count,
+                        YearEndStore.Rows(runId, ps, hs, id => chunk.Persons.TryGetValue(id, out var p) ? p.Household : id)));
                 }
                 catch (Exception e)
                 {
@@ -95,10 +97,10 @@ public sealed class YearEnd(Database db, ISettlementCalculator calculator, ILogg
             long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             await YearEndStore.AddAsync(c, tx, s.Rows, ct);
             storing += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
-            if (each is not null) await each(s.Chunk, s.Persons, s.Households);
-            persons += s.Persons.Count;
-            households += s.Households.Count;
-            bills += s.Chunk.Results.Count;
+            if (each is not null) await each(s.Seen!.Value.Chunk, s.Seen.Value.Persons, s.Seen.Value.Households);
+            persons += s.Persons;
+            households += s.Households;
+            bills += s.Bills;
         }
         try
         {
@@ -164,5 +166,5 @@ public sealed class YearEnd(Database db, ISettlementCalculator calculator, ILogg
         public int Workers { get; set; }
     }
 
-    private sealed record Settled(YearData Chunk, List<PersonYearResult> Persons, List<HouseholdYearResult> Households, YearEndRows Rows);
+    private sealed record Settled((YearData Chunk, List<PersonYearResult> Persons, List<HouseholdYearResult> Households)? Seen, int Persons, int Households, int Bills, YearEndRows Rows);
 }
