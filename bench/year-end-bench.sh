@@ -6,7 +6,7 @@
 # run stores every result), with the server's CPU time and peak resident memory (VmHWM) from /proc.
 #   DOUDI_TEST_PG='Host=127.0.0.1;Port=5432;Username=doudi;Password=doudi;Database=doudi' bench/year-end-bench.sh
 # Environment: REGION (fuyang), YEAR (2023), RESIDENTS (9000000), OBJECTS (250000), BILLS (3000000), SEED (20261129),
-# CITY (bench/out/city-$REGION-$YEAR-$BILLS), KEEP_DB (0; 1 keeps the database doudi_year_end_bench for another run).
+# CITY (bench/out/city-$REGION-$YEAR-$BILLS), DB (doudi_year_end_bench), KEEP_DB (0; 1 keeps the database $DB for another run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REGION=${REGION:-fuyang}; YEAR=${YEAR:-2023}; RESIDENTS=${RESIDENTS:-9000000}; OBJECTS=${OBJECTS:-250000}; BILLS=${BILLS:-3000000}; SEED=${SEED:-20261129}
@@ -14,7 +14,7 @@ CITY=${CITY:-bench/out/city-$REGION-$YEAR-$BILLS}
 PG=${DOUDI_TEST_PG:?set DOUDI_TEST_PG to a PostgreSQL connection string (scripts/ci-postgres.sh prints one)}
 get() { echo "$PG" | tr ';' '\n' | sed -n "s/^$1=//Ip" | head -n1; }
 export PGHOST=$(get Host) PGPORT=$(get Port) PGUSER=$(get Username) PGPASSWORD=$(get Password)
-DB=doudi_year_end_bench
+DB=${DB:-doudi_year_end_bench}
 OWNER="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$DB"
 echo "== machine: $(nproc) CPUs, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 dotnet build src/Doudi.Cli -c Release -nologo -v q -clp:ErrorsOnly >/dev/null

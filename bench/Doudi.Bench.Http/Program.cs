@@ -11,6 +11,7 @@ using System.Text.Json;
 //   dotnet run -c Release --project bench/Doudi.Bench.Http -- --db sqlite|postgres [--requests 20000] [--concurrency 16]
 //          [--seconds 60] [--persons 20000] [--pg "Host=127.0.0.1;Username=doudi;Password=doudi;Database=doudi"]
 //   … --namelist ROWS: name-list import rates instead (NameListBench.cs)
+//   … --keep-db: leave the PostgreSQL database after the run (to inspect it)
 
 var opts = Args.Parse(args);
 var port = 5090 + Random.Shared.Next(0, 100);
@@ -123,7 +124,9 @@ try
 finally
 {
     try { server.Kill(entireProcessTree: true); server.WaitForExit(10000); } catch (InvalidOperationException) { }
-    if (pgDatabase is not null) await Psql(opts.Pg, $"DROP DATABASE IF EXISTS {pgDatabase} WITH (FORCE)");
+    // --keep-db: leave the PostgreSQL database for inspection (EXPLAIN of the settlement's statements); dropped otherwise.
+    if (pgDatabase is not null && Array.IndexOf(args, "--keep-db") < 0) await Psql(opts.Pg, $"DROP DATABASE IF EXISTS {pgDatabase} WITH (FORCE)");
+    else if (pgDatabase is not null) Console.WriteLine($"kept database {pgDatabase}");
     try { work.Delete(recursive: true); } catch (IOException) { }
 }
 

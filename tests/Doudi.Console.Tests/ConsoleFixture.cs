@@ -73,8 +73,21 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await page.GotoAsync("/login");
         await page.Locator("#username").FillAsync(user);
         await page.Locator("#password").FillAsync(Password);
-        await page.Locator("#password").PressAsync("Enter");
-        await page.WaitForURLAsync(u => !u.Contains("/login"));
+        // Count the logins one Enter sends: the page once sent two (the form's submission and a key handler), and the
+        // two answers raced; exactly one is right.
+        var logins = 0;
+        page.Request += (_, r) => { if (r.Method == "POST" && r.Url.EndsWith("/api/auth/login", StringComparison.Ordinal)) Interlocked.Increment(ref logins); };
+        var answer = await page.RunAndWaitForResponseAsync(() => page.Locator("#password").PressAsync("Enter"),
+            r => r.Request.Method == "POST" && r.Url.EndsWith("/api/auth/login", StringComparison.Ordinal));
+        if (answer.Status != 200)
+            throw new InvalidOperationException($"login of {user} answered {answer.Status}: {await answer.TextAsync()}");
+        try { await page.WaitForURLAsync(u => !u.Contains("/login")); }
+        catch (TimeoutException e)
+        {
+            var shown = await page.Locator(".el-alert").AllInnerTextsAsync();
+            throw new InvalidOperationException($"login of {user} answered 200 but the console stayed at {page.Url} (shown: {string.Join(" | ", shown)})", e);
+        }
+        Assert.Equal(1, Volatile.Read(ref logins));
         return page;
     }
 

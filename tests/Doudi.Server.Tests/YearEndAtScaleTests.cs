@@ -223,7 +223,7 @@ public abstract class YearEndAtScaleTests(ServerFixture fx)
         // Simulate the older row: its facts are gone (the owner may delete; the application role may not).
         await fx.Db.WriteAsync(async (c, tx) =>
         {
-            if (fx.Dialect == Storage.Dialect.Sqlite) await Storage.Sql.ExecAsync(c, "DROP TRIGGER settlement_year_facts_no_delete", tx);
+            if (fx.Dialect == Storage.Dialect.Sqlite) await Storage.Sql.ExecAsync(c, "DROP TRIGGER IF EXISTS settlement_year_facts_no_delete", tx);
             return await Storage.Sql.ExecAsync(c, fx.Dialect == Storage.Dialect.Sqlite ? "DELETE FROM settlement_year_facts WHERE settlement_id = @b" : "SELECT 1", tx, ("b", tag));
         });
         if (fx.Dialect == Storage.Dialect.Postgres)
@@ -237,6 +237,65 @@ public abstract class YearEndAtScaleTests(ServerFixture fx)
         var run = await RunAsync("pengshui", 2024, chunk: 2);
         Assert.Equal(whole.Persons[p], run.Persons[p]);
         Assert.NotNull(await fx.Db.ReadAsync(c => Storage.Sql.ScalarAsync(c, "SELECT facts FROM settlement_year_facts WHERE settlement_id = @b", null, ("b", tag))));
+    }
+    [DbFact]
+    public async Task A_chunk_that_cannot_be_read_fails_the_run_with_its_own_error_stores_nothing_and_frees_the_region_year()
+    {
+        // A year-facts line of an unknown shape (storage damaged by hand) fails the worker that parses its chunk while the
+        // connection's stage reads the next: the run ends with that error (not a cancellation, not a hang), stores no run and
+        // no result row, and the next run, once the damage is repaired, goes through.
+        var p = await People.RegisterAsync(fx, "pengshui", "subsistence", name: "坏行");
+        var op = await fx.As("operator");
+        var tag = "BAD-" + Guid.NewGuid().ToString("N")[..6];
+        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag, person = p, date = "2024-06-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 15000, criticalPaid = 0 })).Status);
+        var good = (string)(await fx.Db.ReadAsync(c => Storage.Sql.ScalarAsync(c, "SELECT facts FROM settlement_year_facts WHERE settlement_id = @b", null, ("b", tag))))!;
+        await ReplaceFactsAsync(tag, "9" + good[1..]);
+        try
+        {
+            var runs = await CountAsync("SELECT COUNT(*) FROM year_end_runs");
+            var rows = await CountAsync("SELECT COUNT(*) FROM year_end_persons");
+            var yearEnd = fx.Factory.Services.GetRequiredService<YearEnd>();
+            var before = yearEnd.HouseholdsPerChunk;
+            yearEnd.HouseholdsPerChunk = 1;
+            try
+            {
+                var e = await Assert.ThrowsAsync<FormatException>(() => yearEnd.RunAsync("pengshui", 2024, Runner, default));
+                Assert.Contains(tag, e.Message);
+            }
+            finally { yearEnd.HouseholdsPerChunk = before; }
+            Assert.Equal(runs, await CountAsync("SELECT COUNT(*) FROM year_end_runs"));
+            Assert.Equal(rows, await CountAsync("SELECT COUNT(*) FROM year_end_persons"));
+        }
+        finally { await ReplaceFactsAsync(tag, null); } // repaired: the next run completes the line from the bill's JSON
+        var run = await RunAsync("pengshui", 2024, chunk: 1);
+        Assert.Contains(p, run.Persons.Keys);
+    }
+
+    private Task<long> CountAsync(string sql) => fx.Db.ReadAsync(async c => Convert.ToInt64(await Storage.Sql.ScalarAsync(c, sql, null)));
+
+    /// <summary>Deletes a bill's year facts and, unless <paramref name="facts"/> is null, stores that line instead (as the owner: the application may not).</summary>
+    private async Task ReplaceFactsAsync(string bill, string? facts)
+    {
+        if (fx.Dialect == Storage.Dialect.Sqlite)
+        {
+            await fx.Db.WriteAsync(async (c, tx) =>
+            {
+                await Storage.Sql.ExecAsync(c, "DROP TRIGGER IF EXISTS settlement_year_facts_no_delete", tx);
+                await Storage.Sql.ExecAsync(c, "DELETE FROM settlement_year_facts WHERE settlement_id = @b", tx, ("b", bill));
+                if (facts is not null)
+                    await Storage.Sql.ExecAsync(c, "INSERT INTO settlement_year_facts (settlement_id, person_id, region, year, facts) SELECT id, person_id, region, year, @f FROM settlements WHERE id = @b", tx, ("b", bill), ("f", facts));
+                return 0;
+            });
+            return;
+        }
+        await using var owner = new Npgsql.NpgsqlConnection(fx.OwnerConnection);
+        await owner.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("ALTER TABLE settlement_year_facts DISABLE TRIGGER settlement_year_facts_no_change; DELETE FROM settlement_year_facts WHERE settlement_id = @b; " +
+            (facts is null ? "" : "INSERT INTO settlement_year_facts (settlement_id, person_id, region, year, facts) SELECT id, person_id, region, year, @f FROM settlements WHERE id = @b; ") +
+            "ALTER TABLE settlement_year_facts ENABLE TRIGGER settlement_year_facts_no_change", owner);
+        cmd.Parameters.AddWithValue("b", bill);
+        cmd.Parameters.AddWithValue("f", facts ?? "");
+        await cmd.ExecuteNonQueryAsync();
     }
 }
 

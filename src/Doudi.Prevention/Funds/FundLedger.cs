@@ -54,6 +54,16 @@ public sealed class FundLedger(string fundId, string name, FundKind kind)
         return Add(new FundEntry(_entries.Count + 1, date, null, Money.Round(amount), memo, payeeRef));
     }
 
+    /// <summary>
+    /// Money taken back from a payee (应退: a payment made on a bill that was later reversed): a payment entry with a
+    /// negative amount, so the books net it against what was paid.
+    /// </summary>
+    public FundEntry Recover(DateOnly date, decimal amount, string payeeRef, string memo)
+    {
+        if (amount <= 0) throw new PreventionException("fund_amount_invalid", "追回金额须大于0", "a recovery must be positive");
+        return Add(new FundEntry(_entries.Count + 1, date, null, -Money.Round(amount), memo, payeeRef));
+    }
+
     /// <summary>Balance at the end of <paramref name="date"/>.</summary>
     public decimal BalanceAt(DateOnly date) => _entries.Where(e => e.Date <= date).Sum(e => e.IsIncome ? e.Amount : -e.Amount);
 

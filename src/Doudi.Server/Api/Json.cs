@@ -61,13 +61,30 @@ public sealed class TraceStepConverter : JsonConverter<Doudi.Engine.Tracing.Trac
             Doudi.Cases.ResultWriter.WriteStep(writer, value);
             return;
         }
-        // Not an amount of money (no engine step has one): the five fields, the number as it is.
+        // Not an amount of money (no engine step has one): the number as it is, in the shape every step has
+        // (ResultTraceStep): the five published fields — "interpretation" null, never left out, as the result files
+        // write it — then clause, formula and inputs.
         writer.WriteStartObject();
         writer.WriteString("step", value.Step);
         writer.WriteNumber("amount", value.Amount / 1.000000000000000000000000000000000m);
         writer.WriteString("rule", value.Rule);
         writer.WriteString("detail", value.Detail);
-        if (value.Interpretation is not null) writer.WriteString("interpretation", value.Interpretation);
+        if (value.Interpretation is null) writer.WriteNull("interpretation");
+        else writer.WriteString("interpretation", value.Interpretation);
+        if (value.Clause is not { } clause) writer.WriteNull("clause");
+        else
+        {
+            writer.WriteStartObject("clause");
+            writer.WriteString("policy", clause.PolicyId);
+            writer.WriteString("clause", clause.Article);
+            writer.WriteString("document", clause.Document);
+            writer.WriteEndObject();
+        }
+        if (value.Formula is { } formula) writer.WriteString("formula", formula.Name);
+        else writer.WriteNull("formula");
+        writer.WriteStartObject("inputs");
+        for (int i = 0; i < value.InputCount; i++) writer.WriteNumber(value.InputName(i), value.Input(i) / 1.000000000000000000000000000000000m);
+        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 }

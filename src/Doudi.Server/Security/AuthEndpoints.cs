@@ -33,7 +33,7 @@ public static class AuthEndpoints
             }
             throttle.Succeeded(username!);
             var stamp = user.SecurityStamp;
-            if (stamp.Length == 0) stamp = await db.WriteAsync((c, tx) => Users.RotateStampAsync(c, tx, user.Username), ct);
+            if (stamp.Length == 0) stamp = await db.WriteAsync((c, tx) => Users.EnsureStampAsync(c, tx, user.Username), ct);
             await SignInAsync(http, user, stamp);
             await db.WriteAsync(async (c, tx) => { await AuditLog.WriteAsync(c, tx, db.Dialect, new Actor(user.Username, user.Role, user.Department), "login", "user", user.Username, null, null); return 0; }, ct);
             return Results.Json(new LoginAnswer(user.Username, user.DisplayName, user.Role, user.Department), Json.Options);

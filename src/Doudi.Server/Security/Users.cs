@@ -47,6 +47,17 @@ public sealed class Users(Database db)
         return stamp;
     }
 
+    /// <summary>
+    /// The user's stamp, given one first if the account has none (accounts made before stamps existed). Two first
+    /// logins at once must end with the same stamp, or the first cookie is dead on arrival: the stamp is set only while
+    /// still empty, then read back.
+    /// </summary>
+    public static async Task<string> EnsureStampAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string username)
+    {
+        await c.ExecAsync("UPDATE users SET security_stamp = @s WHERE username = @u AND security_stamp = ''", tx, ("s", NewStamp()), ("u", username));
+        return (string)(await c.ScalarAsync("SELECT security_stamp FROM users WHERE username = @u", tx, ("u", username)))!;
+    }
+
     public static async Task InsertAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx,
         string username, string displayName, string role, string? department, string password)
     {

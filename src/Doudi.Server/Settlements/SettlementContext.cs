@@ -31,12 +31,22 @@ public static class SettlementContext
     /// <summary>The item lines, several hundred per statement.</summary>
     public static async Task WriteItemsAsync(DbConnection c, DbTransaction tx, BillDocument d)
     {
+        foreach (var (sql, args) in ItemsSql(d))
+            await c.ExecAsync(sql, tx, [("id", d.Bill.Id), .. args]);
+    }
+
+    /// <summary>
+    /// The statements that store the item lines, several hundred per statement, to send in the settlement's batch: they read
+    /// the settlement id from parameter @id (not among their parameters, which are named by line: l0, c0, …).
+    /// </summary>
+    public static IEnumerable<(string Sql, (string, object?)[] Args)> ItemsSql(BillDocument d)
+    {
         var items = ItemRows(d).ToList();
         for (int start = 0; start < items.Count; start += ItemsPerStatement)
         {
             int end = Math.Min(items.Count, start + ItemsPerStatement);
             var sql = new StringBuilder($"INSERT INTO settlement_items ({ItemColumns}) VALUES ");
-            var args = new List<(string, object?)>(1 + (end - start) * 8) { ("id", d.Bill.Id) };
+            var args = new List<(string, object?)>((end - start) * 8);
             for (int i = start; i < end; i++)
             {
                 if (i > start) sql.Append(',');
@@ -45,7 +55,7 @@ public static class SettlementContext
                 args.Add(($"l{i}", row[1])); args.Add(($"c{i}", row[2])); args.Add(($"n{i}", row[3])); args.Add(($"k{i}", row[4]));
                 args.Add(($"x{i}", row[5])); args.Add(($"g{i}", row[6])); args.Add(($"q{i}", row[7])); args.Add(($"a{i}", row[8]));
             }
-            await c.ExecAsync(sql.ToString(), tx, args.ToArray());
+            yield return (sql.ToString(), args.ToArray());
         }
     }
 

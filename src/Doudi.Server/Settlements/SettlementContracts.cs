@@ -75,7 +75,8 @@ public sealed record NationalFeeDetail(
 
 /// <summary>
 /// 结算结果 / a settlement as answered by POST /api/settlements, GET /api/settlements/{id} and a reversal: the engine's
-/// result for the bill exactly as <c>doudi settle</c> writes it (resultFormat 2), then the server's fields.
+/// result for the bill exactly as <c>doudi settle</c> writes it (result format 2; a row stored in format 1 is upgraded on
+/// read and says so in <c>resultFormat</c>), then the server's fields.
 /// </summary>
 public sealed record SettlementAnswer(
     string Id, string Person, DateOnly Date, string Policy, string? Category,

@@ -39,7 +39,10 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         try
         {
             // A short lock wait (and a retry after a deadlock): a person locked by a name-list import answers 503 + Retry-After.
-            return await db.WriteAsync((c, tx) => SettleInTransactionAsync(c, tx, input, hash, actor, source, hold), new WriteOptions(db.SettlementLockTimeout, Retries: 2), ct);
+            // Two round trips on PostgreSQL: the lock wait is set in the read batch and the write batch ends with COMMIT.
+            return await db.WriteAsync(scope => SettleInTransactionAsync(scope.Connection, scope.Transaction, input, hash, actor, source, hold,
+                oneStop: new OneStopBatches(scope, db.SettlementLockTimeout)),
+                new WriteOptions(db.SettlementLockTimeout, Retries: 2, LockTimeoutSentByCaller: true), ct);
         }
         catch (Exception e) when (Database.IsUniqueViolation(e))
         {
@@ -74,11 +77,24 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             ? c.ExecAsync("SELECT 1 FROM persons WHERE id = @p FOR UPDATE", tx, ("p", personId))
             : Task.CompletedTask;
 
+    /// <summary>
+    /// The one-stop path owns its transaction (<see cref="Database.WriteAsync{T}(Func{WriteScope, Task{T}}, WriteOptions?, CancellationToken)"/>):
+    /// on PostgreSQL its read batch also sets the lock wait and its write batch ends with COMMIT, so a settlement costs two
+    /// round trips (read and lock; write and commit) instead of four. Durability is unchanged: COMMIT is answered only after
+    /// its WAL is flushed (synchronous_commit stays on), and a failed statement before it rolls the whole batch back.
+    /// </summary>
+    internal sealed record OneStopBatches(WriteScope Scope, TimeSpan LockTimeout);
+
     /// <param name="hold">Why the bill is to be held for review instead of settled (plausibility bounds); null or empty: settle.</param>
     /// <param name="owner">Whose settlement it is when not the actor's (a held bill released by an operator stays the hospital's).</param>
-    public async Task<SettleOutcome> SettleInTransactionAsync(DbConnection c, DbTransaction tx, BillDocument input, string hash, Actor actor, string source,
-        IReadOnlyList<FieldProblem>? hold = null, string? owner = null)
+    public Task<SettleOutcome> SettleInTransactionAsync(DbConnection c, DbTransaction tx, BillDocument input, string hash, Actor actor, string source,
+        IReadOnlyList<FieldProblem>? hold = null, string? owner = null) =>
+        SettleInTransactionAsync(c, tx, input, hash, actor, source, hold, owner, oneStop: null);
+
+    private async Task<SettleOutcome> SettleInTransactionAsync(DbConnection c, DbTransaction tx, BillDocument input, string hash, Actor actor, string source,
+        IReadOnlyList<FieldProblem>? hold, string? owner = null, OneStopBatches? oneStop = null)
     {
+        if (db.Dialect != Dialect.Postgres) oneStop = null;
         var bill = input.Bill;
         var year = bill.Date.Year;
         // One round trip: find the person by any of its keys and lock its row (PostgreSQL: SELECT … FOR UPDATE, held until
@@ -91,15 +107,18 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         var identities = new List<IdentityRecord>();
         var counted = new List<(int, string, long)>();
         await using (var cmd = c.Command(
+            (oneStop is null ? "" : Database.LockTimeoutSql + ";") +
             $"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = {pid}{db.Dialect.ForUpdate()};" +
             $"SELECT {Columns} FROM settlements WHERE id = @id;" +
             $"SELECT {HeldSettlement.Columns} FROM held_settlements WHERE id = @id;" +
             $"SELECT * FROM identities WHERE person_id = {pid} ORDER BY recognized, id;" +
             // The running totals of the year and the previous one, whose look-back deductions carry over (I-26; LedgerTotals.LedgerOf).
             LedgerTotals.SelectSql(pid), tx,
-            ("k", ChineseId.NormalizeKey(input.PersonKey)), ("y", year), ("py", year - 1), ("id", bill.Id)))
+            [("k", ChineseId.NormalizeKey(input.PersonKey)), ("y", year), ("py", year - 1), ("id", bill.Id),
+             .. oneStop is null ? [] : new (string, object?)[] { ("lock_timeout", Database.LockTimeoutValue(oneStop.LockTimeout)) }]))
         await using (var r = await cmd.ExecuteReaderAsync())
         {
+            if (oneStop is not null) await r.NextResultAsync(); // past set_config's row
             if (await r.ReadAsync()) person = RegistryStore.MapPerson(r);
             await r.NextResultAsync();
             if (await r.ReadAsync()) existing = StoredSettlement.Map(r);
@@ -111,7 +130,8 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             while (await r.ReadAsync()) counted.Add(LedgerTotals.Row(r));
         }
         return await StoreAsync(c, tx, input, hash, actor, source, Decide(input, hash, actor, source, hold, owner,
-            new SettlementInputs(person, existing, held, identities, LedgerTotals.LedgerOf(year, counted))), LedgerTotals.MeasuresOf(year, counted));
+            new SettlementInputs(person, existing, held, identities, LedgerTotals.LedgerOf(year, counted))), LedgerTotals.MeasuresOf(year, counted),
+            commitIn: oneStop?.Scope);
     }
 
     /// <summary>What the settlement of one bill reads before it decides: the person (locked), the id's stored settlement or held bill, the identities, the ledger.</summary>
@@ -191,8 +211,10 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         (aggregateHooks ?? []).Select(h => h.SettlementStoredSql(c, n.Person, n.Bill, n.Result, Insights.SettlementDetails.From(n.Input), prefix));
 
     /// <summary>Writes a decision of one bill: nothing for an answer, the held bill, or the settlement with its audit entry, context, totals and hooks.</summary>
+    /// <param name="commitIn">PostgreSQL: the one-stop transaction's scope; a new settlement's batch then also stores its item lines and
+    /// ends with COMMIT (<see cref="OneStopBatches"/>). Null: the caller commits.</param>
     internal async Task<SettleOutcome> StoreAsync(DbConnection c, DbTransaction tx, BillDocument input, string hash, Actor actor, string source, Decision d,
-        IReadOnlyDictionary<string, decimal>? measuresBefore = null)
+        IReadOnlyDictionary<string, decimal>? measuresBefore = null, WriteScope? commitIn = null)
     {
         if (d.Answer is not null) return d.Answer;
         if (d.New is not { } n)
@@ -204,23 +226,27 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         var (totalsSql, totalsArgs) = LedgerTotals.AddSql(new LedgerDelta(n.Person.Id, stored.Year, delta));
         // The console's monthly aggregates, last in the batch (their rows are the most shared).
         var aggregates = AggregateSql(c, n).ToList();
+        // The item lines in the same batch when it commits (nothing may follow the COMMIT); else after it, as before.
+        var items = commitIn is null ? [] : SettlementContext.ItemsSql(n.Input).ToList();
         // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs), what it
         // counts added to the person's running totals, what the year-end rules will read of it (YearFacts), and the
-        // monthly aggregates.
+        // monthly aggregates; on the one-stop path also the item lines and the COMMIT.
         await c.ExecAsync(
             (db.Dialect == Dialect.Postgres
                 ? $"WITH s AS (INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values}) RETURNING id) " +
                   AuditLog.InsertSelectSql(db.Dialect, "a_", "s")
                 : $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values});" +
                   AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(n.Input) + YearFacts.Sql + (totalsSql.Length == 0 ? "" : ";" + totalsSql)
-            + string.Concat(aggregates.Select(a => ";" + a.Sql)),
+            + string.Concat(aggregates.Select(a => ";" + a.Sql)) + string.Concat(items.Select(i => ";" + i.Sql))
+            + (commitIn is null ? "" : ";" + Database.CommitSql),
             tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", stored.Year), ("d", stored.Date), ("r", stored.Region),
             ("pol", stored.Policy), ("src", stored.Source), ("hash", stored.RequestHash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
             ("a", stored.Assistance), ("s", stored.Status), ("at", stored.CreatedAt), ("by", stored.CreatedBy),
             ("fmt", stored.ResultFormat), ("naming", stored.Naming), ("nat", stored.NationalJson),
             ("kind", n.Kind), ("pb", n.Result.PersonalBurden),
-            .. n.Audit, .. SettlementContext.Parameters(n.Input), .. YearFacts.Parameters(n.Bill, n.Result), .. totalsArgs, .. aggregates.SelectMany(a => a.Args)]);
-        await SettlementContext.WriteItemsAsync(c, tx, n.Input);
+            .. n.Audit, .. SettlementContext.Parameters(n.Input), .. YearFacts.Parameters(n.Bill, n.Result), .. totalsArgs, .. aggregates.SelectMany(a => a.Args), .. items.SelectMany(i => i.Args)]);
+        if (commitIn is not null) commitIn.MarkCommitted();
+        else await SettlementContext.WriteItemsAsync(c, tx, n.Input);
         return new SettleOutcome(stored, Replayed: false);
     }
 
@@ -237,7 +263,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             var now = DateTimeOffset.UtcNow;
             await c.ExecAsync("UPDATE settlements SET status = @s, reversed_at = @at, reversed_by = @by, reversal_reason = @why WHERE id = @id AND status = @old", tx,
                 ("s", StoredSettlement.Reversed), ("at", now), ("by", actor.Name), ("why", reason), ("id", id), ("old", StoredSettlement.Settled));
-            // What it counted no longer counts against any limit (it was added when settled; a supplementary payment on it stays).
+            // What it counted no longer counts against any limit (it was added when settled; its supplementary payments are reversed by the retroactive hook, P-1).
             await LedgerTotals.AddAsync(c, tx, new LedgerDelta(s.PersonId, s.Year, Json.Deserialize<Dictionary<string, decimal>>(s.CountedJson), Sign: -1));
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "reverse", "settlement", id,
                 new { status = StoredSettlement.Settled, s.Assistance }, new { status = StoredSettlement.Reversed, reason });

@@ -44,6 +44,15 @@ public static class StoredResults
         _ => throw new InvalidOperationException($"unknown result format {format}"),
     };
 
+    /// <summary>
+    /// A stored result in the current format (<see cref="StoredSettlement.CurrentResultFormat"/>): format 2 as it is; a
+    /// format-1 row (the server's own serialisation before issue 8: a <c>hasCounts</c> field, steps of five fields without
+    /// clause, formula and inputs) read and written again by Doudi.Cases' writer, so every answer has one shape
+    /// (<c>SettlementAnswer</c>). Its steps stay unstructured (clause and formula null): nothing is invented for them.
+    /// </summary>
+    public static string Upgrade(string json, int format) =>
+        format == StoredSettlement.CurrentResultFormat ? json : Write(Read(json, format));
+
     /// <summary>A bill as stored with its settlement: format 2 is the case file's bill object (Doudi.Cases' BillWriter).</summary>
     public static string WriteBill(Doudi.Engine.Cases.Bill bill) => BillWriter.Write(bill);
 

@@ -22,7 +22,8 @@ public sealed record StoredSettlement(
 
     /// <summary>
     /// result_json formats: 1 = the server's own serialisation (before issue 8); 2 = exactly the bill object that
-    /// <c>doudi settle</c> writes (Doudi.Cases' ResultWriter). Both read the same through the API's JSON options.
+    /// <c>doudi settle</c> writes (Doudi.Cases' ResultWriter). Both read the same through the API's JSON options, and
+    /// both answer in format 2's shape (<see cref="StoredResults.Upgrade"/>); the answer's resultFormat says how the row was stored.
     /// </summary>
     public const int CurrentResultFormat = 2;
 
@@ -39,11 +40,13 @@ public sealed record StoredSettlement(
     /// </summary>
     public string ToJson()
     {
-        using var doc = JsonDocument.Parse(ResultJson);
+        // A row stored before issue 8 (format 1) answers in the current shape too (upgraded on read; resultFormat still says 1).
+        var resultJson = StoredResults.Upgrade(ResultJson, ResultFormat);
+        using var doc = JsonDocument.Parse(resultJson);
         var root = doc.RootElement;
         decimal tilted = root.TryGetProperty("tilted", out var t) ? t.GetDecimal() : 0m;
         decimal paid = Assistance + tilted;
-        var buffer = new ArrayBufferWriter<byte>(ResultJson.Length * 2 + 256);
+        var buffer = new ArrayBufferWriter<byte>(resultJson.Length * 2 + 256);
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();

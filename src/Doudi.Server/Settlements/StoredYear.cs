@@ -55,7 +55,23 @@ public static class StoredYear
     public static async IAsyncEnumerable<YearData> ChunksAsync(DbConnection c, DbTransaction? tx, string region, int year, StoredYearRead read,
         int householdsPerChunk = DefaultHouseholdsPerChunk)
     {
+        await foreach (var chunk in ReadChunksAsync(c, tx, region, year, read, householdsPerChunk)) yield return chunk.Build();
+    }
+
+    /// <summary>
+    /// The chunks as read from the database, their rows not yet parsed (<see cref="StoredYearChunk.Build"/>): a pipelined
+    /// reader parses and settles a chunk on another thread while the connection reads the next one.
+    /// </summary>
+    /// <remarks>
+    /// Every query is an index look-up over the chunk's own rows (a page of the households' primary key, the persons by
+    /// household, their facts and identities by person), so a year costs one pass whatever the number of chunks. (Joining
+    /// the facts to a household range let PostgreSQL scan every fact of the year once per chunk: quadratic at a city's size.)
+    /// </remarks>
+    public static async IAsyncEnumerable<StoredYearChunk> ReadChunksAsync(DbConnection c, DbTransaction? tx, string region, int year, StoredYearRead read,
+        int householdsPerChunk = DefaultHouseholdsPerChunk)
+    {
         (string, object?)[] ry = [("r", region), ("y", year)];
+        var dialect = c is Npgsql.NpgsqlConnection ? Dialect.Postgres : Dialect.Sqlite;
         if (read == StoredYearRead.Facts) await CompleteFactsAsync(c, tx, region, year);
         // Reversed bills (few) through their partial index; the settled ones are never read just to be left out.
         var reversed = (await c.ListAsync($"SELECT id FROM settlements WHERE region = @r AND year = @y AND status <> '{StoredSettlement.Settled}'", tx,
@@ -66,52 +82,40 @@ public static class StoredYear
                      r => (r.S("bill_id"), r.S("result_json"), r.I("result_format")), ry))
             effective[bill] = (json, format);
 
-        var households = await c.ListAsync(read == StoredYearRead.Facts
-                ? "SELECT DISTINCT p.household_id FROM settlement_year_facts f JOIN persons p ON p.id = f.person_id WHERE f.region = @r AND f.year = @y ORDER BY 1"
-                : "SELECT DISTINCT p.household_id FROM settlements s JOIN persons p ON p.id = s.person_id WHERE s.region = @r AND s.year = @y ORDER BY 1",
-            tx, r => r.GetString(0), ry);
-        // In the database's own order (its collation, not ordinal): a chunk is then exactly the range its first and last
-        // household bound in the range queries below.
-        for (int start = 0; start < households.Count; start += householdsPerChunk)
+        // Households page by page in the database's own order (its collation, not ordinal): a page is then exactly the range
+        // its first and last household bound in the persons' range query.
+        for (string after = ""; ;)
         {
-            int end = (int)Math.Min(households.Count, (long)start + householdsPerChunk);
-            yield return await ChunkAsync(c, tx, region, year, read, households, start, end, reversed, effective);
+            var households = await c.ListAsync("SELECT id FROM households WHERE id > @after ORDER BY id LIMIT @k", tx, r => r.GetString(0),
+                ("after", after), ("k", (long)householdsPerChunk));
+            if (households.Count == 0) yield break;
+            after = households[^1];
+            var chunk = await ReadChunkAsync(c, tx, dialect, region, year, read, households[0], households[^1], reversed, effective);
+            if (chunk is not null) yield return chunk;
         }
     }
 
-    private static async Task<YearData> ChunkAsync(DbConnection c, DbTransaction? tx, string region, int year, StoredYearRead read,
-        List<string> households, int start, int end, HashSet<string> reversed, Dictionary<string, (string Json, int Format)> effective)
+    private static async Task<StoredYearChunk?> ReadChunkAsync(DbConnection c, DbTransaction? tx, Dialect dialect, string region, int year, StoredYearRead read,
+        string first, string last, HashSet<string> reversed, Dictionary<string, (string Json, int Format)> effective)
     {
-        var chunk = new HashSet<string>(end - start, StringComparer.Ordinal);
-        for (int i = start; i < end; i++) chunk.Add(households[i]);
-        // The households of the chunk are a range of ids: a range scan, then the households in it that have no bill are dropped.
-        (string, object?)[] args = [("r", region), ("y", year), ("a", households[start]), ("b", households[end - 1])];
-        const string inRange = "p.household_id >= @a AND p.household_id <= @b";
-        var persons = (await c.ListAsync($"SELECT {RegistryStore.PersonColumns} FROM persons p WHERE {inRange}", tx, RegistryStore.MapPerson, args))
-            .Where(p => chunk.Contains(p.Household)).ToList();
-        persons.Sort((x, y) => string.CompareOrdinal(x.Id, y.Id));
-        var identities = (await c.ListAsync($"SELECT i.* FROM identities i JOIN persons p ON p.id = i.person_id WHERE {inRange}", tx, RegistryStore.MapIdentity, args))
-            .OrderBy(i => i.Recognized).ThenBy(i => i.Id).ToLookup(i => i.PersonId, StringComparer.Ordinal);
-        var members = persons.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
-
+        var persons = await c.ListAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE household_id >= @a AND household_id <= @b", tx, RegistryStore.MapPerson,
+            ("a", first), ("b", last));
+        if (persons.Count == 0) return null;
+        (string, object?)[] args = [("r", region), ("y", year), ("ids", Sql.ListParam(dialect, persons.Select(p => p.Id)))];
         var rows = read == StoredYearRead.Facts
-            ? await c.ListAsync($"SELECT f.settlement_id, f.person_id, f.facts FROM settlement_year_facts f JOIN persons p ON p.id = f.person_id WHERE f.region = @r AND f.year = @y AND {inRange}", tx,
-                r => (Id: r.GetString(0), Person: r.GetString(1), Text: r.GetString(2), Bill: r.GetString(2), Format: 0), args)
-            : await c.ListAsync($"SELECT s.id, s.person_id, s.result_json, s.bill_json, s.result_format FROM settlements s JOIN persons p ON p.id = s.person_id WHERE s.region = @r AND s.year = @y AND {inRange}", tx,
-                r => (Id: r.GetString(0), Person: r.GetString(1), Text: r.GetString(2), Bill: r.GetString(3), Format: r.GetInt32(4)), args);
-        var bills = new List<(Bill Bill, BillResult Result)>(rows.Count);
-        foreach (var row in rows)
-        {
-            if (reversed.Contains(row.Id) || !members.Contains(row.Person)) continue;
-            var (bill, result) = read == StoredYearRead.Facts
-                ? YearFacts.Read(row.Id, row.Person, row.Text)
-                : (StoredResults.ReadBill(row.Bill, row.Format), StoredResults.Read(row.Text, row.Format));
-            if (effective.TryGetValue(row.Id, out var latest)) result = StoredResults.Read(latest.Json, latest.Format);
-            bills.Add((read == StoredYearRead.Facts ? bill : bill with { Person = row.Person }, result));
-        }
-        bills.Sort((x, y) => x.Bill.Date != y.Bill.Date ? x.Bill.Date.CompareTo(y.Bill.Date) : string.CompareOrdinal(x.Bill.Id, y.Bill.Id));
-        var file = new CaseFile(region, persons.Select(p => RegistryStore.ToEngine(p, identities[p.Id])).ToList(), bills.Select(b => b.Bill).ToList());
-        return new YearData(file, bills.Select(b => b.Result).ToList(), persons.ToDictionary(p => p.Id, StringComparer.Ordinal));
+            ? await c.ListAsync($"SELECT settlement_id, person_id, facts FROM settlement_year_facts WHERE {Sql.In(dialect, "person_id", "@ids")} AND year = @y AND region = @r", tx,
+                r => new StoredYearRow(r.GetString(0), r.GetString(1), r.GetString(2), null, 0), args)
+            : await c.ListAsync($"SELECT id, person_id, result_json, bill_json, result_format FROM settlements WHERE {Sql.In(dialect, "person_id", "@ids")} AND year = @y AND region = @r", tx,
+                r => new StoredYearRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4)), args);
+        if (rows.Count == 0) return null;
+        // The households of the page that have a bill of the year (settled or reversed), with all their current members.
+        var byPerson = persons.ToDictionary(p => p.Id, p => p.Household, StringComparer.Ordinal);
+        var withBills = rows.Select(r => byPerson[r.Person]).ToHashSet(StringComparer.Ordinal);
+        persons.RemoveAll(p => !withBills.Contains(p.Household));
+        persons.Sort((x, y) => string.CompareOrdinal(x.Id, y.Id));
+        var identities = await c.ListAsync($"SELECT * FROM identities WHERE {Sql.In(dialect, "person_id", "@ids")}", tx, RegistryStore.MapIdentity,
+            ("ids", Sql.ListParam(dialect, persons.Select(p => p.Id))));
+        return new StoredYearChunk(region, read, persons, identities, rows, reversed, effective);
     }
 
     /// <summary>
@@ -138,5 +142,33 @@ public static class StoredYear
                     ("yf_facts", YearFacts.Write(StoredResults.ReadBill(m.Bill, m.Format), StoredResults.Read(m.Result, m.Format))));
             after = missing[^1].Id;
         }
+    }
+}
+
+/// <summary>A stored bill as read: its facts line (or its result and bill JSON when read whole) not yet parsed.</summary>
+public sealed record StoredYearRow(string Id, string Person, string Text, string? Bill, int Format);
+
+/// <summary>A chunk of a stored year as read (<see cref="StoredYear.ReadChunksAsync"/>); <see cref="Build"/> parses and orders it.</summary>
+public sealed record StoredYearChunk(string Region, StoredYearRead Read, List<PersonRecord> Persons, List<IdentityRecord> Identities, List<StoredYearRow> Rows,
+    HashSet<string> Reversed, Dictionary<string, (string Json, int Format)> Effective)
+{
+    /// <summary>The chunk's persons (in id order) with their identities, their non-reversed bills by date then id, and each bill's effective result.</summary>
+    public YearData Build()
+    {
+        var identities = Identities.OrderBy(i => i.Recognized).ThenBy(i => i.Id).ToLookup(i => i.PersonId, StringComparer.Ordinal);
+        var members = Persons.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var bills = new List<(Bill Bill, BillResult Result)>(Rows.Count);
+        foreach (var row in Rows)
+        {
+            if (Reversed.Contains(row.Id) || !members.Contains(row.Person)) continue;
+            var (bill, result) = Read == StoredYearRead.Facts
+                ? YearFacts.Read(row.Id, row.Person, row.Text)
+                : (StoredResults.ReadBill(row.Bill!, row.Format), StoredResults.Read(row.Text, row.Format));
+            if (Effective.TryGetValue(row.Id, out var latest)) result = StoredResults.Read(latest.Json, latest.Format);
+            bills.Add((Read == StoredYearRead.Facts ? bill : bill with { Person = row.Person }, result));
+        }
+        bills.Sort((x, y) => x.Bill.Date != y.Bill.Date ? x.Bill.Date.CompareTo(y.Bill.Date) : string.CompareOrdinal(x.Bill.Id, y.Bill.Id));
+        var file = new CaseFile(Region, Persons.Select(p => RegistryStore.ToEngine(p, identities[p.Id])).ToList(), bills.Select(b => b.Bill).ToList());
+        return new YearData(file, bills.Select(b => b.Result).ToList(), Persons.ToDictionary(p => p.Id, StringComparer.Ordinal));
     }
 }

@@ -5,6 +5,9 @@ using Doudi.Server.Storage;
 
 namespace Doudi.Server.Settlements;
 
+/// <summary>A chunk of a year-end run's results as the rows of <c>year_end_persons</c> and <c>year_end_households</c>.</summary>
+public sealed record YearEndRows(List<object?[]> Persons, List<object?[]> Households);
+
 /// <summary>A year-end run without its results (they are rows: <see cref="YearEndStore"/>).</summary>
 public sealed record YearEndRunHeader(string Id, string Region, int Year, DateTimeOffset CreatedAt, string CreatedBy, int Persons, int Households, int Bills)
 {
@@ -31,14 +34,16 @@ public static class YearEndStore
         return run;
     }
 
-    /// <summary>Adds a chunk's results (<paramref name="householdOf"/>: each person's household).</summary>
-    public static async Task AddAsync(DbConnection c, DbTransaction tx, string runId, IReadOnlyList<PersonYearResult> persons,
-        IReadOnlyList<HouseholdYearResult> households, Func<string, string> householdOf)
+    /// <summary>A chunk's results as rows to store (<paramref name="householdOf"/>: each person's household), serialised once here.</summary>
+    public static YearEndRows Rows(string runId, IReadOnlyList<PersonYearResult> persons, IReadOnlyList<HouseholdYearResult> households, Func<string, string> householdOf) =>
+        new(persons.Select(p => new object?[] { runId, p.Id, p.Year, householdOf(p.Id), p.SpecialAssistance, p.CapRelief, Json.Serialize(p) }).ToList(),
+            households.Select(h => new object?[] { runId, h.Id, h.Year, h.CapRelief, Json.Serialize(h) }).ToList());
+
+    /// <summary>Adds a chunk's rows (<see cref="Rows"/>).</summary>
+    public static async Task AddAsync(DbConnection c, DbTransaction tx, YearEndRows rows, CancellationToken ct = default)
     {
-        await BulkRows.WriteAsync(c, tx, "year_end_persons", PersonColumns,
-            persons.Select(p => new object?[] { runId, p.Id, p.Year, householdOf(p.Id), p.SpecialAssistance, p.CapRelief, Json.Serialize(p) }));
-        await BulkRows.WriteAsync(c, tx, "year_end_households", HouseholdColumns,
-            households.Select(h => new object?[] { runId, h.Id, h.Year, h.CapRelief, Json.Serialize(h) }));
+        await BulkRows.WriteAsync(c, tx, "year_end_persons", PersonColumns, rows.Persons, ct);
+        await BulkRows.WriteAsync(c, tx, "year_end_households", HouseholdColumns, rows.Households, ct);
     }
 
     private static readonly BulkColumn[] PersonColumns =

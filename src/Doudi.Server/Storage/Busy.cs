@@ -42,5 +42,7 @@ public static class Busy
 /// <c>SET LOCAL lock_timeout</c>) or for this node's SQLite writer, after which the request is told "busy, retry" instead of
 /// waiting on; null waits as long as the database does. <paramref name="Retries"/>: how often a transaction aborted by a
 /// deadlock or a serialization failure is run again (its work must only write through the transaction).
+/// <paramref name="LockTimeoutSentByCaller"/>: PostgreSQL's lock wait is set by the work itself, in its first batch
+/// (<see cref="Database.LockTimeoutSql"/>), which saves a round trip (SQLite's writer wait still applies).
 /// </summary>
-public sealed record WriteOptions(TimeSpan? LockTimeout = null, int Retries = 0);
+public sealed record WriteOptions(TimeSpan? LockTimeout = null, int Retries = 0, bool LockTimeoutSentByCaller = false);

@@ -16,6 +16,15 @@ public sealed class WriteScope(DbConnection connection, DbTransaction transactio
 
     public async Task CommitAsync(CancellationToken ct = default) { await Transaction.CommitAsync(ct); _done = true; }
 
+    /// <summary>True once the transaction is committed (by <see cref="CommitAsync"/> or by a COMMIT the caller sent).</summary>
+    public bool Committed => _done;
+
+    /// <summary>
+    /// The caller's last batch ended with COMMIT (PostgreSQL: <see cref="Database.CommitSql"/>) and succeeded: the transaction
+    /// is committed and durable, and neither <see cref="CommitAsync"/> nor a rollback on dispose may follow.
+    /// </summary>
+    public void MarkCommitted() => _done = true;
+
     /// <summary>Commits what is done so far and starts the next transaction on the same connection, keeping the writer gate.</summary>
     public async Task CommitAndContinueAsync(CancellationToken ct = default)
     {
@@ -99,15 +108,22 @@ public sealed class Database : IDisposable
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) => WriteAsync(work, null, ct);
 
     /// <summary>As <see cref="WriteAsync{T}(Func{DbConnection, DbTransaction, Task{T}}, CancellationToken)"/>, waiting and retrying as <paramref name="options"/> say.</summary>
-    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, WriteOptions? options, CancellationToken ct = default)
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, WriteOptions? options, CancellationToken ct = default) =>
+        WriteAsync(scope => work(scope.Connection, scope.Transaction), options, ct);
+
+    /// <summary>
+    /// As above, the work given the scope: it may end the transaction itself with a COMMIT in its last batch
+    /// (<see cref="WriteScope.MarkCommitted"/>), which saves the commit's own round trip.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<WriteScope, Task<T>> work, WriteOptions? options, CancellationToken ct = default)
     {
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                await using var scope = await BeginWriteAsync(ct, options?.LockTimeout);
-                var result = await work(scope.Connection, scope.Transaction);
-                await scope.CommitAsync(ct);
+                await using var scope = await BeginWriteAsync(ct, options?.LockTimeout, setLockTimeout: options is not { LockTimeoutSentByCaller: true });
+                var result = await work(scope);
+                if (!scope.Committed) await scope.CommitAsync(ct);
                 return result;
             }
             catch (Exception e) when (attempt < (options?.Retries ?? 0) && Busy.IsRetryable(e))
@@ -126,7 +142,8 @@ public sealed class Database : IDisposable
     public TimeSpan SettlementLockTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>A write transaction held open by the caller (bulk imports commit in chunks).</summary>
-    public async Task<WriteScope> BeginWriteAsync(CancellationToken ct = default, TimeSpan? lockTimeout = null)
+    /// <param name="setLockTimeout">False: the caller sets PostgreSQL's lock wait in its first batch (<see cref="LockTimeoutSql"/>).</param>
+    public async Task<WriteScope> BeginWriteAsync(CancellationToken ct = default, TimeSpan? lockTimeout = null, bool setLockTimeout = true)
     {
         var gated = Dialect == Dialect.Sqlite;
         if (gated)
@@ -141,8 +158,8 @@ public sealed class Database : IDisposable
             DbTransaction tx = conn is SqliteConnection s
                 ? s.BeginTransaction(deferred: false) // BEGIN IMMEDIATE: the one writer
                 : await conn.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
-            if (lockTimeout is { } t && Dialect == Dialect.Postgres)
-                await conn.ExecAsync("SELECT set_config('lock_timeout', @t, true)", tx, ("t", $"{(long)t.TotalMilliseconds}ms"));
+            if (lockTimeout is { } t && Dialect == Dialect.Postgres && setLockTimeout)
+                await conn.ExecAsync(LockTimeoutSql, tx, ("lock_timeout", LockTimeoutValue(t)));
             return new WriteScope(conn, tx, gated ? _sqliteWriter : null);
         }
         catch
@@ -158,6 +175,17 @@ public sealed class Database : IDisposable
         await using var conn = await OpenAsync(ct);
         return await work(conn);
     }
+
+    /// <summary>
+    /// The statement that sets the transaction's lock wait (PostgreSQL, parameter @lock_timeout from <see cref="LockTimeoutValue"/>),
+    /// for a caller that sends it in its first batch instead of a round trip of its own (<see cref="WriteOptions.LockTimeoutSentByCaller"/>).
+    /// </summary>
+    public const string LockTimeoutSql = "SELECT set_config('lock_timeout', @lock_timeout, true)";
+
+    public static string LockTimeoutValue(TimeSpan t) => $"{(long)t.TotalMilliseconds}ms";
+
+    /// <summary>The statement that ends a batch and commits its transaction (PostgreSQL; see <see cref="WriteScope.MarkCommitted"/>).</summary>
+    public const string CommitSql = "COMMIT";
 
     public static bool IsUniqueViolation(Exception e) => e switch
     {

@@ -48,13 +48,6 @@ public static class SettlementBatchStore
     private static BulkColumn[] Typed(string columns, params BulkType[] types) =>
         columns.Split(", ").Select((name, i) => new BulkColumn(name, types[i])).ToArray();
 
-    /// <summary>A list parameter: a text[] for PostgreSQL's <c>= ANY</c>, a JSON array for SQLite's <c>json_each</c>.</summary>
-    private static object ListParam(Dialect d, IEnumerable<string> values) =>
-        d == Dialect.Postgres ? values.ToArray() : Api.Json.Serialize(values.ToArray());
-
-    private static string In(Dialect d, string column, string parameter) =>
-        d == Dialect.Postgres ? $"{column} = ANY({parameter})" : $"{column} IN (SELECT value FROM json_each({parameter}))";
-
     /// <summary>
     /// Locks the persons of the keys (our id, psn_no or ID number, already normalised) in id order and reads what their bills need:
     /// the ids' stored settlements and held bills, the persons' identities, and their running totals of the years <paramref name="fromYear"/>..<paramref name="toYear"/>.
@@ -62,9 +55,9 @@ public static class SettlementBatchStore
     public static async Task<ChunkState> LoadAsync(DbConnection c, DbTransaction tx, Dialect d, IReadOnlyCollection<string> keys, IReadOnlyCollection<string> ids,
         int fromYear, int toYear)
     {
-        var k = ListParam(d, keys.Distinct(StringComparer.Ordinal));
+        var k = Sql.ListParam(d, keys.Distinct(StringComparer.Ordinal));
         var persons = await c.ListAsync(
-            $"SELECT {RegistryStore.PersonColumns} FROM persons WHERE {In(d, "id", "@k")} OR {In(d, "psn_no", "@k")} OR {In(d, "id_number", "@k")} ORDER BY id{d.ForUpdate()}",
+            $"SELECT {RegistryStore.PersonColumns} FROM persons WHERE {Sql.In(d, "id", "@k")} OR {Sql.In(d, "psn_no", "@k")} OR {Sql.In(d, "id_number", "@k")} ORDER BY id{d.ForUpdate()}",
             tx, RegistryStore.MapPerson, ("k", k));
         // A key finds a person by our id first, then psn_no, then ID number (as the one-stop settlement does).
         var byKey = new Dictionary<string, PersonRecord>(StringComparer.Ordinal);
@@ -72,19 +65,19 @@ public static class SettlementBatchStore
         foreach (var p in persons.Where(p => p.PsnNo is not null)) byKey[p.PsnNo!] = p;
         foreach (var p in persons) byKey[p.Id] = p;
 
-        var pids = ListParam(d, persons.Select(p => p.Id));
-        var idList = ListParam(d, ids.Distinct(StringComparer.Ordinal));
-        var existing = (await c.ListAsync($"SELECT {SettlementService.Columns} FROM settlements WHERE {In(d, "id", "@ids")}", tx, StoredSettlement.Map, ("ids", idList)))
+        var pids = Sql.ListParam(d, persons.Select(p => p.Id));
+        var idList = Sql.ListParam(d, ids.Distinct(StringComparer.Ordinal));
+        var existing = (await c.ListAsync($"SELECT {SettlementService.Columns} FROM settlements WHERE {Sql.In(d, "id", "@ids")}", tx, StoredSettlement.Map, ("ids", idList)))
             .ToDictionary(s => s.Id, StringComparer.Ordinal);
-        var held = (await c.ListAsync($"SELECT {HeldSettlement.Columns} FROM held_settlements WHERE {In(d, "id", "@ids")}", tx, HeldSettlement.Map, ("ids", idList)))
+        var held = (await c.ListAsync($"SELECT {HeldSettlement.Columns} FROM held_settlements WHERE {Sql.In(d, "id", "@ids")}", tx, HeldSettlement.Map, ("ids", idList)))
             .ToDictionary(s => s.Id, StringComparer.Ordinal);
         var identities = new Dictionary<string, List<IdentityRecord>>(StringComparer.Ordinal);
-        foreach (var i in await c.ListAsync($"SELECT * FROM identities WHERE {In(d, "person_id", "@p")} ORDER BY person_id, recognized, id", tx, RegistryStore.MapIdentity, ("p", pids)))
+        foreach (var i in await c.ListAsync($"SELECT * FROM identities WHERE {Sql.In(d, "person_id", "@p")} ORDER BY person_id, recognized, id", tx, RegistryStore.MapIdentity, ("p", pids)))
             (identities.TryGetValue(i.PersonId, out var l) ? l : identities[i.PersonId] = []).Add(i);
         // The persons' running totals (LedgerTotals) of the years the chunk's bills need (each bill's year and the one before).
         var totals = new Dictionary<string, List<(int, string, long)>>(StringComparer.Ordinal);
         foreach (var (p, y, bucket, fen) in await c.ListAsync(
-                     $"SELECT person_id, year, bucket, amount_fen FROM ledger_totals WHERE {In(d, "person_id", "@p")} AND year >= @y0 AND year <= @y1", tx,
+                     $"SELECT person_id, year, bucket, amount_fen FROM ledger_totals WHERE {Sql.In(d, "person_id", "@p")} AND year >= @y0 AND year <= @y1", tx,
                      r => (r.GetString(0), r.GetInt32(1), r.GetString(2), Convert.ToInt64(r.GetValue(3))), ("p", pids), ("y0", fromYear), ("y1", toYear)))
             (totals.TryGetValue(p, out var l) ? l : totals[p] = []).Add((y, bucket, fen));
         return new ChunkState(byKey, existing, held, identities, totals);

@@ -36,6 +36,14 @@ public static class Sql
         _ => value,
     };
 
+    /// <summary>A list parameter: a text[] for PostgreSQL's <c>= ANY</c>, a JSON array for SQLite's <c>json_each</c> (<see cref="In"/>).</summary>
+    public static object ListParam(Dialect d, IEnumerable<string> values) =>
+        d == Dialect.Postgres ? values.ToArray() : Api.Json.Serialize(values.ToArray());
+
+    /// <summary><paramref name="column"/> is one of the list parameter's values (<see cref="ListParam"/>): an index look-up per value on both databases.</summary>
+    public static string In(Dialect d, string column, string parameter) =>
+        d == Dialect.Postgres ? $"{column} = ANY({parameter})" : $"{column} IN (SELECT value FROM json_each({parameter}))";
+
     public static async Task<int> ExecAsync(this DbConnection conn, string sql, DbTransaction? tx, params (string, object?)[] args)
     {
         await using var cmd = conn.Command(sql, tx, args);

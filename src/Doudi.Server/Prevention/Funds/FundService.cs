@@ -25,7 +25,7 @@ public sealed class FundService(Database db, PreventionCatalog catalog)
             rows.Where(e => to is null || e.Date <= to).Sum(e => e.IsIncome ? e.Amount : -e.Amount),
             shown.Where(e => e.IsIncome).GroupBy(e => e.Source!).Select(g => new SourceAmount(g.Key, g.Sum(e => e.Amount))).ToList(),
             shown.Where(e => !e.IsIncome).Sum(e => e.Amount),
-            shown.Select(e => new FundEntryView(e.Id, e.Date, e.Source, e.Amount, e.IsIncome ? "income" : "payment", e.Memo, e.PayeeRef, e.Ref, e.CreatedAt, e.CreatedBy)).ToList());
+            shown.Select(e => new FundEntryView(e.Id, e.Date, e.Source, e.Amount, e.Kind, e.Memo, e.PayeeRef, e.Ref, e.CreatedAt, e.CreatedBy)).ToList());
     }
 
     /// <summary>The region's cap on the fund's fiscal share in force on the day, or 404: its files set none.</summary>
@@ -54,7 +54,7 @@ public sealed class FundService(Database db, PreventionCatalog catalog)
         var bills = settled.Where(s => s.Date >= from && s.Amount > 0).ToList();
         var cite = Codes.TryParse<Fund>(fund, out var f) ? catalog.Catalog.FundsOn(region, to)?.Of(f)?.Disclosure?.Cite : null;
         return new DisclosureReport($"{region}:{fund}", FundCodes.Name(region, fund).Zh, from, to, Balance(from.AddDays(-1)), bySource, bySource.Sum(x => x.Item2),
-            paid.Count + bills.Count, paid.Sum(e => e.Amount) + bills.Sum(b => b.Amount), Balance(to)) { Cite = cite };
+            paid.Count(e => !e.IsRecovery) + bills.Count, paid.Sum(e => e.Amount) + bills.Sum(b => b.Amount), Balance(to)) { Cite = cite };
     }
 
     public static DisclosureView View(string region, string fund, DisclosureReport report) => new(region, fund, report.FundName, report.From, report.To,

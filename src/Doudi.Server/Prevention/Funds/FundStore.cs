@@ -28,6 +28,12 @@ public sealed record FundEntryRow(long Id, string Region, string Fund, DateOnly 
     DateTimeOffset CreatedAt, string CreatedBy)
 {
     public bool IsIncome => Source is not null;
+
+    /// <summary>Money taken back (应退): stored as a payment with a negative amount.</summary>
+    public bool IsRecovery => Source is null && Amount < 0;
+
+    /// <summary>The entry's kind as the books show it: income, payment or recovery.</summary>
+    public string Kind => IsIncome ? "income" : IsRecovery ? "recovery" : "payment";
 }
 
 /// <summary>The fund books in the database. The charity fund may not be overdrawn (its money is raised first); the medical
@@ -58,7 +64,9 @@ public static class FundStore
         foreach (var e in rows)
         {
             if (e.IsIncome) ledger.Income(e.Date, Codes.TryParse<FundSource>(e.Source, out var s) ? s : FundSource.Other, e.Amount, e.Memo);
-            else if (!incomeOnly) ledger.Pay(e.Date, e.Amount, e.PayeeRef ?? "", e.Memo);
+            else if (incomeOnly) continue;
+            else if (e.IsRecovery) ledger.Recover(e.Date, -e.Amount, e.PayeeRef ?? "", e.Memo);
+            else ledger.Pay(e.Date, e.Amount, e.PayeeRef ?? "", e.Memo);
         }
         return ledger;
     }
@@ -87,5 +95,19 @@ public static class FundStore
         await c.ExecAsync("INSERT INTO fund_entries (region, fund, date, amount, memo, payee_ref, ref, created_at, created_by) VALUES (@r, @f, @d, @a, @m, @p, @ref, @t, @by)", tx,
             ("r", region), ("f", fund), ("d", date), ("a", amount), ("m", memo), ("p", payeeRef), ("ref", reference), ("t", DateTimeOffset.UtcNow), ("by", actor.Name));
         await AuditLog.WriteAsync(c, tx, dialect, actor, "pay", "fund_entry", reference, null, new { region, fund, date, amount, payee = payeeRef, memo });
+    }
+
+    /// <summary>
+    /// Takes back, once (by <paramref name="reference"/>), money paid to a payee: a payment entry of −<paramref name="amount"/>
+    /// (a supplementary payment on a bill that was reversed, P-1). Nothing when the amount is not positive.
+    /// </summary>
+    public static async Task RecoverAsync(DbConnection c, DbTransaction tx, Dialect dialect, string region, string fund, DateOnly date, decimal amount,
+        string payeeRef, string memo, string reference, Actor actor)
+    {
+        if (amount <= 0) return;
+        if (await c.ScalarAsync("SELECT 1 FROM fund_entries WHERE ref = @ref", tx, ("ref", reference)) is not null) return;
+        await c.ExecAsync("INSERT INTO fund_entries (region, fund, date, amount, memo, payee_ref, ref, created_at, created_by) VALUES (@r, @f, @d, @a, @m, @p, @ref, @t, @by)", tx,
+            ("r", region), ("f", fund), ("d", date), ("a", -amount), ("m", memo), ("p", payeeRef), ("ref", reference), ("t", DateTimeOffset.UtcNow), ("by", actor.Name));
+        await AuditLog.WriteAsync(c, tx, dialect, actor, "recover", "fund_entry", reference, null, new { region, fund, date, amount, payee = payeeRef, memo });
     }
 }

@@ -4,7 +4,7 @@ using Doudi.Server.Api;
 
 namespace Doudi.Server.Prevention.Retroactive;
 
-/// <summary>Supplementary payments, and every one of them together with their sum.</summary>
+/// <summary>Supplementary payments, and the sum of those that stand (a payment reversed with its bill, P-1, is listed but not summed).</summary>
 public sealed record SupplementaryList(IReadOnlyList<SupplementaryRow> Items, decimal Total);
 
 public static class RetroactiveEndpoints
@@ -14,7 +14,7 @@ public static class RetroactiveEndpoints
         app.MapGet("/api/supplementary-payments", async (RetroactiveService service, string? person, string? bill, string? region, CancellationToken ct) =>
         {
             var items = await service.ListAsync(person, bill, region, ct);
-            return Results.Json(new SupplementaryList(items, items.Sum(i => i.Difference)), Json.Options);
+            return Results.Json(new SupplementaryList(items, items.Where(i => i.ReversedAt is null).Sum(i => i.Difference)), Json.Options);
         }).RequireAuthorization(PreventionPolicies.ReadRelief).WithTags("Retroactive assistance").Produces<SupplementaryList>(200)
           .WithSummary("回溯补付 / supplementary payments made when an identity for medical spending reached back (I-15)");
 

@@ -16,7 +16,13 @@ using Doudi.Server.Storage;
 namespace Doudi.Server.Prevention.Retroactive;
 
 public sealed record SupplementaryRow(string Id, long IdentityId, string BillId, string PersonId, string Region, decimal PaidBefore, decimal DueNow, decimal Difference,
-    List<string> Trace, string Origin, DateTimeOffset CreatedAt, string CreatedBy);
+    List<string> Trace, string Origin, DateTimeOffset CreatedAt, string CreatedBy)
+{
+    /// <summary>When the payment was reversed with its bill (冲销, P-1): it no longer counts and its money was recovered; null while it stands.</summary>
+    public DateTimeOffset? ReversedAt { get; init; }
+
+    public string? ReversedBy { get; init; }
+}
 
 /// <summary>
 /// Retroactive assistance: when an identity arrives late — by the API or a name-list import — every bill of the person
@@ -25,10 +31,36 @@ public sealed record SupplementaryRow(string Id, long IdentityId, string BillId,
 /// difference is stored as a supplementary payment (once per identity and bill: a second run pays nothing), traced to
 /// its rule and posted to the medical assistance fund, in the transaction that added the identity.
 /// </summary>
-public sealed class RetroactiveService(Database db, PreventionEngine engine, PreventionClock clock, Monitoring.MonitoringService monitoring) : IIdentityAddedHook
+public sealed class RetroactiveService(Database db, PreventionEngine engine, PreventionClock clock, Monitoring.MonitoringService monitoring)
+    : IIdentityAddedHook, ISettlementReversedHook
 {
     public static SupplementaryRow Map(DbDataReader r) => new(r.S("id"), r.L("identity_id"), r.S("bill_id"), r.S("person_id"), r.S("region"), r.M("paid_before"),
-        r.M("due_now"), r.M("difference"), Json.Deserialize<List<string>>(r.S("trace_json")), r.S("origin"), r.T("created_at"), r.S("created_by"));
+        r.M("due_now"), r.M("difference"), Json.Deserialize<List<string>>(r.S("trace_json")), r.S("origin"), r.T("created_at"), r.S("created_by"))
+    { ReversedAt = r.TN("reversed_at"), ReversedBy = r.Str("reversed_by") };
+
+    /// <summary>
+    /// P-1: a reversed bill (冲销) takes its supplementary payments with it, in the reversal's transaction. Each one that
+    /// still stands on a reversed bill of the person is marked reversed, what it added to the annual limits is taken back
+    /// from the running totals (LedgerTotals, so ledger and rebuild agree), and the money it paid is recovered to the
+    /// medical assistance fund (应退, once per payment). A bill settled again under a new id then pays what is due once.
+    /// </summary>
+    public async Task SettlementReversedAsync(DbConnection c, DbTransaction tx, string personId, int year, Actor actor)
+    {
+        var standing = await c.ListAsync("SELECT x.* FROM supplementary_payments x JOIN settlements s ON s.id = x.bill_id " +
+            "WHERE x.person_id = @p AND x.reversed_at IS NULL AND s.status = @rev ORDER BY x.created_at, x.id", tx,
+            r => (Row: Map(r), Year: r.I("year"), Counted: r.S("counted_json")), ("p", personId), ("rev", StoredSettlement.Reversed));
+        foreach (var (row, y, counted) in standing)
+        {
+            var now = DateTimeOffset.UtcNow;
+            await c.ExecAsync("UPDATE supplementary_payments SET reversed_at = @at, reversed_by = @by WHERE id = @id AND reversed_at IS NULL", tx,
+                ("at", now), ("by", actor.Name), ("id", row.Id));
+            await LedgerTotals.AddAsync(c, tx, new LedgerDelta(personId, y, Json.Deserialize<Dictionary<string, decimal>>(counted), Sign: -1));
+            await FundStore.RecoverAsync(c, tx, db.Dialect, row.Region, FundCodes.MedicalAssistance, clock.Today, row.Difference, personId,
+                $"冲销追回回溯补付 recovered with reversed bill {row.BillId}", "R" + row.Id, actor);
+            await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "supplementary_reversed", "supplementary_payment", row.Id,
+                new { reversed = false }, new { reversed = true, bill = row.BillId, recovered = row.Difference });
+        }
+    }
 
     public Task<List<SupplementaryRow>> ListAsync(string? person, string? bill, string? region, CancellationToken ct)
     {
