@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A city's year-end run on PostgreSQL (issue 11 point 2: ≤ 60 s, ≤ 2 GB server memory). Makes the city with
 # `doudi generate` (unless $CITY/case.json exists), stores its year in a fresh database with the server's row formats
-# (bench/Doudi.Bench.CityYear: the registry, every bill settled by the engine in I-3 order, its bill, result, trace and
-# year facts by binary COPY), starts the Release server on it and times POST /api/year-end-runs (answering one page; the
+# (bench/Doudi.Bench.CityYear: the registry by binary COPY, every bill settled and stored by the server's own settlement
+# import, in-process: the one writer of settlement rows, running totals and year facts), starts the Release server on it and times POST /api/year-end-runs (answering one page; the
 # run stores every result), with the server's CPU time and peak resident memory (VmHWM) from /proc.
 #   DOUDI_TEST_PG='Host=127.0.0.1;Port=5432;Username=doudi;Password=doudi;Database=doudi' bench/year-end-bench.sh
 # Environment: REGION (fuyang), YEAR (2023), RESIDENTS (9000000), OBJECTS (250000), BILLS (3000000), SEED (20261129),
