@@ -182,6 +182,6 @@ public sealed class InterpretationRegisterTests
                     problems.Add($"{entry.Id} lists '{listed}', which no policy file has");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         // Every interpretation numbered in the digest is in the register: I-1 … I-26.
-        Assert.Equal(Enumerable.Range(1, 26).Select(n => $"I-{n}"), InterpretationRegister.Ordered(register.All.Select(e => e.Id)));
+        Assert.Equal(Enumerable.Range(1, 26).Select(n => $"I-{n}"), InterpretationRegister.Ordered(register.All.Select(e => e.Id).Where(id => id.StartsWith("I-", StringComparison.Ordinal))));
     }
 }

@@ -26,7 +26,7 @@ public sealed record LedgerTotal(string PersonId, int Year, string Bucket, decim
 /// <item><see cref="RecomputeAsync"/>, <see cref="ReadAsync"/>, <see cref="SetAsync"/> — the rebuild command (LedgerRebuild).</item>
 /// </list>
 /// The definition the rebuild checks: a total is the sum of <c>counted_json</c> over the person's non-reversed settlements
-/// of the year plus every supplementary payment of the year that was not reversed with its bill (I-40). Rows are never deleted (the app role has no DELETE): a
+/// of the year plus every supplementary payment of the year that was not reversed with its bill (P-1). Rows are never deleted (the app role has no DELETE): a
 /// reversal leaves a zero, which the ledger ignores. Callers lock the person first (SettlementService.LockPersonAsync;
 /// SQLite has one writer), so the read-settle-add of one person never interleaves.
 /// </summary>
@@ -188,7 +188,7 @@ public static class LedgerTotals
 
     /// <summary>
     /// The engine's totals (no measures) recomputed from the stored rows (the definition above): non-reversed settlements' and supplementary
-    /// payments' (not reversed with their bill, I-40) <c>counted_json</c>, summed per person, year and bucket, for persons of a region (null: all) and a year (null: all).
+    /// payments' (not reversed with their bill, P-1) <c>counted_json</c>, summed per person, year and bucket, for persons of a region (null: all) and a year (null: all).
     /// </summary>
     public static async Task<List<LedgerTotal>> RecomputeAsync(DbConnection c, DbTransaction? tx, string? region, int? year)
     {

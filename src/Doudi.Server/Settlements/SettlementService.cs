@@ -10,7 +10,8 @@ using Doudi.Server.Storage;
 
 namespace Doudi.Server.Settlements;
 
-public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed, HeldSettlement? Held = null);
+/// <param name="National">For a new settlement of a bill in national names: the national fields it stored (its answer is written from them).</param>
+public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed, HeldSettlement? Held = null, NationalRecord? National = null);
 
 /// <summary>
 /// One-stop settlement against the system of record. In one transaction: lock the person's year, read the
@@ -185,7 +186,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         var stored = new StoredSettlement(bill.Id, person.Id, person.Household, year, bill.Date, person.Region, result.Policy, source, hash,
             StoredResults.WriteBill(engineBill), resultJson, Json.Serialize(result.Counted), result.Assistance, StoredSettlement.Settled,
             now, owner ?? actor.Name, null, null, null, StoredSettlement.CurrentResultFormat, naming,
-            input.National is null ? null : NationalAnswer.Serialize(input, person));
+            input.National is null ? null : NationalAnswer.Serialize(NationalAnswer.Record(input, person)));
         var audit = AuditLog.Parameters("a_", actor, "settle", "settlement", stored.Id, null,
             new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source });
         return new(null, null, person, new NewSettlement(stored, input, person, s.Identities, engineBill, result,
@@ -277,7 +278,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             .. n.Audit, .. SettlementContext.Parameters(n.Input), .. YearFacts.Parameters(n.Bill, n.Result), .. totalsArgs, .. aggregates.SelectMany(a => a.Args), .. items.SelectMany(i => i.Args)]);
         if (commitIn is not null) commitIn.MarkCommitted();
         else await SettlementContext.WriteItemsAsync(c, tx, n.Input);
-        return new SettleOutcome(stored, Replayed: false);
+        return new SettleOutcome(stored, Replayed: false, National: n.Input.National is null ? null : NationalAnswer.Record(n.Input, n.Person));
     }
 
     /// <summary>冲销: marks the settlement reversed (it no longer counts against any limit) and records who, when and why.</summary>
@@ -293,7 +294,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             var now = DateTimeOffset.UtcNow;
             await c.ExecAsync("UPDATE settlements SET status = @s, reversed_at = @at, reversed_by = @by, reversal_reason = @why WHERE id = @id AND status = @old", tx,
                 ("s", StoredSettlement.Reversed), ("at", now), ("by", actor.Name), ("why", reason), ("id", id), ("old", StoredSettlement.Settled));
-            // What it counted no longer counts against any limit (it was added when settled; its supplementary payments are reversed by the retroactive hook, I-40).
+            // What it counted no longer counts against any limit (it was added when settled; its supplementary payments are reversed by the retroactive hook, P-1).
             await LedgerTotals.AddAsync(c, tx, new LedgerDelta(s.PersonId, s.Year, Json.Deserialize<Dictionary<string, decimal>>(s.CountedJson), Sign: -1));
             await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "reverse", "settlement", id,
                 new { status = StoredSettlement.Settled, s.Assistance }, new { status = StoredSettlement.Reversed, reason });
