@@ -114,7 +114,7 @@ public sealed class ConsoleTests(ConsoleFixture f) : IClassFixture<ConsoleFixtur
         await page.WaitForURLAsync("**/policies/fuyang-2023**");
         var picked = page.Locator(".clause.picked");
         await Assertions.Expect(picked).ToContainTextAsync("救助比例与限额");
-        await Assertions.Expect(picked).ToContainTextAsync("《最低生活保障家庭证》和二级及以上《残疾人证》持有者救助80%");
+        await Assertions.Expect(picked).ToContainTextAsync("《最低生活保障家庭证》和二级及以上《中华人民共和国残疾人证》持有者救助80%");
         await picked.ScrollIntoViewIfNeededAsync();
         await f.ShotAsync(page, "flow-trace-to-clause");
         await page.Context.CloseAsync();

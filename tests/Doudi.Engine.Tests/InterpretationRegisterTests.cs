@@ -181,7 +181,7 @@ public sealed class InterpretationRegisterTests
                 if (!clauses.Any(x => $"{x.Doc.Id} {x.Clause.Cite}" == listed))
                     problems.Add($"{entry.Id} lists '{listed}', which no policy file has");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        // Every interpretation numbered in the digest is in the register: I-1 … I-26; the project's own readings follow.
-        Assert.Equal(Enumerable.Range(1, 26).Select(n => $"I-{n}"), InterpretationRegister.Ordered(register.All.Select(e => e.Id)).Take(26));
+        // Every interpretation numbered in the digest is in the register: I-1 … I-26.
+        Assert.Equal(Enumerable.Range(1, 26).Select(n => $"I-{n}"), InterpretationRegister.Ordered(register.All.Select(e => e.Id).Where(id => id.StartsWith("I-", StringComparison.Ordinal))));
     }
 }

@@ -42,13 +42,17 @@ public sealed partial class InterpretationRegister
     public bool Contains(string id) => _byId.ContainsKey(id);
     public Interpretation? Find(string id) => _byId.GetValueOrDefault(id);
 
-    /// <summary>Numerically ordered ids (I-2 before I-10).</summary>
+    /// <summary>
+    /// Numerically ordered ids (I-2 before I-10), the digest's I-n first, then the project's own readings P-n.
+    /// </summary>
     public static IEnumerable<string> Ordered(IEnumerable<string> ids) =>
-        ids.OrderBy(i => Number(i)).ThenBy(i => i, StringComparer.Ordinal);
+        ids.OrderBy(i => Pattern().Match(i) is { Success: true } m ? m.Groups[1].Value : "~").ThenBy(i => Number(i)).ThenBy(i => i, StringComparer.Ordinal);
 
-    private static int Number(string id) => Pattern().Match(id) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : int.MaxValue;
+    private static int Number(string id) => Pattern().Match(id) is { Success: true } m ? int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) : int.MaxValue;
 
-    [GeneratedRegex(@"^I-([1-9][0-9]{0,3})$")]
+    // I-n: numbered in the policy digest (POLICIES.md). P-n: a reading the project made where the seeds and the digest
+    // are silent; its own series, so the digest's list can grow without a collision.
+    [GeneratedRegex(@"^(I|P)-([1-9][0-9]{0,3})$")]
     private static partial Regex Pattern();
 
     public static bool IsWellFormed(string id) => Pattern().IsMatch(id);
@@ -97,7 +101,7 @@ public sealed partial class InterpretationRegister
                         y.Error(mech, $"机制 '{m}' 已由 {other.Id} 决定 (mechanism '{m}' already rests on {other.Id})");
             }
             if (id is null || title is null || decides is null || adopted is null) continue;
-            if (!IsWellFormed(id)) { y.Error(map, $"解释编号应为 I-n (an interpretation id is I-n): '{id}'"); continue; }
+            if (!IsWellFormed(id)) { y.Error(map, $"解释编号应为 I-n 或 P-n (an interpretation id is I-n, or P-n for the project's own reading): '{id}'"); continue; }
             if (!byId.TryAdd(id, new Interpretation(id, title, adopted.Value, revised, decides, clauses, file, (int)map.Start.Line) { Mechanisms = mechanisms }))
                 y.Error(map, $"重复的解释编号 duplicate interpretation '{id}'");
         }

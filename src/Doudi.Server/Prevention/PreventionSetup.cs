@@ -19,7 +19,7 @@ public static class PreventionSetup
         services.AddSingleton<PreventionEngine>();
         services.AddSingleton<Retroactive.RetroactiveService>();
         services.AddSingleton<IIdentityAddedHook>(sp => sp.GetRequiredService<Retroactive.RetroactiveService>());
-        // A reversal takes the bill's supplementary payments with it (I-40); monitoring recomputes its measures from the settlements.
+        // A reversal takes the bill's supplementary payments with it (P-1); monitoring recomputes its measures from the settlements.
         services.AddSingleton<ISettlementReversedHook>(sp => sp.GetRequiredService<Retroactive.RetroactiveService>());
         services.AddSingleton<Reduction.ReductionService>();
         services.AddSingleton<Relief.ReliefService>();

@@ -101,7 +101,7 @@ public abstract class PreventionProcessTests(ServerFixture fx)
         var (cs, checklist, _) = await anon.GetJson("/api/posthoc-applications/checklist?region=wenzhou&date=2023-03-01");
         Assert.Equal((HttpStatusCode.OK, 5, "wenzhou-2020"), (cs, checklist.GetProperty("documents").GetArrayLength(), checklist.Str("policy")));
         // Without a region: the one region with post-hoc assistance that day; after wenzhou-2020 expired it is carried forward
-        // under wenzhou-2022 (I-41) to 2025-12-31; after that, none (an empty list).
+        // under wenzhou-2022 (P-2) to 2025-12-31; after that, none (an empty list).
         Assert.Equal("wenzhou", (await anon.GetJson("/api/posthoc-applications/checklist")).Body.Str("region"));
         Assert.Equal("wenzhou-2022", (await anon.GetJson("/api/posthoc-applications/checklist?date=2024-01-01")).Body.Str("policy"));
         Assert.Equal(0, (await anon.GetJson("/api/posthoc-applications/checklist?date=2026-01-01")).Body.GetProperty("documents").GetArrayLength());

@@ -4,7 +4,7 @@ using Doudi.Server.Tests.Infrastructure;
 namespace Doudi.Server.Tests.Prevention;
 
 /// <summary>
-/// I-40 (policies/interpretations.yaml): a bill reversed (冲销) takes its supplementary (retroactive) payments with it —
+/// P-1 (policies/interpretations.yaml): a bill reversed (冲销) takes its supplementary (retroactive) payments with it —
 /// they stop counting against the annual limit and their money is recovered to the medical assistance fund — so a bill
 /// reversed and settled again ("冲销重开") pays what is due once, and the running totals equal their rebuild.
 /// Amounts by hand from 富政办〔2022〕21号 二.3 (fuyang-2023): subsistence 80% of base = in-policy − basic; annual

@@ -4,7 +4,7 @@ using Doudi.Server.Tests.Infrastructure;
 namespace Doudi.Server.Tests.Prevention;
 
 /// <summary>
-/// I-41 (policies/interpretations.yaml): 温政办〔2020〕78号 lapsed after 2023-11-30 (第三十三条: 3 years from
+/// P-2 (policies/interpretations.yaml): 温政办〔2020〕78号 lapsed after 2023-11-30 (第三十三条: 3 years from
 /// 2020-12-01); its post-hoc procedure (第二十二条) and fund disclosure (第十八条) are carried forward under
 /// 温政办〔2021〕78号 (to 2025-12-31), citing the lapsed clause as carried forward. Each follows the policy in force on
 /// its date: the filing day, the disclosure period's last day. Before: from 2023-12-01 wenzhou took no post-hoc
@@ -24,7 +24,7 @@ public abstract class WenzhouAfter2020Tests(ServerFixture fx)
         Assert.Equal(("wenzhou-2022", 5), (next.Str("policy"), next.GetProperty("documents").GetArrayLength()));
         Assert.Contains("第二十二条", next.Str("cite"));
         Assert.Contains("延续适用", next.Str("cite"));
-        Assert.Contains("I-41", next.Str("cite"));
+        Assert.Contains("P-2", next.Str("cite"));
         // The plan's last day and the day after it.
         Assert.Equal("wenzhou-2022", (await anon.GetJson("/api/posthoc-applications/checklist?region=wenzhou&date=2025-12-31")).Body.Str("policy"));
         var (s3, none, _) = await anon.GetJson("/api/posthoc-applications/checklist?region=wenzhou&date=2026-01-01");

@@ -99,7 +99,7 @@ public static class FundStore
 
     /// <summary>
     /// Takes back, once (by <paramref name="reference"/>), money paid to a payee: a payment entry of −<paramref name="amount"/>
-    /// (a supplementary payment on a bill that was reversed, I-40). Nothing when the amount is not positive.
+    /// (a supplementary payment on a bill that was reversed, P-1). Nothing when the amount is not positive.
     /// </summary>
     public static async Task RecoverAsync(DbConnection c, DbTransaction tx, Dialect dialect, string region, string fund, DateOnly date, decimal amount,
         string payeeRef, string memo, string reference, Actor actor)

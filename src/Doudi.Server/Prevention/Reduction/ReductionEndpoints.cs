@@ -118,14 +118,13 @@ public static class ReductionEndpoints
         Bureau<ParallelRequest>(g, "/{id}/parallel", "ask_parallel", f =>
         {
             var list = new List<string>();
-            if (f.Element("departments") is { ValueKind: System.Text.Json.JsonValueKind.Array } arr)
-                foreach (var d in arr.EnumerateArray())
+            if (f.StringList("departments") is { } codes)
+                foreach (var code in codes)
                 {
-                    var code = d.GetString() ?? "";
                     if (!Codes.TryParse<Department>(code, out _)) f.Problem("departments", Msg.Unknown("部门", code, Codes.All<Department>()));
                     else list.Add(code);
                 }
-            else f.Problem("departments", Msg.Required);
+            else if (!f.Has("departments")) f.Problem("departments", Msg.Required);
             return new { departments = list, reason = f.String("reason", required: true, maxLength: 1000) };
         }, "同时推送多个部门 / ask several departments at once instead of in turn");
 

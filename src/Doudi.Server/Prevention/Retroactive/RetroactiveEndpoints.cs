@@ -4,7 +4,7 @@ using Doudi.Server.Api;
 
 namespace Doudi.Server.Prevention.Retroactive;
 
-/// <summary>Supplementary payments, and the sum of those that stand (a payment reversed with its bill, I-40, is listed but not summed).</summary>
+/// <summary>Supplementary payments, and the sum of those that stand (a payment reversed with its bill, P-1, is listed but not summed).</summary>
 public sealed record SupplementaryList(IReadOnlyList<SupplementaryRow> Items, decimal Total);
 
 public static class RetroactiveEndpoints

@@ -18,7 +18,7 @@ namespace Doudi.Server.Prevention.Retroactive;
 public sealed record SupplementaryRow(string Id, long IdentityId, string BillId, string PersonId, string Region, decimal PaidBefore, decimal DueNow, decimal Difference,
     List<string> Trace, string Origin, DateTimeOffset CreatedAt, string CreatedBy)
 {
-    /// <summary>When the payment was reversed with its bill (冲销, I-40): it no longer counts and its money was recovered; null while it stands.</summary>
+    /// <summary>When the payment was reversed with its bill (冲销, P-1): it no longer counts and its money was recovered; null while it stands.</summary>
     public DateTimeOffset? ReversedAt { get; init; }
 
     public string? ReversedBy { get; init; }
@@ -39,7 +39,7 @@ public sealed class RetroactiveService(Database db, PreventionEngine engine, Pre
     { ReversedAt = r.TN("reversed_at"), ReversedBy = r.Str("reversed_by") };
 
     /// <summary>
-    /// I-40: a reversed bill (冲销) takes its supplementary payments with it, in the reversal's transaction. Each one that
+    /// P-1: a reversed bill (冲销) takes its supplementary payments with it, in the reversal's transaction. Each one that
     /// still stands on a reversed bill of the person is marked reversed, what it added to the annual limits is taken back
     /// from the running totals (LedgerTotals, so ledger and rebuild agree), and the money it paid is recovered to the
     /// medical assistance fund (应退, once per payment). A bill settled again under a new id then pays what is due once.
