@@ -37,19 +37,31 @@ public static class ResultVerifier
         }
     }
 
-    public static SettlementProblem? Verify(Stream json, out Summary summary)
+    public static SettlementProblem? Verify(Stream json, out Summary summary) => Verify(json, out summary, out _);
+
+    /// <summary>
+    /// As <see cref="Verify(Stream, out Summary)"/>; <paramref name="unreadable"/> tells a file that is not a JSON object
+    /// at all (broken, a key given twice, an array) from a result whose steps do not add up.
+    /// </summary>
+    public static SettlementProblem? Verify(Stream json, out Summary summary, out bool unreadable)
     {
         summary = new Summary(0, 0, 0, 0);
+        unreadable = true;
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+            // A key given twice would let a result carry two amounts and be verified on the one the reader keeps.
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
             return new SettlementProblem(ex.Path is { Length: > 0 } p ? p : "$", $"不是有效的 JSON (not valid JSON): {ex.Message}");
         }
-        using (doc) return Verify(doc.RootElement, out summary);
+        using (doc)
+        {
+            unreadable = doc.RootElement.ValueKind != JsonValueKind.Object;
+            return Verify(doc.RootElement, out summary);
+        }
     }
 
     private sealed class Problem(string path, string message) : Exception(message)

@@ -7,8 +7,11 @@ namespace Doudi.Cases.Reading;
 
 internal sealed partial class CaseParser
 {
-    /// <summary>Ids a server keeps are bounded; a case file's are not (the CLI reads what it is given, streamed).</summary>
-    private int MaxIdLength => Lone ? 64 : 1 << 26;
+    /// <summary>
+    /// Ids a server keeps are bounded at 64; a case file's more loosely, but bounded: no system writes a 4,096-character
+    /// id, and the CSV result is read in Excel, whose cells hold 32,767 characters.
+    /// </summary>
+    private int MaxIdLength => Lone ? 64 : 4096;
 
     // Person ids read so far (id → index), when reading a whole case: a bill's person is matched against it
     // and shares the person's string instead of allocating its own.

@@ -243,7 +243,9 @@ internal sealed partial class CaseParser
         if (value.Length == 0) { Problem(field, CaseMessages.EmptyString); return false; }
         if (value.Length > max) { Problem(field, CaseMessages.TooLong(max)); return false; }
         foreach (char ch in value)
-            if (char.IsControl(ch) || ch is '\u2028' or '\u2029') { Problem(field, CaseMessages.ControlCharacter(Quote(value))); return false; }
+            // Also invisible format characters (a bidi override, a zero-width space, a BOM inside an id): one id must not look like another.
+            if (char.IsControl(ch) || ch is '\u2028' or '\u2029' || (ch >= '\u00ad' && char.GetUnicodeCategory(ch) == System.Globalization.UnicodeCategory.Format))
+            { Problem(field, CaseMessages.ControlCharacter(Quote(value))); return false; }
         return true;
     }
 

@@ -104,7 +104,9 @@ internal sealed partial class CaseParser
         foreach (char ch in text)
         {
             if (ch is '"' or '\\') sb.Append('\\').Append(ch);
-            else if (char.IsControl(ch)) sb.Append($"\\u{(int)ch:x4}");
+            else if (char.IsControl(ch) || char.GetUnicodeCategory(ch) is System.Globalization.UnicodeCategory.Format
+                     or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
+                sb.Append($"\\u{(int)ch:x4}"); // shown, not obeyed: a bidi override would scramble the message
             else sb.Append(ch);
         }
         return sb.Append('"').ToString();

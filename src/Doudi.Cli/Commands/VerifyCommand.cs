@@ -22,10 +22,11 @@ internal static class VerifyCommand
     {
         ResultVerifier.Summary summary;
         Engine.Settlement.SettlementProblem? problem;
+        bool unreadable;
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-            problem = ResultVerifier.Verify(stream, out summary);
+            problem = ResultVerifier.Verify(stream, out summary, out unreadable);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -34,7 +35,8 @@ internal static class VerifyCommand
         if (problem is not null)
         {
             cli.Error.WriteLine($"{path}: {problem}");
-            return Program.InternalError;
+            // Not JSON, or not an object: the file cannot be read as a result (2, like settle's bad input); else 1.
+            return unreadable ? Program.BadInput : Program.InternalError;
         }
         cli.Out.WriteLine($"核对无误 verified: {summary.Bills} bills, {summary.Persons} person-years, {summary.Households} household-years, {summary.Steps} steps");
         return Program.Ok;

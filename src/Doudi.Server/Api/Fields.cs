@@ -27,6 +27,12 @@ public sealed class Fields
         var d = new Dictionary<string, Raw>(StringComparer.Ordinal);
         foreach (var p in obj.EnumerateObject())
         {
+            if (d.ContainsKey(p.Name))
+            {
+                // {"name":"a","name":"b"}: valid JSON whose meaning depends on the reader; refused, never last-one-wins.
+                problems.Add(new FieldProblem(pathPrefix.Length == 0 ? p.Name : $"{pathPrefix}.{p.Name}", new("字段重复出现", "the field is given twice")));
+                continue;
+            }
             if (p.Value.ValueKind == JsonValueKind.String && !Readable(p.Value))
             {
                 // "\ud800" alone: valid JSON, but not text — refused here rather than failing later.
@@ -141,6 +147,29 @@ public sealed class Fields
         if (raw.Kind is JsonValueKind.Number or JsonValueKind.String && int.TryParse(raw.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var i)) return i;
         Problem(name, Msg.NotInt(raw.Shown));
         return null;
+    }
+
+    /// <summary>
+    /// A list of texts (codes, reasons): a JSON array of strings, each checked like <see cref="String"/> and named by its
+    /// index (<c>documents[2]</c>) when it is not one; empty strings are dropped. Absent: null.
+    /// </summary>
+    public string[]? StringList(string name, int maxItems = 100, int maxLength = 200)
+    {
+        if (!TryRaw(name, out var raw)) return null;
+        if (raw.Kind != JsonValueKind.Array) { Problem(name, new("应为字符串数组", "must be an array of strings")); return null; }
+        if (raw.Element.GetArrayLength() > maxItems) { Problem(name, new($"最多 {maxItems} 项", $"at most {maxItems} items")); return null; }
+        var list = new List<string>();
+        var i = 0;
+        foreach (var item in raw.Element.EnumerateArray())
+        {
+            var at = $"{name}[{i++}]";
+            if (item.ValueKind != JsonValueKind.String || !Readable(item)) { Problem(at, Msg.NotString); continue; }
+            var s = item.GetString()!.Trim();
+            if (s.Length > maxLength) { Problem(at, Msg.TooLong(maxLength)); continue; }
+            if (TextRules.BadCharacter(s) is { } bad) { Problem(at, bad); continue; }
+            if (s.Length > 0) list.Add(s);
+        }
+        return [.. list];
     }
 
     public JsonElement? Element(string name) => _values.TryGetValue(name, out var v) && v.Element.ValueKind != JsonValueKind.Undefined ? v.Element : null;

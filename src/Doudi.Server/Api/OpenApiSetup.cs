@@ -106,7 +106,12 @@ public static class OpenApiSetup
         if (data.Count == 0 && given.Count == 0) return;
         var provider = context.ApplicationServices.GetRequiredService<IAuthorizationPolicyProvider>();
         var policy = await AuthorizationPolicy.CombineAsync(provider, data, given);
-        var roles = policy?.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles).Distinct().ToList() ?? [];
+        // Every role requirement must hold (a group's policy and the endpoint's own): the roles that may call are those
+        // every requirement allows, not any of them (PUT /api/insights/maps/{region} is the administrator's only).
+        List<string>? roles = null;
+        foreach (var r in policy?.Requirements.OfType<RolesAuthorizationRequirement>() ?? [])
+            roles = roles is null ? r.AllowedRoles.Distinct().ToList() : roles.Where(r.AllowedRoles.Contains).ToList();
+        roles ??= [];
         var hospital = roles.Count == 0 || roles.Contains(Roles.Hospital);
         operation.Security ??= [];
         operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(CookieScheme, context.Document)] = [] });
@@ -216,7 +221,8 @@ public static class Declare
     /// name). Declared in the document only: <c>.Accepts&lt;T&gt;()</c> would also make routing refuse other content
     /// types with 415, which the API has never done.
     /// </summary>
-    public static RouteHandlerBuilder JsonBody<T>(this RouteHandlerBuilder b) => b.Body("application/json", typeof(T));
+    public static RouteHandlerBuilder JsonBody<T>(this RouteHandlerBuilder b) =>
+        b.Body("application/json", typeof(T)).WithMetadata(new DeclaredJsonBody(typeof(T)));
 
     /// <summary>A multipart form body (files and fields of <typeparamref name="T"/>), declared in the document only.</summary>
     public static RouteHandlerBuilder FormBody<T>(this RouteHandlerBuilder b) => b.Body("multipart/form-data", typeof(T));

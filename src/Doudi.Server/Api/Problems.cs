@@ -26,6 +26,48 @@ public sealed class ApiProblemException(int status, Text title, IReadOnlyList<Fi
 
 public static class Problems
 {
+    /// <summary>
+    /// Titles of the answers the framework writes by status alone (no login, a role that may not, no such path or method,
+    /// a body too large or of a type not taken): in Chinese, English on request, like every other problem.
+    /// </summary>
+    private static readonly Dictionary<int, Text> StatusTitles = new()
+    {
+        [StatusCodes.Status400BadRequest] = new("请求无效", "Bad request"),
+        [StatusCodes.Status401Unauthorized] = new("未登录、登录已失效或令牌无效", "Not logged in, the session has ended, or the token is not valid"),
+        [StatusCodes.Status403Forbidden] = new("无权限：当前角色不能进行此操作", "Forbidden: this role may not do this"),
+        [StatusCodes.Status404NotFound] = new("未找到", "Not found"),
+        [StatusCodes.Status405MethodNotAllowed] = new("此路径不支持该请求方法", "This path does not take this method"),
+        [StatusCodes.Status406NotAcceptable] = new("无法按要求的格式回答", "Not acceptable"),
+        [StatusCodes.Status408RequestTimeout] = new("请求超时", "Request timeout"),
+        [StatusCodes.Status411LengthRequired] = new("请求须带 Content-Length", "Length required"),
+        [StatusCodes.Status413PayloadTooLarge] = new("请求体过大", "The request body is too large"),
+        [StatusCodes.Status414UriTooLong] = new("请求地址过长", "The URI is too long"),
+        [StatusCodes.Status415UnsupportedMediaType] = new("不支持的内容类型", "Unsupported media type"),
+        [StatusCodes.Status431RequestHeaderFieldsTooLarge] = new("请求头过大", "Request header fields too large"),
+        [StatusCodes.Status500InternalServerError] = new("服务器内部错误，本次请求未保存任何内容", "Internal server error; nothing was stored"),
+    };
+
+    /// <summary>The problem-details service's hook: a title the framework left as the status's English reason phrase is replaced.</summary>
+    public static void Localize(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Status is not { } status || !StatusTitles.TryGetValue(status, out var title)) return;
+        var reason = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+        // A 5xx's title is the exception handler's English sentence, not the reason phrase: replaced too.
+        if (problem.Title is null || problem.Title == reason || status >= 500)
+            problem.Title = title.Pick(Text.WantsEnglish(context.HttpContext));
+        // The framework's 500 may carry the exception's text in development only; never a stack trace to a client.
+        if (status >= 500) { problem.Detail = null; problem.Extensions.Remove("exception"); }
+    }
+
+    /// <summary>The framework's refusal of a request it could not read (a body over the limit, a bad header…), in both languages.</summary>
+    public static ApiProblemException FromBadRequest(BadHttpRequestException e)
+    {
+        if (e.StatusCode != StatusCodes.Status413PayloadTooLarge) return new(e.StatusCode, new("请求无效：" + e.Message, "bad request: " + e.Message));
+        var limit = System.Text.RegularExpressions.Regex.Match(e.Message, "([0-9]+) bytes") is { Success: true } m ? m.Groups[1].Value : null;
+        return new(e.StatusCode, limit is null ? StatusTitles[e.StatusCode] : new($"请求体过大（上限 {limit} 字节）", $"The request body is too large (limit {limit} bytes)"));
+    }
+
     /// <summary>Writes the problem as application/problem+json; <c>errors</c> maps each bad field to its messages.</summary>
     public static IResult ToResult(ApiProblemException e, HttpContext http)
     {

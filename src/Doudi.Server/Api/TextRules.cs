@@ -4,7 +4,8 @@ namespace Doudi.Server.Api;
 
 /// <summary>
 /// What every text a request carries must satisfy, in bodies, CSV cells, query strings and paths alike: no control
-/// characters (C0, DEL, C1 — NUL above all, which PostgreSQL cannot store), no lone UTF-16 surrogates, bounded length.
+/// characters (C0, DEL, C1 — NUL above all, which PostgreSQL cannot store), no invisible format characters (bidi
+/// overrides, zero-width spaces), no lone UTF-16 surrogates, bounded length.
 /// </summary>
 public static partial class TextRules
 {
@@ -19,6 +20,11 @@ public static partial class TextRules
             var c = s[i];
             if (char.IsControl(c))
                 return new($"含有控制字符 U+{(int)c:X4}（第 {i + 1} 个字符）", $"contains the control character U+{(int)c:X4} (character {i + 1})");
+            // Invisible format characters — bidi overrides (U+202E shows "exe.txt" as "txt.exe"), zero-width spaces, a BOM
+            // inside text — and line/paragraph separators make one stored name look like another: refused like controls.
+            if (char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.LineSeparator
+                or System.Globalization.UnicodeCategory.ParagraphSeparator)
+                return new($"含有不可见的格式字符 U+{(int)c:X4}（第 {i + 1} 个字符）", $"contains the invisible format character U+{(int)c:X4} (character {i + 1})");
             if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { i++; continue; }
             if (char.IsSurrogate(c))
                 return new($"含有无效字符（第 {i + 1} 个字符）", $"contains an invalid character (character {i + 1})");

@@ -68,7 +68,7 @@ public static class ServerApp
         services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
         // A query parameter that cannot be bound (page=abc) throws, so it is answered as a problem naming the parameter.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Localize); // Chinese titles, English on request
         services.AddDoudiOpenApi(); // issue 9: schemas, security schemes, problems (Api/OpenApiSetup.cs)
         services.AddDoudiAuth();
         // Cookie keys under the data directory so staff stay logged in across restarts.
@@ -96,10 +96,11 @@ public static class ServerApp
             {
                 var problem = TextRules.FromBindingFailure(e.Message) is { } field
                     ? ApiProblemException.Invalid([field])
-                    : new ApiProblemException(e.StatusCode, new("请求无效：" + e.Message, "bad request: " + e.Message));
+                    : Problems.FromBadRequest(e);
                 await Problems.ToResult(problem, ctx).ExecuteAsync(ctx);
             }
-            catch (InvalidOperationException e) when (!ctx.Response.HasStarted && e.Source == "System.Text.Json")
+            catch (InvalidOperationException e) when (!ctx.Response.HasStarted && (e.Source == "System.Text.Json"
+                || e.TargetSite?.DeclaringType?.Assembly == typeof(System.Text.Json.JsonElement).Assembly))
             {
                 // A JSON value read as what it is not (a lone surrogate read as text, …): the request's fault. Logged, as it
                 // means some endpoint reads a value it did not check first.
@@ -130,6 +131,7 @@ public static class ServerApp
         app.UseAuthentication();
         RequestLog.Use(app);
         app.UseAuthorization();
+        QueryParameters.Use(app); // a query parameter the endpoint does not take is refused by name (after authorization: no hints to strangers)
         OpenApiSetup.MapDoudiOpenApi(app);
         HealthEndpoints.Map(app);
         AuthEndpoints.Map(app);

@@ -152,6 +152,13 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
             catch (JsonException e) { throw ApiProblemException.Invalid([new(e.Path ?? "$", new($"JSON 格式错误（第 {e.LineNumber + 1} 行）", $"broken JSON (line {e.LineNumber + 1})"))]); }
             using (doc)
             {
+                // A key given twice anywhere, or a field beside rows, is refused by name like in every other body.
+                var shape = new List<FieldProblem>();
+                Body.Duplicates(doc.RootElement, "", shape);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object)
+                    foreach (var p in doc.RootElement.EnumerateObject())
+                        if (p.Name != "rows") shape.Add(new(p.Name, new("未知字段", "unknown field")));
+                if (shape.Count > 0) throw ApiProblemException.Invalid(shape);
                 var arr = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("rows", out var r) ? r : doc.RootElement;
                 if (arr.ValueKind != JsonValueKind.Array)
                     throw ApiProblemException.Invalid([new("rows", new("应为数组（或含 rows 数组的对象）", "must be an array (or an object with a rows array)"))]);

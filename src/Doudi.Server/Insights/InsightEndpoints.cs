@@ -131,7 +131,7 @@ public static class InsightEndpoints
             return entries.Select(e => e with { IdNumber = IdMasking.For(actor, e.IdNumber) }).ToList();
         }).WithSummary("某乡镇的风险库名单（地图点击）/ the risk-pool entries of one township").Produces<List<TownshipRiskEntry>>();
 
-        g.MapPut("/maps/{region}", async (string region, HttpContext http, Database db, Settlements.EngineHost policies, CancellationToken ct) =>
+        g.MapPut("/maps/{region}", async (string region, string? source, HttpContext http, Database db, Settlements.EngineHost policies, CancellationToken ct) =>
         {
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
             var features = CheckGeoJson(doc.RootElement);
@@ -139,7 +139,7 @@ public static class InsightEndpoints
             var actor = http.Actor();
             await db.WriteAsync(async (c, tx) =>
             {
-                await InsightStore.SetMapAsync(c, tx, region, doc.RootElement.GetRawText(), http.Request.Query["source"].FirstOrDefault() ?? "upload", actor.Name);
+                await InsightStore.SetMapAsync(c, tx, region, doc.RootElement.GetRawText(), source ?? "upload", actor.Name);
                 await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "set_map", "insight_map", region, null, new { region, features });
                 return 0;
             }, ct);
@@ -217,7 +217,7 @@ public static class InsightEndpoints
     public static int CheckGeoJson(JsonElement root)
     {
         var problems = new List<FieldProblem>();
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || type.GetString() != "FeatureCollection")
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "FeatureCollection")
             throw ApiProblemException.Invalid([new("type", new("应为 GeoJSON FeatureCollection", "must be a GeoJSON FeatureCollection"))]);
         if (!root.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array || features.GetArrayLength() == 0)
             throw ApiProblemException.Invalid([new("features", new("应为非空数组", "must be a non-empty array"))]);
@@ -229,7 +229,7 @@ public static class InsightEndpoints
                 || !props.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(name.GetString()))
                 problems.Add(new(at + ".properties.name", new("缺少乡镇名称", "the township's name is missing")));
             if (f.ValueKind != JsonValueKind.Object || !f.TryGetProperty("geometry", out var geo) || geo.ValueKind != JsonValueKind.Object
-                || !geo.TryGetProperty("type", out var gt) || gt.GetString() is not ("Polygon" or "MultiPolygon"))
+                || !geo.TryGetProperty("type", out var gt) || gt.ValueKind != JsonValueKind.String || gt.GetString() is not ("Polygon" or "MultiPolygon"))
                 problems.Add(new(at + ".geometry.type", new("应为 Polygon 或 MultiPolygon", "must be Polygon or MultiPolygon")));
         }
         if (problems.Count > 0) throw ApiProblemException.Invalid(problems);

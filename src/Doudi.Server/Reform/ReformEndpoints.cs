@@ -19,14 +19,31 @@ public static class ReformEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapPost("/api/reform-simulations", async (ReformSimulationRequest request, string? format, EngineHost engine, Database db, CancellationToken ct) =>
+        app.MapPost("/api/reform-simulations", async (string? format, HttpContext http, EngineHost engine, Database db, CancellationToken ct) =>
         {
+            // Read strictly like every body (unknown or repeated fields refused by name), not bound leniently.
             var problems = new List<FieldProblem>();
-            if (string.IsNullOrWhiteSpace(request.Region) || !engine.IsRegion(request.Region))
-                problems.Add(new("region", Msg.Unknown("统筹区", request.Region ?? "", engine.Regions)));
-            if (request.Year is < 2000 or > 2100) problems.Add(new("year", new("年度须在 2000–2100 之间", "must be between 2000 and 2100")));
-            if (string.IsNullOrWhiteSpace(request.Reform) || request.Reform.Length > 100_000)
-                problems.Add(new("reform", new("须为政策调整文件的 YAML 文本（不超过 100,000 字符）", "must be the reform file's YAML text (at most 100,000 characters)")));
+            ReformSimulationRequest request;
+            using (var json = await Body.ReadJsonAsync(http.Request, ct))
+            {
+                var f = Fields.FromJson(Body.RequireObject(json), "", problems);
+                f.RefuseUnknown("region", "year", "reform");
+                var region = f.String("region", maxLength: 64);
+                var year = f.Int("year");
+                // The reform is YAML: its line breaks are its structure, so it is taken as the string it is (length bounded below).
+                var reform = f.Element("reform") is { ValueKind: System.Text.Json.JsonValueKind.String } r ? r.GetString() : null;
+                if (reform is null && f.Element("reform") is { ValueKind: not System.Text.Json.JsonValueKind.Null }) f.Problem("reform", Msg.NotString);
+                if (year is null && !f.Has("year")) f.Problem("year", Msg.Required);
+                request = new ReformSimulationRequest(region!, year ?? 0, reform!);
+            }
+            if (problems.Count == 0)
+            {
+                if (string.IsNullOrWhiteSpace(request.Region) || !engine.IsRegion(request.Region))
+                    problems.Add(new("region", Msg.Unknown("统筹区", request.Region ?? "", engine.Regions)));
+                if (request.Year is < 2000 or > 2100) problems.Add(new("year", new("年度须在 2000–2100 之间", "must be between 2000 and 2100")));
+                if (string.IsNullOrWhiteSpace(request.Reform) || request.Reform.Length > 100_000)
+                    problems.Add(new("reform", new("须为政策调整文件的 YAML 文本（不超过 100,000 字符）", "must be the reform file's YAML text (at most 100,000 characters)")));
+            }
             if (format is not (null or "json" or "xlsx")) problems.Add(new("format", Msg.Unknown("格式", format, ["json", "xlsx"])));
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             if (engine.Catalog is null || engine.PolicyDirectory is null)
@@ -54,7 +71,7 @@ public static class ReformEndpoints
                 return Results.File(buffer.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"reform-{request.Region}-{request.Year}.xlsx");
             }
             return Results.Json(report, Json.Options);
-        }).RequireAuthorization(Policies.Operate).WithTags("Reform").Produces<ReformReport>()
+        }).RequireAuthorization(Policies.Operate).WithTags("Reform").JsonBody<ReformSimulationRequest>().Produces<ReformReport>()
           .ProducesFile(Declare.Xlsx).Problems(422, 503)
           .WithSummary("政策调整测算 / what a reform would have cost on a stored year (static; nothing written)");
     }

@@ -207,9 +207,39 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         return delta;
     }
 
+    private readonly List<Prevention.Common.ISettlementStoredHook> _hooks = hooks?.ToList() ?? [];
+
+    /// <summary>
+    /// A bulk import's per-bill half of the hooks, with no write: what the bill adds to the running totals (its counts and the
+    /// hooks' measures), and the evaluations the hooks would make (hook, key); <see cref="EvaluateHookAsync"/> makes each once per chunk.
+    /// </summary>
+    internal async Task<(IReadOnlyDictionary<string, decimal> Delta, List<(int Hook, string Key)> Evaluations)> MeasureHooksAsync(DbConnection c, DbTransaction tx, NewSettlement n)
+    {
+        var delta = n.Result.Counted as IReadOnlyDictionary<string, decimal>;
+        var evaluations = new List<(int, string)>();
+        for (var i = 0; i < _hooks.Count; i++)
+        {
+            var (added, key) = await _hooks[i].MeasureAsync(c, tx, n.Person, n.Bill, n.Result);
+            if (added is { Count: > 0 }) delta = delta.Concat(added).ToDictionary(StringComparer.Ordinal);
+            if (key is not null) evaluations.Add((i, key));
+        }
+        return (delta, evaluations);
+    }
+
+    /// <summary>A bulk import's second half: hook <paramref name="hook"/> evaluates the person's year after bill <paramref name="n"/> (its writes, if any).</summary>
+    internal Task EvaluateHookAsync(DbConnection c, DbTransaction tx, int hook, NewSettlement n, Actor actor, IReadOnlyDictionary<string, decimal> measuresBefore) =>
+        _hooks[hook].SettlementStoredAsync(c, tx, n.Person, n.Identities, n.Bill, n.Result, actor, measuresBefore);
+
     /// <summary>Issue 10: the console's monthly aggregates of a new settlement (statements with parameters named by <paramref name="prefix"/>).</summary>
     internal IEnumerable<(string Sql, (string, object?)[] Args)> AggregateSql(DbConnection c, NewSettlement n, string? prefix = null) =>
         (aggregateHooks ?? []).Select(h => h.SettlementStoredSql(c, n.Person, n.Bill, n.Result, Insights.SettlementDetails.From(n.Input), prefix));
+
+    /// <summary>The console's monthly aggregates of many new settlements (a bulk import's chunk), summed: one upsert per hook.</summary>
+    internal async Task AggregateManyAsync(DbConnection c, DbTransaction tx, IReadOnlyList<NewSettlement> settlements)
+    {
+        foreach (var h in aggregateHooks ?? [])
+            await h.SettlementsStoredAsync(c, tx, settlements.Select(n => (n.Person, n.Bill, n.Result, (Insights.SettlementDetails?)Insights.SettlementDetails.From(n.Input))));
+    }
 
     /// <summary>Writes a decision of one bill: nothing for an answer, the held bill, or the settlement with its audit entry, context, totals and hooks.</summary>
     /// <param name="commitIn">PostgreSQL: the one-stop transaction's scope; a new settlement's batch then also stores its item lines and

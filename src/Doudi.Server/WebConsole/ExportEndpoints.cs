@@ -27,7 +27,8 @@ public static class ExportEndpoints
             var rows = new List<object[]>();
             if (!root.TryGetProperty("columns", out var cols) || cols.ValueKind != JsonValueKind.Array || cols.GetArrayLength() is 0 or > 100)
                 problems.Add(new("columns", new("应为 1–100 个列名", "must be 1–100 column names")));
-            else rows.Add(cols.EnumerateArray().Select((c, i) => Cell(c, $"columns[{i}]", problems)).ToArray());
+            else rows.Add(cols.EnumerateArray().Select((c, i) => c.ValueKind == JsonValueKind.String ? Cell(c, $"columns[{i}]", problems)
+                : Refused($"columns[{i}]", problems)).ToArray());
             if (!root.TryGetProperty("rows", out var data) || data.ValueKind != JsonValueKind.Array || data.GetArrayLength() > MaxRows)
                 problems.Add(new("rows", new($"应为至多 {MaxRows} 行的数组", $"must be an array of at most {MaxRows} rows")));
             else
@@ -51,6 +52,13 @@ public static class ExportEndpoints
         }).RequireAuthorization().WithTags("Console").Accepts<XlsxExportRequest>("application/json")
           .ProducesFile(Declare.Xlsx)
           .WithSummary("把页面上的表格导出为 Excel / export a table shown in the console as .xlsx");
+    }
+
+    /// <summary>A column's title is text: a number or object where a title goes is refused by its place.</summary>
+    private static object Refused(string path, List<FieldProblem> problems)
+    {
+        problems.Add(new(path, new("列名应为字符串", "a column title must be a string")));
+        return "";
     }
 
     private static object Cell(JsonElement e, string path, List<FieldProblem> problems)

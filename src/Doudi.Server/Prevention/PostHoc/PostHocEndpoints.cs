@@ -96,8 +96,7 @@ public static class PostHocEndpoints
 
     private static bool Req(Fields f, string name) { f.Problem(name, Msg.Required); return false; }
 
-    private static string[] Strings(Fields f, string name) =>
-        f.Element(name) is { ValueKind: System.Text.Json.JsonValueKind.Array } a ? a.EnumerateArray().Select(x => x.GetString() ?? "").Where(x => x.Length > 0).ToArray() : [];
+    private static string[] Strings(Fields f, string name) => f.StringList(name) ?? [];
 
     private static string[] DocumentList(Fields f, string name)
     {

@@ -113,19 +113,18 @@ public static class ReductionEndpoints
         {
             var reason = f.String("reason", required: true, maxLength: 1000);
             return new { department = (string?)null, reason };
-        }, "登记逾期未反馈 / the bureau records that a department never answered (after 7 working days)", withDepartment: true);
+        }, "登记逾期未反馈 / the bureau records that a department never answered (after its long deadline, reduction.answer_within.will_grant)", withDepartment: true);
 
         Bureau<ParallelRequest>(g, "/{id}/parallel", "ask_parallel", f =>
         {
             var list = new List<string>();
-            if (f.Element("departments") is { ValueKind: System.Text.Json.JsonValueKind.Array } arr)
-                foreach (var d in arr.EnumerateArray())
+            if (f.StringList("departments") is { } codes)
+                foreach (var code in codes)
                 {
-                    var code = d.GetString() ?? "";
                     if (!Codes.TryParse<Department>(code, out _)) f.Problem("departments", Msg.Unknown("部门", code, Codes.All<Department>()));
                     else list.Add(code);
                 }
-            else f.Problem("departments", Msg.Required);
+            else if (!f.Has("departments")) f.Problem("departments", Msg.Required);
             return new { departments = list, reason = f.String("reason", required: true, maxLength: 1000) };
         }, "同时推送多个部门 / ask several departments at once instead of in turn");
 
@@ -219,7 +218,7 @@ public static class ReductionEndpoints
                 return ReductionQueries.Overdue(cases, clock.Today);
             }, ct);
             return Results.Json(new OverdueList(clock.Today, list.Select(x => new OverdueTask(x.CaseId, Codes.ToCode(x.Department), Departments.Name(x.Department).Zh, x.Due)).ToList()), Json.Options);
-        }).RequireAuthorization(BureauOrAuditor).Produces<OverdueList>(200).WithSummary("逾期任务 / every unanswered task past its 7-working-day deadline");
+        }).RequireAuthorization(BureauOrAuditor).Produces<OverdueList>(200).WithSummary("逾期任务 / every unanswered task past its long deadline (reduction.answer_within.will_grant)");
     }
 
     private const string BureauOrAuditor = "prevention_bureau_or_auditor";
