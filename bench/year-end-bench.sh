@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A city's year-end run on PostgreSQL (issue 11 point 2: ≤ 60 s, ≤ 2 GB server memory). Makes the city with
 # `doudi generate` (unless $CITY/case.json exists), stores its year in a fresh database with the server's row formats
-# (bench/Doudi.Bench.CityYear: the registry, every bill settled by the engine in I-3 order, its bill, result, trace and
-# year facts by binary COPY), starts the Release server on it and times POST /api/year-end-runs (answering one page; the
+# (bench/Doudi.Bench.CityYear: the registry by binary COPY, every bill settled and stored by the server's own settlement
+# import, in-process: the one writer of settlement rows, running totals and year facts), starts the Release server on it and times POST /api/year-end-runs (answering one page; the
 # run stores every result), with the server's CPU time and peak resident memory (VmHWM) from /proc.
 #   DOUDI_TEST_PG='Host=127.0.0.1;Port=5432;Username=doudi;Password=doudi;Database=doudi' bench/year-end-bench.sh
 # Environment: REGION (fuyang), YEAR (2023), RESIDENTS (9000000), OBJECTS (250000), BILLS (3000000), SEED (20261129),
@@ -52,11 +52,18 @@ curl -sf -c "$JAR" -H 'Content-Type: application/json' http://127.0.0.1:$PORT/ap
 cpu() { awk '{ print $14 + $15 }' /proc/$SERVER/stat; } # user + system, clock ticks
 hwm() { sed -n 's/^VmHWM:\s*//p' /proc/$SERVER/status; }
 tick=$(getconf CLK_TCK)
+# PostgreSQL's CPU for the run: the backends serving this database (user + system ticks by pid), after minus before.
+pgcpu() { for p in $(psql -Atq -d "$DB" -c "SELECT pid FROM pg_stat_activity WHERE datname = '$DB' AND pid <> pg_backend_pid()"); do
+  [[ -r /proc/$p/stat ]] && echo "$p $(awk '{ print $14 + $15 }' /proc/$p/stat)"; done; }
 echo "server before the run: peak $(hwm), load $(cut -d' ' -f1-3 /proc/loadavg)"
+pgcpu > "$DATA/pg0"
 c0=$(cpu)
 wall=$(curl -s -b "$JAR" -o "$DATA/run.json" -w '%{http_code} %{time_total}' -H 'Content-Type: application/json' \
   "http://127.0.0.1:$PORT/api/year-end-runs?page=1&pageSize=5" -d "{\"region\":\"$REGION\",\"year\":$YEAR}")
 c1=$(cpu)
-echo "POST /api/year-end-runs: HTTP ${wall% *}, wall ${wall#* } s, server CPU $(awk -v a="$c0" -v b="$c1" -v t="$tick" 'BEGIN { printf "%.1f", (b - a) / t }') s, server peak $(hwm), load $(cut -d' ' -f1-3 /proc/loadavg)"
+pgcpu > "$DATA/pg1"
+pg=$(awk -v t="$tick" 'NR == FNR { before[$1] = $2; next } { s += $2 - ($1 in before ? before[$1] : 0) } END { printf "%.1f", s / t }' "$DATA/pg0" "$DATA/pg1")
+echo "POST /api/year-end-runs: HTTP ${wall% *}, wall ${wall#* } s, server CPU $(awk -v a="$c0" -v b="$c1" -v t="$tick" 'BEGIN { printf "%.1f", (b - a) / t }') s, PostgreSQL CPU $pg s, server peak $(hwm), load $(cut -d' ' -f1-3 /proc/loadavg)"
+grep -h "year-end run YE" "$DATA/server.log" | tail -n1 | sed 's/^.*YearEnd: /server: /' || true
 [[ "${wall% *}" == 201 ]] || { echo "the year-end run did not answer 201"; head -c 2000 "$DATA/run.json"; exit 1; }
 python3 -c "import json,sys; r=json.load(open('$DATA/run.json')); print('run', r.get('id'), 'persons', r.get('personCount'), 'households', r.get('householdCount'), 'bills', r.get('billCount'))" 2>/dev/null || head -c 600 "$DATA/run.json"

@@ -9,14 +9,14 @@ using Doudi.Server.Api;
 using Doudi.Server.Settlements;
 using Doudi.Server.Storage;
 using Doudi.Synthetic;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
-// Stores a city's year as the server stores it, fast: the registry that `doudi generate` makes (rebuilt in-process from
-// the same options and seed: CityRegistry.Build) and every bill of its case.json, settled in I-3 order with the engine
-// (SettlementEngine.SettleBill against the person's ledger, as one-stop settlement does) and written with the server's
-// own formats (StoredResults.WriteBill/Write, YearFacts.Write) by binary COPY (the server's BulkRows). It does not go
-// through HTTP or one-stop settlement's per-bill transaction (that is the import benchmark's job); it makes the stored
-// year the year-end benchmark reads.
+// Stores a city's year as the server stores it: the registry that `doudi generate` makes (rebuilt in-process from the
+// same options and seed: CityRegistry.Build, written by binary COPY: the registry has no bulk path of its own here) and
+// every bill of its case.json settled and stored by the server's settlement import (BulkImport, in-process, no HTTP),
+// the one writer of settlement rows. It makes the stored year the year-end benchmark reads.
 //
 //   Doudi.Bench.CityYear --db CONN --case city/case.json --policies policies --region fuyang --year 2023 [--residents N --objects N --bills N --seed N]
 var a = args.Select((v, i) => (v, i)).Where(x => x.v.StartsWith("--", StringComparison.Ordinal)).ToDictionary(x => x.v[2..], x => args[x.i + 1]);
@@ -30,7 +30,6 @@ var options = new CityOptions
 var loaded = Doudi.Policy.Loading.PolicyLoader.LoadDirectory(Arg("policies")); // as the server's EngineHost loads them
 if (!loaded.Ok) throw new InvalidOperationException(string.Join("; ", loaded.Errors));
 var catalog = loaded.Catalog!;
-var engine = new SettlementEngine(catalog);
 var clock = Stopwatch.StartNew();
 var city = CityRegistry.Build(options, catalog);
 Console.WriteLine($"registry: {city.Persons.Count} persons in {clock.Elapsed.TotalSeconds:0.0} s");
@@ -57,43 +56,38 @@ await using (var tx = await c.BeginTransactionAsync())
 }
 Console.WriteLine($"registry stored: {clock.Elapsed.TotalSeconds:0.0} s");
 
-var persons = city.Persons.ToDictionary(p => p.PsnNo, p => p.Person, StringComparer.Ordinal);
-BulkColumn[] settlementColumns =
-[
-    new("id", BulkType.Text), new("person_id", BulkType.Text), new("household_id", BulkType.Text), new("year", BulkType.Int), new("date", BulkType.Date),
-    new("region", BulkType.Text), new("policy", BulkType.Text), new("kind", BulkType.Text), new("source", BulkType.Text), new("request_hash", BulkType.Text),
-    new("bill_json", BulkType.Text), new("result_json", BulkType.Text), new("counted_json", BulkType.Text), new("assistance", BulkType.Decimal),
-    new("personal_burden", BulkType.Decimal), new("status", BulkType.Text), new("created_at", BulkType.Timestamp), new("created_by", BulkType.Text),
-    new("result_format", BulkType.Int), new("naming", BulkType.Text),
-];
-BulkColumn[] factColumns = [new("settlement_id", BulkType.Text), new("person_id", BulkType.Text), new("region", BulkType.Text), new("year", BulkType.Int), new("facts", BulkType.Text)];
+// The bills go through the server's own settlement import (Settlements/BulkImport, what POST /api/settlement-imports runs),
+// in-process: the one writer of settlement rows, so the running totals, year facts, aggregates and early warning are what
+// a real import leaves (no `rebuild-totals` needed after it). The case's bills are streamed to it as JSON Lines in our names.
+Environment.SetEnvironmentVariable("DOUDI_DB", Arg("db"));
+var app = Doudi.Server.Hosting.ServerApp.Build(["--Doudi:Policies=" + Path.GetFullPath(Arg("policies")), "--Logging:LogLevel:Default=Warning",
+    "--Logging:LogLevel:Doudi.Server.Settlements.BulkImport=Information"]);
+var services = app.Services;
+await Migrator.MigrateAsync(services.GetRequiredService<DatabaseOptions>(), services.GetRequiredService<Database>(),
+    services.GetRequiredService<ILoggerFactory>().CreateLogger("Doudi.Bench"));
+var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 1 << 22, resumeWriterThreshold: 1 << 21));
 long n = 0;
-string? ledgerPerson = null;
-PersonLedger ledger = new(options.Year);
-var batch = new List<(Bill Bill, BillResult Result)>(20_000);
-async Task FlushAsync()
+var feed = Task.Run(async () =>
 {
-    await using var tx = await c.BeginTransactionAsync();
-    await BulkRows.WriteAsync(c, tx, "settlements", settlementColumns, batch.Select(x => new object?[]
+    try
     {
-        x.Bill.Id, x.Bill.Person, persons[x.Bill.Person].Household, x.Bill.Date.Year, x.Bill.Date, options.Region, x.Result.Policy, Codes.ToCode(x.Bill.Kind), "bench",
-        "bench:" + x.Bill.Id, StoredResults.WriteBill(x.Bill), StoredResults.Write(x.Result), Json.Serialize(x.Result.Counted), x.Result.Assistance,
-        x.Result.PersonalBurden, StoredSettlement.Settled, now, by, StoredSettlement.CurrentResultFormat, StoredSettlement.OurNaming,
-    }));
-    await BulkRows.WriteAsync(c, tx, "settlement_year_facts", factColumns,
-        batch.Select(x => new object?[] { x.Bill.Id, x.Bill.Person, options.Region, x.Bill.Date.Year, YearFacts.Write(x.Bill, x.Result) }));
-    await tx.CommitAsync();
-    batch.Clear();
-}
-// Bills are in person order, then date (the generator's order): one ledger per person, in I-3 order.
-foreach (var bill in CaseBills.Read(Arg("case")))
-{
-    if (bill.Person != ledgerPerson) { ledgerPerson = bill.Person; ledger = new PersonLedger(options.Year); }
-    batch.Add((bill, engine.SettleBill(options.Region, persons[bill.Person], bill, ledger)));
-    if (batch.Count == batch.Capacity) await FlushAsync();
-    if (++n % 500_000 == 0) Console.WriteLine($"{n} bills: {clock.Elapsed.TotalSeconds:0} s");
-}
-if (batch.Count > 0) await FlushAsync();
+        await using var w = pipe.Writer.AsStream();
+        var newline = "\n"u8.ToArray();
+        foreach (var bill in CaseBills.Read(Arg("case")))
+        {
+            await w.WriteAsync(System.Text.Encoding.UTF8.GetBytes(BillWriter.Write(bill)));
+            await w.WriteAsync(newline);
+            if (++n % 500_000 == 0) Console.WriteLine($"{n} bills read: {clock.Elapsed.TotalSeconds:0} s");
+        }
+    }
+    catch (Exception e) { await pipe.Writer.CompleteAsync(e); throw; }
+});
+var report = await services.GetRequiredService<BulkImport>().RunAsync(pipe.Reader.AsStream(), "jsonl", "per_row", false,
+    new Doudi.Server.Security.Actor("bench-city-year", "admin", null), CancellationToken.None);
+await feed;
+Console.WriteLine($"import {report.Id}: {report.Rows} rows, {report.Settled} settled, {report.Held} held, {report.Replayed} replayed, {report.Rejected} rejected");
+foreach (var e in report.Errors.Take(5)) Console.WriteLine($"  row {e.Row}: {string.Join("; ", e.Errors.Select(x => x.Key + ": " + string.Join(", ", x.Value)))}");
+if (report.Rejected > 0 || report.State != BulkImport.Done) { Console.Error.WriteLine("the import did not settle every bill"); return 1; }
 Console.WriteLine($"stored {n} bills in {clock.Elapsed.TotalSeconds:0.0} s");
 // As autovacuum would after a bulk load: statistics, and the visibility map that lets counts read only the index.
 foreach (var table in new[] { "settlements", "settlement_year_facts", "persons", "identities", "households" })
@@ -102,6 +96,7 @@ foreach (var table in new[] { "settlements", "settlement_year_facts", "persons",
     await vacuum.ExecuteNonQueryAsync();
 }
 Console.WriteLine($"vacuumed: {clock.Elapsed.TotalSeconds:0.0} s");
+return 0;
 
 /// <summary>The bills of a case file, one at a time: the "bills" array is cut into its objects and each read by the case reader.</summary>
 static class CaseBills

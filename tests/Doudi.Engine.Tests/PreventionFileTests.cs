@@ -1,5 +1,6 @@
 using Doudi.Policy.Loading;
 using Doudi.Policy.Prevention;
+using Doudi.Policy.Vocabulary;
 
 namespace Doudi.Engine.Tests;
 
@@ -188,6 +189,61 @@ public sealed class PreventionFileTests
     {
         Assert.Equal("建政办函〔2024〕4号 三.(四)", Repo.Catalog().ReliefFor("jiande", 2024)!.Jobs.Single().Reduction!.Cite);
         Assert.All(Repo.Catalog().ReliefFor("fuyang", 2023)!.Jobs, j => Assert.Null(j.Reduction));
+    }
+
+    private const string Relief = """
+        policy: test-2024
+        cite: 测试〔2024〕1号 第六条
+        runs:
+          - kind: household_cap
+            fund: charity
+            cite: 测试〔2024〕1号 第六条
+            text: 家庭负担超过标准的部分兜底
+            reduction:
+              cite: 测试〔2024〕1号 第七条
+              text: 各部门依次反馈
+              departments: [civil_affairs, red_cross]
+              answer_within:
+                cite: 测试〔2024〕1号 第七条
+                text: 不符合的2个工作日内反馈，符合的5个工作日内反馈
+                not_eligible_or_granted: 2
+                will_grant: 5
+        """;
+
+    [Fact]
+    public void A_reduction_procedure_names_its_departments_in_order_and_its_deadlines_in_the_file()
+    {
+        var steps = Repo.Catalog().ReliefFor("jiande", 2024)!.Jobs.Single().ReductionSteps!;
+        // 建政办函〔2024〕4号 三.(四): 市总工会、退役军人事务、残联、卫生健康、教育、妇联、农业农村、民政、红十字会、慈善总会 依次; 三个/七个工作日.
+        Assert.Equal([Department.TradeUnion, Department.VeteransAffairs, Department.DisabledFederation, Department.Health, Department.Education,
+            Department.WomensFederation, Department.AgricultureRural, Department.CivilAffairs, Department.RedCross, Department.CharityFederation], steps.Departments);
+        Assert.Equal((3, 7, "建政办函〔2024〕4号 三.(四)"), (steps.ShortDays, steps.LongDays, steps.Deadlines.Cite));
+        // A county's own file: its own departments, order and deadlines, no code.
+        var r = Load(("p/relief/test-2024.yaml", Relief));
+        Assert.True(r.Ok, string.Join("\n", r.Errors));
+        var own = r.Catalog!.ReliefFor("testland", 2024)!.Jobs.Single().ReductionSteps!;
+        Assert.Equal([Department.CivilAffairs, Department.RedCross], own.Departments);
+        Assert.Equal((2, 5), (own.ShortDays, own.LongDays));
+    }
+
+    [Theory]
+    [InlineData("departments: [civil_affairs, red_cross]", "departments: [civil_affairs, tax_office]", 11, "'reduction.departments'")]
+    [InlineData("departments: [civil_affairs, red_cross]", "departments: [red_cross, red_cross]", 11, "duplicate department 'red_cross'")]
+    [InlineData("departments: [civil_affairs, red_cross]", "departments: []", 11, "non-empty list")]
+    [InlineData("      departments: [civil_affairs, red_cross]\n", "", 9, "missing 'departments'")]
+    [InlineData("will_grant: 5", "will_grant: 1", 13, "must not be longer than 'will_grant'")]
+    [InlineData("will_grant: 5", "will_grant: 5.5", 16, "'answer_within.will_grant'")]
+    [InlineData("not_eligible_or_granted: 2", "not_eligible_or_granted: 0", 15, "'answer_within.not_eligible_or_granted'")]
+    [InlineData("not_eligible_or_granted: 2", "short: 2", 15, "unknown key 'short'")]
+    [InlineData("        text: 不符合的2个工作日内反馈，符合的5个工作日内反馈\n", "", 13, "missing 'text'")]
+    public void A_bad_reduction_procedure_is_refused_with_its_line(string good, string bad, int line, string message)
+    {
+        var text = Relief.Replace(good, bad);
+        Assert.NotEqual(Relief, text);
+        var r = Load(("p/relief/test-2024.yaml", text));
+        Assert.Null(r.Catalog);
+        var e = Assert.Single(r.Errors, e => e.Message.Contains(message, StringComparison.Ordinal));
+        Assert.Equal(("p/relief/test-2024.yaml", line), (e.File, e.Line));
     }
 
     private const string Targets = """

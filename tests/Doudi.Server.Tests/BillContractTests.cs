@@ -84,7 +84,7 @@ public abstract class BillContractTests(ServerFixture fx)
                 var (status, body, text) = await Http.Read(r);
                 Assert.True((int)status < 500, $"{path} {bill.Id}: {text}");
                 bills++;
-                if (status == HttpStatusCode.Created) serverAnswers[bill.Id] = body;
+                if (status == HttpStatusCode.Created) { serverAnswers[bill.Id] = body; await AssertAnswerIsTheRewrittenOneAsync(prefix + bill.Id, text); }
                 else { anyRefused = true; refused++; Assert.Equal(HttpStatusCode.UnprocessableEntity, status); }
             }
 
@@ -108,6 +108,19 @@ public abstract class BillContractTests(ServerFixture fx)
         }
         Assert.True(files >= 60, $"only {files} case files found");
         Assert.True(bills > files, $"{bills} bills");
+    }
+
+    /// <summary>
+    /// Issue 9 item 6: the answer appends its own members to the stored result instead of re-writing each member of the
+    /// parsed result; it must be byte for byte what the re-writing gave, on the new settlement's answer and on a read.
+    /// </summary>
+    private async Task AssertAnswerIsTheRewrittenOneAsync(string id, string answered)
+    {
+        var stored = await fx.Db.ReadAsync(c => Doudi.Server.Settlements.SettlementService.FindAsync(c, null, id));
+        Assert.NotNull(stored);
+        var rewritten = stored.ToJsonRewritten();
+        Assert.Equal(rewritten, answered);
+        Assert.Equal(rewritten, stored.ToJson());
     }
 
     private static string CasesDirectory()
@@ -160,6 +173,7 @@ public abstract class BillContractTests(ServerFixture fx)
         var again = await hospital.PostRaw("/api/settlements", body, "application/json");
         Assert.Equal(HttpStatusCode.OK, again.Status);
         Assert.Equal(text, again.Text);
+        await AssertAnswerIsTheRewrittenOneAsync(setl, text);
     }
 
     [DbFact]
@@ -183,6 +197,8 @@ public abstract class BillContractTests(ServerFixture fx)
         Assert.True(s2 == HttpStatusCode.Created, t2);
         Assert.DoesNotContain(idNumber, t2);
         Assert.Equal(person, b2.GetProperty("setlinfo").Str("psn_no"));
+        await AssertAnswerIsTheRewrittenOneAsync((string)bill["setl_id"]!, text);
+        await AssertAnswerIsTheRewrittenOneAsync((string)byId["setl_id"]!, t2);
     }
 
     [DbFact]

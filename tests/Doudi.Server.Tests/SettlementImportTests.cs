@@ -281,6 +281,21 @@ public abstract class SettlementImportTests(ServerFixture fx)
         }
     }
 
+    /// <summary>The monthly aggregates summed over shards: dimension|key|month → label and figures.</summary>
+    private Task<Dictionary<string, (string Label, long[] Figures)>> Insights() => fx.Db.ReadAsync(async c =>
+        (await c.ListAsync("SELECT dimension, dim_key, month, MAX(label) AS label, SUM(bills) AS b, SUM(assisted) AS a, SUM(quantity) AS q, SUM(total_fen) AS t, " +
+                           "SUM(in_policy_fen) AS ip, SUM(basic_fen) AS bp, SUM(critical_fen) AS cp, SUM(supplementary_fen) AS sp, SUM(assistance_fen) AS af, " +
+                           "SUM(tilted_fen) AS tf, SUM(burden_fen) AS bf, SUM(self_pay_fen) AS sf FROM insight_monthly GROUP BY dimension, dim_key, month", null,
+            r => ($"{r.S("dimension")}|{r.S("dim_key")}|{r.S("month")}", (r.S("label"),
+                new[] { "b", "a", "q", "t", "ip", "bp", "cp", "sp", "af", "tf", "bf", "sf" }.Select(r.L).ToArray()))))
+        .ToDictionary(x => x.Item1, x => x.Item2));
+
+    /// <summary>What the aggregates gained between two reads, row by row (labels as read after).</summary>
+    private static Dictionary<string, string> Delta(Dictionary<string, (string Label, long[] Figures)> from, Dictionary<string, (string Label, long[] Figures)> to) =>
+        to.Select(kv => (kv.Key, kv.Value.Label, Figures: kv.Value.Figures.Select((v, i) => v - (from.TryGetValue(kv.Key, out var f) ? f.Figures[i] : 0)).ToArray()))
+            .Where(x => x.Figures.Any(v => v != 0))
+            .ToDictionary(x => x.Key, x => x.Label + ":" + string.Join(",", x.Figures));
+
     [DbFact]
     public async Task The_import_settles_every_bill_as_the_one_stop_api_does()
     {
@@ -292,15 +307,23 @@ public abstract class SettlementImportTests(ServerFixture fx)
         var op = await fx.As("operator");
         var tag = Tag();
         const int bills = 30;
+        var before = await Insights();
         for (var n = 0; n < bills; n++)
         {
             var (s, _, t) = await op.PostRaw("/api/settlements", National($"{tag}-a{n}", a, n), "application/json");
             Assert.True(s == HttpStatusCode.Created, t);
         }
+        var afterOneStop = await Insights();
         var file = string.Join("\n", Enumerable.Range(0, bills).Select(n => National($"{tag}-b{n}", b, n)));
         var (status, report, text) = await op.PostRaw("/api/settlement-imports?format=jsonl", file, "application/x-ndjson");
         Assert.True(status == HttpStatusCode.OK, text);
         Assert.Equal(bills, report.GetProperty("settled").GetInt64());
+        // The console's monthly aggregates gain the same from the import (summed per chunk, one upsert) as from the one-stop
+        // settlements (one upsert each): every region, township, category, kind, institution, diagnosis and item row alike.
+        var oneStopAdded = Delta(before, afterOneStop);
+        Assert.Contains(oneStopAdded.Keys, k => k.StartsWith("item|", StringComparison.Ordinal));
+        Assert.Contains(oneStopAdded.Keys, k => k.StartsWith("institution|", StringComparison.Ordinal));
+        Assert.Equal(oneStopAdded, Delta(afterOneStop, await Insights()));
 
         async Task<(string Result, string Counted, decimal Assistance, string National, string Items, string Context)> Stored(string id, string person, string household) =>
             await fx.Db.ReadAsync(async c =>
@@ -333,6 +356,14 @@ public abstract class SettlementImportTests(ServerFixture fx)
         var totalsA = await Totals(a);
         Assert.Contains("measure.monitoring.", totalsA);
         Assert.Equal(totalsA, await Totals(b));
+        // Early warning: the import evaluates each person once per chunk (after the person's last bill), one-stop settlement
+        // after every bill; both leave the same risk-pool entries (rule, measure, amount at the year's end, threshold, state).
+        async Task<string> Warnings(string person) => string.Join(";", await fx.Db.ReadAsync(c => c.ListAsync(
+            "SELECT policy, year, rule, measure, amount, threshold, state FROM risk_entries WHERE person_id = @p ORDER BY policy, year, rule", null,
+            r => $"{r.S("policy")}:{r.I("year")}:{r.S("rule")}:{r.S("measure")}:{r.M("amount")}:{r.M("threshold")}:{r.S("state")}", ("p", person))));
+        var warningsA = await Warnings(a);
+        Assert.Contains("assistance_object_in_policy_burden", warningsA);
+        Assert.Equal(warningsA, await Warnings(b));
         var (_, sa, _) = await op.GetJson($"/api/persons/{a}/years/2023");
         var (_, sb2, _) = await op.GetJson($"/api/persons/{b}/years/2023");
         Assert.Equal(sa.Dec("assistance"), sb2.Dec("assistance"));

@@ -125,7 +125,7 @@ internal sealed class BillSettler
         foreach (var candidate in _candidates)
         {
             var outcome = Outcome(period, shared, bill, candidate, ledger, path, problems, _trial.Reset());
-            if (best is null || outcome.Benefit > best.Benefit)
+            if (best is null || Better(outcome, best))
             {
                 // The trial becomes the best; the former best is free for the next trial.
                 (_best, _trial) = (outcome, _best);
@@ -176,6 +176,23 @@ internal sealed class BillSettler
             "总费用 {0} − 基本医保 {1} − 大病保险 {2} − 医疗救助 {3} − 倾斜救助 {4} − 补充保险 {5}",
             bill.Total, bill.BasicPaid, best.Critical, best.Assistance, best.Tilted, bill.SupplementaryPaid));
         return result;
+    }
+
+    /// <summary>
+    /// I-2: the candidate that pays more wins. A tie is broken by the candidate itself, never by where its identity stands
+    /// in the input: the category earlier in the glossary (destitute before subsistence …), an identity held before one
+    /// reached back to, the earlier recognition, the later end. A tie on the bill may still matter later (fuyang's
+    /// special assistance takes the ratio of the category a bill was settled under), so the same person must get the
+    /// same answer whatever order the identities were listed in.
+    /// </summary>
+    private static bool Better(BillOutcome trial, BillOutcome best)
+    {
+        if (trial.Benefit != best.Benefit) return trial.Benefit > best.Benefit;
+        if (trial.Category != best.Category) return trial.Category < best.Category;
+        if (trial.LookBack != best.LookBack) return !trial.LookBack;
+        if (trial.Identity is not { } t || best.Identity is not { } b) return false;
+        if (t.Recognized != b.Recognized) return t.Recognized < b.Recognized;
+        return (t.Revoked ?? DateOnly.MaxValue) > (b.Revoked ?? DateOnly.MaxValue);
     }
 
     /// <summary>A bill of someone who holds no identity of this policy on its date: insurance only.</summary>

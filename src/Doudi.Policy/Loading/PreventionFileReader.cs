@@ -167,14 +167,56 @@ internal static class PreventionFileReader
                 y.Error(y.Get(r, "code")!, $"'code' 应为小写名称并以 '{Codes.ToCode(kind.Value)}' 结尾 must be a lower-case name ending with the kind");
             var ruleCite = RuleCite(y, r);
             var text = y.Text(r, "text", true, "运行 run");
-            var reduction = ClauseOf(y, r, "reduction");
+            var reduction = ClauseOf(y, r, "reduction", ["departments", "answer_within"]);
             if (reduction is not null && kind is not null && kind != RunKind.HouseholdCap)
                 y.Error(y.Get(r, "reduction")!, "'reduction'（梯次减负）只适用于 household_cap applies to the household cap only");
+            var steps = y.Get(r, "reduction") is YamlMappingNode rm ? ReductionStepsOf(y, rm) : null;
             if (kind is null || fund is null || ruleCite is null || text is null) continue;
             if (jobs.Any(j => j.Kind == kind)) { y.Error(r, $"同一文件中重复的运行类型 duplicate run kind '{Codes.ToCode(kind.Value)}'"); continue; }
-            jobs.Add(new ReliefJob(kind.Value, code ?? Codes.ToCode(kind.Value), fund.Value, ruleCite, text) { Reduction = reduction });
+            jobs.Add(new ReliefJob(kind.Value, code ?? Codes.ToCode(kind.Value), fund.Value, ruleCite, text) { Reduction = reduction, ReductionSteps = steps });
         }
         return (doc, from, to) => new ReliefPolicy(doc.Id, doc.Region, doc.Document, from, to, cite ?? doc.Document, jobs) { File = y.File };
+    }
+
+    /// <summary>
+    /// The steps of a tiered reduction: <c>departments</c> (codes, in the clause's order, each once) and
+    /// <c>answer_within</c> ({ cite, text, not_eligible_or_granted, will_grant }: working days, whole and positive, the
+    /// first not longer than the second). Both required.
+    /// </summary>
+    private static ReductionSteps? ReductionStepsOf(YamlReading y, YamlMappingNode reduction)
+    {
+        List<Department>? departments = null;
+        if (y.Get(reduction, "departments") is not { } dn) y.Error(reduction, "'reduction' 缺少 'departments'（依次反馈的部门）missing 'departments' (the departments asked in turn)");
+        else if (dn is not YamlSequenceNode seq || seq.Children.Count == 0) y.Error(dn, "'reduction.departments' 应为非空列表 must be a non-empty list of department codes");
+        else
+        {
+            departments = [];
+            foreach (var item in seq.Children)
+            {
+                var value = (item as YamlScalarNode)?.Value;
+                if (!Codes.TryParse<Department>(value, out var d)) y.Error(item, $"'reduction.departments' 取值无效 must be one of {string.Join(", ", Codes.All<Department>())}: '{value}'");
+                else if (departments.Contains(d)) y.Error(item, $"重复的部门 duplicate department '{value}'");
+                else departments.Add(d);
+            }
+        }
+        var deadlines = ClauseOf(y, reduction, "answer_within", ["not_eligible_or_granted", "will_grant"]);
+        int? Days(YamlMappingNode m, string key)
+        {
+            if (y.Get(m, key) is not { } node) { y.Error(m, $"'answer_within' 缺少 '{key}'（工作日数）missing '{key}' (working days)"); return null; }
+            if (node is YamlScalarNode s && int.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 365) return n;
+            y.Error(node, $"'answer_within.{key}' 应为 1 到 365 的整数工作日 must be a whole number of working days (1–365)");
+            return null;
+        }
+        int? shortDays = null, longDays = null;
+        if (y.Get(reduction, "answer_within") is not { } an) y.Error(reduction, "'reduction' 缺少 'answer_within'（反馈时限）missing 'answer_within' (the deadlines to answer)");
+        else if (an is YamlMappingNode am)
+        {
+            shortDays = Days(am, "not_eligible_or_granted");
+            longDays = Days(am, "will_grant");
+            if (shortDays > longDays) y.Error(am, "'not_eligible_or_granted' 不应长于 'will_grant' must not be longer than 'will_grant'");
+        }
+        if (departments is not { Count: > 0 } || deadlines is null || shortDays is null || longDays is null || shortDays > longDays) return null;
+        return new ReductionSteps(departments, shortDays.Value, longDays.Value, deadlines);
     }
 
     private static Func<PolicyDocument, DateOnly, DateOnly, object>? Funds(YamlReading y, YamlMappingNode root, string? cite)

@@ -1,3 +1,5 @@
+using Doudi.Policy.Vocabulary;
+
 namespace Doudi.Policy.Prevention;
 
 /// <summary>
@@ -9,7 +11,18 @@ namespace Doudi.Policy.Prevention;
 public sealed record ReliefJob(RunKind Kind, string Code, Fund Fund, string Cite, string Text)
 {
     public CitedText? Reduction { get; init; }
+
+    /// <summary>Who the reduction asks, in order, and how long each has to answer (set whenever <see cref="Reduction"/> is).</summary>
+    public ReductionSteps? ReductionSteps { get; init; }
 }
+
+/// <summary>
+/// The steps of a tiered-reduction procedure (policies/relief/, <c>reduction.departments</c> and
+/// <c>reduction.answer_within</c>): the departments asked in turn, in the order the clause names them, and the working
+/// days a department has to answer "not eligible / already granted" (<see cref="ShortDays"/>) or "will grant"
+/// (<see cref="LongDays"/>), with the clause that sets them.
+/// </summary>
+public sealed record ReductionSteps(IReadOnlyList<Department> Departments, int ShortDays, int LongDays, CitedText Deadlines);
 
 /// <summary>A clause of a prevention definition file: its citation and the text it quotes.</summary>
 public sealed record CitedText(string Cite, string Text);

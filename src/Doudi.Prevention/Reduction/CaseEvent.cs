@@ -1,3 +1,4 @@
+using Doudi.Policy.Vocabulary;
 namespace Doudi.Prevention.Reduction;
 
 /// <summary>
@@ -15,5 +16,5 @@ public sealed record Objection(int Id, string Objector, string Content, DateTime
     public string? Resolution { get; internal set; }
 }
 
-/// <summary>The instruction to the charity federation to pay the household (三.(四): 由市慈善总会负责将款项拨付给困难群众).</summary>
+/// <summary>The instruction to the charity federation to pay the household (the last step of the region's reduction clause).</summary>
 public sealed record PaymentInstruction(string CaseId, string HouseholdId, decimal Amount, Department Payer, string Actor, DateTimeOffset At, string Reason);

@@ -1,27 +1,11 @@
+using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Common;
 
 namespace Doudi.Prevention.Reduction;
 
-/// <summary>The departments of jiande 三.(四), in the order the text names them ("依次").</summary>
-public enum Department
-{
-    TradeUnion,          // 市总工会
-    VeteransAffairs,     // 退役军人事务
-    DisabledFederation,  // 残联
-    Health,              // 卫生健康
-    Education,           // 教育
-    WomensFederation,    // 妇联
-    AgricultureRural,    // 农业农村
-    CivilAffairs,        // 民政
-    RedCross,            // 红十字会
-    CharityFederation,   // 慈善总会
-}
-
 public static class Departments
 {
-    /// <summary>建政办函〔2024〕4号 三.(四): 市总工会、退役军人事务、残联、卫生健康、教育、妇联、农业农村、民政、红十字会、慈善总会.</summary>
-    public static IReadOnlyList<Department> InOrder { get; } = Enum.GetValues<Department>();
-
+    /// <summary>How the console and messages name a department (which departments a procedure asks, and in what order, is the region's policy file).</summary>
     public static Bilingual Name(Department d) => d switch
     {
         Department.TradeUnion => new("市总工会", "trade union"),
@@ -37,12 +21,15 @@ public static class Departments
     };
 }
 
-/// <summary>The three answers a department may give (三.(四)).</summary>
+/// <summary>
+/// The answers a department may give. "Not eligible" and "already granted" are due within the procedure's short
+/// deadline, "will grant" within its long one (<c>reduction.answer_within</c> of the region's relief file).
+/// </summary>
 public enum AnswerKind
 {
-    NotEligible,     // 不符合享受相关补助条件 — within 3 working days
-    AlreadyGranted,  // 已享受相关补助：具体项目及金额 — within 3 working days
-    WillGrant,       // 暂未享受但符合条件：具体项目及金额 — within 7 working days
+    NotEligible,     // 不符合享受相关补助条件 — short deadline
+    AlreadyGranted,  // 已享受相关补助：具体项目及金额 — short deadline
+    WillGrant,       // 暂未享受但符合条件：具体项目及金额 — long deadline
     NoAnswer,        // recorded by the bureau when a department never answered, so the case can go on; counts as no grant
 }
 

@@ -1,3 +1,4 @@
+using Doudi.Policy.Vocabulary;
 namespace Doudi.Prevention.Reduction;
 
 /// <summary>What a department sees of a case: its own task only — never another department's answer or grant.</summary>
@@ -17,7 +18,7 @@ public static class ReductionQueries
                 x.t.Status(asOf).Zh, x.t.Status(asOf).En, x.t.Answer))
             .ToArray();
 
-    /// <summary>For the bureau: every unanswered task past its 7-working-day deadline.</summary>
+    /// <summary>For the bureau: every unanswered task past its long deadline (the procedure's "will grant" days).</summary>
     public static IReadOnlyList<(string CaseId, Department Department, DateOnly Due)> Overdue(IEnumerable<ReductionCase> cases, DateOnly asOf) =>
         cases.SelectMany(c => c.Tasks.Where(t => t.IsOverdue(asOf)).Select(t => (c.CaseId, t.Department, t.LongDue!.Value))).ToArray();
 }

@@ -1,3 +1,5 @@
+using Doudi.Policy.Prevention;
+using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Calendar;
 using Doudi.Prevention.Common;
 
@@ -18,8 +20,8 @@ public enum CaseStage
 
 /// <summary>
 /// Tiered burden reduction for one household (jiande's procedure; its clause is the household-cap job's
-/// <c>reduction</c> in the region's relief file): the bureau pushes the case to the departments,
-/// which answer in turn; the burden is recomputed with their grants; if it is still over the household's line the case
+/// <c>reduction</c> in the region's relief file, which also names the departments, their order and their deadlines:
+/// <see cref="ReductionSteps"/>): the bureau pushes the case to the departments, which answer in turn; the burden is recomputed with their grants; if it is still over the household's line the case
 /// goes through bureau review, task-force decision and public notice to a payment instruction to the charity federation.
 /// Times are passed in; every step is an event with actor, time and reason.
 /// </summary>
@@ -29,6 +31,9 @@ public sealed class ReductionCase
     private readonly List<CaseEvent> _events = new();
     private readonly List<Objection> _objections = new();
     private readonly Dictionary<Department, DepartmentTask> _tasks;
+
+    /// <summary>The departments asked in turn, and their deadlines, as the region's policy file set them when the case opened.</summary>
+    public ReductionSteps Steps { get; }
 
     public string CaseId { get; }
     public string HouseholdId { get; }
@@ -45,27 +50,33 @@ public sealed class ReductionCase
 
     public IReadOnlyList<CaseEvent> Events => _events;
     public IReadOnlyList<Objection> Objections => _objections;
-    public IReadOnlyList<DepartmentTask> Tasks => Departments.InOrder.Select(d => _tasks[d]).ToArray();
-    public DepartmentTask Task(Department d) => _tasks[d];
+    public IReadOnlyList<DepartmentTask> Tasks => Steps.Departments.Select(d => _tasks[d]).ToArray();
 
-    private ReductionCase(WorkdayCalendar cal, string caseId, string householdId, int costYear, decimal burden, decimal line)
+    /// <summary>The department's task; refused when the procedure does not ask that department.</summary>
+    public DepartmentTask Task(Department d) => _tasks.TryGetValue(d, out var t) ? t
+        : throw new PreventionException("department_not_in_procedure", $"{Departments.Name(d).Zh}不在本案件的梯次减负部门之列",
+            $"{Departments.Name(d).En} is not one of this case's reduction departments");
+
+    private ReductionCase(WorkdayCalendar cal, ReductionSteps steps, string caseId, string householdId, int costYear, decimal burden, decimal line)
     {
         _cal = cal;
+        Steps = steps;
         CaseId = caseId; HouseholdId = householdId; CostYear = costYear; ReasonableBurden = burden; Line = line;
-        _tasks = Departments.InOrder.ToDictionary(d => d, d => new DepartmentTask(d));
+        _tasks = steps.Departments.ToDictionary(d => d, d => new DepartmentTask(d, steps.ShortDays, steps.LongDays));
     }
 
-    /// <summary>Opens a case and asks the first department (市总工会). Refuses a household that is not over its line.</summary>
-    public static ReductionCase Open(WorkdayCalendar cal, string caseId, string householdId, int costYear,
+    /// <summary>Opens a case and asks the procedure's first department. Refuses a household that is not over its line.</summary>
+    public static ReductionCase Open(WorkdayCalendar cal, ReductionSteps steps, string caseId, string householdId, int costYear,
         decimal reasonableBurden, decimal line, string actor, DateTimeOffset at, string reason)
     {
+        if (steps.Departments.Count == 0) throw new ArgumentException("a reduction procedure asks at least one department", nameof(steps));
         if (reasonableBurden <= line)
             throw new PreventionException("reduction_not_over_line",
                 $"家庭合理医疗费用负担 {reasonableBurden:0.00} 元未超过标准 {line:0.00} 元，无需梯次减负",
                 $"household burden {reasonableBurden:0.00} is not over its line {line:0.00}; no reduction case");
-        var c = new ReductionCase(cal, caseId, householdId, costYear, reasonableBurden, line);
+        var c = new ReductionCase(cal, steps, caseId, householdId, costYear, reasonableBurden, line);
         c.Add("opened", actor, at, reason, amount: reasonableBurden);
-        c.AskTask(Departments.InOrder[0], actor, at, "依次推送梯次减负数据");
+        c.AskTask(steps.Departments[0], actor, at, "依次推送梯次减负数据");
         return c;
     }
 
@@ -74,14 +85,14 @@ public sealed class ReductionCase
     {
         Require(CaseStage.DepartmentsInProgress);
         foreach (var d in departments)
-            if (_tasks[d].State == TaskState.Waiting) AskTask(d, actor, at, reason);
+            if (Task(d).State == TaskState.Waiting) AskTask(d, actor, at, reason);
     }
 
     /// <summary>A department's answer. Grants carry item and amount; lateness is judged by the answer's own deadline.</summary>
     public void Answer(Department d, AnswerKind kind, string? item, decimal amount, string actor, DateTimeOffset at, string reason)
     {
         Require(CaseStage.DepartmentsInProgress);
-        var task = _tasks[d];
+        var task = Task(d);
         if (task.State != TaskState.Asked)
             throw new PreventionException("task_not_open", $"{Departments.Name(d).Zh}的任务当前不可反馈（{task.Status(at.LocalDay()).Zh}）",
                 $"{Departments.Name(d).En} has no open task ({task.Status(at.LocalDay()).En})");
@@ -98,10 +109,10 @@ public sealed class ReductionCase
         AdvanceAfter(d, at);
     }
 
-    /// <summary>The bureau records that a department never answered (after its 7-working-day deadline), so the case can go on.</summary>
+    /// <summary>The bureau records that a department never answered (after its long deadline), so the case can go on.</summary>
     public void RecordNoAnswer(Department d, string actor, DateTimeOffset at, string reason)
     {
-        var task = _tasks[d];
+        var task = Task(d);
         if (!task.IsOverdue(at.LocalDay()))
             throw new PreventionException("task_not_overdue", $"{Departments.Name(d).Zh}的任务尚未逾期", $"{Departments.Name(d).En}'s task is not overdue");
         Answer(d, AnswerKind.NoAnswer, null, 0, actor, at, reason);
@@ -212,7 +223,7 @@ public sealed class ReductionCase
     {
         // 依次: ask the next department after the one that answered. One the bureau opened in parallel and that has
         // answered is passed over; one it opened that is still open carries the chain on when it answers.
-        foreach (var next in Departments.InOrder.SkipWhile(x => x != answered).Skip(1))
+        foreach (var next in Steps.Departments.SkipWhile(x => x != answered).Skip(1))
         {
             if (_tasks[next].State == TaskState.Answered) continue;
             if (_tasks[next].State == TaskState.Waiting) AskTask(next, "system", at, $"{Departments.Name(answered).Zh}已反馈，依次推送");

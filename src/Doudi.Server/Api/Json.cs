@@ -23,6 +23,8 @@ public static class Json
     }
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+    /// <summary>As <see cref="Serialize{T}"/>, as UTF-8 bytes (the same text; for bulk writes).</summary>
+    public static byte[] SerializeToUtf8<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
     public static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options)!;
 }
 

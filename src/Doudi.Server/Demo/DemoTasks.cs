@@ -57,7 +57,8 @@ public static class DemoTasks
         var run = await services.GetRequiredService<ReliefService>().RunAsync("jiande", 2023, loader, default);
         var reduction = services.GetRequiredService<ReductionService>();
         var yearEnd = await db.ReadAsync(c => YearEndStore.LatestAsync(c, "jiande", 2023));
-        var departments = Doudi.Policy.Vocabulary.Codes.All<Doudi.Prevention.Reduction.Department>().ToList();
+        // Every department of jiande's procedure (its relief file's reduction.departments).
+        var departments = reduction.Steps("jiande", 2023).Departments.Select(Doudi.Policy.Vocabulary.Codes.ToCode).ToList();
         foreach (var (_, household) in ids)
         {
             var hh = yearEnd is null ? null : await db.ReadAsync(c => YearEndStore.HouseholdAsync(c, yearEnd, household));

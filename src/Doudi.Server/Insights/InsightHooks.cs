@@ -17,6 +17,9 @@ public interface ISettlementAggregateHook
     /// </summary>
     (string Sql, (string, object?)[] Args) SettlementStoredSql(DbConnection c, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details, string? prefix = null);
     Task SettlementReversedAsync(DbConnection c, DbTransaction tx, StoredSettlement settlement);
+
+    /// <summary>Adds many new settlements at once (a bulk import's chunk), summed first: the same totals as one statement each.</summary>
+    Task SettlementsStoredAsync(DbConnection c, DbTransaction tx, IEnumerable<(PersonRecord Person, Bill Bill, BillResult Result, SettlementDetails? Details)> settlements);
 }
 
 /// <summary>
@@ -28,6 +31,11 @@ public sealed class InsightHooks(Database db) : ISettlementAggregateHook
     public (string Sql, (string, object?)[] Args) SettlementStoredSql(DbConnection c, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details,
         string? prefix = null) =>
         InsightStore.ApplySql(InsightFacts.From(person.Region, person.Township, bill, result, details), +1, InsightStore.ShardOf(db, c), prefix ?? "im_");
+
+    public Task SettlementsStoredAsync(DbConnection c, DbTransaction tx,
+        IEnumerable<(PersonRecord Person, Bill Bill, BillResult Result, SettlementDetails? Details)> settlements) =>
+        InsightStore.ApplyManyAsync(c, tx, settlements.Select(s => InsightFacts.From(s.Person.Region, s.Person.Township, s.Bill, s.Result, s.Details)), +1,
+            InsightStore.ShardOf(db, c));
 
     public async Task SettlementReversedAsync(DbConnection c, DbTransaction tx, StoredSettlement s)
     {

@@ -40,6 +40,35 @@ public static class InsightStore
     /// <summary>The upsert of <see cref="ApplyAsync"/>, parameters named <paramref name="prefix"/>…, to send in a settlement's batch.</summary>
     public static (string Sql, (string, object?)[] Args) ApplySql(InsightFacts f, int sign, int shard, string prefix)
     {
+        var rows = RowsOf(f);
+        var sql = new StringBuilder($"INSERT INTO insight_monthly (region, month, dimension, dim_key, label, shard, bills, assisted, quantity, {Money}) VALUES ");
+        var p = prefix;
+        var args = new List<(string, object?)>(2 + rows.Count * 16) { ($"{p}r", f.Region), ($"{p}m", f.Month), ($"{p}s", shard) };
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (dim, key, label, qty, money, bills, ass) = rows[i];
+            if (i > 0) sql.Append(", ");
+            sql.Append($"(@{p}r, @{p}m, @{p}d{i}, @{p}k{i}, @{p}l{i}, {(dim == Item ? "0" : $"@{p}s")}, @{p}b{i}, @{p}a{i}, @{p}q{i}");
+            for (var j = 0; j < money.Length; j++) sql.Append($", @{p}v{i}_{j}");
+            sql.Append(')');
+            args.Add(($"{p}d{i}", dim)); args.Add(($"{p}k{i}", key)); args.Add(($"{p}l{i}", label));
+            args.Add(($"{p}b{i}", bills * sign)); args.Add(($"{p}a{i}", ass * sign)); args.Add(($"{p}q{i}", qty * sign));
+            for (var j = 0; j < money.Length; j++) args.Add(($"{p}v{i}_{j}", money[j] * sign));
+        }
+        sql.Append(OnConflict);
+        return (sql.ToString(), args.ToArray());
+    }
+
+    private const string Columns = $"region, month, dimension, dim_key, label, shard, bills, assisted, quantity, {Money}";
+
+    private static readonly string OnConflict =
+        " ON CONFLICT (region, month, dimension, dim_key, shard) DO UPDATE SET " +
+        "label = CASE WHEN excluded.label = '' THEN insight_monthly.label ELSE excluded.label END, " +
+        string.Join(", ", new[] { "bills", "assisted", "quantity" }.Concat(MoneyColumns).Select(col => $"{col} = insight_monthly.{col} + excluded.{col}"));
+
+    /// <summary>The rows one settlement adds to: its region, township, category and kind, institution, diagnosis, and each item code.</summary>
+    private static List<(string Dim, string Key, string Label, long Quantity, long[] Money, long Bills, long Assisted)> RowsOf(InsightFacts f)
+    {
         var rows = new List<(string Dim, string Key, string Label, long Quantity, long[] Money, long Bills, long Assisted)>();
         long[] all = [f.Total, f.InPolicy, f.Basic, f.Critical, f.Supplementary, f.Assistance, f.Tilted, f.Burden, f.SelfPay];
         long assisted = f.Assisted ? 1 : 0;
@@ -59,25 +88,70 @@ public static class InsightStore
             var qty = (long)Math.Round(g.Sum(i => i.Quantity), MidpointRounding.AwayFromZero);
             rows.Add((Item, g.Key, g.First().Name, qty, [amount, amount - outside, 0, 0, 0, 0, 0, 0, outside], 1, 0));
         }
+        return rows;
+    }
 
-        var sql = new StringBuilder($"INSERT INTO insight_monthly (region, month, dimension, dim_key, label, shard, bills, assisted, quantity, {Money}) VALUES ");
-        var p = prefix;
-        var args = new List<(string, object?)>(2 + rows.Count * 16) { ($"{p}r", f.Region), ($"{p}m", f.Month), ($"{p}s", shard) };
-        for (var i = 0; i < rows.Count; i++)
+    /// <summary>One summed row of <see cref="ApplyManyAsync"/>: the last non-empty label sent wins, as with one upsert after another.</summary>
+    private sealed class Sum
+    {
+        public string Label = "";
+        public long Bills, Assisted, Quantity;
+        public readonly long[] Money = new long[9];
+    }
+
+    /// <summary>
+    /// Adds many settlements at once (bulk imports), in the caller's transaction: the rows are summed in memory first (exact:
+    /// integers of fen), then written by one upsert (PostgreSQL: the columns as arrays, <c>unnest</c>ed; SQLite: multi-row
+    /// VALUES). The same totals as one <see cref="ApplyAsync"/> per settlement, at a fraction of the statements and locks.
+    /// </summary>
+    public static async Task ApplyManyAsync(DbConnection c, DbTransaction tx, IEnumerable<InsightFacts> facts, int sign, int shard)
+    {
+        var sums = new Dictionary<(string Region, string Month, string Dim, string Key, int Shard), Sum>();
+        foreach (var f in facts)
+            foreach (var (dim, key, label, qty, money, bills, ass) in RowsOf(f))
+            {
+                var k = (f.Region, f.Month, dim, key, dim == Item ? 0 : shard);
+                if (!sums.TryGetValue(k, out var s)) sums[k] = s = new Sum();
+                if (label.Length > 0) s.Label = label;
+                s.Bills += bills * sign; s.Assisted += ass * sign; s.Quantity += qty * sign;
+                for (var j = 0; j < money.Length; j++) s.Money[j] += money[j] * sign;
+            }
+        if (sums.Count == 0) return;
+        var rows = sums.ToList();
+        if (c is Npgsql.NpgsqlConnection)
         {
-            var (dim, key, label, qty, money, bills, ass) = rows[i];
-            if (i > 0) sql.Append(", ");
-            sql.Append($"(@{p}r, @{p}m, @{p}d{i}, @{p}k{i}, @{p}l{i}, {(dim == Item ? "0" : $"@{p}s")}, @{p}b{i}, @{p}a{i}, @{p}q{i}");
-            for (var j = 0; j < money.Length; j++) sql.Append($", @{p}v{i}_{j}");
-            sql.Append(')');
-            args.Add(($"{p}d{i}", dim)); args.Add(($"{p}k{i}", key)); args.Add(($"{p}l{i}", label));
-            args.Add(($"{p}b{i}", bills * sign)); args.Add(($"{p}a{i}", ass * sign)); args.Add(($"{p}q{i}", qty * sign));
-            for (var j = 0; j < money.Length; j++) args.Add(($"{p}v{i}_{j}", money[j] * sign));
+            var args = new List<(string, object?)>
+            {
+                ("r", rows.Select(x => x.Key.Region).ToArray()), ("m", rows.Select(x => x.Key.Month).ToArray()),
+                ("d", rows.Select(x => x.Key.Dim).ToArray()), ("k", rows.Select(x => x.Key.Key).ToArray()),
+                ("l", rows.Select(x => x.Value.Label).ToArray()), ("s", rows.Select(x => (short)x.Key.Shard).ToArray()),
+                ("b", rows.Select(x => x.Value.Bills).ToArray()), ("a", rows.Select(x => x.Value.Assisted).ToArray()),
+                ("q", rows.Select(x => x.Value.Quantity).ToArray()),
+            };
+            for (var j = 0; j < MoneyColumns.Length; j++) { var jj = j; args.Add(($"v{j}", rows.Select(x => x.Value.Money[jj]).ToArray())); }
+            var names = string.Join(", ", args.Select(a => "@" + a.Item1));
+            await c.ExecAsync($"INSERT INTO insight_monthly ({Columns}) SELECT * FROM unnest({names}){OnConflict}", tx, args.ToArray());
+            return;
         }
-        sql.Append(" ON CONFLICT (region, month, dimension, dim_key, shard) DO UPDATE SET ");
-        sql.Append("label = CASE WHEN excluded.label = '' THEN insight_monthly.label ELSE excluded.label END, ");
-        sql.Append(string.Join(", ", new[] { "bills", "assisted", "quantity" }.Concat(MoneyColumns).Select(col => $"{col} = insight_monthly.{col} + excluded.{col}")));
-        return (sql.ToString(), args.ToArray());
+        // SQLite: 50 rows (850 parameters) per statement.
+        foreach (var part in rows.Chunk(50))
+        {
+            var sql = new StringBuilder($"INSERT INTO insight_monthly ({Columns}) VALUES ");
+            var args = new List<(string, object?)>(part.Length * 17);
+            for (var i = 0; i < part.Length; i++)
+            {
+                var ((region, month, dim, key, sh), s) = part[i];
+                if (i > 0) sql.Append(", ");
+                sql.Append($"(@r{i}, @m{i}, @d{i}, @k{i}, @l{i}, @s{i}, @b{i}, @a{i}, @q{i}");
+                for (var j = 0; j < s.Money.Length; j++) sql.Append($", @v{i}_{j}");
+                sql.Append(')');
+                args.AddRange([($"r{i}", region), ($"m{i}", month), ($"d{i}", dim), ($"k{i}", key), ($"l{i}", s.Label), ($"s{i}", sh),
+                    ($"b{i}", s.Bills), ($"a{i}", s.Assisted), ($"q{i}", s.Quantity)]);
+                for (var j = 0; j < s.Money.Length; j++) args.Add(($"v{i}_{j}", s.Money[j]));
+            }
+            sql.Append(OnConflict);
+            await c.ExecAsync(sql.ToString(), tx, args.ToArray());
+        }
     }
 
     /// <summary>Sums of one dimension per key (and per month when <paramref name="byMonth"/>), for regions (null: all) and months from..to.</summary>

@@ -272,6 +272,8 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
         var fresh = new List<SettlementService.NewSettlement>(rows.Count);
         var freshById = new Dictionary<string, StoredSettlement>(StringComparer.Ordinal);
         var deltas = new List<LedgerDelta>(rows.Count);
+        // The hooks' evaluations (early warning) once per person, year and key: the chunk's last bill's, with the measures before it.
+        var evaluations = new Dictionary<(int Hook, string Person, int Year, string Key), (SettlementService.NewSettlement Bill, Dictionary<string, decimal> Before)>();
         foreach (var r in rows)
         {
             var bill = r.Input.Bill;
@@ -286,8 +288,14 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                 var d = service.Decide(r.Input, r.Hash, actor, source, r.Hold, null, inputs);
                 if (d.New is { } n)
                 {
-                    // The hooks (early warning) see the person's measures before this bill, as in one-stop settlement.
-                    var delta = await service.StoredHooksAsync(c, tx, n, actor, LedgerTotals.MeasuresOf(bill.Date.Year, totals));
+                    // What the hooks add to the running totals, with no write; they evaluate the person once the chunk is settled
+                    // (below), seeing the measures before the person's last bill, as one-stop settlement of that bill would.
+                    var (delta, evaluate) = await service.MeasureHooksAsync(c, tx, n);
+                    if (evaluate.Count > 0)
+                    {
+                        var before = LedgerTotals.MeasuresOf(bill.Date.Year, totals);
+                        foreach (var (hook, key) in evaluate) evaluations[(hook, n.Person.Id, n.Stored.Year, key)] = (n, before);
+                    }
                     fresh.Add(n);
                     deltas.Add(new LedgerDelta(n.Person.Id, n.Stored.Year, delta));
                     freshById[bill.Id] = n.Stored;
@@ -309,9 +317,10 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                 result.Refused.Add((r, e.Fields.Count > 0 ? e.Fields : [new FieldProblem("$", e.Title)]));
             }
         }
+        foreach (var ((hook, _, _, _), (n, before)) in evaluations) await service.EvaluateHookAsync(c, tx, hook, n, actor, before);
         timings.Add(ref timings.Decide);
         if (fresh.Count == 0) return result;
-        var inserted = await BulkRows.InsertNewAsync(c, tx, "settlements", "id", SettlementBatchStore.SettlementColumns, fresh.Select(n =>
+        var settlementRows = fresh.Select(n =>
         {
             var s = n.Stored;
             return new object?[]
@@ -319,7 +328,13 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                 s.Id, s.PersonId, s.HouseholdId, s.Year, s.Date, s.Region, s.Policy, s.Source, s.RequestHash, s.BillJson, s.ResultJson, s.CountedJson,
                 s.Assistance, s.Status, s.CreatedAt, s.CreatedBy, s.ResultFormat, s.Naming, s.NationalJson, n.Kind, n.Result.PersonalBurden,
             };
-        }).ToList());
+        }).ToList();
+        // PostgreSQL: straight into the table by binary COPY (no staging copy of the rows): an id stored meanwhile by someone
+        // else (the chunk read it absent) fails the COPY with a unique violation, and the chunk is read and settled again.
+        // SQLite has one writer: nobody stores anything meanwhile.
+        var inserted = db.Dialect == Dialect.Postgres
+            ? await BulkRows.WriteAsync(c, tx, "settlements", SettlementBatchStore.SettlementColumns, settlementRows)
+            : await BulkRows.InsertNewAsync(c, tx, "settlements", "id", SettlementBatchStore.SettlementColumns, settlementRows);
         if (inserted != fresh.Count) throw new ChunkRaced();
         // What the year-end rules read of each bill (YearFacts), as the one-stop settlement stores it.
         await BulkRows.WriteAsync(c, tx, "settlement_year_facts", SettlementBatchStore.YearFactColumns,
@@ -331,10 +346,8 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
         await BulkRows.WriteAsync(c, tx, "settlement_items", SettlementBatchStore.ItemColumns, fresh.SelectMany(n => SettlementContext.ItemRows(n.Input)).ToList());
         timings.Add(ref timings.Details);
         await LedgerTotals.AddManyAsync(c, tx, deltas);
-        // The console's monthly aggregates: each settlement's upsert, a hundred settlements per round trip on PostgreSQL
-        // (SQLite binds every parameter of a command to each of its statements: one statement per command there).
-        foreach (var part in fresh.Select((n, i) => service.AggregateSql(c, n, $"im{i}_")).SelectMany(x => x).Chunk(db.Dialect == Dialect.Postgres ? 100 : 1))
-            await c.ExecAsync(string.Join(";", part.Select(a => a.Sql)), tx, part.SelectMany(a => a.Args).ToArray());
+        // The console's monthly aggregates of the chunk, summed: one upsert.
+        await service.AggregateManyAsync(c, tx, fresh);
         timings.Add(ref timings.Hooks);
         return result;
     }

@@ -20,7 +20,7 @@ public sealed record LedgerTotal(string PersonId, int Year, string Bucket, decim
 /// <list type="bullet">
 /// <item><see cref="AddSql"/>/<see cref="AddAsync"/> — a settled bill adds its <c>counted_json</c>; a reversal subtracts it (Sign −1);
 ///   a supplementary payment (retroactive or late identity) adds its <c>counted_json</c> delta.</item>
-/// <item><see cref="AddManyAsync"/> — many deltas at once (bulk paths), summed per row first: one statement per 500 rows.</item>
+/// <item><see cref="AddManyAsync"/> — many deltas at once (bulk paths), summed per row first: one statement (SQLite: one per 500 rows).</item>
 /// <item><see cref="LoadAsync"/>/<see cref="LoadManyAsync"/>/<see cref="SelectSql"/> + <see cref="LedgerOf"/> — the ledger before a bill
 ///   of year Y: the year's totals after what year Y−1 carries into it (<see cref="PersonLedger.NextYear"/>, I-26).</item>
 /// <item><see cref="RecomputeAsync"/>, <see cref="ReadAsync"/>, <see cref="SetAsync"/> — the rebuild command (LedgerRebuild).</item>
@@ -134,12 +134,24 @@ public static class LedgerTotals
         foreach (var d in deltas)
             foreach (var (p, y, b, fen) in Fen(d))
                 sums[(p, y, b)] = sums.GetValueOrDefault((p, y, b)) + fen;
-        foreach (var chunk in sums.Where(kv => kv.Value != 0).Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Value)).Chunk(RowsPerStatement))
+        var rows = sums.Where(kv => kv.Value != 0).ToList();
+        if (rows.Count == 0) return;
+        if (c is Npgsql.NpgsqlConnection)
+        {
+            // PostgreSQL: one statement whatever the count, the columns sent as four arrays (no parameter per value to bind).
+            await c.ExecAsync("INSERT INTO ledger_totals (person_id, year, bucket, amount_fen) SELECT * FROM unnest(@p, @y, @b, @a)" + OnConflictAdd, tx,
+                ("p", rows.Select(r => r.Key.Item1).ToArray()), ("y", rows.Select(r => r.Key.Item2).ToArray()),
+                ("b", rows.Select(r => r.Key.Item3).ToArray()), ("a", rows.Select(r => r.Value).ToArray()));
+            return;
+        }
+        foreach (var chunk in rows.Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Value)).Chunk(RowsPerStatement))
         {
             var (sql, args) = UpsertSql(chunk, "lt_", add: true);
             await c.ExecAsync(sql, tx, args);
         }
     }
+
+    private const string OnConflictAdd = " ON CONFLICT (person_id, year, bucket) DO UPDATE SET amount_fen = ledger_totals.amount_fen + excluded.amount_fen";
 
     /// <summary>Sets totals to recomputed values (the rebuild's <c>--apply</c>), in the caller's transaction.</summary>
     public static async Task SetAsync(DbConnection c, DbTransaction tx, IEnumerable<LedgerTotal> totals)
@@ -224,7 +236,7 @@ public static class LedgerTotals
             args[4 * i + 3] = ($"{prefix}a{i}", rows[i].Fen);
         }
         sql.Append(add
-            ? " ON CONFLICT (person_id, year, bucket) DO UPDATE SET amount_fen = ledger_totals.amount_fen + excluded.amount_fen"
+            ? OnConflictAdd
             : " ON CONFLICT (person_id, year, bucket) DO UPDATE SET amount_fen = excluded.amount_fen");
         return (sql.ToString(), args);
     }

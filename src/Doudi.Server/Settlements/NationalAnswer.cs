@@ -20,13 +20,18 @@ public static class NationalAnswer
     /// The national fields to keep with the settlement. psn_no is echoed as sent, unless the HIS sent the patient's ID
     /// number there: then the registry's psn_no (or id) is kept, so no full ID number is stored in the answer.
     /// </summary>
-    public static string Serialize(BillDocument d, Registry.PersonRecord person) => Json.Serialize(new NationalRecord(
+    public static NationalRecord Record(BillDocument d, Registry.PersonRecord person) => new(
         string.Equals(d.PersonKey, person.IdNumber, StringComparison.OrdinalIgnoreCase) ? person.PsnNo ?? person.Id : d.PersonKey,
-        d.Bill.Total, d.Bill.InPolicy, d.National!));
+        d.Bill.Total, d.Bill.InPolicy, d.National!);
 
-    public static void Write(Utf8JsonWriter w, StoredSettlement s, JsonElement result, decimal paid)
+    public static string Serialize(NationalRecord record) => Json.Serialize(record);
+
+    public static NationalRecord Read(string json) => Json.Deserialize<NationalRecord>(json);
+
+    /// <param name="assistanceBase">The result's <c>assistanceBase</c> (0 when absent).</param>
+    /// <param name="processInfo">The result's <see cref="ProcessInfo"/>.</param>
+    public static void Write(Utf8JsonWriter w, StoredSettlement s, NationalRecord record, decimal paid, decimal assistanceBase, string processInfo)
     {
-        var record = Json.Deserialize<NationalRecord>(s.NationalJson!);
         var f = record.Fields;
         decimal Dec(decimal v) => StoredSettlement.Normal(v);
         w.WriteStartObject("setlinfo");
@@ -63,28 +68,76 @@ public static class NationalAnswer
         w.WriteStartObject();
         w.WriteString("fund_pay_type", NationalNames.AssistanceFundType);
         w.WriteString("fund_pay_type_name", NationalNames.AssistanceFundName);
-        w.WriteNumber("inscp_scp_amt", Dec(Amount(result, "assistanceBase", 0m)));
+        w.WriteNumber("inscp_scp_amt", Dec(assistanceBase));
         w.WriteNumber("fund_payamt", Dec(paid));
-        w.WriteString("setl_proc_info", ProcessInfo(result));
+        w.WriteString("setl_proc_info", processInfo);
         w.WriteEndObject();
         w.WriteEndArray();
     }
 
-    private static decimal Amount(JsonElement e, string name, decimal otherwise) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDecimal() : otherwise;
+    public static decimal AssistanceBase(JsonElement result) =>
+        result.TryGetProperty("assistanceBase", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDecimal() : 0m;
 
     /// <summary>结算过程信息: the assistance steps of the trace, one line each (the full trace is in our result beside).</summary>
-    private static string ProcessInfo(JsonElement result)
+    public static string ProcessInfo(JsonElement result)
     {
         if (!result.TryGetProperty("trace", out var trace)) return "";
         var lines = new List<string>();
         foreach (var step in trace.EnumerateArray())
-        {
-            var name = step.TryGetProperty("step", out var n) ? n.GetString() : null;
-            if (name is not ("assistance" or "tilted" or "identity" or "assistance_base")) continue;
-            lines.Add($"{name}: {(step.TryGetProperty("detail", out var d) ? d.GetString() : "")}");
-        }
+            AddProcessLine(lines, step.TryGetProperty("step", out var n) ? n.GetString() : null, step.TryGetProperty("detail", out var d) ? d.GetString() : "");
+        return ProcessInfo(lines);
+    }
+
+    /// <summary>Adds a trace step's line to the process information when it is one of the assistance steps.</summary>
+    internal static void AddProcessLine(List<string> lines, string? step, string? detail)
+    {
+        if (step is "assistance" or "tilted" or "identity" or "assistance_base") lines.Add($"{step}: {detail}");
+    }
+
+    internal static string ProcessInfo(List<string> lines)
+    {
         var text = string.Join("; ", lines);
         return text.Length > 4000 ? text[..4000] : text;
+    }
+}
+
+/// <summary>
+/// What the answer reads of a stored format-2 result, found by one forward pass of a JSON reader (no document built):
+/// <c>tilted</c>, <c>assistanceBase</c> and, for a national answer, the trace's process information. The same values as
+/// reading them from a parsed document (<see cref="StoredSettlement.ToJsonRewritten"/>).
+/// </summary>
+internal readonly record struct AnswerFacts(decimal Tilted, decimal AssistanceBase, string ProcessInfo)
+{
+    public static AnswerFacts Scan(string json, bool wantTrace)
+    {
+        var r = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+        decimal tilted = 0m, assistanceBase = 0m;
+        List<string>? lines = null;
+        if (!r.Read() || r.TokenType != JsonTokenType.StartObject) throw new JsonException("a stored result is not an object");
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            if (r.ValueTextEquals("tilted")) { r.Read(); tilted = r.GetDecimal(); }
+            else if (r.ValueTextEquals("assistanceBase")) { r.Read(); if (r.TokenType == JsonTokenType.Number) assistanceBase = r.GetDecimal(); else r.Skip(); }
+            else if (wantTrace && r.ValueTextEquals("trace"))
+            {
+                r.Read();
+                if (r.TokenType != JsonTokenType.StartArray) throw new JsonException("a stored result's trace is not an array");
+                lines = [];
+                while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+                {
+                    if (r.TokenType != JsonTokenType.StartObject) { r.Skip(); continue; }
+                    string? step = null, detail = "";
+                    while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (r.ValueTextEquals("step")) { r.Read(); step = r.GetString(); }
+                        else if (r.ValueTextEquals("detail")) { r.Read(); detail = r.GetString(); }
+                        else { r.Read(); r.Skip(); }
+                    }
+                    NationalAnswer.AddProcessLine(lines, step, detail);
+                }
+            }
+            else { r.Read(); r.Skip(); }
+        }
+        return new AnswerFacts(tilted, assistanceBase, lines is null ? "" : NationalAnswer.ProcessInfo(lines));
     }
 }

@@ -25,7 +25,7 @@ public static class SettlementEndpoints
                 return Results.Json(held.ToBody(), Json.Options, statusCode: StatusCodes.Status202Accepted);
             }
             if (!outcome.Replayed) http.Response.Headers.Location = $"/api/settlements/{outcome.Settlement.Id}";
-            return Body.RawJson(outcome.Settlement.ToJson(), outcome.Replayed ? 200 : 201);
+            return Body.RawJson(outcome.Settlement.ToJson(outcome.National), outcome.Replayed ? 200 : 201);
         }).RequireAuthorization(Policies.Settle)
           .WithSummary("一站式结算一张单据 / settle one bill (our or the national platform's field names); returns maf_pay and the trace, " +
                        "in national names too (setlinfo, setldetail) when asked in them; 202 when held for review")

@@ -10,7 +10,8 @@ using Doudi.Server.Storage;
 
 namespace Doudi.Server.Settlements;
 
-public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed, HeldSettlement? Held = null);
+/// <param name="National">For a new settlement of a bill in national names: the national fields it stored (its answer is written from them).</param>
+public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed, HeldSettlement? Held = null, NationalRecord? National = null);
 
 /// <summary>
 /// One-stop settlement against the system of record. In one transaction: lock the person's year, read the
@@ -185,7 +186,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         var stored = new StoredSettlement(bill.Id, person.Id, person.Household, year, bill.Date, person.Region, result.Policy, source, hash,
             StoredResults.WriteBill(engineBill), resultJson, Json.Serialize(result.Counted), result.Assistance, StoredSettlement.Settled,
             now, owner ?? actor.Name, null, null, null, StoredSettlement.CurrentResultFormat, naming,
-            input.National is null ? null : NationalAnswer.Serialize(input, person));
+            input.National is null ? null : NationalAnswer.Serialize(NationalAnswer.Record(input, person)));
         var audit = AuditLog.Parameters("a_", actor, "settle", "settlement", stored.Id, null,
             new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source });
         return new(null, null, person, new NewSettlement(stored, input, person, s.Identities, engineBill, result,
@@ -206,9 +207,39 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         return delta;
     }
 
+    private readonly List<Prevention.Common.ISettlementStoredHook> _hooks = hooks?.ToList() ?? [];
+
+    /// <summary>
+    /// A bulk import's per-bill half of the hooks, with no write: what the bill adds to the running totals (its counts and the
+    /// hooks' measures), and the evaluations the hooks would make (hook, key); <see cref="EvaluateHookAsync"/> makes each once per chunk.
+    /// </summary>
+    internal async Task<(IReadOnlyDictionary<string, decimal> Delta, List<(int Hook, string Key)> Evaluations)> MeasureHooksAsync(DbConnection c, DbTransaction tx, NewSettlement n)
+    {
+        var delta = n.Result.Counted as IReadOnlyDictionary<string, decimal>;
+        var evaluations = new List<(int, string)>();
+        for (var i = 0; i < _hooks.Count; i++)
+        {
+            var (added, key) = await _hooks[i].MeasureAsync(c, tx, n.Person, n.Bill, n.Result);
+            if (added is { Count: > 0 }) delta = delta.Concat(added).ToDictionary(StringComparer.Ordinal);
+            if (key is not null) evaluations.Add((i, key));
+        }
+        return (delta, evaluations);
+    }
+
+    /// <summary>A bulk import's second half: hook <paramref name="hook"/> evaluates the person's year after bill <paramref name="n"/> (its writes, if any).</summary>
+    internal Task EvaluateHookAsync(DbConnection c, DbTransaction tx, int hook, NewSettlement n, Actor actor, IReadOnlyDictionary<string, decimal> measuresBefore) =>
+        _hooks[hook].SettlementStoredAsync(c, tx, n.Person, n.Identities, n.Bill, n.Result, actor, measuresBefore);
+
     /// <summary>Issue 10: the console's monthly aggregates of a new settlement (statements with parameters named by <paramref name="prefix"/>).</summary>
     internal IEnumerable<(string Sql, (string, object?)[] Args)> AggregateSql(DbConnection c, NewSettlement n, string? prefix = null) =>
         (aggregateHooks ?? []).Select(h => h.SettlementStoredSql(c, n.Person, n.Bill, n.Result, Insights.SettlementDetails.From(n.Input), prefix));
+
+    /// <summary>The console's monthly aggregates of many new settlements (a bulk import's chunk), summed: one upsert per hook.</summary>
+    internal async Task AggregateManyAsync(DbConnection c, DbTransaction tx, IReadOnlyList<NewSettlement> settlements)
+    {
+        foreach (var h in aggregateHooks ?? [])
+            await h.SettlementsStoredAsync(c, tx, settlements.Select(n => (n.Person, n.Bill, n.Result, (Insights.SettlementDetails?)Insights.SettlementDetails.From(n.Input))));
+    }
 
     /// <summary>Writes a decision of one bill: nothing for an answer, the held bill, or the settlement with its audit entry, context, totals and hooks.</summary>
     /// <param name="commitIn">PostgreSQL: the one-stop transaction's scope; a new settlement's batch then also stores its item lines and
@@ -247,7 +278,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             .. n.Audit, .. SettlementContext.Parameters(n.Input), .. YearFacts.Parameters(n.Bill, n.Result), .. totalsArgs, .. aggregates.SelectMany(a => a.Args), .. items.SelectMany(i => i.Args)]);
         if (commitIn is not null) commitIn.MarkCommitted();
         else await SettlementContext.WriteItemsAsync(c, tx, n.Input);
-        return new SettleOutcome(stored, Replayed: false);
+        return new SettleOutcome(stored, Replayed: false, National: n.Input.National is null ? null : NationalAnswer.Record(n.Input, n.Person));
     }
 
     /// <summary>冲销: marks the settlement reversed (it no longer counts against any limit) and records who, when and why.</summary>

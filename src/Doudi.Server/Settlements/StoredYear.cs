@@ -37,7 +37,7 @@ public enum StoredYearRead
 /// </remarks>
 public static class StoredYear
 {
-    public const int DefaultHouseholdsPerChunk = 2_000;
+    public const int DefaultHouseholdsPerChunk = 1_000;
 
     /// <summary>The whole year at once (a county's year; a city's is read with <see cref="ChunksAsync"/>).</summary>
     public static async Task<YearData> LoadAsync(DbConnection c, DbTransaction? tx, string region, int year, StoredYearRead read)

@@ -15,7 +15,7 @@ namespace Doudi.Server.Settlements;
 /// rows as it goes (<see cref="YearEndStore"/>), so memory holds one chunk. Each run is stored and audited; a later run
 /// does not overwrite an earlier one.
 /// </summary>
-public sealed class YearEnd(Database db, ISettlementCalculator calculator)
+public sealed class YearEnd(Database db, ISettlementCalculator calculator, ILogger<YearEnd> log)
 {
     /// <summary>Households settled (and written) at a time; the answer does not depend on it (tested).</summary>
     public int HouseholdsPerChunk { get; set; } = StoredYear.DefaultHouseholdsPerChunk;
@@ -30,86 +30,121 @@ public sealed class YearEnd(Database db, ISettlementCalculator calculator)
         var (c, tx) = (scope.Connection, scope.Transaction);
         // Every chunk reads the same snapshot of the year (PostgreSQL; SQLite's write transaction is one already).
         if (db.Dialect == Dialect.Postgres) await c.ExecAsync("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", tx);
-        var run = await SettleAsync(c, tx, db.Dialect, calculator, region, year, actor.Name, HouseholdsPerChunk, null, ct);
+        var stats = new RunStats();
+        var run = await SettleAsync(c, tx, db.Dialect, calculator, region, year, actor.Name, HouseholdsPerChunk, null, ct, stats: stats);
         await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "run", "year_end", run.Id, null,
             new { region, year, persons = run.Persons, households = run.Households, bills = run.Bills });
         await scope.CommitAsync(ct);
+        log.LogInformation("year-end run {Run} of {Region} {Year}: {Bills} bills, {Persons} person-years, {Households} household-years in {Elapsed:F1} s " +
+            "(storing rows {Storing:F1} s; {Workers} workers settling {Settling:F1} s in all)", run.Id, region, year, run.Bills, run.Persons, run.Households,
+            stats.Elapsed.TotalSeconds, stats.Storing.TotalSeconds, stats.Workers, stats.Settling.TotalSeconds);
         return run;
     }
 
     /// <summary>
     /// Settles the region's year chunk by chunk in the caller's write transaction and stores the run; <paramref name="each"/>
-    /// sees every chunk with its results, in order (relief runs pay from them).
+    /// sees every chunk with its results, in order (relief runs pay from them). <paramref name="stats"/>, when given, is
+    /// told where the time went.
     /// </summary>
     /// <remarks>
-    /// Two stages overlap, since a city's year keeps the database and the engine about equally busy: this caller owns the
-    /// connection — it reads chunk n+1 and stores the rows of the chunks already settled — while one worker parses, settles
-    /// and serialises chunk n. At most one read chunk waits for the worker, so memory holds a few chunks whatever the
-    /// year's size. The results do not depend on the chunking or the overlap (tested: chunk by chunk equals the whole year).
+    /// The work overlaps, since a city's year keeps the database and the engine about equally busy: this caller owns the
+    /// connection — it reads chunk n+1 and stores the rows of the chunks already settled, in chunk order — while workers
+    /// (one per core) parse, settle and serialise the chunks read before. At most one read chunk waits for a worker and at
+    /// most one settled chunk per worker waits to be stored, so memory holds a few chunks whatever the year's size. The
+    /// results do not depend on the chunking, the overlap or the number of workers (tested: chunk by chunk equals the
+    /// whole year); the engine is pure, so chunks settle independently.
     /// </remarks>
     public static async Task<YearEndRunHeader> SettleAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, Dialect dialect,
         ISettlementCalculator calculator, string region, int year, string createdBy, int householdsPerChunk,
-        Func<YearData, List<PersonYearResult>, List<HouseholdYearResult>, Task>? each, CancellationToken ct, string? problemType = null)
+        Func<YearData, List<PersonYearResult>, List<HouseholdYearResult>, Task>? each, CancellationToken ct, string? problemType = null, RunStats? stats = null)
     {
         var run = await YearEndStore.BeginAsync(c, tx, region, year, createdBy);
-        int persons = 0, households = 0, bills = 0;
-        var read = Channel.CreateBounded<StoredYearChunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        var settled = Channel.CreateUnbounded<Settled>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var runId = run.Id;
-        var worker = Task.Run(async () =>
+        int persons = 0, households = 0, bills = 0;
+        int workers = Math.Clamp(Environment.ProcessorCount, 1, 4);
+        var read = Channel.CreateBounded<(StoredYearChunk Chunk, TaskCompletionSource<Settled> Done)>(
+            new BoundedChannelOptions(1) { SingleWriter = true, SingleReader = workers == 1 });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        long settling = 0;
+        var pool = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
         {
-            try
+            await foreach (var (raw, done) in read.Reader.ReadAllAsync(stop.Token))
             {
-                await foreach (var raw in read.Reader.ReadAllAsync(stop.Token))
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                try
                 {
                     var chunk = raw.Build();
                     var (ps, hs) = Settle(calculator, chunk, problemType);
-                    settled.Writer.TryWrite(new(chunk, ps, hs, YearEndStore.Rows(runId, ps, hs, id => chunk.Persons.TryGetValue(id, out var p) ? p.Household : id)));
+                    // The chunk and its results are kept only for a caller that looks at them: memory holds the rows to store.
+                    done.SetResult(new(each is null ? null : (chunk, ps, hs), ps.Count, hs.Count, chunk.Results.Count,
+                        YearEndStore.Rows(runId, ps, hs, id => chunk.Persons.TryGetValue(id, out var p) ? p.Household : id)));
                 }
-                settled.Writer.TryComplete();
+                catch (Exception e)
+                {
+                    done.SetException(e); // answered by the connection's stage when it comes to this chunk
+                    stop.Cancel();        // nothing after it is settled or stored
+                    return;
+                }
+                finally { Interlocked.Add(ref settling, System.Diagnostics.Stopwatch.GetTimestamp() - t0); }
             }
-            catch
-            {
-                stop.Cancel(); // the connection's stage stops waiting; this failure is the one answered
-                throw;
-            }
-        }, CancellationToken.None);
+        }, CancellationToken.None)).ToArray();
 
+        // Chunks handed to the workers and not yet stored, in the order they were read (and are stored).
+        var pending = new Queue<Task<Settled>>();
+        long started = System.Diagnostics.Stopwatch.GetTimestamp(), storing = 0;
         async Task StoreAsync(Settled s)
         {
-            await YearEndStore.AddAsync(c, tx, s.Rows, stop.Token);
-            if (each is not null) await each(s.Chunk, s.Persons, s.Households);
-            persons += s.Persons.Count;
-            households += s.Households.Count;
-            bills += s.Chunk.Results.Count;
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            await YearEndStore.AddAsync(c, tx, s.Rows, ct);
+            storing += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+            if (each is not null) await each(s.Seen!.Value.Chunk, s.Seen.Value.Persons, s.Seen.Value.Households);
+            persons += s.Persons;
+            households += s.Households;
+            bills += s.Bills;
         }
-
-        Exception? failed = null;
         try
         {
             await foreach (var raw in StoredYear.ReadChunksAsync(c, tx, region, year, StoredYearRead.Facts, householdsPerChunk).WithCancellation(stop.Token))
             {
-                await read.Writer.WriteAsync(raw, stop.Token);
-                while (settled.Reader.TryRead(out var s)) await StoreAsync(s);
+                var done = new TaskCompletionSource<Settled>(TaskCreationOptions.RunContinuationsAsynchronously);
+                pending.Enqueue(done.Task);
+                await read.Writer.WriteAsync((raw, done), stop.Token);
+                while (pending.Count > 0 && (pending.Peek().IsCompleted || pending.Count > workers)) await StoreAsync(await pending.Dequeue());
             }
             read.Writer.Complete();
-            await foreach (var s in settled.Reader.ReadAllAsync(stop.Token)) await StoreAsync(s);
+            while (pending.Count > 0) await StoreAsync(await pending.Dequeue());
         }
-        catch (Exception e)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            failed = e;
-            stop.Cancel();
+            // A worker failed and stopped the run: its error is the answer, not the cancellation it caused here.
+            read.Writer.TryComplete();
+            await EndAsync(pool);
+            pending.FirstOrDefault(t => t.IsFaulted)?.GetAwaiter().GetResult();
+            throw;
         }
-        finally { read.Writer.TryComplete(); }
-        // The worker's failure when it failed first (this stage then only saw the cancellation); else this stage's own.
-        try { await worker; }
-        catch when (failed is not null and not OperationCanceledException) { }
-        if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
+        finally
+        {
+            read.Writer.TryComplete();
+            stop.Cancel(); // the workers stop at once when this stage failed
+            await EndAsync(pool);
+        }
+        if (stats is not null)
+        {
+            stats.Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            stats.Storing = TimeSpan.FromSeconds(storing / (double)System.Diagnostics.Stopwatch.Frequency);
+            stats.Settling = TimeSpan.FromSeconds(Interlocked.Read(ref settling) / (double)System.Diagnostics.Stopwatch.Frequency);
+            stats.Workers = workers;
+        }
 
         run = run with { Persons = persons, Households = households, Bills = bills };
         await YearEndStore.FinishAsync(c, tx, run);
         return run;
+    }
+
+    private static async Task EndAsync(Task[] workers)
+    {
+        try { await Task.WhenAll(workers); }
+        catch (OperationCanceledException) { } // a worker's own failure went to its chunk
     }
 
     private static (List<PersonYearResult> Persons, List<HouseholdYearResult> Households) Settle(ISettlementCalculator calculator, YearData chunk, string? problemType)
@@ -122,5 +157,14 @@ public sealed class YearEnd(Database db, ISettlementCalculator calculator)
         }
     }
 
-    private sealed record Settled(YearData Chunk, List<PersonYearResult> Persons, List<HouseholdYearResult> Households, YearEndRows Rows);
+    /// <summary>Where a run's time went: wall time, the connection's time storing rows, and the workers' time settling (summed over workers).</summary>
+    public sealed class RunStats
+    {
+        public TimeSpan Elapsed { get; set; }
+        public TimeSpan Storing { get; set; }
+        public TimeSpan Settling { get; set; }
+        public int Workers { get; set; }
+    }
+
+    private sealed record Settled((YearData Chunk, List<PersonYearResult> Persons, List<HouseholdYearResult> Households)? Seen, int Persons, int Households, int Bills, YearEndRows Rows);
 }

@@ -36,8 +36,8 @@ public static class YearEndStore
 
     /// <summary>A chunk's results as rows to store (<paramref name="householdOf"/>: each person's household), serialised once here.</summary>
     public static YearEndRows Rows(string runId, IReadOnlyList<PersonYearResult> persons, IReadOnlyList<HouseholdYearResult> households, Func<string, string> householdOf) =>
-        new(persons.Select(p => new object?[] { runId, p.Id, p.Year, householdOf(p.Id), p.SpecialAssistance, p.CapRelief, Json.Serialize(p) }).ToList(),
-            households.Select(h => new object?[] { runId, h.Id, h.Year, h.CapRelief, Json.Serialize(h) }).ToList());
+        new(persons.Select(p => new object?[] { runId, p.Id, p.Year, householdOf(p.Id), p.SpecialAssistance, p.CapRelief, Json.SerializeToUtf8(p) }).ToList(),
+            households.Select(h => new object?[] { runId, h.Id, h.Year, h.CapRelief, Json.SerializeToUtf8(h) }).ToList());
 
     /// <summary>Adds a chunk's rows (<see cref="Rows"/>).</summary>
     public static async Task AddAsync(DbConnection c, DbTransaction tx, YearEndRows rows, CancellationToken ct = default)
@@ -49,11 +49,11 @@ public static class YearEndStore
     private static readonly BulkColumn[] PersonColumns =
     [
         new("run_id", BulkType.Text), new("person_id", BulkType.Text), new("year", BulkType.Int), new("household_id", BulkType.Text),
-        new("special_assistance", BulkType.Decimal), new("cap_relief", BulkType.Decimal), new("result_json", BulkType.Text),
+        new("special_assistance", BulkType.Decimal), new("cap_relief", BulkType.Decimal), new("result_json", BulkType.Utf8Text),
     ];
     private static readonly BulkColumn[] HouseholdColumns =
     [
-        new("run_id", BulkType.Text), new("household_id", BulkType.Text), new("year", BulkType.Int), new("cap_relief", BulkType.Decimal), new("result_json", BulkType.Text),
+        new("run_id", BulkType.Text), new("household_id", BulkType.Text), new("year", BulkType.Int), new("cap_relief", BulkType.Decimal), new("result_json", BulkType.Utf8Text),
     ];
 
     public static Task FinishAsync(DbConnection c, DbTransaction tx, YearEndRunHeader run) =>

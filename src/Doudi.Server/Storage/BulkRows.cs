@@ -5,8 +5,11 @@ using NpgsqlTypes;
 
 namespace Doudi.Server.Storage;
 
-/// <summary>The types a bulk-written column may have, mapped to each dialect's storage.</summary>
-public enum BulkType { Text, Int, Long, Date, Bool, Timestamp, Decimal, Json }
+/// <summary>
+/// The types a bulk-written column may have, mapped to each dialect's storage. <see cref="BulkType.Utf8Text"/>: a text
+/// column whose value is given as UTF-8 bytes (a serialised JSON document: no UTF-16 copy made and encoded again).
+/// </summary>
+public enum BulkType { Text, Int, Long, Date, Bool, Timestamp, Decimal, Json, Utf8Text }
 
 public sealed record BulkColumn(string Name, BulkType Type);
 
@@ -46,7 +49,7 @@ public static class BulkRows
 
     private static string TypeName(Dialect d, BulkType t) => (d, t) switch
     {
-        (Dialect.Postgres, BulkType.Text) => "text",
+        (Dialect.Postgres, BulkType.Text or BulkType.Utf8Text) => "text",
         (Dialect.Postgres, BulkType.Int) => "integer",
         (Dialect.Postgres, BulkType.Long) => "bigint",
         (Dialect.Postgres, BulkType.Date) => "date",
@@ -54,7 +57,7 @@ public static class BulkRows
         (Dialect.Postgres, BulkType.Timestamp) => "timestamptz",
         (Dialect.Postgres, BulkType.Decimal) => "numeric",
         (Dialect.Postgres, BulkType.Json) => "jsonb",
-        (_, BulkType.Text or BulkType.Date or BulkType.Timestamp or BulkType.Decimal or BulkType.Json) => "TEXT",
+        (_, BulkType.Text or BulkType.Utf8Text or BulkType.Date or BulkType.Timestamp or BulkType.Decimal or BulkType.Json) => "TEXT",
         _ => "INTEGER",
     };
 
@@ -89,6 +92,7 @@ public static class BulkRows
                         case BulkType.Timestamp: w.Write(((DateTimeOffset)v).UtcDateTime, NpgsqlDbType.TimestampTz); break;
                         case BulkType.Decimal: w.Write(Convert.ToDecimal(v, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Numeric); break;
                         case BulkType.Json: w.Write((string)v, NpgsqlDbType.Jsonb); break;
+                        case BulkType.Utf8Text: w.Write((byte[])v, NpgsqlDbType.Text); break;
                     }
                 }
                 n++;
@@ -111,7 +115,8 @@ public static class BulkRows
         long n = 0;
         foreach (var row in rows)
         {
-            for (int i = 0; i < columns.Count; i++) ps[i].Value = Sql.SqliteValue(row[i]);
+            for (int i = 0; i < columns.Count; i++)
+                ps[i].Value = columns[i].Type == BulkType.Utf8Text && row[i] is byte[] utf8 ? System.Text.Encoding.UTF8.GetString(utf8) : Sql.SqliteValue(row[i]);
             n += await cmd.ExecuteNonQueryAsync(ct);
         }
         return n;

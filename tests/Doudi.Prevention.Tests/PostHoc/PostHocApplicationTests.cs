@@ -19,8 +19,11 @@ public class PostHocApplicationTests
         var rule = RepoPolicies.Catalog.PostHocOn("wenzhou", new DateOnly(2023, 3, 1))!;
         Assert.Equal("温政办〔2020〕78号 第二十二条", rule.Procedure.Cite);
         Assert.Equal(5, rule.Documents.Count);
-        // The document expired on 2023-11-30; the other regions' files set none.
-        Assert.Null(RepoPolicies.Catalog.PostHocOn("wenzhou", new DateOnly(2023, 12, 1)));
+        // The document expired on 2023-11-30; its 第二十二条 is carried forward under wenzhou-2022 to 2025-12-31 (P-2);
+        // the other regions' files set none.
+        var carried = RepoPolicies.Catalog.PostHocOn("wenzhou", new DateOnly(2023, 12, 1))!;
+        Assert.Equal(("wenzhou-2022", 5), (carried.Id, carried.Documents.Count));
+        Assert.Null(RepoPolicies.Catalog.PostHocOn("wenzhou", new DateOnly(2026, 1, 1)));
         foreach (var region in new[] { "fuyang", "jiande", "pengshui" })
             Assert.Null(RepoPolicies.Catalog.PostHocOn(region, new DateOnly(2024, 3, 1)));
     }

@@ -1,6 +1,8 @@
+using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Calendar;
 using Doudi.Prevention.Common;
 using Doudi.Prevention.Reduction;
+using Departments = Doudi.Prevention.Reduction.Departments;
 
 namespace Doudi.Prevention.Tests.Reduction;
 
@@ -12,12 +14,17 @@ public class ReductionCaseTests
 
     // A 低保 household (line 30,000, 建政办函〔2024〕4号 二.(三)) with a 2023 reasonable burden of 50,000,
     // opened Mon 2024-09-30, the day before the National Day holiday 10-01..10-07.
+    // The departments, their order and the 3/7-working-day deadlines come from policies/relief/jiande-2024.yaml (三.(四)).
+    private static readonly Doudi.Policy.Prevention.ReductionSteps Steps =
+        RepoPolicies.Catalog.ReliefFor("jiande", 2023)!.Jobs.Single(j => j.Kind == Doudi.Policy.Prevention.RunKind.HouseholdCap).ReductionSteps!;
+    private static IReadOnlyList<Department> InOrder => Steps.Departments;
+
     private static ReductionCase Open(decimal burden = 50000m, decimal line = 30000m) =>
-        ReductionCase.Open(Cal, "JD-2024-001", "H-001", 2023, burden, line, "医保局 张三", At("2024-09-30", 9), "2023年度家庭合理医疗费用超过低保家庭标准");
+        ReductionCase.Open(Cal, Steps, "JD-2024-001", "H-001", 2023, burden, line, "医保局 张三", At("2024-09-30", 9), "2023年度家庭合理医疗费用超过低保家庭标准");
 
     private static void RestNotEligible(ReductionCase c, string date)
     {
-        foreach (var d in Departments.InOrder)
+        foreach (var d in InOrder)
             if (c.Task(d).State == TaskState.Asked)
             {
                 c.Answer(d, AnswerKind.NotEligible, null, 0, Departments.Name(d).Zh + "经办人", At(date), "不符合本部门补助条件");
@@ -36,8 +43,63 @@ public class ReductionCaseTests
         Assert.Equal(D("2024-10-10"), tu.ShortDue);
         // Fri 10-11 = 4, Sat 10-12 (调休) = 5, Mon 10-14 = 6, Tue 10-15 = 7
         Assert.Equal(D("2024-10-15"), tu.LongDue);
-        Assert.All(Departments.InOrder.Skip(1), d => Assert.Equal(TaskState.Waiting, c.Task(d).State));
+        Assert.All(InOrder.Skip(1), d => Assert.Equal(TaskState.Waiting, c.Task(d).State));
         Assert.Equal(new[] { "opened", "asked" }, c.Events.Select(e => e.Kind));
+    }
+
+    /// <summary>
+    /// The file's 3/7 working days (三.(四)) across 春节 and 国庆 2025, from the State Council notice for 2025
+    /// (国办发明电〔2024〕12号, data/calendar/cn-workdays.yaml): 01-28..02-04 off with Sun 01-26 and Sat 02-08 worked;
+    /// 10-01..10-08 off with Sun 09-28 and Sat 10-11 worked.
+    /// </summary>
+    [Theory]
+    // Asked Fri 01-24: Sat 01-25 rest; Sun 01-26 (调休) = 1, Mon 01-27 = 2; 01-28..02-04 off; Wed 02-05 = 3.
+    // Thu 02-06 = 4, Fri 02-07 = 5, Sat 02-08 (调休) = 6, Sun 02-09 rest, Mon 02-10 = 7.
+    [InlineData("2025-01-24", "2025-02-05", "2025-02-10")]
+    // Asked Fri 09-26: Sat 09-27 rest; Sun 09-28 (调休) = 1, Mon 09-29 = 2, Tue 09-30 = 3.
+    // 10-01..10-08 off; Thu 10-09 = 4, Fri 10-10 = 5, Sat 10-11 (调休) = 6, Sun 10-12 rest, Mon 10-13 = 7.
+    [InlineData("2025-09-26", "2025-09-30", "2025-10-13")]
+    // Asked Mon 2024-09-30 (the other cases' day): 10-01..10-07 off; 10-08 = 1 … Thu 10-10 = 3; Sat 10-12 (调休) = 5, Tue 10-15 = 7.
+    [InlineData("2024-09-30", "2024-10-10", "2024-10-15")]
+    public void The_files_deadlines_cross_spring_festival_and_national_day_by_the_official_calendar(string asked, string shortDue, string longDue)
+    {
+        var c = ReductionCase.Open(Cal, Steps, "JD-CAL", "H-CAL", 2024, 50000m, 30000m, "医保局 张三", At(asked, 9), "超过低保家庭标准");
+        var first = c.Task(Steps.Departments[0]);
+        Assert.Equal((D(shortDue), D(longDue)), (first.ShortDue, first.LongDue));
+        Assert.False(first.DeadlineProvisional);
+    }
+
+    [Theory]
+    // 2024: 262 weekdays (366 days from Mon 01-01: 52 weeks + Mon, Tue) − 19 holidays on weekdays (元旦 1, 春节 5 of 02-10..17,
+    // 清明 2 of 04-04..06, 劳动节 3 of 05-01..05, 端午 1, 中秋 2 of 09-15..17, 国庆 5 of 10-01..07) + 8 adjusted days = 251.
+    [InlineData(2024, 251)]
+    // 2025: 261 weekdays (365 days from Wed 01-01) − 18 holidays on weekdays (元旦 1, 春节 6 of 01-28..02-04, 清明 1,
+    // 劳动节 3 of 05-01..05, 端午 1 of 05-31..06-02, 国庆 6 of 10-01..08) + 5 adjusted days = 248.
+    [InlineData(2025, 248)]
+    public void The_calendar_has_the_official_number_of_working_days(int year, int workdays)
+    {
+        int n = 0;
+        for (var d = new DateOnly(year, 1, 1); d.Year == year; d = d.AddDays(1)) if (Cal.IsWorkday(d)) n++;
+        Assert.Equal(workdays, n);
+    }
+
+    [Fact]
+    public void A_procedure_of_other_departments_and_deadlines_is_followed_as_its_file_says()
+    {
+        // A county whose file names civil affairs then the Red Cross, 2 and 5 working days (no code change).
+        var steps = new Doudi.Policy.Prevention.ReductionSteps([Department.CivilAffairs, Department.RedCross], 2, 5,
+            new Doudi.Policy.Prevention.CitedText("测试〔2024〕1号 第七条", "2个/5个工作日内反馈"));
+        var c = ReductionCase.Open(Cal, steps, "T-1", "H-T", 2023, 50000m, 30000m, "医保局 张三", At("2024-09-30", 9), "超过标准");
+        var civil = c.Task(Department.CivilAffairs);
+        // 10-01..10-07 off; Tue 10-08 = 1, Wed 10-09 = 2; Thu 10-10 = 3, Fri 10-11 = 4, Sat 10-12 (调休) = 5.
+        Assert.Equal((D("2024-10-09"), D("2024-10-12")), (civil.ShortDue, civil.LongDue));
+        Assert.Equal([Department.CivilAffairs, Department.RedCross], c.Tasks.Select(t => t.Department));
+        Assert.Contains("已超过2个工作日", civil.Status(D("2024-10-10")).Zh);
+        // A department the procedure does not ask has no task: refused, not a crash.
+        var e = Assert.Throws<PreventionException>(() => c.Answer(Department.TradeUnion, AnswerKind.NotEligible, null, 0, "总工会 李", At("2024-10-08"), "不符合"));
+        Assert.Equal("department_not_in_procedure", e.Code);
+        c.Answer(Department.CivilAffairs, AnswerKind.NotEligible, null, 0, "民政 王", At("2024-10-08"), "不符合");
+        Assert.Equal(TaskState.Asked, c.Task(Department.RedCross).State);
     }
 
     [Fact]
@@ -53,7 +115,7 @@ public class ReductionCaseTests
         Assert.Null(va.OwnAnswer); // the trade union's grant is not shown to veterans affairs
         var tu = Assert.Single(ReductionQueries.TasksFor([c], Department.TradeUnion, D("2024-10-08")));
         Assert.Equal(3000m, tu.OwnAnswer!.Amount);
-        var other = ReductionCase.Open(Cal, "JD-2024-002", "H-002", 2023, 60000m, 50000m, "医保局 张三", At("2024-10-08"), "低边家庭超标准");
+        var other = ReductionCase.Open(Cal, Steps, "JD-2024-002", "H-002", 2023, 60000m, 50000m, "医保局 张三", At("2024-10-08"), "低边家庭超标准");
         Assert.Equal(new[] { "JD-2024-001", "JD-2024-002" }, ReductionQueries.TasksFor([c, other], Department.TradeUnion, D("2024-10-08")).Select(v => v.CaseId));
         Assert.Empty(ReductionQueries.TasksFor([c, other], Department.Health, D("2024-10-08")));
     }
@@ -183,7 +245,7 @@ public class ReductionCaseTests
 
     private static void RestNotEligibleUntil(ReductionCase c, Department stop, string date)
     {
-        foreach (var d in Departments.InOrder.TakeWhile(d => d != stop))
+        foreach (var d in InOrder.TakeWhile(d => d != stop))
             if (c.Task(d).State == TaskState.Asked)
                 c.Answer(d, AnswerKind.NotEligible, null, 0, Departments.Name(d).Zh, At(date), "不符合本部门补助条件");
     }

@@ -100,9 +100,11 @@ public abstract class PreventionProcessTests(ServerFixture fx)
         Assert.Equal("温政办〔2020〕78号 第二十二条", app.Str("cite"));
         var (cs, checklist, _) = await anon.GetJson("/api/posthoc-applications/checklist?region=wenzhou&date=2023-03-01");
         Assert.Equal((HttpStatusCode.OK, 5, "wenzhou-2020"), (cs, checklist.GetProperty("documents").GetArrayLength(), checklist.Str("policy")));
-        // Without a region: the one region with post-hoc assistance that day; after wenzhou-2020 expired, none (an empty list).
+        // Without a region: the one region with post-hoc assistance that day; after wenzhou-2020 expired it is carried forward
+        // under wenzhou-2022 (P-2) to 2025-12-31; after that, none (an empty list).
         Assert.Equal("wenzhou", (await anon.GetJson("/api/posthoc-applications/checklist")).Body.Str("region"));
-        Assert.Equal(0, (await anon.GetJson("/api/posthoc-applications/checklist?date=2024-01-01")).Body.GetProperty("documents").GetArrayLength());
+        Assert.Equal("wenzhou-2022", (await anon.GetJson("/api/posthoc-applications/checklist?date=2024-01-01")).Body.Str("policy"));
+        Assert.Equal(0, (await anon.GetJson("/api/posthoc-applications/checklist?date=2026-01-01")).Body.GetProperty("documents").GetArrayLength());
         var elsewhere = await People.RegisterAsync(fx, "pengshui", "subsistence", recognized: "2019-01-01", name: "事后乙");
         var (ns, np, _) = await civil.PostJson("/api/posthoc-applications", new { person = elsewhere, township = "汉葭街道", claimedAmount = 800, documents = new[] { "id_card" } });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, ns);

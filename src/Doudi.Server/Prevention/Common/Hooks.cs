@@ -16,6 +16,14 @@ public interface ISettlementStoredHook
 {
     Task<IReadOnlyDictionary<string, decimal>?> SettlementStoredAsync(DbConnection c, DbTransaction tx, PersonRecord person, IReadOnlyList<IdentityRecord> identities,
         Bill bill, BillResult result, Actor actor, IReadOnlyDictionary<string, decimal> measuresBefore);
+
+    /// <summary>
+    /// A bulk import's first half, with no write: what the bill adds to the hook's measure buckets (null: nothing), and the
+    /// key of the evaluation it would make (null: none; e.g. the rules in force on the bill's date). The import then calls
+    /// <see cref="SettlementStoredAsync"/> once per person, year and key, with the chunk's last such bill (whose measures
+    /// include the earlier ones): the state it leaves is the last per-bill evaluation's, one write instead of one per bill.
+    /// </summary>
+    Task<(IReadOnlyDictionary<string, decimal>? Added, string? EvaluationKey)> MeasureAsync(DbConnection c, DbTransaction tx, PersonRecord person, Bill bill, BillResult result);
 }
 
 /// <summary>Called inside the transaction that reversed (冲销) a settlement, after it stopped counting.</summary>

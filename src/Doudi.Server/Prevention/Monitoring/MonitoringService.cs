@@ -54,6 +54,15 @@ public sealed class MonitoringService(Database db, MonitoringSettings settings, 
         return added;
     }
 
+    /// <summary>What the bill adds to the monitoring measures, and the policy that would evaluate them (a bulk import's chunk evaluates each person once).</summary>
+    public async Task<(IReadOnlyDictionary<string, decimal>? Added, string? EvaluationKey)> MeasureAsync(DbConnection c, DbTransaction tx, PersonRecord person,
+        Bill bill, BillResult result)
+    {
+        var snap = await settings.GetAsync(c, tx);
+        if (snap.On(person.Region, bill.Date) is not { } policy) return (null, null);
+        return (PersonYearTotals.Measures(PersonYearTotals.InPolicyBurden(bill, result), result.PersonalBurden), policy.Id);
+    }
+
     /// <summary>The monitoring measures of the running totals, recomputed from the stored settlements (ledger rebuild).</summary>
     public string Prefix => PersonYearTotals.MeasurePrefix;
 

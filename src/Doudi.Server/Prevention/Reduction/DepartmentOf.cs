@@ -5,7 +5,7 @@ using Doudi.Server.Security;
 namespace Doudi.Server.Prevention.Reduction;
 
 /// <summary>
-/// Which department of jiande 三.(四) a user acts for: a <c>department</c> user by its department claim
+/// Which department of a tiered-reduction procedure (policies/relief/, reduction.departments) a user acts for: a <c>department</c> user by its department claim
 /// (trade_union, veterans_affairs, disabled_federation, health, education, womens_federation, agriculture_rural,
 /// civil_affairs, red_cross, charity_federation), civil affairs and the charity federation by their roles.
 /// Bureau staff act for none (they see every task).

@@ -113,7 +113,7 @@ public static class ReductionEndpoints
         {
             var reason = f.String("reason", required: true, maxLength: 1000);
             return new { department = (string?)null, reason };
-        }, "登记逾期未反馈 / the bureau records that a department never answered (after 7 working days)", withDepartment: true);
+        }, "登记逾期未反馈 / the bureau records that a department never answered (after its long deadline, reduction.answer_within.will_grant)", withDepartment: true);
 
         Bureau<ParallelRequest>(g, "/{id}/parallel", "ask_parallel", f =>
         {
@@ -218,7 +218,7 @@ public static class ReductionEndpoints
                 return ReductionQueries.Overdue(cases, clock.Today);
             }, ct);
             return Results.Json(new OverdueList(clock.Today, list.Select(x => new OverdueTask(x.CaseId, Codes.ToCode(x.Department), Departments.Name(x.Department).Zh, x.Due)).ToList()), Json.Options);
-        }).RequireAuthorization(BureauOrAuditor).Produces<OverdueList>(200).WithSummary("逾期任务 / every unanswered task past its 7-working-day deadline");
+        }).RequireAuthorization(BureauOrAuditor).Produces<OverdueList>(200).WithSummary("逾期任务 / every unanswered task past its long deadline (reduction.answer_within.will_grant)");
     }
 
     private const string BureauOrAuditor = "prevention_bureau_or_auditor";

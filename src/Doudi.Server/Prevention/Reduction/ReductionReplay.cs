@@ -1,3 +1,4 @@
+using Doudi.Policy.Prevention;
 using Doudi.Policy.Vocabulary;
 using Doudi.Prevention.Calendar;
 using Doudi.Prevention.Reduction;
@@ -8,7 +9,11 @@ namespace Doudi.Server.Prevention.Reduction;
 /// <summary>Rebuilds a reduction case by replaying its stored commands through the domain (same calendar, same times).</summary>
 public static class ReductionReplay
 {
-    public static ReductionCase Rebuild(WorkdayCalendar cal, string caseId, IReadOnlyList<StoredCommand> commands)
+    /// <summary>
+    /// Replays the commands. The opening command carries the steps the case was opened with (departments, order,
+    /// deadlines from the region's file then); a case opened before they were stored takes <paramref name="currentSteps"/>.
+    /// </summary>
+    public static ReductionCase Rebuild(WorkdayCalendar cal, string caseId, IReadOnlyList<StoredCommand> commands, Func<ReductionSteps> currentSteps)
     {
         if (commands.Count == 0 || commands[0].Command != "open") throw new InvalidOperationException($"case {caseId} has no opening command");
         ReductionCase? rc = null;
@@ -16,7 +21,10 @@ public static class ReductionReplay
         {
             if (rc is null)
             {
-                rc = ReductionCase.Open(cal, caseId, cmd.S("household")!, cmd.I("costYear"), cmd.M("burden"), cmd.M("line"), cmd.Actor, cmd.At, cmd.S("reason")!);
+                var stored = cmd.List("departments");
+                var steps = stored.Length == 0 ? currentSteps()
+                    : new ReductionSteps(stored.Select(Dept).ToArray(), cmd.I("shortDays"), cmd.I("longDays"), new CitedText(cmd.S("deadlinesCite") ?? "", ""));
+                rc = ReductionCase.Open(cal, steps, caseId, cmd.S("household")!, cmd.I("costYear"), cmd.M("burden"), cmd.M("line"), cmd.Actor, cmd.At, cmd.S("reason")!);
                 continue;
             }
             Apply(rc, cmd);

@@ -31,7 +31,8 @@ public sealed class ReductionService(Database db, WorkdayCalendar cal, Preventio
         var h = await c.FirstAsync("SELECT * FROM reduction_cases WHERE id = @id" + (forUpdate ? db.Dialect.ForUpdate() : ""), tx, MapHeader, ("id", id));
         if (h is null) return null;
         var commands = await CommandLog.LoadAsync(c, tx, Table, "case_id", id);
-        return (h, ReductionReplay.Rebuild(cal, id, commands));
+        // A case keeps the steps it was opened with; one opened before they were stored takes the region's current ones.
+        return (h, ReductionReplay.Rebuild(cal, id, commands, () => Steps(h.Region, h.CostYear)));
     }
 
     /// <summary>The tiered-reduction procedure of a region's cost year (its household-cap job's <c>reduction</c>), or a 422 <c>no_reduction_rule</c>.</summary>
@@ -41,6 +42,14 @@ public sealed class ReductionService(Database db, WorkdayCalendar cal, Preventio
         return job.Reduction ?? throw PreventionProblems.Unprocessable(new($"{region} {costYear} 年没有梯次减负规定", $"{region} has no tiered reduction for {costYear}"), "household",
             new($"{relief.Document} 的家庭兜底未规定梯次减负（policies/relief/ 中 household_cap 没有 reduction）",
                 $"{relief.Document} sets no tiered reduction for the household cap (no 'reduction' on household_cap in policies/relief/)"), "no_reduction_rule");
+    }
+
+    /// <summary>The departments, their order and deadlines of the region's tiered reduction (its file's <c>reduction</c>), or the same 422.</summary>
+    public ReductionSteps Steps(string region, int costYear)
+    {
+        Procedure(region, costYear);
+        var (_, job) = catalog.Job(region, costYear, RunKind.HouseholdCap);
+        return job.ReductionSteps ?? throw new InvalidOperationException($"{region} {costYear}: a reduction clause without its steps (the loader requires them)");
     }
 
     /// <summary>The clause a stored case follows (null where the region's files no longer name one).</summary>
@@ -58,14 +67,16 @@ public sealed class ReductionService(Database db, WorkdayCalendar cal, Preventio
             return (loaded!.Value.Header, loaded.Value.Case, false);
         }
         var procedure = Procedure(region, costYear);
+        var steps = Steps(region, costYear);
         var id = Ids.New("RC");
         var at = clock.Now;
-        var rc = PreventionProblems.Run(() => ReductionCase.Open(cal, id, household, costYear, burden, line, actor.Name, at, reason), "household");
+        var rc = PreventionProblems.Run(() => ReductionCase.Open(cal, steps, id, household, costYear, burden, line, actor.Name, at, reason), "household");
         var now = DateTimeOffset.UtcNow;
         await c.ExecAsync("INSERT INTO reduction_cases (id, region, household_id, cost_year, reasonable_burden, line, stage, origin, created_at, created_by, updated_at) " +
             "VALUES (@id, @r, @h, @y, @b, @l, @s, @o, @t, @by, @t)", tx,
             ("id", id), ("r", region), ("h", household), ("y", costYear), ("b", burden), ("l", line), ("s", Codes.ToCode(rc.Stage)), ("o", origin), ("t", now), ("by", actor.Name));
-        await CommandLog.AppendAsync(c, tx, Table, "case_id", id, 1, "open", new { household, costYear, burden, line, reason }, actor.Name, at);
+        await CommandLog.AppendAsync(c, tx, Table, "case_id", id, 1, "open", new { household, costYear, burden, line, reason,
+            departments = steps.Departments.Select(Codes.ToCode).ToArray(), shortDays = steps.ShortDays, longDays = steps.LongDays, deadlinesCite = steps.Deadlines.Cite }, actor.Name, at);
         await ProjectAsync(c, tx, rc);
         await AuditLog.WriteAsync(c, tx, db.Dialect, actor, "open", "reduction_case", id, null,
             new { household, costYear, burden, line, origin, reason, cite = procedure.Cite, events = rc.Events });
