@@ -117,7 +117,7 @@ internal sealed class ResultCsvWriter : ResultOutput
 
     private void Field(string value)
     {
-        bool formula = value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
+        bool formula = CsvCell.IsFormula(value);
         bool quote = formula || value.AsSpan().IndexOfAny(",\"\r\n") >= 0;
         if (!quote) { _w.Write(value); return; }
         _w.Write('"');

@@ -281,6 +281,39 @@ public abstract class SettlementImportTests(ServerFixture fx)
         }
     }
 
+    [DbFact]
+    public async Task A_persons_bills_in_several_chunks_are_settled_in_file_order()
+    {
+        // Two persons' bills alternate through 2,400 rows (three chunks; on PostgreSQL two chunks are settled at once on two
+        // connections), so each person has bills in every chunk. One bill: in-policy 1,200 − basic 1,000 = 200 → 80% = 160
+        // (富政办〔2022〕21号 二.3). The annual limit of 150,000 is reached at a person's 938th bill: 937 × 160 = 149,920, so
+        // that bill pays 150,000 − 149,920 = 80, and every later one 0. A person's 938th bill is row 2 × 937 = 1,874 or 1,875
+        // (0-based): in the second chunk, so the second chunk must see all of the first one's bills of the person.
+        var a = await People.RegisterAsync(fx, "fuyang", "subsistence", name: "顺序甲");
+        var b = await People.RegisterAsync(fx, "fuyang", "subsistence", name: "顺序乙");
+        var tag = Tag();
+        const int rows = 2400;
+        static string Small(string id, string person, int n) =>
+            $"{{\"id\":\"{id}\",\"person\":\"{person}\",\"date\":\"2023-{1 + n % 12:D2}-{1 + n % 28:D2}\",\"kind\":\"inpatient\",\"total\":1500,\"inPolicy\":1200,\"basicPaid\":1000,\"criticalPaid\":0}}\n";
+        var file = string.Concat(Enumerable.Range(0, rows).Select(n => Small($"{tag}-{n}", n % 2 == 0 ? a : b, n)));
+        var op = await fx.As("operator");
+        var (status, report, text) = await op.PostRaw("/api/settlement-imports?format=jsonl", file, "application/x-ndjson");
+        Assert.True(status == HttpStatusCode.OK, text);
+        Assert.Equal(rows, report.GetProperty("settled").GetInt64());
+        var paid = (await fx.Db.ReadAsync(c => c.ListAsync("SELECT id, assistance FROM settlements WHERE id LIKE @t", null,
+            r => (r.S("id"), r.M("assistance")), ("t", tag + "-%")))).ToDictionary(x => x.Item1, x => x.Item2);
+        foreach (var (person, first) in new[] { (a, 0), (b, 1) })
+        {
+            var k = 0;
+            for (var n = first; n < rows; n += 2, k++)
+                Assert.True((k < 937 ? 160m : k == 937 ? 80m : 0m) == paid[$"{tag}-{n}"], $"{person}'s bill {k} (row {n}) paid {paid[$"{tag}-{n}"]}");
+            var (_, summary, _) = await op.GetJson($"/api/persons/{person}/years/2023");
+            Assert.Equal(150000m, summary.Dec("assistance"));
+        }
+        // The import's progress record ends with every row counted once.
+        Assert.Equal(rows, await Count("SELECT rows_done FROM settlement_imports WHERE id = @id", ("id", report.GetProperty("id").GetString())));
+    }
+
     /// <summary>The monthly aggregates summed over shards: dimension|key|month → label and figures.</summary>
     private Task<Dictionary<string, (string Label, long[] Figures)>> Insights() => fx.Db.ReadAsync(async c =>
         (await c.ListAsync("SELECT dimension, dim_key, month, MAX(label) AS label, SUM(bills) AS b, SUM(assisted) AS a, SUM(quantity) AS q, SUM(total_fen) AS t, " +

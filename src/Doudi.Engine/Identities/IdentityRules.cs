@@ -24,10 +24,12 @@ public static class IdentityRules
 
     /// <summary>
     /// I-15: a person recognised for medical spending reaches back <c>months</c> before the recognition date,
-    /// up to the day before the identity takes effect, so no bill falls between the window and the identity.
+    /// up to the day before the identity takes effect, so no bill falls between the window and the identity. Only the
+    /// categories the policy names reach back (those admitted for medical spending: subsistence and marginal); the flag
+    /// on another category opens no window.
     /// </summary>
     public static bool InLookBack(Identity id, DateOnly date, PolicyPeriod period) =>
-        id.ForMedicalSpending && period.Lookback is { } lb
+        id.ForMedicalSpending && period.Lookback is { } lb && (lb.Categories is null || lb.Categories.Contains(id.Category))
         && id.Recognized.AddMonths(-lb.Months.Value) <= date && date < EffectiveFrom(id, period);
 
     /// <summary>The first and last day of an identity's look-back window (I-15).</summary>

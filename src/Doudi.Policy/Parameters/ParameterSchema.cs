@@ -39,6 +39,7 @@ public static class ParameterSchema
 
         new("lookback.months", ValueType.Int, "look-back window before recognition for medical spending (I-15)"),
         new("lookback.schemes", ValueType.NameList, "schemes whose bills the look-back covers"),
+        new("lookback.categories", ValueType.ChoiceList, "categories whose recognition for medical spending reaches back (absent: every category)", Categories),
         new("lookback.ratio", ValueType.Ratio, "look-back ratio (absent: the category's ratio)"),
         new("lookback.deduction", ValueType.Limit, "household affordability deducted from the window's base (I-10)"),
 

@@ -80,6 +80,7 @@ internal sealed class PeriodBuilder
             p.Lookback = new Lookback
             {
                 Months = Get<int>("lookback.months")!.Value, Schemes = schemes.ToHashSet(),
+                Categories = Get<List<string>>("lookback.categories")?.Value.Select(Parse<Category>).ToHashSet(),
                 Ratio = Get<decimal>("lookback.ratio"), Deduction = Get<Limit>("lookback.deduction"),
             };
         }

@@ -83,6 +83,8 @@ public sealed class Lookback
 {
     public required Cited<int> Months { get; init; }
     public required IReadOnlySet<string> Schemes { get; init; }
+    /// <summary>The categories whose recognition for medical spending reaches back (null: every category).</summary>
+    public IReadOnlySet<Category>? Categories { get; init; }
     public Cited<decimal>? Ratio { get; init; }
     public Cited<Limit>? Deduction { get; init; }
 }

@@ -84,5 +84,6 @@ public static class PremiumLists
         return sb.ToString();
     }
 
-    private static string Quote(string s) => s.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    // Names and notes come from name lists: one starting with = must be shown by Excel, not run (CsvCell).
+    private static string Quote(string s) => Doudi.Cases.CsvCell.Text(s);
 }

@@ -40,6 +40,6 @@ public static class CsvReportWriter
         w.Write("\r\n");
     }
 
-    private static string Quote(string s) =>
-        s.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    // Names and notes come from name lists: one starting with = must be shown by Excel, not run (CsvCell).
+    private static string Quote(string s) => Doudi.Cases.CsvCell.Text(s);
 }

@@ -117,7 +117,9 @@ public static class InsightStore
                 for (var j = 0; j < money.Length; j++) s.Money[j] += money[j] * sign;
             }
         if (sums.Count == 0) return;
-        var rows = sums.ToList();
+        // In key order: two writers (an import's two lanes) lock shared rows (items) in the same order, never in a cycle.
+        var rows = sums.OrderBy(x => x.Key.Region, StringComparer.Ordinal).ThenBy(x => x.Key.Month, StringComparer.Ordinal)
+            .ThenBy(x => x.Key.Dim, StringComparer.Ordinal).ThenBy(x => x.Key.Key, StringComparer.Ordinal).ThenBy(x => x.Key.Shard).ToList();
         if (c is Npgsql.NpgsqlConnection)
         {
             var args = new List<(string, object?)>

@@ -45,8 +45,14 @@ public sealed class BulkImportReport
 /// adds nothing. Mode <c>all_or_nothing</c>: one transaction, stored only if no row fails. <c>dryRun</c> settles everything
 /// and stores nothing. The report keeps the first 1,000 row errors. Memory is bounded by the chunk, not the file.
 /// </summary>
-public sealed class BulkImport(Database db, SettlementService service, Plausibility plausibility, ILogger<BulkImport> log)
+public sealed class BulkImport(Database db, SettlementService service, Plausibility plausibility, ILogger<BulkImport> log, IConfiguration? config = null)
 {
+    /// <summary>
+    /// Chunks in flight at once on PostgreSQL in per_row mode (<c>Doudi:Import:Lanes</c>, 1–4, default 2: one settling while
+    /// the other is written); each lane has its own connection and transaction.
+    /// </summary>
+    private readonly int _lanes = Math.Clamp(config?.GetValue("Doudi:Import:Lanes", 2) ?? 2, 1, 4);
+
     public const int ChunkSize = 1000;
     public const int MaxErrorsKept = 1000;
     public const string Running = "running", Done = "done", Failed = "failed";
@@ -76,25 +82,73 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
         var report = started ?? await StartAsync(format, mode, dryRun, actor, ct);
         var atomic = mode == "all_or_nothing" || dryRun;
         var source = "import:" + report.Id;
-        var run = new Run(this, report, atomic, actor, source);
+        // PostgreSQL, chunk by chunk commits (per_row): two chunks (_lanes) in flight on two connections, so one settles (server CPU)
+        // while the other is written (the database's): both cores work. Each chunk locks its persons in its own
+        // transaction, so a person's bills in two chunks are still settled in file order (the later chunk waits for the
+        // earlier one's commit, then reads its running totals). One transaction (all_or_nothing, dry runs) or SQLite: one lane.
+        var lanes = !atomic && db.Dialect == Dialect.Postgres ? _lanes : 1;
+        var runs = Enumerable.Range(0, lanes).Select(_ => new Run(this, report, atomic, actor, source)).ToArray();
+        var inFlight = new Task?[lanes];
+        var pending = new List<PendingRow>(ChunkSize);
+        long chunks = 0;
+        async Task DispatchAsync()
+        {
+            if (pending.Count == 0) return;
+            var lane = (int)(chunks++ % lanes);
+            if (inFlight[lane] is { } previous) { inFlight[lane] = null; await previous; }
+            var rows = pending;
+            pending = new List<PendingRow>(ChunkSize);
+            var task = runs[lane].ChunkAsync(rows, ct);
+            if (lanes == 1) await task;
+            else inFlight[lane] = task;
+        }
+        async Task DrainAsync()
+        {
+            await DispatchAsync();
+            for (var i = 0; i < lanes; i++)
+                if (inFlight[i] is { } t) { inFlight[i] = null; await t; }
+        }
         try
         {
             try
             {
                 // Reading, checking and hashing rows (one core) runs ahead of settling and writing chunks (the other core and
-                // the database), through a bounded channel: memory stays bounded by two chunks.
+                // the database), through a bounded channel: memory stays bounded by a few chunks.
                 var channel = Channel.CreateBounded<Item>(new BoundedChannelOptions(2 * ChunkSize) { SingleReader = true, SingleWriter = true });
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var producer = Task.Run(() => ReadAsync(body, format, charset, report, channel.Writer, stop.Token), stop.Token);
                 FieldProblem? fileProblem = null;
                 try
                 {
-                    await foreach (var item in channel.Reader.ReadAllAsync(ct))
+                    while (true)
                     {
+                        if (!channel.Reader.TryRead(out var item))
+                        {
+                            // Nothing read yet. With lanes, a chunk is cut where the person changes, so the rows read so far may
+                            // wait for more: if the sender pauses (a second), they are settled meanwhile and the progress shows them.
+                            if (lanes > 1 && pending.Count > 0)
+                            {
+                                using var pause = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                                pause.CancelAfter(TimeSpan.FromSeconds(1));
+                                try { if (!await channel.Reader.WaitToReadAsync(pause.Token)) break; }
+                                catch (OperationCanceledException) when (!ct.IsCancellationRequested) { await DispatchAsync(); }
+                            }
+                            else if (!await channel.Reader.WaitToReadAsync(ct)) break;
+                            continue;
+                        }
                         if (item.FileProblem is not null) { fileProblem = item.FileProblem; continue; }
-                        if (item.Refused is not null) { Reject(report, item.Row, item.Line, item.Id, item.Refused); report.RowsDone++; continue; }
-                        run.Pending.Add(item.Pending!);
-                        if (run.Pending.Count >= ChunkSize) await run.ChunkAsync(ct);
+                        if (item.Refused is not null)
+                        {
+                            lock (report) { Reject(report, item.Row, item.Line, item.Id, item.Refused); report.RowsDone++; }
+                            continue;
+                        }
+                        pending.Add(item.Pending!);
+                        // A full chunk ends where the person changes (a file in person order then never has one person in two
+                        // chunks, so the lanes seldom wait for each other), when no further row is read yet (a slow sender
+                        // still sees its progress), or at four chunks' size whatever comes.
+                        if (pending.Count >= ChunkSize && (lanes == 1 || pending.Count >= 4 * ChunkSize || !channel.Reader.TryPeek(out var next)
+                                || next.Pending is null || !string.Equals(next.Pending.Input.PersonKey, item.Pending.Input.PersonKey, StringComparison.Ordinal)))
+                            await DispatchAsync();
                     }
                 }
                 catch
@@ -106,20 +160,27 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                 await producer;
                 if (fileProblem is not null)
                 {
-                    if (!atomic) { await run.ChunkAsync(ct); if (run.Scope is not null) await run.Scope.CommitAsync(ct); }
+                    if (!atomic)
+                    {
+                        await DrainAsync();
+                        foreach (var run in runs) if (run.Scope is not null) await run.Scope.CommitAsync(ct);
+                    }
                     Reject(report, report.Rows + 1, 0, null, [fileProblem]);
                     report.Committed = !atomic;
                 }
                 else
                 {
-                    await run.ChunkAsync(ct);
-                    if (run.Scope is not null && (!atomic || (report.Rejected == 0 && !dryRun))) await run.Scope.CommitAsync(ct);
+                    await DrainAsync();
+                    foreach (var run in runs)
+                        if (run.Scope is not null && (!atomic || (report.Rejected == 0 && !dryRun))) await run.Scope.CommitAsync(ct);
                     report.Committed = !dryRun && (!atomic || report.Rejected == 0);
                 }
             }
             finally
             {
-                if (run.Scope is not null) await run.Scope.DisposeAsync();
+                // A chunk still running (another failed first) ends before its connection is given back.
+                foreach (var t in inFlight) if (t is not null) { try { await t; } catch (Exception) { } }
+                foreach (var run in runs) if (run.Scope is not null) await run.Scope.DisposeAsync();
             }
             report.State = Done;
         }
@@ -135,7 +196,8 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
         finally
         {
             _running.TryRemove(report.Id, out _);
-            log.LogInformation("settlement import {Id}: {Rows} rows; wall seconds in chunks: {Phases}", report.Id, report.Rows, run.Timings);
+            log.LogInformation("settlement import {Id}: {Rows} rows; wall seconds in chunks: {Phases}", report.Id, report.Rows,
+                string.Join(" | ", runs.Select(r => r.Timings.ToString())));
         }
         report.Errors.Sort((a, b) => a.Row.CompareTo(b.Row));
         await FinishAsync(report, actor, ct);
@@ -214,17 +276,16 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
     /// <summary>A settlement id stored meanwhile by someone else (another person's one-stop settlement): the chunk is read and settled again.</summary>
     private sealed class ChunkRaced : Exception;
 
-    /// <summary>One import's open transaction and the chunk it is collecting.</summary>
+    /// <summary>One lane of an import: its open transaction, in which it settles and writes one chunk after another.</summary>
     private sealed class Run(BulkImport owner, BulkImportReport report, bool atomic, Actor actor, string source)
     {
         public WriteScope? Scope;
         public readonly Timings Timings = new();
-        public readonly List<PendingRow> Pending = new(ChunkSize);
         private Database Db => owner.Db;
 
-        public async Task ChunkAsync(CancellationToken ct)
+        public async Task ChunkAsync(List<PendingRow> pending, CancellationToken ct)
         {
-            if (Pending.Count == 0) return;
+            if (pending.Count == 0) return;
             Scope ??= await Db.BeginWriteAsync(ct);
             var pg = Db.Dialect == Dialect.Postgres;
             for (var attempt = 1; ; attempt++)
@@ -232,24 +293,32 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                 if (pg) await Scope.Transaction.SaveAsync("chunk", ct);
                 try
                 {
-                    var result = await owner.SettleChunkAsync(Scope.Connection, Scope.Transaction, Pending, actor, source, Timings);
+                    var result = await owner.SettleChunkAsync(Scope.Connection, Scope.Transaction, pending, actor, source, Timings);
                     if (pg) await Scope.Transaction.ReleaseAsync("chunk", ct);
-                    report.Settled += result.Settled; report.Replayed += result.Replayed; report.Held += result.Held;
-                    foreach (var (row, problems) in result.Refused) Reject(report, row.Row, row.Line, row.Input.Bill.Id, problems);
+                    lock (report)
+                    {
+                        report.Settled += result.Settled; report.Replayed += result.Replayed; report.Held += result.Held;
+                        foreach (var (row, problems) in result.Refused) Reject(report, row.Row, row.Line, row.Input.Bill.Id, problems);
+                    }
                     break;
                 }
                 catch (Exception e) when (pg && attempt < 5 && (e is ChunkRaced || Database.IsUniqueViolation(e) || e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected }))
                 {
+                    // An id stored meanwhile (by one-stop settlement or the import's other lane), or a deadlock: read and settle again.
                     await Scope.Transaction.RollbackAsync("chunk", ct);
                 }
             }
-            report.RowsDone += Pending.Count;
-            Pending.Clear();
+            (string, object?)[] progress;
+            lock (report)
+            {
+                report.RowsDone += pending.Count;
+                progress = [("id", report.Id), ("n", report.Rows), ("d", report.RowsDone), ("s", report.Settled), ("r", report.Replayed), ("x", report.Rejected),
+                    ("h", report.Held), ("at", DateTimeOffset.UtcNow)];
+            }
             if (atomic) return;
-            // per_row: the chunk is committed with the import's progress, so GET shows it on any node.
-            await Scope.Connection.ExecAsync("UPDATE settlement_imports SET rows_total = @n, rows_done = @d, rows_settled = @s, rows_replayed = @r, rows_rejected = @x, rows_held = @h, updated_at = @at WHERE id = @id",
-                Scope.Transaction, ("id", report.Id), ("n", report.Rows), ("d", report.RowsDone), ("s", report.Settled), ("r", report.Replayed), ("x", report.Rejected),
-                ("h", report.Held), ("at", DateTimeOffset.UtcNow));
+            // per_row: the chunk is committed with the import's progress, so GET shows it on any node (GREATEST: the other
+            // lane may have committed a later figure first).
+            await Scope.Connection.ExecAsync(SettlementBatchStore.ProgressSql(Db.Dialect), Scope.Transaction, progress);
             if (pg) await Scope.CommitAndContinueAsync(ct);
             else
             {

@@ -134,7 +134,9 @@ public static class LedgerTotals
         foreach (var d in deltas)
             foreach (var (p, y, b, fen) in Fen(d))
                 sums[(p, y, b)] = sums.GetValueOrDefault((p, y, b)) + fen;
-        var rows = sums.Where(kv => kv.Value != 0).ToList();
+        // In key order: concurrent writers lock the rows in one order.
+        var rows = sums.Where(kv => kv.Value != 0).OrderBy(kv => kv.Key.Item1, StringComparer.Ordinal).ThenBy(kv => kv.Key.Item2)
+            .ThenBy(kv => kv.Key.Item3, StringComparer.Ordinal).ToList();
         if (rows.Count == 0) return;
         if (c is Npgsql.NpgsqlConnection)
         {

@@ -49,6 +49,16 @@ public static class SettlementBatchStore
         columns.Split(", ").Select((name, i) => new BulkColumn(name, types[i])).ToArray();
 
     /// <summary>
+    /// A chunk's progress of import @id (rows @n, done @d, settled @s, replayed @r, rejected @x, held @h, at @at), committed with the
+    /// chunk. PostgreSQL's import commits from two lanes, so a figure only ever grows (GREATEST: the other lane may have
+    /// committed a later one first); SQLite's has one.
+    /// </summary>
+    public static string ProgressSql(Dialect d) => d == Dialect.Postgres
+        ? "UPDATE settlement_imports SET rows_total = GREATEST(rows_total, @n), rows_done = GREATEST(rows_done, @d), rows_settled = GREATEST(rows_settled, @s), " +
+          "rows_replayed = GREATEST(rows_replayed, @r), rows_rejected = GREATEST(rows_rejected, @x), rows_held = GREATEST(rows_held, @h), updated_at = @at WHERE id = @id"
+        : "UPDATE settlement_imports SET rows_total = @n, rows_done = @d, rows_settled = @s, rows_replayed = @r, rows_rejected = @x, rows_held = @h, updated_at = @at WHERE id = @id";
+
+    /// <summary>
     /// Locks the persons of the keys (our id, psn_no or ID number, already normalised) in id order and reads what their bills need:
     /// the ids' stored settlements and held bills, the persons' identities, and their running totals of the years <paramref name="fromYear"/>..<paramref name="toYear"/>.
     /// </summary>

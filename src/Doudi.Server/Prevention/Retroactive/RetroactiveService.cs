@@ -90,17 +90,21 @@ public sealed class RetroactiveService(Database db, PreventionEngine engine, Pre
 
     public async Task<List<SupplementaryRow>> ComputeAsync(DbConnection c, DbTransaction tx, string personId, long identityId, Actor actor, string origin)
     {
+        // The person is locked like a settlement or a reversal locks it (LedgerTotals' rule), so a bill settled or reversed
+        // at the same moment is either seen here or sees what this adds: nothing counted twice, nothing paid on a reversed bill.
+        await SettlementService.LockPersonAsync(c, tx, db.Dialect, personId);
         var person = await c.FirstAsync($"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = @id", tx, RegistryStore.MapPerson, ("id", personId));
         var all = await RegistryStore.IdentitiesAsync(c, tx, personId);
         var arrivedRow = all.FirstOrDefault(i => i.Id == identityId);
         if (person is null || arrivedRow is null) return [];
         var arrived = new Identity(arrivedRow.Category, arrivedRow.Recognized, arrivedRow.Revoked, arrivedRow.ForMedicalSpending);
 
-        // From the earliest day the identity can reach (a look-back window reaches at most 12 months back, I-15; otherwise
-        // the day it takes effect, I-1) to the day it ends — every later year while it holds. The years it touches are
-        // settled again whole, so annual limits count right.
-        int fromYear = arrived.ForMedicalSpending ? arrived.Recognized.Year - 1 : Effective.From(arrived.Recognized).Year;
-        int toYear = arrived.Revoked is { } end ? Effective.To(end).Year : 9999;
+        // From the earliest year the identity can reach (a look-back window reaches back into the year before, I-15;
+        // otherwise the year of recognition — when it takes effect is the policy's own rule, identity.effective, which the
+        // engine applies bill by bill) to the year it ends — every later year while it holds. The years it touches are
+        // settled again whole, so annual limits count right; a bill the identity does not reach is settled as before.
+        int fromYear = arrived.ForMedicalSpending ? arrived.Recognized.Year - 1 : arrived.Recognized.Year;
+        int toYear = arrived.Revoked is { } end ? end.Year : 9999;
         var rows = await c.ListAsync("SELECT id, bill_json, result_json, result_format FROM settlements WHERE person_id = @p AND year >= @a AND year <= @b AND status = @s ORDER BY date, id", tx,
             r => (Id: r.S("id"), Bill: StoredResults.ReadBill(r.S("bill_json"), r.I("result_format")), Result: StoredResults.Read(r.S("result_json"), r.I("result_format"))),
             ("p", personId), ("a", fromYear), ("b", toYear), ("s", StoredSettlement.Settled));
