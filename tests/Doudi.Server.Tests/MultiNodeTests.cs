@@ -150,6 +150,7 @@ public sealed class MultiNodeTests(PostgresFixture fx) : IClassFixture<PostgresF
             var busy = await b.Client.PostAsJsonAsync("/api/year-end-runs", new { region = "fuyang", year = 2023 });
             Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
             Assert.Contains("另一节点", await busy.Content.ReadAsStringAsync());
+            Assert.Equal(TimeSpan.FromSeconds(30), busy.Headers.RetryAfter?.Delta); // told when to look again
         }
         var free = await b.Client.PostAsJsonAsync("/api/year-end-runs", new { region = "fuyang", year = 2023 });
         Assert.True(free.IsSuccessStatusCode, await free.Content.ReadAsStringAsync());

@@ -129,6 +129,9 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
                     {
                         header = cells.Select(h => h.Trim()).ToList();
                         foreach (var u in NameListRows.UnknownFields(header)) problems.Add(new($"line 1.{u}", new("未知列", "unknown column")));
+                        // A column given twice would be read last-one-wins: refused by name, like a repeated JSON key.
+                        foreach (var d in header.GroupBy(h => h, StringComparer.Ordinal).Where(g => g.Count() > 1))
+                            problems.Add(new($"line 1.{d.Key}", new("列重复出现", "the column is given twice")));
                         continue;
                     }
                     if (cells.Count != header.Count)

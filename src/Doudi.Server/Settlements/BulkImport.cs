@@ -98,9 +98,13 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
             if (inFlight[lane] is { } previous) { inFlight[lane] = null; await previous; }
             var rows = pending;
             pending = new List<PendingRow>(ChunkSize);
-            var task = runs[lane].ChunkAsync(rows, ct);
-            if (lanes == 1) await task;
-            else inFlight[lane] = task;
+            if (lanes == 1) { await runs[lane].ChunkAsync(rows, null, ct); return; }
+            // The next chunk starts only once this one holds its persons' locks: were it to start at once, the later chunk
+            // could lock a person first and settle the person's later bills before the earlier ones (not in file order).
+            var locked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var task = runs[lane].ChunkAsync(rows, locked, ct);
+            inFlight[lane] = task;
+            await Task.WhenAny(locked.Task, task);
         }
         async Task DrainAsync()
         {
@@ -283,7 +287,8 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
         public readonly Timings Timings = new();
         private Database Db => owner.Db;
 
-        public async Task ChunkAsync(List<PendingRow> pending, CancellationToken ct)
+        /// <param name="locked">Set once the chunk's persons are locked (the next chunk may then start), or null.</param>
+        public async Task ChunkAsync(List<PendingRow> pending, TaskCompletionSource? locked, CancellationToken ct)
         {
             if (pending.Count == 0) return;
             Scope ??= await Db.BeginWriteAsync(ct);
@@ -293,7 +298,7 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                 if (pg) await Scope.Transaction.SaveAsync("chunk", ct);
                 try
                 {
-                    var result = await owner.SettleChunkAsync(Scope.Connection, Scope.Transaction, pending, actor, source, Timings);
+                    var result = await owner.SettleChunkAsync(Scope.Connection, Scope.Transaction, pending, actor, source, Timings, locked);
                     if (pg) await Scope.Transaction.ReleaseAsync("chunk", ct);
                     lock (report)
                     {
@@ -330,12 +335,14 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
     }
 
     /// <summary>Settles a chunk of rows in file order (one implementation: <see cref="SettlementService.Decide"/>) and writes what it stored set-based.</summary>
-    private async Task<ChunkResult> SettleChunkAsync(DbConnection c, DbTransaction tx, List<PendingRow> rows, Actor actor, string source, Timings timings)
+    private async Task<ChunkResult> SettleChunkAsync(DbConnection c, DbTransaction tx, List<PendingRow> rows, Actor actor, string source, Timings timings,
+        TaskCompletionSource? locked = null)
     {
         timings.Start();
         var years = rows.Select(r => r.Input.Bill.Date.Year).ToList();
         var state = await SettlementBatchStore.LoadAsync(c, tx, db.Dialect, rows.Select(r => ChineseId.NormalizeKey(r.Input.PersonKey)).ToList(),
             rows.Select(r => r.Input.Bill.Id).ToList(), years.Min() - 1, years.Max());
+        locked?.TrySetResult();
         timings.Add(ref timings.Load);
         var result = new ChunkResult();
         var fresh = new List<SettlementService.NewSettlement>(rows.Count);

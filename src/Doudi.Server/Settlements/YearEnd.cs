@@ -25,7 +25,8 @@ public sealed class YearEnd(Database db, ISettlementCalculator calculator, ILogg
         // One run of a region's year at a time across nodes: a second one started meanwhile is told (409), not queued. The
         // lock is held by a transaction of its own for the whole run (PostgreSQL; SQLite is one node and needs none).
         await using var held = await RunLocks.HoldAsync(db, $"year-end:{region}:{year}", ct)
-            ?? throw ApiProblemException.Conflict(new($"{region} {year} 年度结算正在另一节点运行，请稍后查看结果", $"a year-end run of {region} {year} is in progress on another node; look for its result shortly"));
+            ?? throw new ApiProblemException(StatusCodes.Status409Conflict, new($"{region} {year} 年度结算正在另一节点运行，请稍后查看结果", $"a year-end run of {region} {year} is in progress on another node; look for its result shortly"),
+                type: "https://doudi.example/problems/conflict") { RetryAfterSeconds = 30 };
         await using var scope = await db.BeginWriteAsync(ct);
         var (c, tx) = (scope.Connection, scope.Transaction);
         // Every chunk reads the same snapshot of the year (PostgreSQL; SQLite's write transaction is one already).

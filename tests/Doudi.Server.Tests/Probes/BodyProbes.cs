@@ -119,6 +119,14 @@ public abstract class BodyProbes(ServerFixture fx)
         Assert.Equal(HttpStatusCode.BadRequest, person.StatusCode);
         var (_, found, _) = await op.GetJson($"/api/persons?q={id}");
         Assert.Equal(0, found.GetProperty("total").GetInt64());
+        // a CSV name list with a column given twice: one reader takes 甲, another 乙 (it took the last)
+        var listed = People.UniqueIdNumber();
+        var (ls, lp, lt) = await (await fx.As("civil")).PostRaw("/api/name-lists?month=2024-06&region=wenzhou&mode=changes",
+            $"身份证号,姓名,姓名,人员类别\n{listed},甲,乙,7019\n", "text/csv");
+        Assert.True(ls == HttpStatusCode.BadRequest, lt);
+        Assert.True(lp.GetProperty("errors").TryGetProperty("line 1.姓名", out _), lt);
+        var (_, none, _) = await op.GetJson($"/api/persons?q={listed}");
+        Assert.Equal(0, none.GetProperty("total").GetInt64());
     }
 
     [DbFact]
