@@ -125,8 +125,17 @@ public static class StoredYear
     private static async Task CompleteFactsAsync(DbConnection c, DbTransaction? tx, string region, int year)
     {
         (string, object?)[] ry = [("r", region), ("y", year)];
-        var stored = Convert.ToInt64(await c.ScalarAsync("SELECT COUNT(*) FROM settlements WHERE region = @r AND year = @y", tx, ry));
-        var withFacts = Convert.ToInt64(await c.ScalarAsync("SELECT COUNT(*) FROM settlement_year_facts WHERE region = @r AND year = @y", tx, ry));
+        // No client-side time limit: right after a city's import (millions of rows the database has not yet vacuumed),
+        // counting visits every row once, which can outlast the default 30 s; the run is a batch job, not a request
+        // someone waits on at a counter.
+        async Task<long> CountAsync(string sql)
+        {
+            await using var cmd = c.Command(sql, tx, ry);
+            cmd.CommandTimeout = 0;
+            return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+        }
+        var stored = await CountAsync("SELECT COUNT(*) FROM settlements WHERE region = @r AND year = @y");
+        var withFacts = await CountAsync("SELECT COUNT(*) FROM settlement_year_facts WHERE region = @r AND year = @y");
         if (stored == withFacts) return;
         if (tx is null) throw new InvalidOperationException("year facts are missing and can only be added in a write transaction");
         // A thousand rows at a time (by id), so a year stored before 0880 is completed without holding its JSON in memory.

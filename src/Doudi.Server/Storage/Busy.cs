@@ -28,6 +28,8 @@ public static class Busy
                 case PostgresException p when p.SqlState == PostgresErrorCodes.SerializationFailure: return BusyReason.Serialization;
                 case SqliteException s when s.SqliteErrorCode is 5 or 6: return BusyReason.SqliteBusy;
                 case WriterBusyException: return BusyReason.WriterQueue;
+                // The client's own wait for an answer ran out (Npgsql's command timeout): nothing was committed.
+                case NpgsqlException n when n.InnerException is TimeoutException: return BusyReason.StatementTimeout;
             }
         }
         return null;
