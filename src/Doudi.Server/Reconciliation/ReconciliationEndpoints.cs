@@ -83,7 +83,7 @@ public static class ReconciliationEndpoints
 
         g.MapPost("/{id}/items/{setlId}/steps", async (string id, string setlId, HttpContext http, ReconciliationService service, CancellationToken ct) =>
         {
-            var step = await ReadBodyAsync(http, f => new ReconciliationStep(f.String("status", required: true) ?? "", f.String("note", maxLength: 500)), ["status", "note"], ct);
+            var step = await ReadBodyAsync(http, f => new ReconciliationStep(f.String("status", required: true) ?? "", f.String("note", maxLength: 500)), ct);
             if (!ReconciliationStatus.All.Contains(step.Status) || step.Status == ReconciliationStatus.Open)
                 throw ApiProblemException.Invalid([new FieldProblem("status", Msg.Unknown("状态", step.Status, ReconciliationStatus.All.Skip(1)))]);
             if (step.Note is { Length: > 500 } || step.Note?.Any(char.IsControl) == true)
@@ -95,7 +95,7 @@ public static class ReconciliationEndpoints
 
         g.MapPost("/{id}/township-sendings", async (string id, HttpContext http, ReconciliationService service, CancellationToken ct) =>
         {
-            var sending = await ReadBodyAsync(http, f => new TownshipSending(f.String("township", required: true) ?? "", f.String("note", maxLength: 500)), ["township", "note"], ct);
+            var sending = await ReadBodyAsync(http, f => new TownshipSending(f.String("township", required: true) ?? "", f.String("note", maxLength: 500)), ct);
             if (string.IsNullOrWhiteSpace(sending.Township)) throw ApiProblemException.Invalid([new FieldProblem("township", Msg.Required)]);
             var sent = await service.SendTownshipAsync(id, sending.Township, sending.Note, http.Actor(), ct);
             return Results.Json(new TownshipSent(sending.Township, sent), Json.Options);
@@ -103,16 +103,16 @@ public static class ReconciliationEndpoints
     }
 
     /// <summary>
-    /// A small JSON body read strictly, as every other body is (<see cref="Fields"/>): a field the endpoint does not know is
-    /// refused by name rather than ignored, and control characters and overlong text are refused with their field.
+    /// A small JSON body read strictly, as every other body is (<see cref="Fields"/>): a field its declared record does not
+    /// have is refused by name when read (<see cref="DeclaredJsonBody"/>), and control characters and overlong text with
+    /// their field.
     /// </summary>
-    private static async Task<T> ReadBodyAsync<T>(HttpContext http, Func<Fields, T> read, string[] known, CancellationToken ct)
+    private static async Task<T> ReadBodyAsync<T>(HttpContext http, Func<Fields, T> read, CancellationToken ct)
     {
         using var doc = await Body.ReadJsonAsync(http.Request, ct);
         var problems = new List<FieldProblem>();
         var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
         var value = read(f);
-        f.RefuseUnknown(known);
         if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
         return value;
     }

@@ -27,7 +27,6 @@ public static class ReformEndpoints
             using (var json = await Body.ReadJsonAsync(http.Request, ct))
             {
                 var f = Fields.FromJson(Body.RequireObject(json), "", problems);
-                f.RefuseUnknown("region", "year", "reform");
                 var region = f.String("region", maxLength: 64);
                 var year = f.Int("year");
                 // The reform is YAML: its line breaks are its structure, so it is taken as the string it is (length bounded below).

@@ -56,7 +56,6 @@ public static class HeldSettlementEndpoints
             using var doc = await Body.ReadJsonAsync(http.Request, ct);
             var f = Fields.FromJson(Body.RequireObject(doc), "", problems);
             note = f.String("note", required: required, maxLength: 500);
-            f.RefuseUnknown("note");
         }
         else if (required) problems.Add(new("note", Msg.Required));
         if (note is not null && note.Any(char.IsControl)) problems.Add(new("note", new("含有控制字符", "contains a control character")));

@@ -22,7 +22,6 @@ public static class LedgerRebuildEndpoints
             using (var json = await Body.ReadJsonAsync(http.Request, ct))
             {
                 var f = Fields.FromJson(Body.RequireObject(json), "", problems);
-                f.RefuseUnknown("region", "year", "apply");
                 request = new LedgerRebuildRequest(f.String("region", maxLength: 64), f.Int("year"), f.Bool("apply") ?? false);
                 if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             }

@@ -24,7 +24,6 @@ public static class NationalEndpoints
             var setlId = f.String("setl_id", required: true, maxLength: 64);
             var psnNo = f.String("psn_no", maxLength: 64);
             f.String("mdtrt_id", maxLength: 64);
-            f.RefuseUnknown("setl_id", "psn_no", "mdtrt_id");
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             if (psnNo is not null)
             {
@@ -54,7 +53,6 @@ public static class NationalEndpoints
                 if (Doudi.Cases.NationalTime.TryParse(begn, out var d)) on = d;
                 else f.Problem("begntime", Msg.NotDate(begn));
             }
-            f.RefuseUnknown("psn_no", "mdtrt_cert_no", "certno", "mdtrt_cert_type", "psn_cert_type", "card_sn", "psn_name", "begntime");
             if (problems.Count > 0) throw ApiProblemException.Invalid(problems);
             var actor = http.Actor();
             var answer = await db.ReadAsync(async c =>
