@@ -46,6 +46,8 @@ internal sealed class BillSettler
         public readonly TraceStep? TiltedConditions;
         public readonly TraceStep?[] Exclusion = new TraceStep?[ExclusionTemplates.Length];
         public readonly TraceStep? OutOfCity;
+        /// <summary>Treatment outside the city at the local standards (P-6), referred or not recorded.</summary>
+        public readonly (TraceStep Referred, TraceStep NotRecorded)? LocalStandard;
 
         public SharedSteps(PolicyPeriod period)
         {
@@ -66,6 +68,7 @@ internal sealed class BillSettler
             for (int r = 0; r < Exclusion.Length; r++)
                 if (period.Exclusions[r] is { } cite)
                     Exclusion[r] = new TraceStep("exclusion", 0m, cite, cite.Interpretation, Formulas.None, ExclusionTemplates[r]);
+            LocalStandard = OutOfCityRule.Steps(period);
             if (period.OutOfCityNeedsReferral is { } referral)
                 OutOfCity = new TraceStep("exclusion", 0m, referral, "I-19", Formulas.None,
                     "市外就医未按规定转诊，不纳入医疗救助 treated outside the city without referral");
@@ -214,6 +217,7 @@ internal sealed class BillSettler
         o.Critical = CriticalIllnessTier.Settle(period, bill, candidate.Category, ledger, o, path, problems, shared.NoCriticalUpstream);
 
         bool excluded = Excluded(period, shared, bill, o);
+        if (!excluded) OutOfCityRule.Trace(bill, shared.LocalStandard, o);
         // Jiande has no per-bill assistance: what the upstream paid stands. Elsewhere the engine computes what is due
         // even when the bill says what was paid upstream (I-24); the settler reports the two side by side.
         if (period.UpstreamAssistance is not null && bill.AssistancePaid is not null) AssistanceTier.Upstream(period, bill, candidate.Category, o);
