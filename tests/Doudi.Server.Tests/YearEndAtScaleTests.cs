@@ -354,7 +354,7 @@ public sealed class YearFactsTests
         {
             Id = "B1", Person = "P1", Date = new DateOnly(2023, 12, 31), Kind = Doudi.Policy.Vocabulary.BillKind.Inpatient, Total = 1000.50m, InPolicy = 800.00m,
             BasicPaid = 400m, SupplementaryPaid = 12.3m, ReasonableOutOfPolicy = 50.05m, Excluded = Doudi.Policy.Vocabulary.Exclusion.ThirdParty,
-            Designated = false, Referred = true,
+            Designated = false, Referred = true, Emergency = true,
             Items = [new(Doudi.Policy.Vocabulary.ItemKind.Drug, Doudi.Policy.Vocabulary.ItemClass.TcmGranules, true, 300.10m),
                      new(Doudi.Policy.Vocabulary.ItemKind.Service, Doudi.Policy.Vocabulary.ItemClass.None, false, 0.40m)],
         };
@@ -365,13 +365,14 @@ public sealed class YearFactsTests
         Assert.Equal(line, YearFacts.Write(b, r));
         Assert.Equal("150000.00", r.Assistance.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(bill.Items, b.Items);
-        Assert.Equal((bill.Excluded, bill.Designated, bill.Referred, bill.ReasonableOutOfPolicy), (b.Excluded, b.Designated, b.Referred, b.ReasonableOutOfPolicy));
+        Assert.Equal((bill.Excluded, bill.Designated, bill.Referred, bill.Emergency, bill.ReasonableOutOfPolicy), (b.Excluded, b.Designated, b.Referred, b.Emergency, b.ReasonableOutOfPolicy));
         Assert.Equal(result.Category, r.Category);
-        var none = YearFacts.Write(bill with { Items = [], Designated = true, Referred = false }, new BillResult { Id = "B1", Person = "P1", Date = bill.Date, Policy = "x" });
+        var none = YearFacts.Write(bill with { Items = [], Designated = true, Referred = false, Emergency = false }, new BillResult { Id = "B1", Person = "P1", Date = bill.Date, Policy = "x" });
         var (b2, r2) = YearFacts.Read("B1", "P1", none);
         Assert.Null(r2.Category);
         Assert.Empty(b2.Items);
         Assert.True(b2.Designated);
+        Assert.False(b2.Emergency);
         Assert.Throws<FormatException>(() => YearFacts.Read("B1", "P1", "2" + line[1..]));
         Assert.Throws<FormatException>(() => YearFacts.Read("B1", "P1", line.Replace("marginal", "nobody")));
         Assert.Throws<FormatException>(() => YearFacts.Read("B1", "P1", line[..20]));
