@@ -218,7 +218,7 @@ public abstract class YearEndAtScaleTests(ServerFixture fx)
         var p = await People.RegisterAsync(fx, "pengshui", "subsistence", name: "旧账");
         var op = await fx.As("operator");
         var tag = "OLD-" + Guid.NewGuid().ToString("N")[..6];
-        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag, person = p, date = "2024-05-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 15000, criticalPaid = 0 })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag, person = p, date = "2024-05-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 15000, criticalPaid = 0, hospitalLevel = 2 })).Status);
         var whole = await WholeFromJsonAsync("pengshui", 2024);
         // Simulate the older row: its facts are gone (the owner may delete; the application role may not), and the
         // migration that lists what 0880 could not fill runs over it.
@@ -242,7 +242,7 @@ public abstract class YearEndAtScaleTests(ServerFixture fx)
         var p = await People.RegisterAsync(fx, "pengshui", "subsistence", name: "不数");
         var op = await fx.As("operator");
         var tag = "NOCOUNT-" + Guid.NewGuid().ToString("N")[..6];
-        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag, person = p, date = "2025-05-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 15000, criticalPaid = 0 })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag, person = p, date = "2025-05-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 15000, criticalPaid = 0, hospitalLevel = 2 })).Status);
         Assert.Equal(0L, await CountAsync("SELECT COUNT(*) FROM year_facts_pending WHERE region = 'pengshui' AND year = 2025"));
         await ReplaceFactsAsync(tag, null);
         await RunAsync("pengshui", 2025, chunk: 10);
@@ -271,7 +271,7 @@ public abstract class YearEndAtScaleTests(ServerFixture fx)
         var p = await People.RegisterAsync(fx, "pengshui", "subsistence", name: "坏行");
         var op = await fx.As("operator");
         var tag = "BAD-" + Guid.NewGuid().ToString("N")[..6];
-        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag, person = p, date = "2024-06-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 15000, criticalPaid = 0 })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag, person = p, date = "2024-06-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 15000, criticalPaid = 0, hospitalLevel = 2 })).Status);
         var good = (string)(await fx.Db.ReadAsync(c => Storage.Sql.ScalarAsync(c, "SELECT facts FROM settlement_year_facts WHERE settlement_id = @b", null, ("b", tag))))!;
         await ReplaceFactsAsync(tag, "9" + good[1..]);
         try
@@ -354,7 +354,7 @@ public sealed class YearFactsTests
         {
             Id = "B1", Person = "P1", Date = new DateOnly(2023, 12, 31), Kind = Doudi.Policy.Vocabulary.BillKind.Inpatient, Total = 1000.50m, InPolicy = 800.00m,
             BasicPaid = 400m, SupplementaryPaid = 12.3m, ReasonableOutOfPolicy = 50.05m, Excluded = Doudi.Policy.Vocabulary.Exclusion.ThirdParty,
-            Designated = false, Referred = true,
+            Designated = false, Referred = true, Emergency = true,
             Items = [new(Doudi.Policy.Vocabulary.ItemKind.Drug, Doudi.Policy.Vocabulary.ItemClass.TcmGranules, true, 300.10m),
                      new(Doudi.Policy.Vocabulary.ItemKind.Service, Doudi.Policy.Vocabulary.ItemClass.None, false, 0.40m)],
         };
@@ -365,13 +365,14 @@ public sealed class YearFactsTests
         Assert.Equal(line, YearFacts.Write(b, r));
         Assert.Equal("150000.00", r.Assistance.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(bill.Items, b.Items);
-        Assert.Equal((bill.Excluded, bill.Designated, bill.Referred, bill.ReasonableOutOfPolicy), (b.Excluded, b.Designated, b.Referred, b.ReasonableOutOfPolicy));
+        Assert.Equal((bill.Excluded, bill.Designated, bill.Referred, bill.Emergency, bill.ReasonableOutOfPolicy), (b.Excluded, b.Designated, b.Referred, b.Emergency, b.ReasonableOutOfPolicy));
         Assert.Equal(result.Category, r.Category);
-        var none = YearFacts.Write(bill with { Items = [], Designated = true, Referred = false }, new BillResult { Id = "B1", Person = "P1", Date = bill.Date, Policy = "x" });
+        var none = YearFacts.Write(bill with { Items = [], Designated = true, Referred = false, Emergency = false }, new BillResult { Id = "B1", Person = "P1", Date = bill.Date, Policy = "x" });
         var (b2, r2) = YearFacts.Read("B1", "P1", none);
         Assert.Null(r2.Category);
         Assert.Empty(b2.Items);
         Assert.True(b2.Designated);
+        Assert.False(b2.Emergency);
         Assert.Throws<FormatException>(() => YearFacts.Read("B1", "P1", "2" + line[1..]));
         Assert.Throws<FormatException>(() => YearFacts.Read("B1", "P1", line.Replace("marginal", "nobody")));
         Assert.Throws<FormatException>(() => YearFacts.Read("B1", "P1", line[..20]));

@@ -161,6 +161,10 @@ internal sealed class BillSettler
             Tilted = best.Tilted, Supplementary = bill.SupplementaryPaid, PersonalBurden = personal,
         };
         result.Trace.Add(_candidates.Count < shared.Policy.Length ? shared.Policy[_candidates.Count] : SharedSteps.PolicyStep(period, _candidates.Count));
+        if (PolicyReach.Reached(period, bill))
+            result.Trace.Add(new TraceStep("policy_reach", 0m, period.Lookback!.Months.Cite, "P-7", Formulas.None,
+                TraceText.Literal($"结算日期早于本地区已载入的政策；单据在回溯期内，按认定时有效的 {period.PolicyId}（{period.From:yyyy-MM-dd} 起）的回溯条款结算 ") +
+                "the bill predates the region's policies; a look-back window reaches it, so the policy in force at recognition settles it"));
         if (best.Identity is { } held) result.Trace.Add(shared.IdentityStep(held, best.LookBack));
         result.Trace.AddRange(best.Trace);
         if (bill.AssistancePaid is { } paidUpstream && period.UpstreamAssistance is null)
