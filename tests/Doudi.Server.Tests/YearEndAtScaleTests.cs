@@ -218,7 +218,7 @@ public abstract class YearEndAtScaleTests(ServerFixture fx)
         var p = await People.RegisterAsync(fx, "pengshui", "subsistence", name: "旧账");
         var op = await fx.As("operator");
         var tag = "OLD-" + Guid.NewGuid().ToString("N")[..6];
-        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag, person = p, date = "2024-05-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 15000, criticalPaid = 0, hospitalLevel = 3 })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag, person = p, date = "2024-05-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 15000, criticalPaid = 0, hospitalLevel = 2 })).Status);
         var whole = await WholeFromJsonAsync("pengshui", 2024);
         // Simulate the older row: its facts are gone (the owner may delete; the application role may not), and the
         // migration that lists what 0880 could not fill runs over it.
@@ -242,7 +242,7 @@ public abstract class YearEndAtScaleTests(ServerFixture fx)
         var p = await People.RegisterAsync(fx, "pengshui", "subsistence", name: "不数");
         var op = await fx.As("operator");
         var tag = "NOCOUNT-" + Guid.NewGuid().ToString("N")[..6];
-        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag, person = p, date = "2025-05-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 15000, criticalPaid = 0, hospitalLevel = 3 })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag, person = p, date = "2025-05-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 15000, criticalPaid = 0, hospitalLevel = 2 })).Status);
         Assert.Equal(0L, await CountAsync("SELECT COUNT(*) FROM year_facts_pending WHERE region = 'pengshui' AND year = 2025"));
         await ReplaceFactsAsync(tag, null);
         await RunAsync("pengshui", 2025, chunk: 10);
@@ -271,7 +271,7 @@ public abstract class YearEndAtScaleTests(ServerFixture fx)
         var p = await People.RegisterAsync(fx, "pengshui", "subsistence", name: "坏行");
         var op = await fx.As("operator");
         var tag = "BAD-" + Guid.NewGuid().ToString("N")[..6];
-        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag, person = p, date = "2024-06-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 15000, criticalPaid = 0, hospitalLevel = 3 })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag, person = p, date = "2024-06-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 15000, criticalPaid = 0, hospitalLevel = 2 })).Status);
         var good = (string)(await fx.Db.ReadAsync(c => Storage.Sql.ScalarAsync(c, "SELECT facts FROM settlement_year_facts WHERE settlement_id = @b", null, ("b", tag))))!;
         await ReplaceFactsAsync(tag, "9" + good[1..]);
         try

@@ -19,10 +19,6 @@ public static class AuditLog
     public static string InsertSql(Dialect dialect, string prefix) =>
         $"INSERT INTO audit_log (at, actor, role, action, entity, entity_id, before_json, after_json) VALUES (@{prefix}at, @{prefix}actor, @{prefix}role, @{prefix}action, @{prefix}entity, @{prefix}id, {dialect.Json($"@{prefix}before")}, {dialect.Json($"@{prefix}after")})";
 
-    /// <summary>The same INSERT fed by a SELECT over <paramref name="from"/> (PostgreSQL: after a data-modifying CTE).</summary>
-    public static string InsertSelectSql(Dialect dialect, string prefix, string from) =>
-        $"INSERT INTO audit_log (at, actor, role, action, entity, entity_id, before_json, after_json) SELECT @{prefix}at, @{prefix}actor, @{prefix}role, @{prefix}action, @{prefix}entity, @{prefix}id, {dialect.Json($"@{prefix}before")}, {dialect.Json($"@{prefix}after")} FROM {from}";
-
     public static (string, object?)[] Parameters(string prefix, Actor actor, string action, string entity, string entityId, object? before, object? after) =>
     [
         (prefix + "at", DateTimeOffset.UtcNow), (prefix + "actor", actor.Name), (prefix + "role", actor.Role), (prefix + "action", action),

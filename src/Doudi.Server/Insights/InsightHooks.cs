@@ -30,7 +30,7 @@ public sealed class InsightHooks(Database db) : ISettlementAggregateHook
 {
     public (string Sql, (string, object?)[] Args) SettlementStoredSql(DbConnection c, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details,
         string? prefix = null) =>
-        InsightStore.ApplySql(InsightFacts.From(person.Region, person.Township, bill, result, details), +1, InsightStore.ShardOf(db, c), prefix ?? "im_");
+        InsightStore.ApplySql(InsightFacts.From(person.Region, person.Township, bill, result, details), +1, InsightStore.ShardOf(db, c), prefix ?? "im_", db.Dialect);
 
     public Task SettlementsStoredAsync(DbConnection c, DbTransaction tx,
         IEnumerable<(PersonRecord Person, Bill Bill, BillResult Result, SettlementDetails? Details)> settlements) =>

@@ -117,15 +117,27 @@ public static class LedgerTotals
     /// The upsert that adds one delta (to append to a settlement's or reversal's batch), or "" when it adds nothing;
     /// with its parameters, named <paramref name="prefix"/>…. Exact: integer fen on both databases.
     /// </summary>
-    public static (string Sql, (string, object?)[] Args) AddSql(LedgerDelta delta, string prefix = "lt_") =>
-        UpsertSql([.. Fen(delta)], prefix, add: true);
+    /// <remarks>PostgreSQL: the rows as arrays (<see cref="UnnestAddSql"/>), so the statement's text, and its prepared plan, is the
+    /// same whatever the number of buckets.</remarks>
+    public static (string Sql, (string, object?)[] Args) AddSql(LedgerDelta delta, Dialect dialect, string prefix = "lt_") =>
+        dialect == Dialect.Postgres ? UnnestAddSql([.. Fen(delta)], prefix) : UpsertSql([.. Fen(delta)], prefix, add: true);
 
     /// <summary>Adds one delta (a settled bill, a reversal with Sign −1, a supplementary payment) in the caller's transaction.</summary>
     public static Task AddAsync(DbConnection c, DbTransaction tx, LedgerDelta delta)
     {
-        var (sql, args) = AddSql(delta);
+        var (sql, args) = AddSql(delta, c is Npgsql.NpgsqlConnection ? Dialect.Postgres : Dialect.Sqlite);
         return sql.Length == 0 ? Task.CompletedTask : c.ExecAsync(sql, tx, args);
     }
+
+    /// <summary>
+    /// PostgreSQL's upsert that adds rows, the columns sent as four arrays (parameters <paramref name="prefix"/>p, y, b, a): one
+    /// statement text whatever the count, no parameter per value to bind. "" when there is nothing to add.
+    /// </summary>
+    private static (string, (string, object?)[]) UnnestAddSql(IReadOnlyList<(string Person, int Year, string Bucket, long Fen)> rows, string prefix) =>
+        rows.Count == 0 ? ("", []) :
+        ($"INSERT INTO ledger_totals (person_id, year, bucket, amount_fen) SELECT * FROM unnest(@{prefix}p, @{prefix}y, @{prefix}b, @{prefix}a){OnConflictAdd}",
+         [($"{prefix}p", rows.Select(r => r.Person).ToArray()), ($"{prefix}y", rows.Select(r => r.Year).ToArray()),
+          ($"{prefix}b", rows.Select(r => r.Bucket).ToArray()), ($"{prefix}a", rows.Select(r => r.Fen).ToArray())]);
 
     /// <summary>Adds many deltas (bulk paths), summed per person, year and bucket first, in the caller's transaction.</summary>
     public static async Task AddManyAsync(DbConnection c, DbTransaction tx, IEnumerable<LedgerDelta> deltas)
@@ -140,10 +152,9 @@ public static class LedgerTotals
         if (rows.Count == 0) return;
         if (c is Npgsql.NpgsqlConnection)
         {
-            // PostgreSQL: one statement whatever the count, the columns sent as four arrays (no parameter per value to bind).
-            await c.ExecAsync("INSERT INTO ledger_totals (person_id, year, bucket, amount_fen) SELECT * FROM unnest(@p, @y, @b, @a)" + OnConflictAdd, tx,
-                ("p", rows.Select(r => r.Key.Item1).ToArray()), ("y", rows.Select(r => r.Key.Item2).ToArray()),
-                ("b", rows.Select(r => r.Key.Item3).ToArray()), ("a", rows.Select(r => r.Value).ToArray()));
+            // PostgreSQL: one statement whatever the count.
+            var (sql, args) = UnnestAddSql(rows.Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Value)).ToList(), "");
+            await c.ExecAsync(sql, tx, args);
             return;
         }
         foreach (var chunk in rows.Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Value)).Chunk(RowsPerStatement))

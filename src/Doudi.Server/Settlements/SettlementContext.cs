@@ -17,9 +17,9 @@ public static class SettlementContext
 
     public static bool HasContext(BillDocument d) => d.Institution is not null || d.Diagnosis is not null;
 
-    /// <summary>The statement that stores the institution and diagnosis (to append to the settlement's batch), or "".</summary>
+    /// <summary>The statement that stores the institution and diagnosis (to send with the settlement's writes), or "".</summary>
     public static string Sql(BillDocument d) => HasContext(d)
-        ? $";INSERT INTO settlement_context ({ContextColumns}) " +
+        ? $"INSERT INTO settlement_context ({ContextColumns}) " +
           "VALUES (@id, @ctx_ic, @ctx_in, @ctx_il, @ctx_t, @ctx_dc, @ctx_dn)"
         : "";
 

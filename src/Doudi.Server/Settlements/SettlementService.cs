@@ -100,26 +100,32 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         var year = bill.Date.Year;
         // One round trip: find the person by any of its keys and lock its row (PostgreSQL: SELECT … FOR UPDATE, held until
         // commit, so settlements of one person queue; SQLite: the one writer), then read the id's settlement (or held
-        // bill), the identities and the year's counts.
+        // bill), the identities and the year's counts. Each read after the lock is a statement of its own: in READ COMMITTED
+        // a statement sees what was committed when it started, so only statements after the lock wait see the totals the
+        // person's previous settlement committed (one statement with the lock in a CTE would read them from before the wait).
         const string pid = "(SELECT id FROM persons WHERE id = @k UNION ALL SELECT id FROM persons WHERE psn_no = @k UNION ALL SELECT id FROM persons WHERE id_number = @k LIMIT 1)";
+        var pg = db.Dialect == Dialect.Postgres;
+        // PostgreSQL: the person's id is worked out once (up to three index look-ups) and kept for the batch's later statements;
+        // the lock wait is set in the same statement: its select list is computed as the row is read, before it is locked (a
+        // lock that cannot be had in time answers 503, test A_settlement_that_cannot_get_its_lock_…).
+        var personIdSql = pg ? DialectSql.Kept("person") : pid;
         StoredSettlement? existing = null;
         HeldSettlement? held = null;
         PersonRecord? person = null;
         var identities = new List<IdentityRecord>();
         var counted = new List<(int, string, long)>();
         await using (var cmd = c.Command(
-            (oneStop is null ? "" : Database.LockTimeoutSql + ";") +
-            $"SELECT {RegistryStore.PersonColumns} FROM persons WHERE id = {pid}{db.Dialect.ForUpdate()};" +
+            $"SELECT {RegistryStore.PersonColumns}" + (pg ? ", " + DialectSql.Keep("person", "id") : "") + (oneStop is null ? "" : ", " + Database.LockTimeoutSetting) +
+            $" FROM persons WHERE id = {pid}{db.Dialect.ForUpdate()};" +
             $"SELECT {Columns} FROM settlements WHERE id = @id;" +
             $"SELECT {HeldSettlement.Columns} FROM held_settlements WHERE id = @id;" +
-            $"SELECT * FROM identities WHERE person_id = {pid} ORDER BY recognized, id;" +
+            $"SELECT * FROM identities WHERE person_id = {personIdSql} ORDER BY recognized, id;" +
             // The running totals of the year and the previous one, whose look-back deductions carry over (I-26; LedgerTotals.LedgerOf).
-            LedgerTotals.SelectSql(pid), tx,
+            LedgerTotals.SelectSql(personIdSql), tx,
             [("k", ChineseId.NormalizeKey(input.PersonKey)), ("y", year), ("py", year - 1), ("id", bill.Id),
              .. oneStop is null ? [] : new (string, object?)[] { ("lock_timeout", Database.LockTimeoutValue(oneStop.LockTimeout)) }]))
         await using (var r = await cmd.ExecuteReaderAsync())
         {
-            if (oneStop is not null) await r.NextResultAsync(); // past set_config's row
             if (await r.ReadAsync()) person = RegistryStore.MapPerson(r);
             await r.NextResultAsync();
             if (await r.ReadAsync()) existing = StoredSettlement.Map(r);
@@ -254,22 +260,21 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         const string values = "@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @fmt, @naming, @nat, @kind, @pb";
         // The hooks see the person's measures before this bill; their measures are added with the bill's counts below.
         var delta = await StoredHooksAsync(c, tx, n, actor, measuresBefore ?? new Dictionary<string, decimal>());
-        var (totalsSql, totalsArgs) = LedgerTotals.AddSql(new LedgerDelta(n.Person.Id, stored.Year, delta));
-        // The console's monthly aggregates, last in the batch (their rows are the most shared).
+        var (totalsSql, totalsArgs) = LedgerTotals.AddSql(new LedgerDelta(n.Person.Id, stored.Year, delta), db.Dialect);
+        // The console's monthly aggregates, last (their rows are the most shared).
         var aggregates = AggregateSql(c, n).ToList();
         // The item lines in the same batch when it commits (nothing may follow the COMMIT); else after it, as before.
         var items = commitIn is null ? [] : SettlementContext.ItemsSql(n.Input).ToList();
-        // One round trip: the settlement and its audit entry (and what the bill said beside the engine's inputs), what it
-        // counts added to the person's running totals, what the year-end rules will read of it (YearFacts), and the
-        // monthly aggregates; on the one-stop path also the item lines and the COMMIT.
+        // The settlement and its audit entry (and what the bill said beside the engine's inputs), what the year-end rules
+        // will read of it (YearFacts), what it counts added to the person's running totals, and the monthly aggregates: one
+        // statement on PostgreSQL (DialectSql.AsOneStatement); on the one-stop path in one round trip with the item lines and the COMMIT.
+        List<string> writes = [$"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values})", AuditLog.InsertSql(db.Dialect, "a_")];
+        if (SettlementContext.Sql(n.Input) is { Length: > 0 } context) writes.Add(context);
+        writes.Add(YearFacts.InsertSql);
+        if (totalsSql.Length > 0) writes.Add(totalsSql);
+        writes.AddRange(aggregates.Select(a => a.Sql));
         await c.ExecAsync(
-            (db.Dialect == Dialect.Postgres
-                ? $"WITH s AS (INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values}) RETURNING id) " +
-                  AuditLog.InsertSelectSql(db.Dialect, "a_", "s")
-                : $"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values});" +
-                  AuditLog.InsertSql(db.Dialect, "a_")) + SettlementContext.Sql(n.Input) + YearFacts.Sql + (totalsSql.Length == 0 ? "" : ";" + totalsSql)
-            + string.Concat(aggregates.Select(a => ";" + a.Sql)) + string.Concat(items.Select(i => ";" + i.Sql))
-            + (commitIn is null ? "" : ";" + Database.CommitSql),
+            db.Dialect.AsOneStatement(writes) + string.Concat(items.Select(i => ";" + i.Sql)) + (commitIn is null ? "" : ";" + Database.CommitSql),
             tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", stored.Year), ("d", stored.Date), ("r", stored.Region),
             ("pol", stored.Policy), ("src", stored.Source), ("hash", stored.RequestHash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
             ("a", stored.Assistance), ("s", stored.Status), ("at", stored.CreatedAt), ("by", stored.CreatedBy),

@@ -180,7 +180,10 @@ public sealed class Database : IDisposable
     /// The statement that sets the transaction's lock wait (PostgreSQL, parameter @lock_timeout from <see cref="LockTimeoutValue"/>),
     /// for a caller that sends it in its first batch instead of a round trip of its own (<see cref="WriteOptions.LockTimeoutSentByCaller"/>).
     /// </summary>
-    public const string LockTimeoutSql = "SELECT set_config('lock_timeout', @lock_timeout, true)";
+    public const string LockTimeoutSql = "SELECT " + LockTimeoutSetting;
+
+    /// <summary>The select-list item of <see cref="LockTimeoutSql"/>, for a caller that sets other values in the same SELECT.</summary>
+    public const string LockTimeoutSetting = "set_config('lock_timeout', @lock_timeout, true)";
 
     public static string LockTimeoutValue(TimeSpan t) => $"{(long)t.TotalMilliseconds}ms";
 
