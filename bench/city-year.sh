@@ -11,14 +11,17 @@
 #
 # Environment: REGION (fuyang), YEAR (2023), RESIDENTS (9000000), OBJECTS (250000), BILLS (3000000), SEED (20261129),
 # OUT (bench/out; the generated city is kept there for the next run), DB (doudi_city_year), PORT (5398), KEEP_DB (0; 1 keeps the database),
-# CHECK (0; 1 fails unless every bill is settled and the year-end run answers 201 — the smoke test sets it).
+# CHECK (0; 1 fails unless every bill is settled and the year-end run answers 201 — the smoke test sets it),
+# TEMPLATE (unset; a database name: the first run keeps the city's name lists and persons (steps 1–1b) in it, and later runs
+# start from a copy of it and time the import alone, in a fresh server process), YEAR_END (1; 0 skips step 3).
+#   TEMPLATE=doudi_city_300k YEAR_END=0 RESIDENTS=900000 OBJECTS=25000 BILLS=300000 bench/city-year.sh   # the import alone
 # PostgreSQL: scripts/ci-postgres.sh (DOUDI_TEST_PG is the owner's connection string it prints).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 REGION="${REGION:-fuyang}"; YEAR="${YEAR:-2023}"; SEED="${SEED:-20261129}"
 RESIDENTS="${RESIDENTS:-9000000}"; OBJECTS="${OBJECTS:-250000}"; BILLS="${BILLS:-3000000}"
-OUT="${OUT:-$root/bench/out}"; KEEP_DB="${KEEP_DB:-0}"; CHECK="${CHECK:-0}"
+OUT="${OUT:-$root/bench/out}"; KEEP_DB="${KEEP_DB:-0}"; CHECK="${CHECK:-0}"; TEMPLATE="${TEMPLATE:-}"; YEAR_END="${YEAR_END:-1}"
 PG=${DOUDI_TEST_PG:?set DOUDI_TEST_PG to a PostgreSQL connection string (scripts/ci-postgres.sh prints one)}
 get() { echo "$PG" | tr ';' '\n' | sed -n "s/^$1=//Ip" | head -n1; }
 export PGHOST=$(get Host) PGPORT=$(get Port) PGUSER=$(get Username) PGPASSWORD=$(get Password)
@@ -38,19 +41,28 @@ fi
 rows=$(( $(wc -l < "$city/settlements.csv") - 1 ))
 echo "== city: $city ($rows bills, $(ls "$city"/namelists/*.csv | wc -l) name lists)"
 
-psql -q -d "$(get Database)" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+have_template=0
+if [[ -n "$TEMPLATE" && "$(psql -tA -d "$(get Database)" -c "SELECT 1 FROM pg_database WHERE datname = '$TEMPLATE'")" == 1 ]]; then have_template=1; fi
+psql -q -d "$(get Database)" -c "DROP DATABASE IF EXISTS $DB" \
+  -c "CREATE DATABASE $DB$([[ $have_template == 1 ]] && echo " TEMPLATE $TEMPLATE")"
 DATA=$(mktemp -d)
-DOUDI_DB="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$DB" DOUDI_ADMIN_PASSWORD=bench-admin-password \
-  dotnet src/Doudi.Server/bin/Release/net10.0/Doudi.Server.dll --urls "http://127.0.0.1:$PORT" --Doudi:DataDirectory="$DATA" > "$DATA/server.log" 2>&1 &
-SERVER=$!
+SERVER=
+start_server() {
+  DOUDI_DB="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$DB" DOUDI_ADMIN_PASSWORD=bench-admin-password \
+    dotnet src/Doudi.Server/bin/Release/net10.0/Doudi.Server.dll --urls "http://127.0.0.1:$PORT" --Doudi:DataDirectory="$DATA" >> "$DATA/server.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/ready" >/dev/null && break; sleep 1; done
+  curl -sf "http://127.0.0.1:$PORT/ready" >/dev/null || { cat "$DATA/server.log"; exit 1; }
+  echo "== server pid $SERVER"
+}
+stop_server() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; }
 cleanup() {
-  kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true
+  stop_server
   cp "$DATA/server.log" "$OUT/city-year-server.log" 2>/dev/null || true; rm -rf "$DATA"
   if [[ "$KEEP_DB" != 1 ]]; then psql -q -d "$(get Database)" -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
-for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/ready" >/dev/null && break; sleep 1; done
-curl -sf "http://127.0.0.1:$PORT/ready" >/dev/null || { cat "$DATA/server.log"; exit 1; }
+start_server
 
 # CPU seconds (user + system) of a process. PostgreSQL's: the backends connected to this database (the server's pooled
 # connections, which live through the run); the cluster is shared with other work, so its background processes
@@ -74,9 +86,14 @@ step() { # label start end server_cpu0 pg_cpu0
 : > "$OUT/city-year-summary.txt"
 
 JAR="$DATA/cookies"
-curl -sf -c "$JAR" -H 'Content-Type: application/json' "http://127.0.0.1:$PORT/api/auth/login" \
-  -d '{"username":"admin","password":"bench-admin-password"}' >/dev/null
+login() {
+  curl -sf -c "$JAR" -H 'Content-Type: application/json' "http://127.0.0.1:$PORT/api/auth/login" \
+    -d '{"username":"admin","password":"bench-admin-password"}' >/dev/null
+}
+login
 post() { curl -s -b "$JAR" -o "$DATA/answer.json" -w '%{http_code}' "$@"; }
+t1=$(now)
+if [[ $have_template == 1 ]]; then echo "== name lists and persons: copied from database $TEMPLATE"; else
 
 # 1. The name lists, month by month (each department's full list of the month).
 t0=$(now); s0=$(cpu_of "$SERVER"); p0=$(pg_cpu)
@@ -114,6 +131,14 @@ with open(city + "/persons.csv", encoding="utf-8-sig") as h:
 print(f"   {n} persons without an identity registered")
 PY
 t1b=$(now); step "persons without identity" "$t1" "$t1b" "$s0" "$p0"; t1=$t1b
+if [[ -n "$TEMPLATE" ]]; then
+  # Kept for the next runs; the import below then runs in a fresh server process, as those runs' does.
+  stop_server
+  psql -q -d "$(get Database)" -c "DROP DATABASE IF EXISTS $TEMPLATE" -c "CREATE DATABASE $TEMPLATE TEMPLATE $DB"
+  echo "== name lists and persons kept in database $TEMPLATE"
+  start_server; login; t1=$(now)
+fi
+fi
 
 # 2. The year's bills: one streamed POST of the national export, settled by the server.
 s0=$(cpu_of "$SERVER"); p0=$(pg_cpu)
@@ -124,12 +149,15 @@ echo "   HTTP $code; rows settled replayed held rejected: $report" | tee -a "$OU
 echo "   rate: $(awk -v n="$rows" -v a="$t1" -v b="$t2" 'BEGIN { printf "%.0f", n / (b - a) }') rows/s" | tee -a "$OUT/city-year-summary.txt"
 
 # 3. The year-end runs of the city's region.
+year_end=skipped
+if [[ "$YEAR_END" == 1 ]]; then
 s0=$(cpu_of "$SERVER"); p0=$(pg_cpu)
 # One page of the answer, as the console asks (the whole run is stored and paged; the unpaged answer of a city is ~1.5 GB of JSON).
 code=$(post -H 'Content-Type: application/json' "http://127.0.0.1:$PORT/api/year-end-runs?page=1&pageSize=20" -d "{\"region\":\"$REGION\",\"year\":$YEAR}")
 t3=$(now); step "year-end run $REGION $YEAR" "$t2" "$t3" "$s0" "$p0"
 echo "   HTTP $code; $(head -c 300 "$DATA/answer.json" | tr -d '\n')…" | tee -a "$OUT/city-year-summary.txt"
 year_end=$code
+fi
 
 peak=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER/status")
 echo "server peak RSS ${peak} MiB; load at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/city-year-summary.txt"

@@ -12,6 +12,8 @@ using System.Text.Json;
 //          [--seconds 60] [--persons 20000] [--pg "Host=127.0.0.1;Username=doudi;Password=doudi;Database=doudi"]
 //   … --namelist ROWS: name-list import rates instead (NameListBench.cs)
 //   … --keep-db: leave the PostgreSQL database after the run (to inspect it)
+//   … --server-env NAME=VALUE: an environment variable for the server process only (repeatable)
+//   … --warmup N (3000, one at a time) --warmup-concurrent N (0): unmeasured settlements before the measured run
 
 var opts = Args.Parse(args);
 var port = 5090 + Random.Shared.Next(0, 100);
@@ -37,6 +39,9 @@ psi.Environment["DOUDI_DB"] = db;
 psi.Environment["DOUDI_ADMIN_PASSWORD"] = "bench-admin-password";
 psi.Environment["Logging__LogLevel__Default"] = "Warning";
 psi.Environment["DOUDI_POLICIES"] = FindPolicies();
+// --server-env NAME=VALUE (repeatable): a setting for the server process only (runtime knobs compared in BENCHMARKS.server.md).
+for (var i = Array.IndexOf(args, "--server-env"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--server-env", i + 2))
+    psi.Environment[args[i + 1].Split('=', 2)[0]] = args[i + 1].Split('=', 2)[1];
 using var server = Process.Start(psi)!;
 server.OutputDataReceived += (_, _) => { };
 server.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
@@ -87,8 +92,22 @@ try
 
     // Warm-up (JIT, pools), not measured.
     for (var i = 0; i < opts.Warmup; i++) await Post(hospital, Body(1_000_000_000L + i));
+    // --warmup-concurrent N: then N more at full concurrency, so tiered compilation (and its PGO re-JIT) of the concurrent
+    // paths reaches the steady state a server running for days is in; the measured run then counts no JIT work.
+    if (opts.WarmupConcurrent > 0)
+    {
+        long w = -1;
+        await Task.WhenAll(Enumerable.Range(0, opts.Concurrency).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref w) is var i && i < opts.WarmupConcurrent) await Post(hospital, Body(2_000_000_000L + i));
+        }));
+    }
+    // A profiler can start at this line (bench/Doudi.Bench.Http is also the harness for perf/dotnet-trace runs).
+    Console.Error.WriteLine($"measuring: server pid {server.Id}");
 
     var cpuServer0 = Doudi.Bench.Http.Cpu.OfProcess(server.Id); var cpuPg0 = Doudi.Bench.Http.Cpu.OfUser("postgres"); var cpuSelf0 = Doudi.Bench.Http.Cpu.OfProcess(Environment.ProcessId);
+    var switches0 = Doudi.Bench.Http.Cpu.SwitchesOf(server.Id);
+    var loadAtStart = File.ReadAllText("/proc/loadavg").Split(' ')[0];
     // PostgreSQL's CPU counts every database on the server (other sessions' too on a shared machine); the backends of the
     // bench's own database are counted apart (their pids from pg_stat_activity, at the start and the end of the run).
     var backends0 = pgDatabase is null ? new Dictionary<int, double>() : (await BackendPids(opts.Pg, pgDatabase)).ToDictionary(p => p, Doudi.Bench.Http.Cpu.OfProcess);
@@ -112,13 +131,14 @@ try
     await Task.WhenAll(workers);
     var elapsed = deadline.Elapsed.TotalSeconds;
     var cpuServer = Doudi.Bench.Http.Cpu.OfProcess(server.Id) - cpuServer0; var cpuPg = Doudi.Bench.Http.Cpu.OfUser("postgres") - cpuPg0; var cpuSelf = Doudi.Bench.Http.Cpu.OfProcess(Environment.ProcessId) - cpuSelf0;
+    var switches = Doudi.Bench.Http.Cpu.SwitchesOf(server.Id) - switches0;
     var cpuBackends = pgDatabase is null ? 0 : (await BackendPids(opts.Pg, pgDatabase)).Sum(p => Doudi.Bench.Http.Cpu.OfProcess(p) - backends0.GetValueOrDefault(p));
     var measured = latencies.Take((int)done).Where(x => x > 0).OrderBy(x => x).ToArray();
     double P(double q) => measured.Length == 0 ? 0 : measured[Math.Min(measured.Length - 1, (int)Math.Ceiling(q * measured.Length) - 1)];
     Console.WriteLine($"db={opts.Db} requests={done} errors={errors} concurrency={opts.Concurrency} persons={opts.Persons} seconds={elapsed:F1}");
     Console.WriteLine($"throughput={done / elapsed:F0} settlements/s p50={P(0.50):F2} ms p90={P(0.90):F2} ms p99={P(0.99):F2} ms max={measured.LastOrDefault():F2} ms");
     Console.WriteLine($"cpu per settlement: server={cpuServer * 1e6 / done:F0} µs postgres={(opts.Db == "postgres" ? cpuPg * 1e6 / done : 0):F0} µs (this database's backends {cpuBackends * 1e6 / done:F0} µs) loader={cpuSelf * 1e6 / done:F0} µs " +
-                      $"(machine load average at start {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+                      $"(machine load average at start {loadAtStart}, at end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}); server context switches {(double)switches / done:F1} per settlement");
     if (errors > 0) Environment.ExitCode = 1;
 }
 finally
@@ -192,7 +212,7 @@ static string FindServerDll()
     throw new FileNotFoundException("build the server first: dotnet build -c Release src/Doudi.Server");
 }
 
-sealed record Args(string Db, int Requests, int Concurrency, int Seconds, int Persons, string Pg, int Warmup)
+sealed record Args(string Db, int Requests, int Concurrency, int Seconds, int Persons, string Pg, int Warmup, int WarmupConcurrent)
 {
     public static Args Parse(string[] a)
     {
@@ -200,6 +220,6 @@ sealed record Args(string Db, int Requests, int Concurrency, int Seconds, int Pe
         return new Args(Get("--db", "sqlite"), int.Parse(Get("--requests", "20000")), int.Parse(Get("--concurrency", "16")),
             int.Parse(Get("--seconds", "60")), int.Parse(Get("--persons", "20000")),
             Get("--pg", Environment.GetEnvironmentVariable("DOUDI_TEST_PG") ?? "Host=127.0.0.1;Port=5432;Username=doudi;Password=doudi;Database=doudi;SSL Mode=Disable"),
-            int.Parse(Get("--warmup", "3000")));
+            int.Parse(Get("--warmup", "3000")), int.Parse(Get("--warmup-concurrent", "0")));
     }
 }

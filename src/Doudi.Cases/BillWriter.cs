@@ -36,8 +36,10 @@ public static class BillWriter
         if (b.AssistancePaid is { } paid) ResultWriter.Amount(w, "assistancePaid", paid); else w.WriteNull("assistancePaid");
         ResultWriter.Amount(w, "reasonableOutOfPolicy", b.ReasonableOutOfPolicy);
         w.WriteBoolean("specialDisease", b.SpecialDisease);
-        w.WriteNumber("hospitalLevel", b.HospitalLevel);
+        // Absent when the bill did not say (P-9), and emergency only when true (P-8): a bill without them is written as before.
+        if (b.HospitalLevel is { } level) w.WriteNumber("hospitalLevel", level);
         w.WriteBoolean("designated", b.Designated);
+        if (b.Emergency) w.WriteBoolean("emergency", true);
         w.WriteBoolean("referred", b.Referred);
         w.WriteBoolean("withinCity", b.WithinCity);
         if (b.Excluded == Exclusion.None) w.WriteNull("excluded"); else w.WriteString("excluded", Codes.ToCode(b.Excluded));

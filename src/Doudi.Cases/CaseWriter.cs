@@ -79,8 +79,9 @@ public sealed class CaseWriter : IDisposable
         Amount(w, N.assistancePaid, b.AssistancePaid);
         Amount(w, N.reasonableOutOfPolicy, b.ReasonableOutOfPolicy);
         w.WriteBoolean(N.specialDisease, b.SpecialDisease);
-        w.WriteNumber(N.hospitalLevel, b.HospitalLevel);
+        if (b.HospitalLevel is { } level) w.WriteNumber(N.hospitalLevel, level);
         w.WriteBoolean(N.designated, b.Designated);
+        if (b.Emergency) w.WriteBoolean(N.emergency, true);
         w.WriteBoolean(N.referred, b.Referred);
         w.WriteBoolean(N.withinCity, b.WithinCity);
         if (b.Excluded == Exclusion.None) w.WriteNull(N.excluded);
@@ -150,6 +151,7 @@ public sealed class CaseWriter : IDisposable
         public static readonly JsonEncodedText criticalPaid = JsonEncodedText.Encode("criticalPaid");
         public static readonly JsonEncodedText date = JsonEncodedText.Encode("date");
         public static readonly JsonEncodedText designated = JsonEncodedText.Encode("designated");
+        public static readonly JsonEncodedText emergency = JsonEncodedText.Encode("emergency");
         public static readonly JsonEncodedText excluded = JsonEncodedText.Encode("excluded");
         public static readonly JsonEncodedText forMedicalSpending = JsonEncodedText.Encode("forMedicalSpending");
         public static readonly JsonEncodedText hospitalLevel = JsonEncodedText.Encode("hospitalLevel");

@@ -55,6 +55,42 @@ public class CaseReaderTests
         Assert.Null(b2.AssistancePaid);
         Assert.Equal(Exclusion.None, b2.Excluded);
         Assert.Empty(b2.Items);
+        Assert.Null(b2.HospitalLevel);               // null: not said, refused only where a rule reads it (P-9)
+        Assert.False(b2.Emergency);
+    }
+
+    [Fact]
+    public void Emergency_and_an_unsaid_hospital_level_are_read_and_written_back_as_given()
+    {
+        var json = Valid.Replace("\"date\": \"2024-02-29\"", "\"date\": \"2024-02-29\", \"emergency\": true");
+        Assert.Contains("\"emergency\": true", json);
+        var file = Read(json).Value!;
+        Assert.True(file.Bills[1].Emergency);
+        Assert.False(file.Bills[0].Emergency);
+
+        using var written = new MemoryStream();
+        CaseWriter.Write(file, written);
+        var back = CaseReader.Read(written.ToArray()).Value!;
+        Assert.True(back.Bills[1].Emergency);
+        Assert.Null(back.Bills[1].HospitalLevel);
+        Assert.Equal(3, back.Bills[0].HospitalLevel);
+        var text = Encoding.UTF8.GetString(written.ToArray());
+        Assert.Equal(1, text.Split("\"hospitalLevel\"").Length - 1);   // only the bill that said it
+        Assert.Equal(1, text.Split("\"emergency\"").Length - 1);       // only when true
+
+        Assert.Contains("\"emergency\":true", BillWriter.Write(back.Bills[1]));
+        Assert.DoesNotContain("emergency", BillWriter.Write(back.Bills[0]));
+        Assert.DoesNotContain("hospitalLevel", BillWriter.Write(back.Bills[1]));
+    }
+
+    [Theory]
+    [InlineData("\"emergency\": \"yes\"")]
+    [InlineData("\"emergency\": true, \"emergency\": false")]
+    [InlineData("\"emergency\": null")]
+    public void A_malformed_emergency_is_refused_at_its_field(string field)
+    {
+        var read = Read(Valid.Replace("\"date\": \"2024-02-29\"", "\"date\": \"2024-02-29\", " + field));
+        Assert.Contains(read.Problems, p => p.ToString().Contains("bills[1].emergency"));
     }
 
     [Fact]

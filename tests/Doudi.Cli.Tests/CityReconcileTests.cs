@@ -87,12 +87,12 @@ public class CityReconcileTests
         {
             Id = "s1", Person = "p1", Date = new DateOnly(2023, 5, 6), Kind = Doudi.Policy.Vocabulary.BillKind.Inpatient, Total = 1000.01m,
             InPolicy = 900.02m, BasicPaid = 400.03m, CriticalPaid = 10.04m, SupplementaryPaid = 5.05m, AssistancePaid = 60.06m,
-            ReasonableOutOfPolicy = 7.07m, SpecialDisease = true, HospitalLevel = 3, Designated = false, Referred = true, WithinCity = false,
+            ReasonableOutOfPolicy = 7.07m, SpecialDisease = true, HospitalLevel = 3, Designated = false, Referred = true, WithinCity = false, Emergency = true,
             Excluded = Doudi.Policy.Vocabulary.Exclusion.ThirdParty,
             Items = [new(Doudi.Policy.Vocabulary.ItemKind.Consumable, Doudi.Policy.Vocabulary.ItemClass.DentalImplant, false, 8.08m)],
         };
         // Every property of the bill is set above: a new one must be added to the spill (and here).
-        Assert.Equal(18, typeof(Doudi.Engine.Cases.Bill).GetProperties().Length);
+        Assert.Equal(19, typeof(Doudi.Engine.Cases.Bill).GetProperties().Length);
         var row = new Doudi.Analysis.Reconciliation.ExportRow(bill, 12.34m, "H1", "医院", "A01", "张三", 42);
         using var buffer = new MemoryStream();
         using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) Doudi.Analysis.Reconciliation.RowSpill.Write(w, row);
@@ -100,6 +100,13 @@ public class CityReconcileTests
         var back = Doudi.Analysis.Reconciliation.RowSpill.Read(new BinaryReader(buffer, Encoding.UTF8));
         Assert.Equal(bill.Items, back.Bill.Items);
         Assert.Equal(row with { Bill = bill with { Items = back.Bill.Items } }, back);
+
+        // A bill that did not say its hospital's level comes back without one, not as ungraded (P-9).
+        var unsaid = row with { Bill = bill with { HospitalLevel = null } };
+        using var again = new MemoryStream();
+        using (var w = new BinaryWriter(again, Encoding.UTF8, leaveOpen: true)) Doudi.Analysis.Reconciliation.RowSpill.Write(w, unsaid);
+        again.Position = 0;
+        Assert.Null(Doudi.Analysis.Reconciliation.RowSpill.Read(new BinaryReader(again, Encoding.UTF8)).Bill.HospitalLevel);
     }
 
     /// <summary>The generated export as a province's warehouse would give it: renamed columns, the medical type as a name

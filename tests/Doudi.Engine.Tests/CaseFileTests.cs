@@ -72,6 +72,15 @@ public sealed class CaseFileTests
         foreach (var prop in expected.EnumerateObject())
         {
             if (prop.Name is "id" or "year" or "note") continue;
+            if (prop.Name == "traceExcludes")
+            {
+                // Steps that must not be there (by name): a rule that does not apply leaves no step.
+                var trace = (IReadOnlyList<Tracing.TraceStep>)actual["trace"]!;
+                foreach (var step in prop.Value.EnumerateArray())
+                    if (trace.Any(t => t.Step == step.GetString()))
+                        failures.Add($"{what}: unexpected trace step {step.GetString()}; trace:\n  " + string.Join("\n  ", trace.Select(Show)));
+                continue;
+            }
             if (prop.Name == "traceIncludes")
             {
                 var trace = (IReadOnlyList<Tracing.TraceStep>)actual["trace"]!;

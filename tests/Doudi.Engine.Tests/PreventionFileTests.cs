@@ -102,6 +102,8 @@ public sealed class PreventionFileTests
             phase_out_keeps: false
             phase_out_cite: 第四条
             timing_cite: 第四条
+            list_due_day: 5
+            list_due_cite: 第四条
             rules:
               - { item: resident_basic, categories: [subsistence], share: 1, cite: 第四条 }
             """));

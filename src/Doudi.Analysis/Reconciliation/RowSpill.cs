@@ -84,9 +84,10 @@ public sealed class RowSpill : IDisposable
         Nullable(w, b.AssistancePaid);
         w.Write(b.ReasonableOutOfPolicy);
         w.Write(b.SpecialDisease);
-        w.Write(b.HospitalLevel);
+        w.Write(b.HospitalLevel ?? -1);   // -1: the bill did not say (P-9)
         w.Write(b.Designated);
         w.Write(b.Referred);
+        w.Write(b.Emergency);
         w.Write(b.WithinCity);
         w.Write((byte)b.Excluded);
         w.Write(b.Items.Count);
@@ -121,9 +122,10 @@ public sealed class RowSpill : IDisposable
             AssistancePaid = NullableDecimal(r),
             ReasonableOutOfPolicy = r.ReadDecimal(),
             SpecialDisease = r.ReadBoolean(),
-            HospitalLevel = r.ReadInt32(),
+            HospitalLevel = r.ReadInt32() is var level and >= 0 ? level : null,
             Designated = r.ReadBoolean(),
             Referred = r.ReadBoolean(),
+            Emergency = r.ReadBoolean(),
             WithinCity = r.ReadBoolean(),
             Excluded = (Exclusion)r.ReadByte(),
             Items = Items(r),

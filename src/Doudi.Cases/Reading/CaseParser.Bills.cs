@@ -64,8 +64,8 @@ internal sealed partial class CaseParser
             Total = v.Total, InPolicy = v.InPolicy, BasicPaid = v.Basic + v.Hifob + v.Cvlserv + v.Hifes,
             CriticalPaid = v.National && v.Critical is null ? 0m : v.Critical,
             SupplementaryPaid = v.Supplementary, AssistancePaid = v.Assistance, ReasonableOutOfPolicy = v.Reasonable,
-            SpecialDisease = v.SpecialDisease, HospitalLevel = v.HospitalLevel ?? v.InstitutionLevel ?? 0,
-            Designated = v.Designated, Referred = v.Referred ?? v.Referral, WithinCity = v.WithinCity,
+            SpecialDisease = v.SpecialDisease, HospitalLevel = v.HospitalLevel ?? v.InstitutionLevel,
+            Designated = v.Designated, Emergency = v.Emergency, Referred = v.Referred ?? v.Referral, WithinCity = v.WithinCity,
             Excluded = v.Excluded, Items = v.Items ?? [],
         };
         if (Lone)
@@ -164,6 +164,9 @@ internal sealed partial class CaseParser
                 return true;
             case "designated":
                 if (First(ref c, ref v.Seen, B.Designated, name)) ReadBool(ref c, "designated", out v.Designated);
+                return true;
+            case "emergency":
+                if (First(ref c, ref v.Seen, B.Emergency, name)) ReadBool(ref c, "emergency", out v.Emergency);
                 return true;
             case "referred":
                 if (First(ref c, ref v.Seen, B.Referred, name) && ReadBool(ref c, "referred", out var referred)) v.Referred = referred;
@@ -292,7 +295,7 @@ internal sealed partial class CaseParser
         public bool SpecialDisease;
         public bool? Referred;
         public bool Referral;
-        public bool Designated, WithinCity;
+        public bool Designated, WithinCity, Emergency;
         public int? HospitalLevel;
         public Exclusion Excluded;
         public List<Item>? Items;
@@ -337,6 +340,6 @@ internal sealed partial class CaseParser
     {
         public const int Id = 1, Person = 2, Date = 4, Kind = 8, Total = 16, InPolicy = 32, Basic = 64, Critical = 128, Supplementary = 256,
             Assistance = 512, Reasonable = 1024, SpecialDisease = 2048, HospitalLevel = 4096, Designated = 8192, Referred = 16384,
-            WithinCity = 32768, Excluded = 65536, Items = 131072, Institution = 1 << 18, Diagnosis = 1 << 19, Insurance = 1 << 20, Region = 1 << 21;
+            WithinCity = 32768, Excluded = 65536, Items = 131072, Institution = 1 << 18, Diagnosis = 1 << 19, Insurance = 1 << 20, Region = 1 << 21, Emergency = 1 << 22;
     }
 }

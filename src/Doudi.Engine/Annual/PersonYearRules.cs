@@ -57,7 +57,7 @@ internal static class PersonYearRules
     /// Whether a bill is left out of a year-end rule, noted in <paramref name="basis"/> with the reason: its period
     /// lacks the rule, it was settled without an assistance identity, or the policy excludes it from assistance.
     /// </summary>
-    private static bool Left(TraceBasis basis, in YearBill bill, bool periodHasRule)
+    internal static bool Left(TraceBasis basis, in YearBill bill, bool periodHasRule)
     {
         var period = bill.Period;
         decimal amount = basis.Field == "personalBurden" ? bill.PersonalBurden : bill.ReasonableBurden;
@@ -76,7 +76,7 @@ internal static class PersonYearRules
     private static string Show(DateOnly d) => d == DateOnly.MaxValue ? "…" : d.ToString("yyyy-MM-dd");
 
     /// <summary>What a counted bill adds to the reasonable burden (I-14), as the reader sees it.</summary>
-    private static string Reasonable(in YearBill bill) =>
+    internal static string Reasonable(in YearBill bill) =>
         $"{bill.Date:yyyy-MM-dd}，{Codes.ToCode(bill.Category!.Value)}：政策范围内个人负担 {TraceStep.Show(bill.ReasonableBurden - bill.ReasonableOutOfPolicy)}" +
         $" + 专家认定的目录外合理费用 {TraceStep.Show(bill.ReasonableOutOfPolicy)} (in-policy remainder + admitted out-of-catalogue)";
 
@@ -85,43 +85,26 @@ internal static class PersonYearRules
         if (!AnyCounted(bills, p => p.Special is not null)) return;
         Special? rule = null;
         decimal reasonable = 0m;
-        Cited<decimal>? ratio = null;
-        Category? ratioCategory = null;
-        string? ratioBill = null;
         var basis = new TraceBasis(TraceBasisOf.Bills, "reasonableBurden", "value");
         foreach (var bill in bills)
         {
             if (Left(basis, bill, bill.Period.Special is not null)) continue;
-            var s = bill.Period.Special!;
-            var cat = bill.Category!.Value;
-            basis.Count(bill.Id, bill.ReasonableBurden, Reasonable(bill));
-            rule = s;
+            rule = bill.Period.Special!;
             reasonable += bill.ReasonableBurden;
-            // I-2: the year's ratio is that of the best category any counted bill was settled under.
-            if (s.Ratio[(int)cat] is { } cr && (ratio is null || cr.Value > ratio.Value.Value)) { ratio = cr; ratioCategory = cat; ratioBill = bill.Id; }
+            basis.Count(bill.Id, bill.ReasonableBurden, Reasonable(bill));
         }
         if (rule is null) return;
-        if (ratio is not { } rt)
-        {
-            r.Trace.Add(new TraceStep("special_assistance", 0m, rule.Threshold.Cite, "I-8", Formulas.None,
-                "本年度所持身份无特殊救助比例 no special-assistance ratio for the year's categories") { Basis = basis });
-            return;
-        }
         if (reasonable < rule.Threshold.Value)
         {
             r.Trace.Add(new TraceStep("special_assistance", 0m, rule.Threshold.Cite, "I-8", Formulas.BelowLine,
                 "年度合理个人负担 {0} 未达 {1} below the threshold", reasonable, rule.Threshold.Value) { Basis = basis });
             return;
         }
-        // The conditions that hold are traced too: the line reached, and the category whose ratio is used.
+        // The conditions that hold are traced too: the line reached, then the ratio each bill takes.
         r.Trace.Add(new TraceStep("special_assistance_threshold", 0m, rule.Threshold.Cite, "I-8", Formulas.AtLeastLine,
             "年度合理个人负担 {0} ≥ {1}，负担仍然较重 the year's reasonable burden reaches the line", reasonable, rule.Threshold.Value));
-        r.Trace.Add(new TraceStep("special_assistance_category", 0m, rt.Cite, "I-2", Formulas.None,
-            TraceText.Literal($"比例取本年度计入单据所用类别中最高者：{Codes.ToCode(ratioCategory!.Value)}（首见于单据 {ratioBill}）{TraceStep.Show(Money.Pct(rt.Value))}% ") +
-            "(the ratio of the best category the year's counted bills were settled under)"));
-        decimal pay = Money.Round(rt.Value * reasonable);
-        basis.TotalInput = "base";
-        r.Trace.Add(new TraceStep("special_assistance", pay, rt.Cite, "I-8", Formulas.RatioOfBase, "{0%}% × 年度合理个人负担 {1}", rt.Value, reasonable) { Basis = basis });
+        var shares = SpecialShares.Of(bills);
+        decimal pay = SpecialShares.Trace(r, shares, bills, reasonable, basis, rule);
         if (!rule.Limit.Value.Unlimited && pay > rule.Limit.Value.Amount)
         {
             r.Trace.Add(new TraceStep("special_assistance_limit", rule.Limit.Value.Amount, rule.Limit.Cite, "I-8", Formulas.Capped,

@@ -19,7 +19,7 @@ internal readonly struct YearBill
         Date = bill.Date;
         Period = period;
         Category = result.Category;
-        Exclusion = BillSettler.ExclusionOf(bill);
+        Exclusion = BillSettler.ExclusionOf(bill, period);
         Referred = bill.Referred;
         PersonalBurden = result.PersonalBurden;
         ReasonableBurden = result.ReasonableBurden;

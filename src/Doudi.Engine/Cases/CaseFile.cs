@@ -29,8 +29,11 @@ public sealed record Bill
     /// <summary>Out-of-catalogue cost that the expert panel admitted as reasonable (fuyang 二.4, I-14).</summary>
     public decimal ReasonableOutOfPolicy { get; init; }
     public bool SpecialDisease { get; init; }
-    public int HospitalLevel { get; init; }
+    /// <summary>0 to 3, 0 ungraded; null when the bill does not say (refused where the policy reads it, P-9).</summary>
+    public int? HospitalLevel { get; init; }
     public bool Designated { get; init; } = true;
+    /// <summary>Treated in an emergency (紧急情况): lifts the non-designated exclusion where the policy says so (wenzhou-2020 第十四条（二）, P-8).</summary>
+    public bool Emergency { get; init; }
     public bool Referred { get; init; }
     public bool WithinCity { get; init; } = true;
     public Exclusion Excluded { get; init; }

@@ -92,7 +92,7 @@ public sealed class CaseSettlement
             _problems.Add(new(path + ".person", $"未知人员 unknown person '{bill.Person}'"));
             return null;
         }
-        var period = _catalog.Find(_region, bill.Date);
+        var period = PolicyReach.For(_catalog, _region, _persons[p], bill.Date);
         if (period is null)
         {
             _problems.Add(new(path + ".date", $"{bill.Date:yyyy-MM-dd} 在 {_region} 无有效政策 no policy in force in {_region} on this date"));
@@ -122,13 +122,14 @@ public sealed class CaseSettlement
     /// </summary>
     internal void Record(Bill bill, BillResult result, int index)
     {
-        var period = _catalog.Find(_region, bill.Date);
+        var known = _personIndex.TryGetValue(bill.Person, out int p) && p < _persons.Count ? _persons[p] : null;
+        var period = PolicyReach.For(_catalog, _region, known, bill.Date);
         if (period is null)
         {
             _problems.Add(new($"bills[{index}].date", "无有效政策 no policy in force"));
             return;
         }
-        if (!_personIndex.TryGetValue(bill.Person, out int p))
+        if (!_personIndex.TryGetValue(bill.Person, out p))
         {
             // A person the file lacks: its own household, listed with the file's first person (as before streaming).
             p = _state.Count;

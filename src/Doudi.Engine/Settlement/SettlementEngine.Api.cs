@@ -51,7 +51,7 @@ public sealed partial class SettlementEngine
     /// </summary>
     public BillResult SettleBill(string region, Person person, Bill bill, PersonLedger ledger)
     {
-        var period = _catalog.Find(region, bill.Date);
+        var period = PolicyReach.For(_catalog, region, person, bill.Date);
         if (period is null || ledger.Year != bill.Date.Year)
         {
             var wrong = new List<SettlementProblem>();

@@ -51,10 +51,12 @@ internal static class AssistanceTier
                 : new TraceStep("assistance", 0m, period.Cite, null, Formulas.None, notInScope));
             return;
         }
-        if (scheme.MinHospitalLevel is { } level && bill.HospitalLevel < level.Value)
+        // A scheme that reads the level has it: BillChecks refused the bill otherwise (P-9).
+        int hospitalLevel = bill.HospitalLevel.GetValueOrDefault();
+        if (scheme.MinHospitalLevel is { } level && hospitalLevel < level.Value)
         {
             o.Trace.Add(new TraceStep("assistance", 0m, level.Cite, level.Cite.Interpretation, Formulas.BelowLevel,
-                "医院等级 {0} 低于 {1} 级 hospital level below the scheme's", bill.HospitalLevel, level.Value));
+                "医院等级 {0} 低于 {1} 级 hospital level below the scheme's", hospitalLevel, level.Value));
             return;
         }
         if (scheme.InPolicyAbove is { } above && bill.InPolicy <= above.Value)
@@ -67,10 +69,10 @@ internal static class AssistanceTier
         if (scheme.MinHospitalLevel is { } lv && scheme.InPolicyAbove is { } ab)
             o.Trace.Add(new TraceStep("assistance_condition", 0m, ab.Cite, ab.Cite.Interpretation, Formulas.Qualifies,
                 "医院等级 {0} ≥ {1}，一次性住院政策范围内费用 {2} > {3} hospital level and single-stay in-policy cost qualify",
-                bill.HospitalLevel, lv.Value, bill.InPolicy, ab.Value));
+                hospitalLevel, lv.Value, bill.InPolicy, ab.Value));
         else if (scheme.MinHospitalLevel is { } lv2)
             o.Trace.Add(new TraceStep("assistance_condition", 0m, lv2.Cite, lv2.Cite.Interpretation, Formulas.AtLeastLevel,
-                "医院等级 {0} ≥ {1} hospital level qualifies", bill.HospitalLevel, lv2.Value));
+                "医院等级 {0} ≥ {1} hospital level qualifies", hospitalLevel, lv2.Value));
         else if (scheme.InPolicyAbove is { } ab2)
             o.Trace.Add(new TraceStep("assistance_condition", 0m, ab2.Cite, ab2.Cite.Interpretation, Formulas.Above,
                 "一次性住院政策范围内费用 {0} > {1} single-stay in-policy cost qualifies", bill.InPolicy, ab2.Value));

@@ -1,5 +1,6 @@
 using Doudi.Engine.Cases;
 using Doudi.Engine.Settlement;
+using Doudi.Policy.Periods;
 using Doudi.Policy.Vocabulary;
 
 namespace Doudi.Engine.Tiers;
@@ -21,6 +22,19 @@ internal static class BillChecks
             : items is Item[] array ? array : default;
         if (span.IsEmpty && items is List<Item> or Item[]) return;
         if (!span.IsEmpty ? !Fit(span, bill) : items.Count != 0 && !Fit(items.ToArray(), bill)) Name(bill, path, problems);
+    }
+
+    /// <summary>
+    /// A bill that does not say its hospital's level, where the policy's scheme for it depends on the level (pengshui's
+    /// other diseases need a level-2 hospital or above), is refused at <c>hospitalLevel</c>: reading it as ungraded would
+    /// deny assistance the bill may be due. Where no rule of the policy reads the level, the bill needs none (P-9).
+    /// </summary>
+    public static void CheckLevel(PolicyPeriod period, Bill bill, BillPath path, List<SettlementProblem> problems)
+    {
+        if (bill.HospitalLevel is not null || AssistanceTier.SchemeOf(period, bill)?.Value?.MinHospitalLevel is not { } level) return;
+        problems.Add(new(path + ".hospitalLevel",
+            $"缺少医院等级：{period.PolicyId} 按医院等级决定此类单据的救助（{level.Cite.Rule}，须 ≥ {level.Value} 级），请写明 hospitalLevel（0 无等级、1–3 级） " +
+            "(the hospital's level is missing and the policy's rule for this bill depends on it: give hospitalLevel, 0 for ungraded)"));
     }
 
     /// <summary>

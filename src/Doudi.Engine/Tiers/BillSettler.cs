@@ -45,7 +45,11 @@ internal sealed class BillSettler
         /// <summary>Tilted assistance's conditions that hold (referred, within the city), when the period has them.</summary>
         public readonly TraceStep? TiltedConditions;
         public readonly TraceStep?[] Exclusion = new TraceStep?[ExclusionTemplates.Length];
+        /// <summary>Exclusions an emergency lifts (P-8), by exclusion.</summary>
+        public readonly TraceStep?[] EmergencyLifted;
         public readonly TraceStep? OutOfCity;
+        /// <summary>Treatment outside the city at the local standards (P-6), referred or not recorded.</summary>
+        public readonly (TraceStep Referred, TraceStep NotRecorded)? LocalStandard;
 
         public SharedSteps(PolicyPeriod period)
         {
@@ -66,6 +70,8 @@ internal sealed class BillSettler
             for (int r = 0; r < Exclusion.Length; r++)
                 if (period.Exclusions[r] is { } cite)
                     Exclusion[r] = new TraceStep("exclusion", 0m, cite, cite.Interpretation, Formulas.None, ExclusionTemplates[r]);
+            LocalStandard = OutOfCityRule.Steps(period);
+            EmergencyLifted = EmergencyException.Steps(period);
             if (period.OutOfCityNeedsReferral is { } referral)
                 OutOfCity = new TraceStep("exclusion", 0m, referral, "I-19", Formulas.None,
                     "市外就医未按规定转诊，不纳入医疗救助 treated outside the city without referral");
@@ -115,6 +121,7 @@ internal sealed class BillSettler
     {
         int before = problems.Count;
         BillChecks.Check(bill, path, problems);
+        BillChecks.CheckLevel(period, bill, path, problems);
         if (problems.Count > before) return null;
         var shared = Shared.GetValue(period, static p => new SharedSteps(p));
         if (period.UpstreamAssistance is { } upstream && bill.AssistancePaid is null)
@@ -154,6 +161,10 @@ internal sealed class BillSettler
             Tilted = best.Tilted, Supplementary = bill.SupplementaryPaid, PersonalBurden = personal,
         };
         result.Trace.Add(_candidates.Count < shared.Policy.Length ? shared.Policy[_candidates.Count] : SharedSteps.PolicyStep(period, _candidates.Count));
+        if (PolicyReach.Reached(period, bill))
+            result.Trace.Add(new TraceStep("policy_reach", 0m, period.Lookback!.Months.Cite, "P-7", Formulas.None,
+                TraceText.Literal($"结算日期早于本地区已载入的政策；单据在回溯期内，按认定时有效的 {period.PolicyId}（{period.From:yyyy-MM-dd} 起）的回溯条款结算 ") +
+                "the bill predates the region's policies; a look-back window reaches it, so the policy in force at recognition settles it"));
         if (best.Identity is { } held) result.Trace.Add(shared.IdentityStep(held, best.LookBack));
         result.Trace.AddRange(best.Trace);
         if (bill.AssistancePaid is { } paidUpstream && period.UpstreamAssistance is null)
@@ -214,6 +225,7 @@ internal sealed class BillSettler
         o.Critical = CriticalIllnessTier.Settle(period, bill, candidate.Category, ledger, o, path, problems, shared.NoCriticalUpstream);
 
         bool excluded = Excluded(period, shared, bill, o);
+        if (!excluded) OutOfCityRule.Trace(bill, shared.LocalStandard, o);
         // Jiande has no per-bill assistance: what the upstream paid stands. Elsewhere the engine computes what is due
         // even when the bill says what was paid upstream (I-24); the settler reports the two side by side.
         if (period.UpstreamAssistance is not null && bill.AssistancePaid is not null) AssistanceTier.Upstream(period, bill, candidate.Category, o);
@@ -237,9 +249,13 @@ internal sealed class BillSettler
     public static Exclusion ExclusionOf(Bill bill) =>
         bill.Excluded != Exclusion.None ? bill.Excluded : bill.Designated ? Exclusion.None : Exclusion.NonDesignated;
 
+    /// <summary>The reason the bill may be outside assistance under <paramref name="period"/>: None when an emergency lifts it (P-8).</summary>
+    public static Exclusion ExclusionOf(Bill bill, PolicyPeriod period) =>
+        ExclusionOf(bill) is var reason && EmergencyException.Lifts(period, bill, reason) ? Exclusion.None : reason;
+
     /// <summary>True when the policy in force excludes the bill from assistance.</summary>
     public static bool IsExcluded(PolicyPeriod period, Bill bill) =>
-        ExclusionOf(bill) is var reason && reason != Exclusion.None && period.Exclusions[(int)reason] is not null;
+        ExclusionOf(bill, period) is var reason && reason != Exclusion.None && period.Exclusions[(int)reason] is not null;
 
     /// <summary>Exclusions (wenzhou-2020 第十四条 and equivalents) and pengshui's referral rule (I-19) stop assistance, not insurance.</summary>
     private static bool Excluded(PolicyPeriod period, SharedSteps shared, Bill bill, BillOutcome o)
@@ -247,8 +263,12 @@ internal sealed class BillSettler
         var reason = ExclusionOf(bill);
         if (reason != Exclusion.None && shared.Exclusion[(int)reason] is { } excluded)
         {
-            o.Trace.Add(excluded);
-            return true;
+            if (!bill.Emergency || shared.EmergencyLifted[(int)reason] is not { } lifted)
+            {
+                o.Trace.Add(excluded);
+                return true;
+            }
+            o.Trace.Add(lifted);
         }
         if (shared.OutOfCity is { } outOfCity && !bill.WithinCity && !bill.Referred)
         {

@@ -113,6 +113,9 @@ public static class Formulas
     /// <summary>A total carried as it is: the sum of the amounts the step's basis lists (see <see cref="TraceBasis"/>).</summary>
     public static readonly TraceFormula Total = new("total", "total", ["total"]);
 
+    /// <summary>Two amounts added up (the shares of fuyang's special assistance, one per ratio, P-5).</summary>
+    public static readonly TraceFormula SumOfTwo = new("sum_of_two", "first + second", ["first", "second"]);
+
     /// <summary>A value less what is taken out of it.</summary>
     public static readonly TraceFormula Less = new("less", "value - deducted", ["value", "deducted"]);
 

@@ -124,11 +124,17 @@ internal static class PreventionFileReader
 
     private static Func<PolicyDocument, DateOnly, DateOnly, object>? Premium(YamlReading y, YamlMappingNode root)
     {
-        y.OnlyKeys(root, "资助参保文件 premium file", [.. Header, "phase_out_keeps", "phase_out_cite", "timing_cite", "rules"]);
+        y.OnlyKeys(root, "资助参保文件 premium file", [.. Header, "phase_out_keeps", "phase_out_cite", "timing_cite", "list_due_day", "list_due_cite", "rules"]);
         var keeps = y.Bool(y.Get(root, "phase_out_keeps"), "phase_out_keeps");
         if (keeps is null && y.Get(root, "phase_out_keeps") is null) y.Error(root, "文件缺少 'phase_out_keeps'（渐退期对象是否继续资助）missing 'phase_out_keeps'");
         var keepsCite = y.Text(root, "phase_out_cite", true, "文件 file");
         var timingCite = y.Text(root, "timing_cite", true, "文件 file");
+        // The day of the next month the list is due by, postponed past holidays (pengshui 二.（四）.2 "每月5日前（法定节假日顺延）").
+        var dueNode = y.Get(root, "list_due_day");
+        var dueDay = Number((dueNode as YamlScalarNode)?.Value);
+        if (dueDay is null or < 1 or > 28 || decimal.Truncate(dueDay.Value) != dueDay)
+            y.Error(dueNode ?? root, "'list_due_day' 应为 1–28 的日（名单每月几日前报送）must be a day 1..28 (the list is due by that day of the month)");
+        var dueCite = y.Text(root, "list_due_cite", true, "文件 file");
         var rules = new List<PremiumRule>();
         foreach (var node in Sequence(y, root, "rules"))
         {
@@ -148,7 +154,8 @@ internal static class PreventionFileReader
             if (item is null || categories is null || ruleCite is null) continue;
             rules.Add(new PremiumRule(item.Value, tier, categories, share, basis, fixedAmount, amount, ruleCite));
         }
-        return (doc, from, to) => new PremiumPolicy(doc.Id, doc.Document, keeps ?? false, keepsCite ?? "", rules) { Region = doc.Region, From = from, To = to, TimingCite = timingCite ?? "", File = y.File };
+        return (doc, from, to) => new PremiumPolicy(doc.Id, doc.Document, keeps ?? false, keepsCite ?? "", rules) { Region = doc.Region, From = from, To = to, TimingCite = timingCite ?? "", File = y.File,
+                ListDueDay = dueDay is >= 1 and <= 28 ? (int)dueDay.Value : 0, ListDueCite = dueCite ?? "" };
     }
 
     private static Func<PolicyDocument, DateOnly, DateOnly, object>? Relief(YamlReading y, YamlMappingNode root, string? cite)

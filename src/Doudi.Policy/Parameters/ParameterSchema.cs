@@ -26,6 +26,7 @@ public static class ParameterSchema
         new("identity.effective", ValueType.Choice, "when a recognised identity starts (I-1)", ["next_month"]),
         new("supplementary.position", ValueType.Choice, "supplementary insurance before or after assistance (I-5)", ["before_assistance", "after_assistance"]),
         new("exclusions", ValueType.ChoiceList, "bills outside assistance", Codes.All<Exclusion>().Where(c => c != "none").ToArray()),
+        new("exclusions.emergencyExcepted", ValueType.ChoiceList, "exclusions that do not apply to a bill treated in an emergency (P-8)", Codes.All<Exclusion>().Where(c => c != "none").ToArray()),
         new("referral.outOfCity", ValueType.Choice, "treatment outside the city", ["local_standard", "requires_referral"]),
 
         new("assistance.upstream", ValueType.Choice, "medical assistance is paid upstream and arrives on the bill", ["required"]),

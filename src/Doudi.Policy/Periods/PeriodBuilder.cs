@@ -57,7 +57,10 @@ internal sealed class PeriodBuilder
         if (Get<string>("supplementary.position") is { } sp) p.SupplementaryBeforeAssistance = new Cited<bool>(sp.Value == "before_assistance", sp.Cite);
         if (Get<List<string>>("exclusions") is { } ex)
             foreach (var code in ex.Value) p.Exclusions[(int)Parse<Exclusion>(code)] = ex.Cite;
+        if (Get<List<string>>("exclusions.emergencyExcepted") is { } ee)
+            foreach (var code in ee.Value) p.EmergencyExcepted[(int)Parse<Exclusion>(code)] = ee.Cite;
         if (Get<string>("referral.outOfCity") is { Value: "requires_referral" } rr) p.OutOfCityNeedsReferral = rr.Cite;
+        if (Get<string>("referral.outOfCity") is { Value: "local_standard" } ls) p.OutOfCityLocalStandard = ls.Cite;
         if (Has("assistance.upstream")) p.UpstreamAssistance = Cite("assistance.upstream");
 
         foreach (var kind in Enum.GetValues<BillKind>())

@@ -37,6 +37,10 @@ public sealed class PolicyPeriod
     public Cited<bool>? SupplementaryBeforeAssistance { get; set; }
     public Citation?[] Exclusions { get; } = new Citation?[Enum.GetValues<Exclusion>().Length];
     public Citation? OutOfCityNeedsReferral { get; set; }
+    /// <summary>Exclusions an emergency lifts (wenzhou-2020 第十四条（二）"紧急情况除外", P-8), by exclusion.</summary>
+    public Citation?[] EmergencyExcepted { get; } = new Citation?[Enum.GetValues<Exclusion>().Length];
+    /// <summary>Treatment outside the city, referred or filed, is settled at the local standards (wenzhou-2020 第二十四条, P-6).</summary>
+    public Citation? OutOfCityLocalStandard { get; set; }
     public Citation? UpstreamAssistance { get; set; }
 
     public Cited<Scheme?>?[] SchemeByKind { get; } = new Cited<Scheme?>?[Codes.BillKindCount];

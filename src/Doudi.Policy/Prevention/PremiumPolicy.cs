@@ -15,4 +15,7 @@ public sealed record PremiumPolicy(string Id, string Document, bool PhaseOutKeep
     /// <summary>The clause that says when a subsidy starts (the month after approval) and that a year already paid is not refunded.</summary>
     public string TimingCite { get; init; } = "";
     public string File { get; init; } = "";
+    /// <summary>The day of the month the list is due by (postponed past holidays), and the clause that sets it.</summary>
+    public int ListDueDay { get; init; }
+    public string ListDueCite { get; init; } = "";
 }

@@ -114,8 +114,8 @@ public sealed class WorkdayCalendar
         return d;
     }
 
-    /// <summary>"Each month by the Nth, postponed by holidays" (pengshui 二.四.2: 每月5日前（法定节假日顺延）).</summary>
-    public Deadline MonthlyDeadline(int year, int month, int day = 5)
+    /// <summary>"Each month by the Nth, postponed by holidays" (pengshui 二.四.2: 每月5日前（法定节假日顺延）); the day is policy data (premium files' list_due_day).</summary>
+    public Deadline MonthlyDeadline(int year, int month, int day)
     {
         var nominal = new DateOnly(year, month, day);
         var due = OnOrNextWorkday(nominal);

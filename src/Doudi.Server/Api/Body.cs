@@ -66,9 +66,12 @@ public static class Body
     /// A JSON text answered as UTF-8 with a fixed content type. Results.Content would parse the content type and look the
     /// encoding up on every answer (a lock once the code-page provider is registered): measurable on the one-stop path.
     /// </summary>
+    /// <summary>The content type of every JSON answer written by hand (<see cref="RawJson"/>, the settlement's answer).</summary>
+    public const string JsonContentType = "application/json; charset=utf-8";
+
     private sealed class Utf8Json(string json, int status) : IResult
     {
-        private const string ContentType = "application/json; charset=utf-8";
+        private const string ContentType = JsonContentType;
 
         public Task ExecuteAsync(HttpContext http)
         {

@@ -22,17 +22,15 @@ public sealed class Fields
         _values = values; PathPrefix = pathPrefix; Problems = problems;
     }
 
+    /// <summary>
+    /// An object of a JSON document that has passed <see cref="Body.Duplicates"/> (every request body does, in
+    /// <see cref="Body.ReadJsonAsync"/>; the name list's JSON rows too): a key given twice is refused there, once, by its path.
+    /// </summary>
     public static Fields FromJson(JsonElement obj, string pathPrefix, List<FieldProblem> problems)
     {
         var d = new Dictionary<string, Raw>(StringComparer.Ordinal);
         foreach (var p in obj.EnumerateObject())
         {
-            if (d.ContainsKey(p.Name))
-            {
-                // {"name":"a","name":"b"}: valid JSON whose meaning depends on the reader; refused, never last-one-wins.
-                problems.Add(new FieldProblem(pathPrefix.Length == 0 ? p.Name : $"{pathPrefix}.{p.Name}", new("字段重复出现", "the field is given twice")));
-                continue;
-            }
             if (p.Value.ValueKind == JsonValueKind.String && !Readable(p.Value))
             {
                 // "\ud800" alone: valid JSON, but not text — refused here rather than failing later.
@@ -68,13 +66,6 @@ public sealed class Fields
 
     public string Path(string name) => PathPrefix.Length == 0 ? name : $"{PathPrefix}.{name}";
     public void Problem(string name, Text message) => Problems.Add(new FieldProblem(Path(name), message));
-
-    /// <summary>Refuses by name every field but <paramref name="known"/>: a field the endpoint does not read is an error, never ignored.</summary>
-    public void RefuseUnknown(params string[] known)
-    {
-        foreach (var name in _values.Keys)
-            if (Array.IndexOf(known, name) < 0) Problem(name, new("未知字段", "unknown field"));
-    }
 
     /// <summary>The first of <paramref name="names"/> present (aliases: our names, the national platform's, Chinese headers).</summary>
     public string? Which(params string[] names)

@@ -110,7 +110,15 @@ internal readonly record struct AnswerFacts(decimal Tilted, decimal AssistanceBa
 {
     public static AnswerFacts Scan(string json, bool wantTrace)
     {
-        var r = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+        // The stored text's UTF-8 in a pooled buffer: read once per answer, kept by nothing (the facts are values and copied strings).
+        var utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(json.Length));
+        try { return Scan(utf8.AsSpan(0, System.Text.Encoding.UTF8.GetBytes(json, utf8)), wantTrace); }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(utf8); }
+    }
+
+    private static AnswerFacts Scan(ReadOnlySpan<byte> json, bool wantTrace)
+    {
+        var r = new Utf8JsonReader(json);
         decimal tilted = 0m, assistanceBase = 0m;
         List<string>? lines = null;
         if (!r.Read() || r.TokenType != JsonTokenType.StartObject) throw new JsonException("a stored result is not an object");

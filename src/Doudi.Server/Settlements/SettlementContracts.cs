@@ -16,7 +16,8 @@ public sealed record BillInOurNames(
     decimal? AssistancePaid = null,
     IReadOnlyList<BillItem>? Items = null, BillInstitution? Institution = null, BillDiagnosis? Diagnosis = null,
     string? Insurance = null, string? Region = null, decimal? ReasonableOutOfPolicy = null, bool? SpecialDisease = null,
-    string? HospitalLevel = null, bool? Designated = null, bool? Referred = null, bool? WithinCity = null, string? Excluded = null);
+    string? HospitalLevel = null, bool? Designated = null, bool? Referred = null, bool? WithinCity = null, string? Excluded = null,
+    bool? Emergency = null);
 
 /// <summary>A fee detail in our names.</summary>
 public sealed record BillItem(string Kind, bool InCatalog, decimal Amount, string? Class = null, string? Code = null, string? Name = null, decimal? Quantity = null);

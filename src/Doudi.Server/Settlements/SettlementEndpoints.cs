@@ -25,7 +25,7 @@ public static class SettlementEndpoints
                 return Results.Json(held.ToBody(), Json.Options, statusCode: StatusCodes.Status202Accepted);
             }
             if (!outcome.Replayed) http.Response.Headers.Location = $"/api/settlements/{outcome.Settlement.Id}";
-            return Body.RawJson(outcome.Settlement.ToJson(outcome.National), outcome.Replayed ? 200 : 201);
+            return new AnswerResult(outcome.Settlement, outcome.National, outcome.Replayed ? 200 : 201);
         }).RequireAuthorization(Policies.Settle)
           .WithSummary("一站式结算一张单据 / settle one bill (our or the national platform's field names); returns maf_pay and the trace, " +
                        "in national names too (setlinfo, setldetail) when asked in them; 202 when held for review")
@@ -60,7 +60,7 @@ public static class SettlementEndpoints
             var actor = http.Actor();
             if (s is null || (actor.Role == Roles.Hospital && s.CreatedBy != actor.Name))
                 throw ApiProblemException.NotFound(new($"没有结算 {id}", $"no settlement {id}"));
-            return Body.RawJson(s.ToJson());
+            return (IResult)new AnswerResult(s, null, StatusCodes.Status200OK);
         }).RequireAuthorization(Policies.ReadSettlements)
           .WithSummary("一笔结算 / a settlement with its result and trace").Produces<SettlementAnswer>().Problems(404);
 

@@ -47,8 +47,22 @@ public sealed record StoredSettlement(
     /// </remarks>
     public string ToJson(NationalRecord? national = null)
     {
-        var result = ResultJson.AsSpan().TrimEnd();
-        if (ResultFormat != CurrentResultFormat || result.Length < 2 || result[0] != '{' || result[^1] != '}') return ToJsonRewritten();
+        if (Answer(national) is not { } a) return ToJsonRewritten();
+        return string.Concat(a.Head, a.Comma ? "," : "", Encoding.UTF8.GetString(a.Tail.Span));
+    }
+
+    /// <summary>
+    /// The answer of <see cref="ToJson"/> in its two parts, so an HTTP answer can be written as UTF-8 straight to the
+    /// response (<see cref="AnswerResult"/>) without building the whole text once more: the stored result without its
+    /// closing brace (<paramref name="Head"/>, a slice of <see cref="ResultJson"/>), a comma unless that object is empty,
+    /// and the answer's own members with the closing brace, already UTF-8 (<paramref name="Tail"/>). Null for a result
+    /// that is not format 2 (answered by <see cref="ToJsonRewritten"/>).
+    /// </summary>
+    internal AnswerText? Answer(NationalRecord? national = null)
+    {
+        var result = ResultJson.AsMemory().TrimEnd();
+        var span = result.Span;
+        if (ResultFormat != CurrentResultFormat || span.Length < 2 || span[0] != '{' || span[^1] != '}') return null;
         var facts = AnswerFacts.Scan(ResultJson, wantTrace: NationalJson is not null);
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -58,10 +72,9 @@ public sealed record StoredSettlement(
             w.WriteEndObject();
         }
         // "{…stored members…}" + ",…answer members…}": the answer's object without its opening brace.
-        var tail = Encoding.UTF8.GetString(buffer.WrittenSpan[1..]);
-        var body = result[..^1];
+        var head = result[..^1];
         // An empty result object ("{}") takes the answer's members without a separating comma.
-        return string.Concat(body, body.TrimEnd().EndsWith("{") ? "" : ",", tail);
+        return new AnswerText(head, !head.Span.TrimEnd().EndsWith("{"), buffer.WrittenMemory[1..]);
     }
 
     /// <summary>The answer by re-writing every member of the parsed result (format 1, and the reference for format 2).</summary>
@@ -106,4 +119,31 @@ public sealed record StoredSettlement(
     }
 
     internal static decimal Normal(decimal amount) => amount / 1.000000000000000000000000000000000m;
+}
+
+/// <summary>A settlement's answer as <see cref="StoredSettlement.Answer"/> gives it: head (text), an optional comma, tail (UTF-8).</summary>
+internal readonly record struct AnswerText(ReadOnlyMemory<char> Head, bool Comma, ReadOnlyMemory<byte> Tail);
+
+/// <summary>
+/// A settlement's answer written to the response as UTF-8 in its parts (the stored result's text encoded straight into
+/// the response, then the answer's members): the same bytes as <see cref="StoredSettlement.ToJson"/>, without building
+/// that text and encoding it again (one-stop settlement, issue 9 item 6).
+/// </summary>
+internal sealed class AnswerResult(StoredSettlement settlement, NationalRecord? national, int status) : IResult
+{
+    public Task ExecuteAsync(HttpContext http)
+    {
+        if (settlement.Answer(national) is not { } a) return Api.Body.RawJson(settlement.ToJsonRewritten(), status).ExecuteAsync(http);
+        var response = http.Response;
+        response.StatusCode = status;
+        response.ContentType = Api.Body.JsonContentType;
+        response.ContentLength = Encoding.UTF8.GetByteCount(a.Head.Span) + (a.Comma ? 1 : 0) + a.Tail.Length;
+        var writer = response.BodyWriter;
+        Encoding.UTF8.GetBytes(a.Head.Span, writer);
+        if (a.Comma) writer.Write(","u8);
+        writer.Write(a.Tail.Span);
+        return FlushAsync(writer, http.RequestAborted);
+    }
+
+    private static async Task FlushAsync(System.IO.Pipelines.PipeWriter writer, CancellationToken ct) => await writer.FlushAsync(ct);
 }

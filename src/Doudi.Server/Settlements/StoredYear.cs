@@ -119,24 +119,15 @@ public static class StoredYear
     }
 
     /// <summary>
-    /// Gives every stored bill of the region's year its year facts: a no-op (two index counts) when the settlement's own
-    /// statement wrote them, as it does since migration 0880.
+    /// Gives every stored bill of the region's year its year facts. Every writer of settlements writes them in its own
+    /// statement since migration 0880, so only the region-years migration 1050 listed in <c>year_facts_pending</c> (bills
+    /// stored before 0880) have any to complete: for every other year this is one primary-key look-up, not a count of the
+    /// year's settlements (millions of rows not yet vacuumed right after a city's import).
     /// </summary>
     private static async Task CompleteFactsAsync(DbConnection c, DbTransaction? tx, string region, int year)
     {
         (string, object?)[] ry = [("r", region), ("y", year)];
-        // No client-side time limit: right after a city's import (millions of rows the database has not yet vacuumed),
-        // counting visits every row once, which can outlast the default 30 s; the run is a batch job, not a request
-        // someone waits on at a counter.
-        async Task<long> CountAsync(string sql)
-        {
-            await using var cmd = c.Command(sql, tx, ry);
-            cmd.CommandTimeout = 0;
-            return Convert.ToInt64(await cmd.ExecuteScalarAsync());
-        }
-        var stored = await CountAsync("SELECT COUNT(*) FROM settlements WHERE region = @r AND year = @y");
-        var withFacts = await CountAsync("SELECT COUNT(*) FROM settlement_year_facts WHERE region = @r AND year = @y");
-        if (stored == withFacts) return;
+        if (await c.ScalarAsync("SELECT 1 FROM year_facts_pending WHERE region = @r AND year = @y AND completed_at IS NULL", tx, ry) is null or DBNull) return;
         if (tx is null) throw new InvalidOperationException("year facts are missing and can only be added in a write transaction");
         // A thousand rows at a time (by id), so a year stored before 0880 is completed without holding its JSON in memory.
         for (string after = ""; ;)
@@ -145,7 +136,12 @@ public static class StoredYear
                 "AND NOT EXISTS (SELECT 1 FROM settlement_year_facts f WHERE f.settlement_id = s.id) ORDER BY id LIMIT 1000", tx,
                 r => (Id: r.S("id"), Person: r.S("person_id"), Bill: r.S("bill_json"), Result: r.S("result_json"), Format: r.I("result_format")),
                 [.. ry, ("after", after)]);
-            if (missing.Count == 0) return;
+            if (missing.Count == 0)
+            {
+                // Completed in the run's transaction: rolled back with it if the run fails.
+                await c.ExecAsync("UPDATE year_facts_pending SET completed_at = @at WHERE region = @r AND year = @y", tx, [.. ry, ("at", DateTimeOffset.UtcNow)]);
+                return;
+            }
             foreach (var m in missing)
                 await c.ExecAsync(YearFacts.Sql[1..], tx, ("id", m.Id), ("p", m.Person), ("r", region), ("y", year),
                     ("yf_facts", YearFacts.Write(StoredResults.ReadBill(m.Bill, m.Format), StoredResults.Read(m.Result, m.Format))));

@@ -17,7 +17,7 @@ namespace Doudi.Server.Settlements;
 /// <remarks>
 /// One line, fields separated by ';' (codes and invariant decimals, whose scale is kept so traces print the same):
 /// <c>1;date;policy;category;assistance;tilted;personalBurden;reasonableBurden;criticalIllness;kind;total;inPolicy;
-/// basicPaid;supplementaryPaid;reasonableOutOfPolicy;excluded;flags;items</c>, flags 'd' designated and 'r' referred,
+/// basicPaid;supplementaryPaid;reasonableOutOfPolicy;excluded;flags;items</c>, flags 'd' designated, 'r' referred and 'e' emergency (which lifts the non-designated exclusion where the policy says so, P-8),
 /// items <c>kind:class:inCatalog(1|0):amount</c> separated by ','. A version other than 1 is refused, never guessed.
 /// </remarks>
 public static class YearFacts
@@ -45,6 +45,7 @@ public static class YearFacts
         s.Append(Codes.ToCode(bill.Excluded)).Append(Sep);
         if (bill.Designated) s.Append('d');
         if (bill.Referred) s.Append('r');
+        if (bill.Emergency) s.Append('e');
         s.Append(Sep);
         for (int i = 0; i < bill.Items.Count; i++)
         {
@@ -90,7 +91,7 @@ public static class YearFacts
         {
             Id = settlementId, Person = personId, Date = date, Kind = kind,
             Total = total, InPolicy = inPolicy, BasicPaid = basic, SupplementaryPaid = supplementary, ReasonableOutOfPolicy = admitted,
-            Excluded = excluded, Designated = flags.Contains('d'), Referred = flags.Contains('r'),
+            Excluded = excluded, Designated = flags.Contains('d'), Referred = flags.Contains('r'), Emergency = flags.Contains('e'),
             Items = items,
         };
         return (bill, result);

@@ -4,6 +4,7 @@ using Doudi.Server.Api;
 
 namespace Doudi.Server.WebConsole;
 
+/// <summary>The export body: declared (<see cref="Declare.JsonBody{T}"/>), so a field beside these is refused when the body is read, like every body.</summary>
 public sealed record XlsxExportRequest(string Sheet, string[] Columns, JsonElement[][] Rows);
 
 /// <summary>
@@ -23,7 +24,6 @@ public static class ExportEndpoints
             var problems = new List<FieldProblem>();
             var f = Fields.FromJson(root, "", problems);
             var sheet = f.String("sheet", required: true, maxLength: 31);
-            f.RefuseUnknown("sheet", "columns", "rows");
             var rows = new List<object[]>();
             if (!root.TryGetProperty("columns", out var cols) || cols.ValueKind != JsonValueKind.Array || cols.GetArrayLength() is 0 or > 100)
                 problems.Add(new("columns", new("应为 1–100 个列名", "must be 1–100 column names")));
@@ -49,7 +49,7 @@ public static class ExportEndpoints
             using var ms = new MemoryStream();
             XlsxReportWriter.WriteTable(sheet!, rows, ms);
             return Results.File(ms.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "export.xlsx");
-        }).RequireAuthorization().WithTags("Console").Accepts<XlsxExportRequest>("application/json")
+        }).RequireAuthorization().WithTags("Console").JsonBody<XlsxExportRequest>()
           .ProducesFile(Declare.Xlsx)
           .WithSummary("把页面上的表格导出为 Excel / export a table shown in the console as .xlsx");
     }

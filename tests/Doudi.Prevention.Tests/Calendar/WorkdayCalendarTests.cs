@@ -44,7 +44,7 @@ public class WorkdayCalendarTests
     [InlineData(2024, 3, "2024-03-05")]  // Tue 03-05, an ordinary working day: no postponement
     public void Monthly_list_by_the_fifth_is_postponed_past_holidays(int y, int m, string expected)
     {
-        var due = Cal.MonthlyDeadline(y, m);
+        var due = Cal.MonthlyDeadline(y, m, 5);
         Assert.Equal(D(expected), due.Date);
         Assert.False(due.Provisional);
     }
@@ -52,7 +52,7 @@ public class WorkdayCalendarTests
     [Fact]
     public void Postponed_deadline_says_why_in_chinese()
     {
-        var due = Cal.MonthlyDeadline(2024, 10);
+        var due = Cal.MonthlyDeadline(2024, 10, 5);
         Assert.Contains("2024-10-05", due.BasisZh);
         Assert.Contains("国庆节", due.BasisZh);
         Assert.Contains("顺延", due.BasisZh);

@@ -55,6 +55,21 @@ public abstract class FictionalRegionTests(ServerFixture fx)
         Assert.Equal("qingshan-2025", list.Str("policy"));
         var row = Assert.Single(list.GetProperty("items").EnumerateArray());
         Assert.Equal((c, 380m, "2025-05-01"), (row.Str("person"), row.Dec("amount"), row.Str("effectiveFrom")));
+        // Due by the 10th of the next month (list_due_day of its premium file, not a number in code): 2025-05-10 is a
+        // Saturday → postponed to Monday 2025-05-12 (before: the 5th for every region, 劳动节 off to 05-05 → 2025-05-06).
+        Assert.Equal("2025-05-12", list.Str("due"));
+        Assert.Contains("青政办〔2025〕1号 第八条", list.Str("dueCite"));
+        // The calendar's monthly deadline without a day takes the region's list due day, with its clause …
+        var (ms, md, mt) = await op.GetJson("/api/calendar/monthly-deadline?year=2025&month=5&region=qingshan");
+        Assert.True(ms == HttpStatusCode.OK, mt);
+        Assert.Equal((10, "2025-05-12"), (md.GetProperty("day").GetInt32(), md.Str("due")));
+        Assert.Contains("青政办〔2025〕1号 第八条", md.Str("cite"));
+        // … and without a region the one day every region's rules in force agree on: here they differ (10 and the 5th of
+        // 彭水府办发〔2023〕52号 二.（四）.2), so the day is asked for by name rather than guessed.
+        var (dds, dp, _) = await op.GetJson("/api/calendar/monthly-deadline?year=2025&month=5");
+        Assert.Equal(HttpStatusCode.BadRequest, dds);
+        Assert.Contains("\"day\"", dp.GetRawText());
+        Assert.Equal("2025-05-06", (await op.GetJson("/api/calendar/monthly-deadline?year=2025&month=5&region=pengshui")).Body.Str("due"));
 
         // Year-end (第六条, 第七条). A: special 0.50 × 15000 = 7500; 15000 − 7500 = 7500 ≤ 15000 → no cap relief.
         // B: special 0.50 × 90000 = 45000 > limit 20000 → 20000; 90000 − 20000 = 70000 > 15000 → cap relief 55000.

@@ -167,6 +167,13 @@ public abstract class JiandeScenarioTests(ServerFixture fx)
         Assert.Equal("2024-10-10", d.Str("due"));   // Oct 8, 9, 10
         Assert.Equal("2024-10-15", (await op.GetJson("/api/calendar/deadline?from=2024-09-30&workdays=7")).Body.Str("due")); // 8, 9, 10, 11, 12 (Sat, worked), 14, 15
         Assert.Equal("2024-10-08", (await op.GetJson("/api/calendar/monthly-deadline?year=2024&month=10&day=5")).Body.Str("due"));
+        // Without a day: the list due day every region's premium rules in force agree on (the 5th, 彭水府办发〔2023〕52号 二.（四）.2
+        // and the project's reading for the regions whose text is silent), with the clauses that set it.
+        var (ms, md, mt) = await op.GetJson("/api/calendar/monthly-deadline?year=2024&month=10");
+        Assert.True(ms == HttpStatusCode.OK, mt);
+        Assert.Equal((5, "2024-10-08"), (md.GetProperty("day").GetInt32(), md.Str("due")));
+        Assert.Contains("彭水府办发〔2023〕52号 二.（四）.2", md.Str("cite"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await op.GetJson("/api/calendar/monthly-deadline?year=0&month=1")).Status); // before: 500
         var (bad, problem, _) = await op.GetJson("/api/calendar/deadline?from=2031-01-01&workdays=3");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad);
         Assert.Contains("calendar_out_of_range", problem.Str("type"));

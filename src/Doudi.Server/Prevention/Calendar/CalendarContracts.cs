@@ -7,4 +7,8 @@ public sealed record CalendarDay(DateOnly Date, bool Workday, string Reason, str
 public sealed record DeadlineView(DateOnly From, int Workdays, DateOnly Due, bool Provisional, string Basis, string BasisEn, IReadOnlyList<CalendarDay> Days);
 
 /// <summary>"By the <see cref="Day"/>th of the month, postponed past holidays".</summary>
-public sealed record MonthlyDeadlineView(int Year, int Month, int Day, DateOnly Due, bool Provisional, string Basis, string BasisEn);
+public sealed record MonthlyDeadlineView(int Year, int Month, int Day, DateOnly Due, bool Provisional, string Basis, string BasisEn)
+{
+    /// <summary>The clause that sets the day when the caller gave none (the premium rules' list due day); null when the caller gave the day.</summary>
+    public string? Cite { get; init; }
+}

@@ -1,3 +1,6 @@
+using Doudi.Policy.Vocabulary;
+using Doudi.Prevention.PostHoc;
+using Doudi.Server.Api;
 using Doudi.Server.Prevention.Common;
 using Doudi.Server.Storage;
 
@@ -12,7 +15,12 @@ public static class PostHocListEndpoints
     public static void Map(WebApplication app)
     {
         app.MapGet("/api/posthoc-applications", async (string? region, string? state, Database db, CancellationToken ct) =>
-            await db.ReadAsync(c => PostHocService.ListAsync(c, region, state), ct))
+        {
+            // An unknown state is refused by name, not answered with an empty list.
+            if (state is not null && !Codes.TryParse<PostHocState>(state, out _))
+                throw ApiProblemException.Invalid([new("state", Msg.Unknown("状态", state, Codes.All<PostHocState>()))]);
+            return await db.ReadAsync(c => PostHocService.ListAsync(c, region, state), ct);
+        })
           .RequireAuthorization(PreventionPolicies.PostHoc).WithTags("Post-hoc")
           .WithSummary("事后救助申请列表 / post-hoc applications, newest first").Produces<List<PostHocRow>>();
     }

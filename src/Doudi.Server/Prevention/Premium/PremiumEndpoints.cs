@@ -43,7 +43,7 @@ public static class PremiumEndpoints
             var persons = await db.ReadAsync(c => PremiumStore.RecognisedInAsync(c, region!, monthStart, tierValue), ct);
             var list = PreventionProblems.Run(() => PremiumLists.Monthly(policy, year.Value, month.Value, persons,
                 (p, item) => item == PremiumItem.ResidentBasic ? new Contributions(contribution!.Value, tier1Contribution) : new Contributions(supplementaryContribution ?? 0m)), "contribution");
-            var due = PreventionProblems.Run(() => cal.MonthlyDeadline(monthStart.AddMonths(1).Year, monthStart.AddMonths(1).Month, 5));
+            var due = PreventionProblems.Run(() => cal.MonthlyDeadline(monthStart.AddMonths(1).Year, monthStart.AddMonths(1).Month, policy.ListDueDay));
             var actor = http.Actor();
             if (format == "csv")
             {
@@ -53,7 +53,7 @@ public static class PremiumEndpoints
             }
             return Results.Json(new PremiumListView(region!, year.Value, month.Value, policyId, policy.Document, due.Date, due.BasisZh, list.Sum(r => r.Amount),
                 list.Select(r => new PremiumRowView(r.PersonId, r.Name, Codes.ToCode(r.Category), Codes.ToCode(r.Tier), Codes.ToCode(r.Item), r.Amount,
-                    r.EffectiveFrom, Codes.ToCode(r.Status), r.BasisZh, r.NoteZh, r.Cite)).ToList()), Json.Options);
+                    r.EffectiveFrom, Codes.ToCode(r.Status), r.BasisZh, r.NoteZh, r.Cite)).ToList()) { DueCite = policy.ListDueCite }, Json.Options);
         }).RequireAuthorization(Policies.Operate).WithTags("Premium subsidy")
           .Produces<PremiumListView>(200).ProducesFile("text/csv").Problems(422)
           .WithSummary("资助参保月度名单 / the month's premium-subsidy list for the tax/insurance office (CSV or JSON)");

@@ -55,6 +55,9 @@ public static class ReductionEndpoints
 
         g.MapGet("/", async (Database db, PreventionClock clock, ReductionService service, string? region, int? costYear, string? stage, int? page, int? pageSize, CancellationToken ct) =>
         {
+            // An unknown stage is refused by name, not answered with an empty list.
+            if (stage is not null && !Codes.TryParse<CaseStage>(stage, out _))
+                throw ApiProblemException.Invalid([new("stage", Msg.Unknown("阶段", stage, Codes.All<CaseStage>()))]);
             var paging = Paging.From(page, pageSize);
             var w = new Where().Eq("region", region).Eq("cost_year", costYear).Eq("stage", stage);
             var result = await db.ReadAsync(async c =>
