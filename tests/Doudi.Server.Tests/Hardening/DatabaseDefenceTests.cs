@@ -57,6 +57,22 @@ public abstract class DatabaseDefenceTests(ServerFixture fx)
         Assert.Equal("marginal", category);
     }
 
+    /// <summary>
+    /// Migration 1030 dropped PostgreSQL's foreign key from settlements to persons (a check per imported row): what it
+    /// guarded stays refused by triggers, so a settlement never loses its person.
+    /// </summary>
+    [DbFact]
+    public async Task A_settled_person_cannot_be_deleted_or_renumbered()
+    {
+        var (person, id) = await SettledAsync();
+        await Assert.ThrowsAnyAsync<DbException>(() => Exec("DELETE FROM persons WHERE id = @p", ("p", person)));
+        await Assert.ThrowsAnyAsync<DbException>(() => Exec("UPDATE persons SET id = id || 'x' WHERE id = @p", ("p", person)));
+        // Other changes of the person stay possible (the name list and registry update persons in place).
+        await Exec("UPDATE persons SET id = id, name = name WHERE id = @p", ("p", person));
+        var owner = await fx.Db.ReadAsync(c => c.ScalarAsync("SELECT p.id FROM settlements s JOIN persons p ON p.id = s.person_id WHERE s.id = @id", null, ("id", id)));
+        Assert.Equal(person, owner);
+    }
+
     [DbFact]
     public async Task The_application_role_cannot_truncate_alter_delete_or_disable_triggers()
     {
