@@ -12,6 +12,7 @@ using System.Text.Json;
 //          [--seconds 60] [--persons 20000] [--pg "Host=127.0.0.1;Username=doudi;Password=doudi;Database=doudi"]
 //   … --namelist ROWS: name-list import rates instead (NameListBench.cs)
 //   … --keep-db: leave the PostgreSQL database after the run (to inspect it)
+//   … --server-env NAME=VALUE: an environment variable for the server process only (repeatable)
 //   … --warmup N (3000, one at a time) --warmup-concurrent N (0): unmeasured settlements before the measured run
 
 var opts = Args.Parse(args);
@@ -38,6 +39,9 @@ psi.Environment["DOUDI_DB"] = db;
 psi.Environment["DOUDI_ADMIN_PASSWORD"] = "bench-admin-password";
 psi.Environment["Logging__LogLevel__Default"] = "Warning";
 psi.Environment["DOUDI_POLICIES"] = FindPolicies();
+// --server-env NAME=VALUE (repeatable): a setting for the server process only (runtime knobs compared in BENCHMARKS.server.md).
+for (var i = Array.IndexOf(args, "--server-env"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--server-env", i + 2))
+    psi.Environment[args[i + 1].Split('=', 2)[0]] = args[i + 1].Split('=', 2)[1];
 using var server = Process.Start(psi)!;
 server.OutputDataReceived += (_, _) => { };
 server.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };

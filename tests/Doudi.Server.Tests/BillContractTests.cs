@@ -201,6 +201,37 @@ public abstract class BillContractTests(ServerFixture fx)
         await AssertAnswerIsTheRewrittenOneAsync((string)byId["setl_id"]!, t2);
     }
 
+    /// <summary>
+    /// Issue 9 item 6: the answer is written to the response in parts (the stored result's text encoded straight into the
+    /// response, then the answer's members). Settled (201), retried (200) and read back (GET) it is the same bytes, the
+    /// re-written answer's bytes, and its Content-Length counts UTF-8 bytes (the trace's Chinese text is several bytes a character).
+    /// </summary>
+    [DbFact]
+    public async Task The_answer_is_the_same_bytes_settled_retried_and_read_and_its_length_counts_utf8_bytes()
+    {
+        var person = await People.RegisterAsync(fx, "fuyang", "subsistence");
+        var (hospital, _) = await fx.HospitalAsync("富阳区第一人民医院");
+        var setl = NewId("S");
+        var bill = System.Text.Json.JsonSerializer.Serialize(NationalBill(setl, person));
+        async Task<(HttpStatusCode Status, byte[] Bytes, long? Length)> Send(HttpRequestMessage m)
+        {
+            using var r = await hospital.SendAsync(m);
+            return (r.StatusCode, await r.Content.ReadAsByteArrayAsync(), r.Content.Headers.ContentLength);
+        }
+        HttpRequestMessage Post() => new(HttpMethod.Post, "/api/settlements") { Content = new StringContent(bill, Encoding.UTF8, "application/json") };
+        var settled = await Send(Post());
+        var retried = await Send(Post());
+        var read = await Send(new HttpRequestMessage(HttpMethod.Get, $"/api/settlements/{setl}"));
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.OK), (settled.Status, retried.Status, read.Status));
+        var text = Encoding.UTF8.GetString(settled.Bytes);
+        Assert.True(settled.Bytes.Length > text.Length, "the answer has no multi-byte character: the length check would prove nothing");
+        Assert.Equal(settled.Bytes.Length, settled.Length);
+        Assert.Equal(settled.Bytes, retried.Bytes);
+        Assert.Equal(settled.Bytes, read.Bytes);
+        Assert.Equal(read.Bytes.Length, read.Length);
+        await AssertAnswerIsTheRewrittenOneAsync(setl, text);
+    }
+
     [DbFact]
     public async Task Unknown_and_misspelt_fields_are_refused_by_name_in_both_namings()
     {

@@ -28,7 +28,6 @@ public static class ServerApp
         var urls = builder.Configuration["urls"] is { Length: > 0 } u ? u : builder.Configuration["ASPNETCORE_URLS"] is { Length: > 0 } e ? e : DefaultUrl;
         builder.Configuration["urls"] = urls;
         builder.WebHost.UseUrls(urls);
-        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = builder.Configuration.GetValue("Doudi:Kestrel:InlineScheduling", true));
         if (options.DataDirectory is not null) builder.Configuration["Doudi:DataDirectory"] = Path.GetFullPath(options.DataDirectory);
         builder.Configuration["Doudi:Demo"] ??= options.Demo ? "true" : null;
         LogSetup.Configure(builder.Logging);

@@ -54,6 +54,14 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
     private readonly int _lanes = Math.Clamp(config?.GetValue("Doudi:Import:Lanes", 2) ?? 2, 1, 4);
 
     public const int ChunkSize = 1000;
+
+    /// <summary>
+    /// Tests only (null otherwise): called with the chunk's number in file order, its attempt and a point — "locked" (it
+    /// holds its persons' locks, the next chunk may start), "written" (its settlements are stored, not yet committed),
+    /// "waits" (the dispatcher holds this chunk back until the chunks in flight end). A hook may hold a chunk there, or
+    /// throw <see cref="ChunkRaced"/> to make it settle again.
+    /// </summary>
+    internal Func<long, int, string, Task>? ChunkHook { get; set; }
     public const int MaxErrorsKept = 1000;
     public const string Running = "running", Done = "done", Failed = "failed";
 
@@ -90,20 +98,33 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
         var runs = Enumerable.Range(0, lanes).Select(_ => new Run(this, report, atomic, actor, source)).ToArray();
         var gc = GcFigures.Now();
         var inFlight = new Task?[lanes];
+        var inFlightIds = new HashSet<string>?[lanes];
         var pending = new List<PendingRow>(ChunkSize);
         long chunks = 0;
         async Task DispatchAsync()
         {
             if (pending.Count == 0) return;
-            var lane = (int)(chunks++ % lanes);
+            var number = chunks++;
+            var lane = (int)(number % lanes);
             if (inFlight[lane] is { } previous) { inFlight[lane] = null; await previous; }
             var rows = pending;
             pending = new List<PendingRow>(ChunkSize);
-            if (lanes == 1) { await runs[lane].ChunkAsync(rows, null, ct); return; }
+            if (lanes == 1) { await runs[lane].ChunkAsync(rows, null, number, ct); return; }
+            // A bill id also in a chunk still in flight (the same id for two persons, say): that chunk ends first, so the
+            // earlier row in the file is the one stored and the later one is refused as a different bill under its id.
+            var ids = rows.Select(r => r.Input.Bill.Id).ToHashSet(StringComparer.Ordinal);
+            for (var i = 0; i < lanes; i++)
+                if (inFlight[i] is { } other && inFlightIds[i] is { } theirs && theirs.Overlaps(ids))
+                {
+                    if (ChunkHook is { } hook) await hook(number, 0, "waits");
+                    inFlight[i] = null;
+                    await other;
+                }
+            inFlightIds[lane] = ids;
             // The next chunk starts only once this one holds its persons' locks: were it to start at once, the later chunk
             // could lock a person first and settle the person's later bills before the earlier ones (not in file order).
             var locked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var task = runs[lane].ChunkAsync(rows, locked, ct);
+            var task = runs[lane].ChunkAsync(rows, locked, number, ct);
             inFlight[lane] = task;
             await Task.WhenAny(locked.Task, task);
         }
@@ -291,7 +312,7 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
     }
 
     /// <summary>A settlement id stored meanwhile by someone else (another person's one-stop settlement): the chunk is read and settled again.</summary>
-    private sealed class ChunkRaced : Exception;
+    internal sealed class ChunkRaced : Exception;
 
     /// <summary>One lane of an import: its open transaction, in which it settles and writes one chunk after another.</summary>
     private sealed class Run(BulkImport owner, BulkImportReport report, bool atomic, Actor actor, string source)
@@ -301,7 +322,7 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
         private Database Db => owner.Db;
 
         /// <param name="locked">Set once the chunk's persons are locked (the next chunk may then start), or null.</param>
-        public async Task ChunkAsync(List<PendingRow> pending, TaskCompletionSource? locked, CancellationToken ct)
+        public async Task ChunkAsync(List<PendingRow> pending, TaskCompletionSource? locked, long number, CancellationToken ct)
         {
             if (pending.Count == 0) return;
             Scope ??= await Db.BeginWriteAsync(ct);
@@ -309,9 +330,21 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
             for (var attempt = 1; ; attempt++)
             {
                 if (pg) await Scope.Transaction.SaveAsync("chunk", ct);
+                var holdsLocks = false;
+                async Task At(string point)
+                {
+                    if (point == "locked")
+                    {
+                        // A retry rolls back to here, not to "chunk": the persons stay locked, so a later chunk waiting for one
+                        // of them cannot take it meanwhile and settle the person's later bills first.
+                        if (pg) { await Scope!.Transaction.SaveAsync("locked", ct); holdsLocks = true; }
+                        locked?.TrySetResult();
+                    }
+                    if (owner.ChunkHook is { } hook) await hook(number, attempt, point);
+                }
                 try
                 {
-                    var result = await owner.SettleChunkAsync(Scope.Connection, Scope.Transaction, pending, actor, source, Timings, locked);
+                    var result = await owner.SettleChunkAsync(Scope.Connection, Scope.Transaction, pending, actor, source, Timings, At);
                     if (pg) await Scope.Transaction.ReleaseAsync("chunk", ct);
                     lock (report)
                     {
@@ -323,7 +356,7 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                 catch (Exception e) when (pg && attempt < 5 && (e is ChunkRaced || Database.IsUniqueViolation(e) || e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected }))
                 {
                     // An id stored meanwhile (by one-stop settlement or the import's other lane), or a deadlock: read and settle again.
-                    await Scope.Transaction.RollbackAsync("chunk", ct);
+                    await Scope.Transaction.RollbackAsync(holdsLocks ? "locked" : "chunk", ct);
                 }
             }
             (string, object?)[] progress;
@@ -349,13 +382,13 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
 
     /// <summary>Settles a chunk of rows in file order (one implementation: <see cref="SettlementService.Decide"/>) and writes what it stored set-based.</summary>
     private async Task<ChunkResult> SettleChunkAsync(DbConnection c, DbTransaction tx, List<PendingRow> rows, Actor actor, string source, Timings timings,
-        TaskCompletionSource? locked = null)
+        Func<string, Task> at)
     {
         timings.Start();
         var years = rows.Select(r => r.Input.Bill.Date.Year).ToList();
         var state = await SettlementBatchStore.LoadAsync(c, tx, db.Dialect, rows.Select(r => ChineseId.NormalizeKey(r.Input.PersonKey)).ToList(),
             rows.Select(r => r.Input.Bill.Id).ToList(), years.Min() - 1, years.Max());
-        locked?.TrySetResult();
+        await at("locked");
         timings.Add(ref timings.Load);
         var result = new ChunkResult();
         var fresh = new List<SettlementService.NewSettlement>(rows.Count);
@@ -425,6 +458,7 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
             ? await BulkRows.WriteAsync(c, tx, "settlements", SettlementBatchStore.SettlementColumns, settlementRows)
             : await BulkRows.InsertNewAsync(c, tx, "settlements", "id", SettlementBatchStore.SettlementColumns, settlementRows);
         if (inserted != fresh.Count) throw new ChunkRaced();
+        await at("written");
         // What the year-end rules read of each bill (YearFacts), as the one-stop settlement stores it.
         await BulkRows.WriteAsync(c, tx, "settlement_year_facts", SettlementBatchStore.YearFactColumns,
             fresh.Select(n => new object?[] { n.Stored.Id, n.Stored.PersonId, n.Stored.Region, n.Stored.Year, YearFacts.Write(n.Bill, n.Result) }).ToList());
