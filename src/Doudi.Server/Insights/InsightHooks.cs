@@ -12,10 +12,11 @@ namespace Doudi.Server.Insights;
 public interface ISettlementAggregateHook
 {
     /// <summary>
-    /// The statement (and its parameters, named <paramref name="prefix"/>…, default im_) that adds a settlement, sent in the
-    /// batch that stores it (a bulk import sends many settlements' statements in one batch, each with its own prefix).
+    /// The statements (and their parameters, named <paramref name="prefix"/>…, default im_) that add a settlement, sent in the
+    /// batch that stores it. The first statement's text does not depend on the bill's item lines (it may be sent as part of
+    /// the settlement's own statement); the others, if any, follow it.
     /// </summary>
-    (string Sql, (string, object?)[] Args) SettlementStoredSql(DbConnection c, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details, string? prefix = null);
+    IReadOnlyList<(string Sql, (string, object?)[] Args)> SettlementStoredSql(DbConnection c, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details, string? prefix = null);
     Task SettlementReversedAsync(DbConnection c, DbTransaction tx, StoredSettlement settlement);
 
     /// <summary>Adds many new settlements at once (a bulk import's chunk), summed first: the same totals as one statement each.</summary>
@@ -28,9 +29,9 @@ public interface ISettlementAggregateHook
 /// </summary>
 public sealed class InsightHooks(Database db) : ISettlementAggregateHook
 {
-    public (string Sql, (string, object?)[] Args) SettlementStoredSql(DbConnection c, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details,
+    public IReadOnlyList<(string Sql, (string, object?)[] Args)> SettlementStoredSql(DbConnection c, PersonRecord person, Bill bill, BillResult result, SettlementDetails? details,
         string? prefix = null) =>
-        InsightStore.ApplySql(InsightFacts.From(person.Region, person.Township, bill, result, details), +1, InsightStore.ShardOf(db, c), prefix ?? "im_", db.Dialect);
+        InsightStore.ApplySql(InsightFacts.From(person.Region, person.Township, bill, result, details), +1, InsightStore.ShardOf(db, c), prefix ?? "im_");
 
     public Task SettlementsStoredAsync(DbConnection c, DbTransaction tx,
         IEnumerable<(PersonRecord Person, Bill Bill, BillResult Result, SettlementDetails? Details)> settlements) =>

@@ -31,27 +31,40 @@ public static class InsightStore
     public static int ShardOf(Database db, DbConnection c) => db.ConnectionSlot(c) % Shards;
 
     /// <summary>Adds (<paramref name="sign"/> = 1) or takes away (−1) one settlement, in the caller's transaction.</summary>
-    public static Task ApplyAsync(DbConnection c, DbTransaction tx, InsightFacts f, int sign, int shard)
+    public static async Task ApplyAsync(DbConnection c, DbTransaction tx, InsightFacts f, int sign, int shard)
     {
-        var (sql, args) = ApplySql(f, sign, shard, "im_", c is Npgsql.NpgsqlConnection ? Dialect.Postgres : Dialect.Sqlite);
-        return c.ExecAsync(sql, tx, args);
+        foreach (var (sql, args) in ApplySql(f, sign, shard, "im_"))
+            await c.ExecAsync(sql, tx, args);
     }
 
-    /// <summary>The upsert of <see cref="ApplyAsync"/>, parameters named <paramref name="prefix"/>…, to send in a settlement's batch.</summary>
-    /// <remarks>PostgreSQL: the rows as arrays, the statement of <see cref="ApplyManyAsync"/> (<see cref="UnnestSql"/>): one text,
-    /// and one prepared plan, whatever the number of item codes.</remarks>
-    public static (string Sql, (string, object?)[] Args) ApplySql(InsightFacts f, int sign, int shard, string prefix, Dialect dialect)
+    /// <summary>
+    /// The upserts of <see cref="ApplyAsync"/>, parameters named <paramref name="prefix"/>…, to send in a settlement's batch: first
+    /// the rows of its region, township, category, kind, institution and diagnosis (a statement whose text depends only on whether
+    /// the bill names an institution and a diagnosis, so it can join the settlement's other writes in one statement), then, when
+    /// the bill lists items, its item codes' rows (a text that varies with their number).
+    /// </summary>
+    /// <remarks>Rows as VALUES, not arrays: for a few rows PostgreSQL's <c>unnest</c> of 18 arrays (a function scan each) costs
+    /// more than the upsert itself.</remarks>
+    public static List<(string Sql, (string, object?)[] Args)> ApplySql(InsightFacts f, int sign, int shard, string prefix)
     {
-        if (dialect == Dialect.Postgres) return UnnestSql(Summed([f], sign, shard), prefix);
         var rows = RowsOf(f);
-        var sql = new StringBuilder($"INSERT INTO insight_monthly (region, month, dimension, dim_key, label, shard, bills, assisted, quantity, {Money}) VALUES ");
-        var p = prefix;
-        var args = new List<(string, object?)>(2 + rows.Count * 16) { ($"{p}r", f.Region), ($"{p}m", f.Month), ($"{p}s", shard) };
+        var statements = new List<(string, (string, object?)[])> { ValuesSql(f, rows.Where(r => r.Dim != Item).ToList(), sign, shard, prefix) };
+        if (rows.Where(r => r.Dim == Item).ToList() is { Count: > 0 } items) statements.Add(ValuesSql(f, items, sign, null, prefix + "i"));
+        return statements;
+    }
+
+    /// <param name="shard">The shard of the rows; null: item rows (one shard, 0).</param>
+    private static (string Sql, (string, object?)[] Args) ValuesSql(InsightFacts f,
+        List<(string Dim, string Key, string Label, long Quantity, long[] Money, long Bills, long Assisted)> rows, int sign, int? shard, string p)
+    {
+        var sql = new StringBuilder($"INSERT INTO insight_monthly ({Columns}) VALUES ");
+        var args = new List<(string, object?)>(3 + rows.Count * 15) { ($"{p}r", f.Region), ($"{p}m", f.Month) };
+        if (shard is { } s) args.Add(($"{p}s", s));
         for (var i = 0; i < rows.Count; i++)
         {
             var (dim, key, label, qty, money, bills, ass) = rows[i];
             if (i > 0) sql.Append(", ");
-            sql.Append($"(@{p}r, @{p}m, @{p}d{i}, @{p}k{i}, @{p}l{i}, {(dim == Item ? "0" : $"@{p}s")}, @{p}b{i}, @{p}a{i}, @{p}q{i}");
+            sql.Append($"(@{p}r, @{p}m, @{p}d{i}, @{p}k{i}, @{p}l{i}, {(shard is null ? "0" : $"@{p}s")}, @{p}b{i}, @{p}a{i}, @{p}q{i}");
             for (var j = 0; j < money.Length; j++) sql.Append($", @{p}v{i}_{j}");
             sql.Append(')');
             args.Add(($"{p}d{i}", dim)); args.Add(($"{p}k{i}", key)); args.Add(($"{p}l{i}", label));
@@ -111,7 +124,7 @@ public static class InsightStore
             .ThenBy(x => x.Key.Dim, StringComparer.Ordinal).ThenBy(x => x.Key.Key, StringComparer.Ordinal).ThenBy(x => x.Key.Shard).ToList();
     }
 
-    /// <summary>PostgreSQL's upsert of summed rows, the columns sent as arrays (parameters named <paramref name="prefix"/>…) and <c>unnest</c>ed.</summary>
+    /// <summary>PostgreSQL's upsert of many summed rows, the columns sent as arrays (parameters named <paramref name="prefix"/>…) and <c>unnest</c>ed.</summary>
     private static (string Sql, (string, object?)[] Args) UnnestSql(List<KeyValuePair<(string Region, string Month, string Dim, string Key, int Shard), Sum>> rows, string prefix)
     {
         var args = new List<(string, object?)>

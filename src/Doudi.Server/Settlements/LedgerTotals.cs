@@ -117,15 +117,14 @@ public static class LedgerTotals
     /// The upsert that adds one delta (to append to a settlement's or reversal's batch), or "" when it adds nothing;
     /// with its parameters, named <paramref name="prefix"/>…. Exact: integer fen on both databases.
     /// </summary>
-    /// <remarks>PostgreSQL: the rows as arrays (<see cref="UnnestAddSql"/>), so the statement's text, and its prepared plan, is the
-    /// same whatever the number of buckets.</remarks>
-    public static (string Sql, (string, object?)[] Args) AddSql(LedgerDelta delta, Dialect dialect, string prefix = "lt_") =>
-        dialect == Dialect.Postgres ? UnnestAddSql([.. Fen(delta)], prefix) : UpsertSql([.. Fen(delta)], prefix, add: true);
+    /// <remarks>Rows as VALUES, not arrays: for a few rows PostgreSQL's <c>unnest</c> of arrays (a function scan per array) costs more.</remarks>
+    public static (string Sql, (string, object?)[] Args) AddSql(LedgerDelta delta, string prefix = "lt_") =>
+        UpsertSql([.. Fen(delta)], prefix, add: true);
 
     /// <summary>Adds one delta (a settled bill, a reversal with Sign −1, a supplementary payment) in the caller's transaction.</summary>
     public static Task AddAsync(DbConnection c, DbTransaction tx, LedgerDelta delta)
     {
-        var (sql, args) = AddSql(delta, c is Npgsql.NpgsqlConnection ? Dialect.Postgres : Dialect.Sqlite);
+        var (sql, args) = AddSql(delta);
         return sql.Length == 0 ? Task.CompletedTask : c.ExecAsync(sql, tx, args);
     }
 

@@ -237,7 +237,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         _hooks[hook].SettlementStoredAsync(c, tx, n.Person, n.Identities, n.Bill, n.Result, actor, measuresBefore);
 
     /// <summary>Issue 10: the console's monthly aggregates of a new settlement (statements with parameters named by <paramref name="prefix"/>).</summary>
-    internal IEnumerable<(string Sql, (string, object?)[] Args)> AggregateSql(DbConnection c, NewSettlement n, string? prefix = null) =>
+    internal IEnumerable<IReadOnlyList<(string Sql, (string, object?)[] Args)>> AggregateSql(DbConnection c, NewSettlement n, string? prefix = null) =>
         (aggregateHooks ?? []).Select(h => h.SettlementStoredSql(c, n.Person, n.Bill, n.Result, Insights.SettlementDetails.From(n.Input), prefix));
 
     /// <summary>The console's monthly aggregates of many new settlements (a bulk import's chunk), summed: one upsert per hook.</summary>
@@ -260,27 +260,30 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         const string values = "@id, @p, @h, @y, @d, @r, @pol, @src, @hash, @bill, @res, @cnt, @a, @s, @at, @by, NULL, NULL, NULL, @fmt, @naming, @nat, @kind, @pb";
         // The hooks see the person's measures before this bill; their measures are added with the bill's counts below.
         var delta = await StoredHooksAsync(c, tx, n, actor, measuresBefore ?? new Dictionary<string, decimal>());
-        var (totalsSql, totalsArgs) = LedgerTotals.AddSql(new LedgerDelta(n.Person.Id, stored.Year, delta), db.Dialect);
-        // The console's monthly aggregates, last (their rows are the most shared).
+        var (totalsSql, totalsArgs) = LedgerTotals.AddSql(new LedgerDelta(n.Person.Id, stored.Year, delta));
+        // The console's monthly aggregates.
         var aggregates = AggregateSql(c, n).ToList();
         // The item lines in the same batch when it commits (nothing may follow the COMMIT); else after it, as before.
         var items = commitIn is null ? [] : SettlementContext.ItemsSql(n.Input).ToList();
         // The settlement and its audit entry (and what the bill said beside the engine's inputs), what the year-end rules
         // will read of it (YearFacts), what it counts added to the person's running totals, and the monthly aggregates: one
-        // statement on PostgreSQL (DialectSql.AsOneStatement); on the one-stop path in one round trip with the item lines and the COMMIT.
+        // statement on PostgreSQL (DialectSql.AsOneStatement), whose text varies only with what the bill names (context,
+        // counted buckets), not with its item lines: each text is a prepared statement of its own. The aggregates of the
+        // item codes follow it, then, on the one-stop path, in the same round trip the item lines and the COMMIT.
         List<string> writes = [$"INSERT INTO settlements ({Columns}, kind, personal_burden) VALUES ({values})", AuditLog.InsertSql(db.Dialect, "a_")];
         if (SettlementContext.Sql(n.Input) is { Length: > 0 } context) writes.Add(context);
         writes.Add(YearFacts.InsertSql);
         if (totalsSql.Length > 0) writes.Add(totalsSql);
-        writes.AddRange(aggregates.Select(a => a.Sql));
+        writes.AddRange(aggregates.Where(a => a.Count > 0).Select(a => a[0].Sql));
         await c.ExecAsync(
-            db.Dialect.AsOneStatement(writes) + string.Concat(items.Select(i => ";" + i.Sql)) + (commitIn is null ? "" : ";" + Database.CommitSql),
+            db.Dialect.AsOneStatement(writes) + string.Concat(aggregates.SelectMany(a => a.Skip(1)).Select(a => ";" + a.Sql))
+            + string.Concat(items.Select(i => ";" + i.Sql)) + (commitIn is null ? "" : ";" + Database.CommitSql),
             tx, [("id", stored.Id), ("p", stored.PersonId), ("h", stored.HouseholdId), ("y", stored.Year), ("d", stored.Date), ("r", stored.Region),
             ("pol", stored.Policy), ("src", stored.Source), ("hash", stored.RequestHash), ("bill", stored.BillJson), ("res", stored.ResultJson), ("cnt", stored.CountedJson),
             ("a", stored.Assistance), ("s", stored.Status), ("at", stored.CreatedAt), ("by", stored.CreatedBy),
             ("fmt", stored.ResultFormat), ("naming", stored.Naming), ("nat", stored.NationalJson),
             ("kind", n.Kind), ("pb", n.Result.PersonalBurden),
-            .. n.Audit, .. SettlementContext.Parameters(n.Input), .. YearFacts.Parameters(n.Bill, n.Result), .. totalsArgs, .. aggregates.SelectMany(a => a.Args), .. items.SelectMany(i => i.Args)]);
+            .. n.Audit, .. SettlementContext.Parameters(n.Input), .. YearFacts.Parameters(n.Bill, n.Result), .. totalsArgs, .. aggregates.SelectMany(a => a).SelectMany(a => a.Args), .. items.SelectMany(i => i.Args)]);
         if (commitIn is not null) commitIn.MarkCommitted();
         else await SettlementContext.WriteItemsAsync(c, tx, n.Input);
         return new SettleOutcome(stored, Replayed: false, National: n.Input.National is null ? null : NationalAnswer.Record(n.Input, n.Person));
