@@ -71,6 +71,15 @@ public sealed class ImportLaneTests(PostgresFixture fx) : IClassFixture<Postgres
         Assert.Equal(rows, report.GetProperty("settled").GetInt64());
         var paid = (await fx.Db.ReadAsync(c => c.ListAsync("SELECT id, assistance FROM settlements WHERE id LIKE @t", null,
             r => (r.S("id"), r.M("assistance")), ("t", tag + "-%")))).ToDictionary(x => x.Item1, x => x.Item2);
+        AssertPaidInFileOrder(paid, tag, rows, a, b);
+    }
+
+    /// <summary>
+    /// Two persons' bills of 160 each alternating through <paramref name="rows"/> rows (<c>tag-n</c>), settled in file
+    /// order: a person's first 937 bills pay 160, the 938th 80 (150,000 − 937 × 160), every later one 0.
+    /// </summary>
+    internal static void AssertPaidInFileOrder(Dictionary<string, decimal> paid, string tag, int rows, string a, string b)
+    {
         foreach (var (person, first) in new[] { (a, 0), (b, 1) })
         {
             var k = 0;

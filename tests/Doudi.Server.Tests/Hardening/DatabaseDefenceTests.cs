@@ -58,8 +58,8 @@ public abstract class DatabaseDefenceTests(ServerFixture fx)
     }
 
     /// <summary>
-    /// Migration 1030 dropped PostgreSQL's foreign key from settlements to persons (a check per imported row): what it
-    /// guarded stays refused by triggers, so a settlement never loses its person.
+    /// Migration 1000 dropped PostgreSQL's foreign key from settlements to persons (a check per stored row): what it
+    /// guarded stays refused by triggers (deletion since 0001, renumbering since 1030), so a settlement never loses its person.
     /// </summary>
     [DbFact]
     public async Task A_settled_person_cannot_be_deleted_or_renumbered()

@@ -8857,6 +8857,7 @@ export interface components {
             referred?: null | boolean;
             withinCity?: null | boolean;
             excluded?: null | string;
+            emergency?: null | boolean;
         };
         BillTiers: {
             id: string;
