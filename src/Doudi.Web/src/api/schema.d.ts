@@ -318,10 +318,62 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * 最近的导入批次 / the 50 latest settlement imports (optionally only running, done or failed), with their progress, without row errors
+         * @description 角色 / roles: bureau_admin, bureau_operator
+         */
+        get: {
+            parameters: {
+                query?: {
+                    state?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SettlementImportView"][];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或令牌无效 / not logged in, or the token is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 无权限 / the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
         put?: never;
         /**
-         * 批量导入结算记录 / stream a period's settlement records (CSV or JSONL) with a per-row error report
+         * 批量导入结算记录 / stream a period's settlement records (CSV or JSONL) with a per-row error report; ?async=true or Prefer: respond-async answers 202 at once
          * @description 角色 / roles: bureau_admin, bureau_operator
          */
         post: {
@@ -330,6 +382,7 @@ export interface paths {
                     format?: string;
                     mode?: string;
                     dryRun?: boolean;
+                    async?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -349,6 +402,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["BulkImportReport"];
+                    };
+                };
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SettlementImportStarted"];
                     };
                 };
                 /** @description 请求有误（errors 逐项列出字段） / the request has errors, named in errors */
@@ -412,7 +474,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 一次结算导入 / a settlement import and its row errors
+         * 导入批次及进度 / a settlement import: state (running, done, failed), rows done so far, and its report
          * @description 角色 / roles: bureau_admin, bureau_operator
          */
         get: {
@@ -4032,13 +4094,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 每月N日前（法定节假日顺延）/ monthly deadline postponed past holidays (pengshui's monthly lists) */
+        /** 每月N日前（法定节假日顺延）/ monthly deadline postponed past holidays; without day, the list due day of the region's premium rules (or the one every region's rules in force agree on) */
         get: {
             parameters: {
                 query?: {
                     year?: number;
                     month?: number;
                     day?: number;
+                    region?: string;
                 };
                 header?: never;
                 path?: never;
@@ -5244,7 +5307,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 登记逾期未反馈 / the bureau records that a department never answered (after 7 working days)
+         * 登记逾期未反馈 / the bureau records that a department never answered (after its long deadline, reduction.answer_within.will_grant)
          * @description 角色 / roles: bureau_admin, bureau_operator
          */
         post: {
@@ -6270,7 +6333,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 逾期任务 / every unanswered task past its 7-working-day deadline
+         * 逾期任务 / every unanswered task past its long deadline (reduction.answer_within.will_grant)
          * @description 角色 / roles: bureau_admin, bureau_operator, auditor
          */
         get: {
@@ -8281,11 +8344,13 @@ export interface paths {
         get?: never;
         /**
          * 载入乡镇地图 GeoJSON（FeatureCollection，properties.name 为乡镇名）/ load the townships' GeoJSON
-         * @description 角色 / roles: bureau_admin, bureau_operator, civil_affairs, charity, auditor
+         * @description 角色 / roles: bureau_admin
          */
         put: {
             parameters: {
-                query?: never;
+                query?: {
+                    source?: string;
+                };
                 header?: never;
                 path: {
                     region: string;
@@ -8880,8 +8945,11 @@ export interface components {
             format: string;
             mode: string;
             dryRun?: boolean;
+            state?: string;
             /** Format: int64 */
             rows?: number;
+            /** Format: int64 */
+            rowsDone?: number;
             /** Format: int64 */
             settled?: number;
             /** Format: int64 */
@@ -9449,6 +9517,7 @@ export interface components {
             provisional: boolean;
             basis: string;
             basisEn: string;
+            cite?: null | string;
         };
         NameListBatchRow: {
             id: string;
@@ -9911,6 +9980,7 @@ export interface components {
             dueBasis: string;
             total: number;
             items: components["schemas"]["PremiumRowView"][];
+            dueCite?: string;
         };
         PremiumRowView: {
             person: string;
@@ -10344,6 +10414,11 @@ export interface components {
             setlinfo?: null | components["schemas"]["NationalSetlinfo"];
             setldetail?: null | components["schemas"]["NationalSetldetail"][];
         };
+        SettlementImportStarted: {
+            id: string;
+            state: string;
+            location: string;
+        };
         SettlementImportView: {
             id: string;
             format: string;
@@ -10357,10 +10432,26 @@ export interface components {
             /** Format: int64 */
             rejected: number;
             committed: boolean;
-            errors: components["schemas"]["RowError"][];
+            errors: null | components["schemas"]["RowError"][];
             /** Format: date-time */
             createdAt: string;
             createdBy: string;
+            /** @default done */
+            state: string;
+            /**
+             * Format: int64
+             * @default 0
+             */
+            rowsDone: number;
+            /**
+             * Format: int64
+             * @default 0
+             */
+            held: number;
+            /** Format: date-time */
+            updatedAt?: null | string;
+            /** Format: date-time */
+            finishedAt?: null | string;
         };
         SettlementPage: {
             items: components["schemas"]["SettlementAnswer"][];
@@ -10421,6 +10512,9 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             createdBy: string;
+            /** Format: date-time */
+            reversedAt?: null | string;
+            reversedBy?: null | string;
         };
         TargetView: {
             policy: string;
