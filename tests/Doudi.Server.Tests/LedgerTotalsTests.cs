@@ -35,6 +35,34 @@ public abstract class LedgerTotalsTests(ServerFixture fx)
         return body;
     }
 
+    /// <summary>
+    /// The one-stop read finds the person by any of their keys once and reads that person's identities and totals (PostgreSQL:
+    /// the id is kept for the rest of the read batch); a key that matches nobody is refused, nothing counted.
+    /// </summary>
+    [DbFact]
+    public async Task Settlements_by_person_id_and_by_ID_number_count_against_one_ledger_and_an_unknown_key_is_refused()
+    {
+        var person = await People.RegisterAsync(fx, "fuyang", "subsistence");
+        var idNumber = (string)(await fx.Db.ReadAsync(c => c.ScalarAsync("SELECT id_number FROM persons WHERE id = @p", null, ("p", person))))!;
+        var op = await fx.As("operator");
+        // Each bill: base = in-policy 10000 − basic 6000 = 4000; subsistence 80% = 3200 (富政办〔2022〕21号 二.3). The identity is read
+        // for either key: without it the person has no category and is paid nothing.
+        foreach (var (key, day) in new[] { (person, "01"), (idNumber, "02") })
+        {
+            var (status, body, text) = await op.PostJson("/api/settlements", FuyangBill(NewId("lk"), key, 10000, 6000, $"2023-05-{day}"));
+            Assert.True(status == HttpStatusCode.Created, text);
+            Assert.Equal(3200m, body.Dec("assistance"));
+            Assert.Equal(person, body.Str("person"));
+        }
+        // Both bills counted against the one person's year: 2 × 3200 = 6400.
+        Assert.Contains(await TotalsAsync(person, 2023), kv => kv.Value == 6400m);
+
+        var (unknown, _, unknownText) = await op.PostJson("/api/settlements", FuyangBill(NewId("lk"), People.UniqueIdNumber(), 10000, 6000, "2023-05-03"));
+        Assert.True(unknown == HttpStatusCode.BadRequest, unknownText);
+        Assert.Contains("person", unknownText);
+        Assert.Contains(await TotalsAsync(person, 2023), kv => kv.Value == 6400m);
+    }
+
     [DbFact]
     public async Task Totals_after_settlements_and_a_reversal_equal_the_rebuild()
     {
