@@ -62,22 +62,20 @@ public static class Body
 
     public static IResult RawJson(string json, int status = 200) => new Utf8Json(json, status);
 
+    /// <summary>The content type of every JSON answer written by hand (<see cref="RawJson"/>, the settlement's answer).</summary>
+    public const string JsonContentType = "application/json; charset=utf-8";
+
     /// <summary>
     /// A JSON text answered as UTF-8 with a fixed content type. Results.Content would parse the content type and look the
     /// encoding up on every answer (a lock once the code-page provider is registered): measurable on the one-stop path.
     /// </summary>
-    /// <summary>The content type of every JSON answer written by hand (<see cref="RawJson"/>, the settlement's answer).</summary>
-    public const string JsonContentType = "application/json; charset=utf-8";
-
     private sealed class Utf8Json(string json, int status) : IResult
     {
-        private const string ContentType = JsonContentType;
-
         public Task ExecuteAsync(HttpContext http)
         {
             var response = http.Response;
             response.StatusCode = status;
-            response.ContentType = ContentType;
+            response.ContentType = JsonContentType;
             response.ContentLength = System.Text.Encoding.UTF8.GetByteCount(json);
             return response.WriteAsync(json, System.Text.Encoding.UTF8);
         }

@@ -107,39 +107,6 @@ public static class InsightStore
         return rows;
     }
 
-    /// <summary>The rows many settlements add to, summed per key, in key order: two writers (an import's two lanes) lock shared rows (items) in the same order, never in a cycle.</summary>
-    private static List<KeyValuePair<(string Region, string Month, string Dim, string Key, int Shard), Sum>> Summed(IEnumerable<InsightFacts> facts, int sign, int shard)
-    {
-        var sums = new Dictionary<(string Region, string Month, string Dim, string Key, int Shard), Sum>();
-        foreach (var f in facts)
-            foreach (var (dim, key, label, qty, money, bills, ass) in RowsOf(f))
-            {
-                var k = (f.Region, f.Month, dim, key, dim == Item ? 0 : shard);
-                if (!sums.TryGetValue(k, out var s)) sums[k] = s = new Sum();
-                if (label.Length > 0) s.Label = label;
-                s.Bills += bills * sign; s.Assisted += ass * sign; s.Quantity += qty * sign;
-                for (var j = 0; j < money.Length; j++) s.Money[j] += money[j] * sign;
-            }
-        return sums.OrderBy(x => x.Key.Region, StringComparer.Ordinal).ThenBy(x => x.Key.Month, StringComparer.Ordinal)
-            .ThenBy(x => x.Key.Dim, StringComparer.Ordinal).ThenBy(x => x.Key.Key, StringComparer.Ordinal).ThenBy(x => x.Key.Shard).ToList();
-    }
-
-    /// <summary>PostgreSQL's upsert of many summed rows, the columns sent as arrays (parameters named <paramref name="prefix"/>…) and <c>unnest</c>ed.</summary>
-    private static (string Sql, (string, object?)[] Args) UnnestSql(List<KeyValuePair<(string Region, string Month, string Dim, string Key, int Shard), Sum>> rows, string prefix)
-    {
-        var args = new List<(string, object?)>
-        {
-            ($"{prefix}r", rows.Select(x => x.Key.Region).ToArray()), ($"{prefix}m", rows.Select(x => x.Key.Month).ToArray()),
-            ($"{prefix}d", rows.Select(x => x.Key.Dim).ToArray()), ($"{prefix}k", rows.Select(x => x.Key.Key).ToArray()),
-            ($"{prefix}l", rows.Select(x => x.Value.Label).ToArray()), ($"{prefix}s", rows.Select(x => (short)x.Key.Shard).ToArray()),
-            ($"{prefix}b", rows.Select(x => x.Value.Bills).ToArray()), ($"{prefix}a", rows.Select(x => x.Value.Assisted).ToArray()),
-            ($"{prefix}q", rows.Select(x => x.Value.Quantity).ToArray()),
-        };
-        for (var j = 0; j < MoneyColumns.Length; j++) { var jj = j; args.Add(($"{prefix}v{j}", rows.Select(x => x.Value.Money[jj]).ToArray())); }
-        var names = string.Join(", ", args.Select(a => "@" + a.Item1));
-        return ($"INSERT INTO insight_monthly ({Columns}) SELECT * FROM unnest({names}){OnConflict}", args.ToArray());
-    }
-
     /// <summary>One summed row of <see cref="ApplyManyAsync"/>: the last non-empty label sent wins, as with one upsert after another.</summary>
     private sealed class Sum
     {
@@ -155,12 +122,33 @@ public static class InsightStore
     /// </summary>
     public static async Task ApplyManyAsync(DbConnection c, DbTransaction tx, IEnumerable<InsightFacts> facts, int sign, int shard)
     {
-        var rows = Summed(facts, sign, shard);
-        if (rows.Count == 0) return;
+        var sums = new Dictionary<(string Region, string Month, string Dim, string Key, int Shard), Sum>();
+        foreach (var f in facts)
+            foreach (var (dim, key, label, qty, money, bills, ass) in RowsOf(f))
+            {
+                var k = (f.Region, f.Month, dim, key, dim == Item ? 0 : shard);
+                if (!sums.TryGetValue(k, out var s)) sums[k] = s = new Sum();
+                if (label.Length > 0) s.Label = label;
+                s.Bills += bills * sign; s.Assisted += ass * sign; s.Quantity += qty * sign;
+                for (var j = 0; j < money.Length; j++) s.Money[j] += money[j] * sign;
+            }
+        if (sums.Count == 0) return;
+        // In key order: two writers (an import's two lanes) lock shared rows (items) in the same order, never in a cycle.
+        var rows = sums.OrderBy(x => x.Key.Region, StringComparer.Ordinal).ThenBy(x => x.Key.Month, StringComparer.Ordinal)
+            .ThenBy(x => x.Key.Dim, StringComparer.Ordinal).ThenBy(x => x.Key.Key, StringComparer.Ordinal).ThenBy(x => x.Key.Shard).ToList();
         if (c is Npgsql.NpgsqlConnection)
         {
-            var (sql, args) = UnnestSql(rows, "");
-            await c.ExecAsync(sql, tx, args);
+            var args = new List<(string, object?)>
+            {
+                ("r", rows.Select(x => x.Key.Region).ToArray()), ("m", rows.Select(x => x.Key.Month).ToArray()),
+                ("d", rows.Select(x => x.Key.Dim).ToArray()), ("k", rows.Select(x => x.Key.Key).ToArray()),
+                ("l", rows.Select(x => x.Value.Label).ToArray()), ("s", rows.Select(x => (short)x.Key.Shard).ToArray()),
+                ("b", rows.Select(x => x.Value.Bills).ToArray()), ("a", rows.Select(x => x.Value.Assisted).ToArray()),
+                ("q", rows.Select(x => x.Value.Quantity).ToArray()),
+            };
+            for (var j = 0; j < MoneyColumns.Length; j++) { var jj = j; args.Add(($"v{j}", rows.Select(x => x.Value.Money[jj]).ToArray())); }
+            var names = string.Join(", ", args.Select(a => "@" + a.Item1));
+            await c.ExecAsync($"INSERT INTO insight_monthly ({Columns}) SELECT * FROM unnest({names}){OnConflict}", tx, args.ToArray());
             return;
         }
         // SQLite: 50 rows (850 parameters) per statement.

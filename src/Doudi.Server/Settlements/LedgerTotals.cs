@@ -128,16 +128,6 @@ public static class LedgerTotals
         return sql.Length == 0 ? Task.CompletedTask : c.ExecAsync(sql, tx, args);
     }
 
-    /// <summary>
-    /// PostgreSQL's upsert that adds rows, the columns sent as four arrays (parameters <paramref name="prefix"/>p, y, b, a): one
-    /// statement text whatever the count, no parameter per value to bind. "" when there is nothing to add.
-    /// </summary>
-    private static (string, (string, object?)[]) UnnestAddSql(IReadOnlyList<(string Person, int Year, string Bucket, long Fen)> rows, string prefix) =>
-        rows.Count == 0 ? ("", []) :
-        ($"INSERT INTO ledger_totals (person_id, year, bucket, amount_fen) SELECT * FROM unnest(@{prefix}p, @{prefix}y, @{prefix}b, @{prefix}a){OnConflictAdd}",
-         [($"{prefix}p", rows.Select(r => r.Person).ToArray()), ($"{prefix}y", rows.Select(r => r.Year).ToArray()),
-          ($"{prefix}b", rows.Select(r => r.Bucket).ToArray()), ($"{prefix}a", rows.Select(r => r.Fen).ToArray())]);
-
     /// <summary>Adds many deltas (bulk paths), summed per person, year and bucket first, in the caller's transaction.</summary>
     public static async Task AddManyAsync(DbConnection c, DbTransaction tx, IEnumerable<LedgerDelta> deltas)
     {
@@ -151,9 +141,10 @@ public static class LedgerTotals
         if (rows.Count == 0) return;
         if (c is Npgsql.NpgsqlConnection)
         {
-            // PostgreSQL: one statement whatever the count.
-            var (sql, args) = UnnestAddSql(rows.Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Value)).ToList(), "");
-            await c.ExecAsync(sql, tx, args);
+            // PostgreSQL: one statement whatever the count, the columns sent as four arrays (no parameter per value to bind).
+            await c.ExecAsync("INSERT INTO ledger_totals (person_id, year, bucket, amount_fen) SELECT * FROM unnest(@p, @y, @b, @a)" + OnConflictAdd, tx,
+                ("p", rows.Select(r => r.Key.Item1).ToArray()), ("y", rows.Select(r => r.Key.Item2).ToArray()),
+                ("b", rows.Select(r => r.Key.Item3).ToArray()), ("a", rows.Select(r => r.Value).ToArray()));
             return;
         }
         foreach (var chunk in rows.Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Value)).Chunk(RowsPerStatement))
