@@ -148,14 +148,18 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
     public sealed record Decision(SettleOutcome? Answer, IReadOnlyList<FieldProblem>? Hold, PersonRecord Person, NewSettlement? New);
 
     /// <summary>A new settlement, settled by the engine and not yet written.</summary>
+    /// <param name="Utf8">Set when <see cref="Decide"/> was given a <see cref="JsonArena"/> (the bulk import): the JSON columns as UTF-8,
+    /// and <paramref name="Stored"/>'s BillJson, ResultJson, CountedJson (and NationalJson, when the bill has one) are then empty.</param>
     public sealed record NewSettlement(StoredSettlement Stored, BillDocument Input, PersonRecord Person, IReadOnlyList<IdentityRecord> Identities,
-        Doudi.Engine.Cases.Bill Bill, BillResult Result, string Kind, (string, object?)[] Audit);
+        Doudi.Engine.Cases.Bill Bill, BillResult Result, string Kind, (string, object?)[] Audit, StoredJson? Utf8 = null);
 
     /// <summary>
     /// The rules of one bill for a stored person, with no I/O: the one implementation the one-stop API, held-bill release and
     /// the bulk import share. Throws <see cref="ApiProblemException"/> for a bill that is refused.
     /// </summary>
-    public Decision Decide(BillDocument input, string hash, Actor actor, string source, IReadOnlyList<FieldProblem>? hold, string? owner, SettlementInputs s)
+    /// <param name="utf8">The bulk import's lane: a new settlement's JSON columns are written there as UTF-8 (<see cref="NewSettlement.Utf8"/>), not as strings.</param>
+    public Decision Decide(BillDocument input, string hash, Actor actor, string source, IReadOnlyList<FieldProblem>? hold, string? owner, SettlementInputs s,
+        JsonArena? utf8 = null)
     {
         var bill = input.Bill;
         var year = bill.Date.Year;
@@ -172,11 +176,13 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         var enginePerson = RegistryStore.ToEngine(person, s.Identities, input.Insurance);
         var engineBill = bill with { Person = person.Id };
         BillResult result;
-        string resultJson;
+        string resultJson = "";
+        ReadOnlyMemory<byte> resultUtf8 = default;
         try
         {
             result = calculator.SettleBill(person.Region, enginePerson, engineBill, s.Ledger);
-            resultJson = StoredResults.Write(result);
+            if (utf8 is null) resultJson = StoredResults.Write(result);
+            else resultUtf8 = utf8.Result(result);
         }
         catch (SettlementException e)
         {
@@ -189,14 +195,17 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
 
         var now = DateTimeOffset.UtcNow;
         var naming = input.Naming == BillNaming.National ? StoredSettlement.NationalNaming : StoredSettlement.OurNaming;
+        var national = input.National is null ? null : NationalAnswer.Record(input, person);
+        var json = utf8 is null ? null
+            : new StoredJson(utf8.Bill(engineBill), resultUtf8, utf8.Api(result.Counted), national is null ? (ReadOnlyMemory<byte>?)null : utf8.Api(national)); // null, not an empty text
         var stored = new StoredSettlement(bill.Id, person.Id, person.Household, year, bill.Date, person.Region, result.Policy, source, hash,
-            StoredResults.WriteBill(engineBill), resultJson, Json.Serialize(result.Counted), result.Assistance, StoredSettlement.Settled,
+            json is null ? StoredResults.WriteBill(engineBill) : "", resultJson, json is null ? Json.Serialize(result.Counted) : "", result.Assistance, StoredSettlement.Settled,
             now, owner ?? actor.Name, null, null, null, StoredSettlement.CurrentResultFormat, naming,
-            input.National is null ? null : NationalAnswer.Serialize(NationalAnswer.Record(input, person)));
+            national is null ? null : json is null ? NationalAnswer.Serialize(national) : "");
         var audit = AuditLog.Parameters("a_", actor, "settle", "settlement", stored.Id, null,
             new { stored.Id, person = person.Id, stored.Date, stored.Policy, result.Assistance, result.Tilted, source });
         return new(null, null, person, new NewSettlement(stored, input, person, s.Identities, engineBill, result,
-            Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind), audit));
+            Doudi.Policy.Vocabulary.Codes.ToCode(bill.Kind), audit, json));
     }
 
     /// <summary>
