@@ -33,4 +33,14 @@ public class NameListProgressTests
         // The department and region are free again once the run ended.
         Assert.NotNull(progress.Begin(new NameListImporter.Request("civil_affairs", "2024-03", "jiande", "full", "csv", content), "NL000000000003"));
     }
+
+    [Fact]
+    public void The_reports_hash_read_a_slice_at_a_time_is_the_hash_of_its_utf8_bytes()
+    {
+        // 16,384 chars a slice: one text whose surrogate pair (U+1F600) straddles the first slice boundary, Chinese text, and empty.
+        var straddling = new string('a', (1 << 14) - 1) + "\U0001F600" + "张三，民政";
+        foreach (var text in new[] { straddling, string.Concat(Enumerable.Repeat("{\"name\":\"张三\"},", 5000)), "", "x" })
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text))),
+                NameListImporter.Sha256OfUtf8(text));
+    }
 }

@@ -85,7 +85,7 @@ public static partial class NameListEndpoints
                 }
             }
             else (report, created) = await importer.ImportAsync(request, actor, ct);
-            var json = Json.Serialize(report);
+            var json = report.StoredJson ?? Json.Serialize(report);
             if (!actor.SeesIdNumbers) json = AuditEndpoints.MaskIdNumbers(json);
             return Body.RawJson(json, created ? 201 : 200);
         }).RequireAuthorization(Policies.ImportNameLists)
