@@ -114,7 +114,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         PersonRecord? person = null;
         var identities = new List<IdentityRecord>();
         var counted = new List<(int, string, long)>();
-        await using (var cmd = c.Command(
+        await using (var cmd = c.Statements(
             $"SELECT {RegistryStore.PersonColumns}" + (pg ? ", " + DialectSql.Keep("person", "id") : "") + (oneStop is null ? "" : ", " + Database.LockTimeoutSetting) +
             $" FROM persons WHERE id = {pid}{db.Dialect.ForUpdate()};" +
             $"SELECT {Columns} FROM settlements WHERE id = @id;" +
