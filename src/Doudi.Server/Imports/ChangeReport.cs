@@ -18,6 +18,13 @@ public sealed class ChangeReport
     public List<Change> Changed { get; init; } = [];
     public List<Change> Updated { get; init; } = [];
     public List<Change> Conflicts { get; init; } = [];
+
+    /// <summary>
+    /// The JSON stored for this report when the list was applied, answered as is: a city's first list names every new person
+    /// (a 100+ MB string), and serialising it a second time for the answer doubled the import's peak memory.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal string? StoredJson { get; set; }
 }
 
 public sealed record Change(string Person, string IdNumber, string Name, string? Category, string? PreviousCategory = null,

@@ -13,6 +13,18 @@ public static partial class NameListEndpoints
     [GeneratedRegex("^\\d{4}-(0[1-9]|1[0-2])$")]
     private static partial Regex MonthPattern();
 
+    /// <summary>
+    /// The whole body as one array. Read in its own method so the buffer it grew in is garbage once it returns, not held by
+    /// the endpoint's state while the list is imported; sized from Content-Length (up to a city's list: a declared length is
+    /// not trusted with more), so it does not grow by doubling.
+    /// </summary>
+    private static async Task<byte[]> ReadAllAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream((int)Math.Clamp(request.ContentLength ?? 0, 0, 64 << 20));
+        await request.Body.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
+    }
+
     public static void Map(WebApplication app)
     {
         var g = app.MapGroup("/api/name-lists").WithTags("Name lists");
@@ -49,10 +61,9 @@ public static partial class NameListEndpoints
 
             // A city's list runs to a million rows (~60 MB); Kestrel's default 30 MB body limit would cut it off.
             if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
-            using var buffer = new MemoryStream();
-            await http.Request.Body.CopyToAsync(buffer, ct);
-            if (buffer.Length == 0) throw ApiProblemException.Invalid([new("body", new("名单为空", "the list is empty"))]);
-            var request = new NameListImporter.Request(department!, month!, region!, mode, format, buffer.ToArray(), confirm ?? false, charset);
+            var content = await ReadAllAsync(http.Request, ct);
+            if (content.Length == 0) throw ApiProblemException.Invalid([new("body", new("名单为空", "the list is empty"))]);
+            var request = new NameListImporter.Request(department!, month!, region!, mode, format, content, confirm ?? false, charset);
             ChangeReport report;
             bool created;
             if (runAsync == true || http.Request.Headers["Prefer"].ToString().Contains("respond-async", StringComparison.OrdinalIgnoreCase))
@@ -74,7 +85,7 @@ public static partial class NameListEndpoints
                 }
             }
             else (report, created) = await importer.ImportAsync(request, actor, ct);
-            var json = Json.Serialize(report);
+            var json = report.StoredJson ?? Json.Serialize(report);
             if (!actor.SeesIdNumbers) json = AuditEndpoints.MaskIdNumbers(json);
             return Body.RawJson(json, created ? 201 : 200);
         }).RequireAuthorization(Policies.ImportNameLists)

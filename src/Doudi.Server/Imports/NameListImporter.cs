@@ -337,6 +337,7 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
 
         T("hooks run");
         var json = Json.Serialize(report);
+        report.StoredJson = json;
         await store.ExecAsync("UPDATE name_list_batches SET report_json = @j WHERE id = @id", ("j", json), ("id", batch));
         T("report stored");
         // The audit entry records the import and pins its report by hash; the report itself (which names every change:
@@ -346,10 +347,30 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
             batch, department = request.Department, month = request.Month, region = request.Region, mode = request.Mode, rows = rows.Count,
             @new = report.New.Count, ended = report.Ended.Count, changed = report.Changed.Count, updated = report.Updated.Count,
             conflicts = report.Conflicts.Count, unchanged = report.Unchanged,
-            reportSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json))),
+            reportSha256 = Sha256OfUtf8(json),
         });
         T("audited");
         return report;
+    }
+
+    /// <summary>The SHA-256 of a text's UTF-8 bytes, encoded a slice at a time: the report of a city's list is 100+ MB of text.</summary>
+    internal static string Sha256OfUtf8(string text)
+    {
+        const int Slice = 1 << 14;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var encoder = Encoding.UTF8.GetEncoder();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(Slice));
+        try
+        {
+            for (int i = 0; i < text.Length; i += Slice)
+            {
+                var part = text.AsSpan(i, Math.Min(Slice, text.Length - i));
+                // flush only at the end: a surrogate pair cut by a slice boundary is encoded whole with the next slice.
+                hash.AppendData(buffer, 0, encoder.GetBytes(part, buffer, flush: i + part.Length == text.Length));
+            }
+        }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>Do two identities' effective periods (I-1) share a day?</summary>

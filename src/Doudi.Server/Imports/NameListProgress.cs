@@ -26,9 +26,18 @@ public sealed class NameListProgress(TimeProvider clock)
 
     public sealed class Run(string batch, NameListImporter.Request request, DateTimeOffset startedAt)
     {
+        // The list's content (a city's list is 20–60 MB) is needed only while the import runs: a finished run is kept an
+        // hour for GET, and holding every list's bytes that long kept ~0.5 GB alive after a city's 24 monthly lists.
+        private NameListImporter.Request? _request = request;
         public string Batch { get; } = batch;
-        public NameListImporter.Request Request { get; } = request;
-        public string Key => KeyOf(Request.Department, Request.Region);
+        /// <summary>The request being imported; released when the run ends (<see cref="NameListProgress.End"/>).</summary>
+        public NameListImporter.Request Request => _request ?? throw new InvalidOperationException($"name-list run {Batch} has ended");
+        internal bool HoldsContent => _request is not null;
+        public string Department { get; } = request.Department;
+        public string Month { get; } = request.Month;
+        public string Region { get; } = request.Region;
+        public string Mode { get; } = request.Mode;
+        public string Key => KeyOf(Department, Region);
         public DateTimeOffset StartedAt { get; } = startedAt;
         public DateTimeOffset? FinishedAt { get; internal set; }
         public string State { get; internal set; } = "reading";
@@ -40,6 +49,7 @@ public sealed class NameListProgress(TimeProvider clock)
         internal void Read() => Interlocked.Increment(ref _read);
         internal void Applied() => Interlocked.Increment(ref _done);
         internal void Applying(int rows) { Rows = rows; State = "applying"; }
+        internal void Release() => _request = null;
     }
 
     /// <summary>Registers a run, or null when this department's list for this region is being imported on this node.</summary>
@@ -58,12 +68,13 @@ public sealed class NameListProgress(TimeProvider clock)
         run.FinishedAt = clock.GetUtcNow();
         run.Failure = failure;
         run.State = failure is null ? "done" : "failed";
+        run.Release();
         _running.TryRemove(new KeyValuePair<string, Run>(run.Key, run));
     }
 
     public Run? Find(string batch) => _byBatch.TryGetValue(batch, out var run) ? run : null;
 
-    public static NameListImportStatus View(Run r, bool english) => new(r.Batch, r.State, r.Request.Department, r.Request.Month, r.Request.Region, r.Request.Mode,
+    public static NameListImportStatus View(Run r, bool english) => new(r.Batch, r.State, r.Department, r.Month, r.Region, r.Mode,
         r.RowsRead, r.RowsDone, r.Rows, r.StartedAt, r.FinishedAt, r.Failure is not { } f ? null : new(f.Status, f.Title.Pick(english), f.Fields.Count == 0 ? null
             : f.Fields.GroupBy(x => x.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(x => x.Message.Pick(english)).ToArray(), StringComparer.Ordinal)));
 

@@ -497,7 +497,9 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                 var problems = new List<FieldProblem>();
                 if (cells.Count != header.Count)
                     problems.Add(new("$", new($"应有 {header.Count} 列，实有 {cells.Count} 列", $"expected {header.Count} columns, found {cells.Count}")));
-                yield return (row, line, problems.Count == 0 ? BillReader.ReadRow(header, cells.Select(c => c.Trim()).ToList()) : null, problems);
+                if (problems.Count > 0) { yield return (row, line, null, problems); continue; }
+                for (var i = 0; i < cells.Count; i++) cells[i] = cells[i].Trim(); // the row's own list: trimmed in place
+                yield return (row, line, BillReader.ReadRow(header, cells), problems);
             }
             if (header is null) throw new FormatException("the file is empty or has no header / 文件为空或缺少表头");
             yield break;
