@@ -48,6 +48,31 @@ public sealed class PositionalSqlTests
     }
 
     [Fact]
+    public void Values_are_found_by_exact_name_then_ignoring_case_the_first_of_repeated_names_and_a_missing_one_falls_back()
+    {
+        var p = PositionalSql.Translate("SELECT @a, @B; SELECT @b, @c")!;
+        var slots = p.Slots([("b", 1), ("a", 2), ("B", 3), ("c", 4), ("a", 5)])!;
+        Assert.Equal([1, 2], slots[0]); // @a → ("a", 2), @B → ("B", 3)
+        Assert.Equal([0, 3], slots[1]); // @b → ("b", 1), @c → ("c", 4)
+        Assert.Equal([0, 1], p.Slots([("A", 1), ("b", 2), ("c", 3)])![0]); // no exact "a" or "B": the same names in another case
+        Assert.Null(p.Slots([("a", 1), ("b", 2)])); // no @c: Npgsql's own parsing, which leaves it as written
+    }
+
+    [Fact]
+    public void A_bulk_statement_binds_each_of_its_thousands_of_placeholders_to_its_own_value()
+    {
+        const int rows = 5000;
+        var sql = "INSERT INTO t VALUES " + string.Join(", ", Enumerable.Range(0, rows).Select(i => $"(@k{i}, @v{i}, @shared)"));
+        (string, object?)[] args = [("shared", 0), .. Enumerable.Range(0, rows).SelectMany(i => new (string, object?)[] { ($"v{i}", i), ($"k{i}", i) })];
+        var p = PositionalSql.Translate(sql)!;
+        var statement = Assert.Single(p.Statements);
+        var slots = p.Slots(args)![0];
+        Assert.Equal(2 * rows + 1, slots.Length);
+        Assert.StartsWith("INSERT INTO t VALUES ($1, $2, $3), ($4, $5, $3)", statement.Text);
+        for (var n = 0; n < slots.Length; n++) Assert.Equal(statement.Names[n], args[slots[n]].Item1);
+    }
+
+    [Fact]
     public void An_unterminated_quote_or_comment_is_not_translated()
     {
         Assert.Null(PositionalSql.Translate("SELECT 'open @a"));

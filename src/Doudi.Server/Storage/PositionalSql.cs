@@ -19,28 +19,18 @@ internal sealed class PositionalSql
 
     public Statement[] Statements { get; }
 
-    /// <summary>Every name used, for the check that each has a value (else Npgsql would leave the text as written: the caller falls back to it).</summary>
-    public string[] AllNames { get; }
-
-    private PositionalSql(Statement[] statements)
-    {
-        Statements = statements;
-        AllNames = statements.SelectMany(s => s.Names).Distinct(StringComparer.Ordinal).ToArray();
-    }
-
-    /// <summary>True when every placeholder has a value among <paramref name="args"/> (Npgsql's match: the exact name, else ignoring case).</summary>
-    public bool AllNamesIn((string Name, object? Value)[] args)
-    {
-        foreach (var name in AllNames) if (IndexOf(args, name) < 0) return false;
-        return true;
-    }
+    private PositionalSql(Statement[] statements) => Statements = statements;
 
     /// <summary>The binding last worked out: the argument names it was for and, per statement, the argument of each <c>$n</c>.</summary>
     private sealed record Binding(string[] ArgNames, int[][] Slots);
     private Binding? _last;
 
-    /// <summary>Per statement, the index in <paramref name="args"/> of each <c>$n</c>'s value (a call site passes the same names each time: reused).</summary>
-    public int[][] Slots((string Name, object? Value)[] args)
+    /// <summary>
+    /// Per statement, the index in <paramref name="args"/> of each <c>$n</c>'s value (Npgsql's match: the exact name, else
+    /// ignoring case; the first of repeated names); null when a placeholder has no value (Npgsql would leave its text as
+    /// written: the caller then lets Npgsql parse the text). A call site passes the same names each time: reused.
+    /// </summary>
+    public int[][]? Slots((string Name, object? Value)[] args)
     {
         if (_last is { } b && b.ArgNames.Length == args.Length)
         {
@@ -48,21 +38,38 @@ internal sealed class PositionalSql
             for (var i = 0; i < args.Length && same; i++) same = string.Equals(b.ArgNames[i], args[i].Name, StringComparison.Ordinal);
             if (same) return b.Slots;
         }
-        var slots = Statements.Select(s => s.Names.Select(n => IndexOf(args, n)).ToArray()).ToArray();
+        // Dictionaries, not scans: a bulk statement has thousands of parameters.
+        var exact = new Dictionary<string, int>(args.Length, StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++) exact.TryAdd(args[i].Name, i);
+        Dictionary<string, int>? folded = null;
+        var slots = new int[Statements.Length][];
+        for (var s = 0; s < Statements.Length; s++)
+        {
+            var names = Statements[s].Names;
+            slots[s] = new int[names.Length];
+            for (var n = 0; n < names.Length; n++)
+            {
+                if (!exact.TryGetValue(names[n], out var at))
+                {
+                    if (folded is null)
+                    {
+                        folded = new Dictionary<string, int>(args.Length, StringComparer.OrdinalIgnoreCase);
+                        for (var i = 0; i < args.Length; i++) folded.TryAdd(args[i].Name, i);
+                    }
+                    if (!folded.TryGetValue(names[n], out at)) return null;
+                }
+                slots[s][n] = at;
+            }
+        }
         _last = new Binding(args.Select(a => a.Name).ToArray(), slots);
         return slots;
     }
 
-    private static int IndexOf((string Name, object? Value)[] args, string name)
-    {
-        for (var i = 0; i < args.Length; i++) if (string.Equals(args[i].Name, name, StringComparison.Ordinal)) return i;
-        for (var i = 0; i < args.Length; i++) if (string.Equals(args[i].Name, name, StringComparison.OrdinalIgnoreCase)) return i;
-        return -1;
-    }
-
-    // Bounded: texts that vary without end (a list's length in an IN (…)) stop being cached once it is full; they are
-    // then translated on each use, as Npgsql would parse them anyway.
-    private const int MaxCached = 4096;
+    // Bounded: texts that vary without end (a list's length in an IN (…), a bulk statement's rows) stop being cached once
+    // it is full, and long texts (bulk statements, whose text changes with each chunk) are never kept; both are then
+    // translated on each use, as Npgsql would parse them anyway.
+    private const int MaxCached = 1024;
+    private const int MaxCachedLength = 16 * 1024;
     private static readonly ConcurrentDictionary<string, PositionalSql?> Cache = new(StringComparer.Ordinal);
 
     /// <summary>The translation of <paramref name="sql"/> (cached), or null when it cannot be made (unterminated quote or comment).</summary>
@@ -70,7 +77,7 @@ internal sealed class PositionalSql
     {
         if (Cache.TryGetValue(sql, out var known)) return known;
         var made = Translate(sql);
-        if (Cache.Count < MaxCached) Cache.TryAdd(sql, made);
+        if (sql.Length <= MaxCachedLength && Cache.Count < MaxCached) Cache.TryAdd(sql, made);
         return made;
     }
 
@@ -85,6 +92,7 @@ internal sealed class PositionalSql
         var statements = new List<Statement>();
         var text = new StringBuilder(sql.Length);
         var names = new List<string>();
+        var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
         var parens = 0;
         var last = '\0';
         var i = 0;
@@ -93,6 +101,7 @@ internal sealed class PositionalSql
             if (text.ToString().Trim().Length > 0) statements.Add(new Statement(text.ToString(), names.ToArray()));
             text.Clear();
             names.Clear();
+            numbers.Clear();
         }
         while (i < sql.Length)
         {
@@ -154,9 +163,8 @@ internal sealed class PositionalSql
                     var end = i + 1;
                     while (end < sql.Length && IsNameChar(sql[end])) end++;
                     var name = sql.Substring(i + 1, end - i - 1);
-                    var n = names.IndexOf(name);
-                    if (n < 0) { names.Add(name); n = names.Count - 1; }
-                    text.Append('$').Append(n + 1);
+                    if (!numbers.TryGetValue(name, out var n)) { names.Add(name); n = numbers[name] = names.Count; }
+                    text.Append('$').Append(n);
                     last = sql[end - 1];
                     i = end;
                     continue;

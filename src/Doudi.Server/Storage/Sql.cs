@@ -10,10 +10,10 @@ public static class Sql
     public static DbCommand Command(this DbConnection conn, string sql, DbTransaction? tx = null, params (string Name, object? Value)[] args)
     {
         // PostgreSQL, one statement: its @name placeholders already turned into $n (PositionalSql), no parsing by Npgsql.
-        if (conn is NpgsqlConnection pg && Positional(sql, args) is { Statements: [var one] } translated)
+        if (conn is NpgsqlConnection pg && Positional(sql, args) is ({ Statements: [var one] }, var slots))
         {
             var positional = new NpgsqlCommand(one.Text, pg, (NpgsqlTransaction?)tx);
-            Bind(positional.Parameters, one, translated.Slots(args)[0], args);
+            Bind(positional.Parameters, one, slots[0], args);
             return positional;
         }
         var cmd = conn.CreateCommand();
@@ -36,10 +36,9 @@ public static class Sql
     /// </summary>
     public static SqlStatements Statements(this DbConnection conn, string sql, DbTransaction? tx, params (string Name, object? Value)[] args)
     {
-        if (conn is NpgsqlConnection pg && Positional(sql, args) is { Statements.Length: > 1 } p)
+        if (conn is NpgsqlConnection pg && Positional(sql, args) is ({ Statements.Length: > 1 } p, var slots))
         {
             var batch = new NpgsqlBatch(pg, (NpgsqlTransaction?)tx);
-            var slots = p.Slots(args);
             for (var i = 0; i < p.Statements.Length; i++)
             {
                 var bc = new NpgsqlBatchCommand(p.Statements[i].Text);
@@ -52,8 +51,8 @@ public static class Sql
     }
 
     /// <summary>The positional form of a text with parameters when every placeholder in it has a value; else null (Npgsql's own parsing).</summary>
-    private static PositionalSql? Positional(string sql, (string Name, object? Value)[] args) =>
-        args.Length > 0 && PositionalSql.Of(sql) is { } p && p.AllNamesIn(args) ? p : null;
+    private static (PositionalSql Sql, int[][] Slots)? Positional(string sql, (string Name, object? Value)[] args) =>
+        args.Length > 0 && PositionalSql.Of(sql) is { } p && p.Slots(args) is { } slots ? (p, slots) : null;
 
     private static void Bind(NpgsqlParameterCollection parameters, PositionalSql.Statement statement, int[] slots, (string Name, object? Value)[] args)
     {
