@@ -31,13 +31,19 @@ if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$VERSION $CLUSTER"; th
 fi
 
 CONF_DIR="/etc/postgresql/$VERSION/$CLUSTER"
-# Loopback only, password authentication for TCP; tuned a little for a 2-core test machine.
+# Loopback only, password authentication for TCP. The memory and WAL settings are the ones docs/deployment.md
+# recommends for a bureau's server ("PostgreSQL settings"), so the tests and the benchmarks run on what production runs.
 cat > "$CONF_DIR/conf.d/doudi.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $PGPORT
 max_connections = 200
 fsync = on
-shared_buffers = 256MB
+synchronous_commit = on
+shared_buffers = 1GB
+wal_buffers = 64MB
+max_wal_size = 8GB
+min_wal_size = 1GB
+checkpoint_timeout = 15min
 CONF
 
 if ! grep -q "doudi-ci" "$CONF_DIR/pg_hba.conf"; then
@@ -47,6 +53,12 @@ fi
 STATUS="$(pg_lsclusters -h | awk -v v="$VERSION" -v c="$CLUSTER" '$1==v && $2==c {print $4}')"
 if [ "$STATUS" = "online" ]; then
   pg_ctlcluster "$VERSION" "$CLUSTER" reload >&2 || true
+  # shared_buffers and wal_buffers take effect only at a restart (a cluster set up by an older version of this script).
+  sleep 1
+  if [ "$(su postgres -c "psql -p $PGPORT -tAc 'select count(*) from pg_settings where pending_restart'")" != "0" ]; then
+    log "restarting cluster $VERSION/$CLUSTER for settings that need it"
+    pg_ctlcluster "$VERSION" "$CLUSTER" restart >&2
+  fi
 else
   log "starting cluster $VERSION/$CLUSTER on 127.0.0.1:$PGPORT"
   pg_ctlcluster "$VERSION" "$CLUSTER" start >&2

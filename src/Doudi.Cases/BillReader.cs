@@ -43,20 +43,26 @@ public static class BillReader
     /// </summary>
     public static ReadResult<BillDocument> ReadRow(IReadOnlyList<string> header, IReadOnlyList<string> cells, string pathPrefix = "")
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            for (int i = 0; i < header.Count && i < cells.Count; i++)
-                if (cells[i].Length > 0) w.WriteString(header[i], cells[i]);
-            w.WriteEndObject();
-        }
+        // The row as a JSON object, written into a buffer kept per thread (an import reads millions of rows; the parser
+        // copies what it keeps, so the buffer is free again once the row is read).
+        var buffer = t_rowBuffer ??= new System.Buffers.ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        var w = t_rowWriter ??= new Utf8JsonWriter(buffer);
+        w.Reset(buffer);
+        w.WriteStartObject();
+        for (int i = 0; i < header.Count && i < cells.Count; i++)
+            if (cells[i].Length > 0) w.WriteString(header[i], cells[i]);
+        w.WriteEndObject();
+        w.Flush();
         var problems = new List<SettlementProblem>();
         var parser = new CaseParser(pathPrefix, problems) { Lone = true, Cells = true };
         var cursor = new JsonCursor(buffer.WrittenSpan);
         CaseReader.Run(parser, ref cursor, static (CaseParser p, ref JsonCursor c) => { c.Read(); return p.ReadBill(ref c, out _, out _, out _); });
         return new ReadResult<BillDocument>(problems.Count == 0 ? parser.LastDocument : null, problems);
     }
+
+    [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_rowBuffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_rowWriter;
 
     /// <summary>Reads a document that is exactly one person object (household defaults to the id).</summary>
     public static ReadResult<Person> ReadPerson(ReadOnlySpan<byte> utf8Json, string pathPrefix = "") =>

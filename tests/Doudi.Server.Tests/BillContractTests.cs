@@ -334,6 +334,15 @@ public abstract class BillContractTests(ServerFixture fx)
         var (s2, b2, t2) = await op.PostJson("/api/settlements", referred);
         Assert.True(s2 == HttpStatusCode.Created, t2);
         Assert.Equal(3200m, b2.Dec("assistance"));
+        // 13 急诊 is an emergency visit (P-8 as revised): emergency: false beside it is refused at that field, nothing stored.
+        var urgent = NationalBill(NewId("S"), person);
+        urgent["med_type"] = "13";
+        urgent["emergency"] = false;
+        var (s3, b3, t3) = await op.PostJson("/api/settlements", urgent);
+        Assert.Equal(HttpStatusCode.BadRequest, s3);
+        Assert.Contains("emergency: false contradicts it", b3.GetProperty("errors").GetProperty("emergency")[0].GetString());
+        var (g3, _, _) = await op.GetJson($"/api/settlements/{urgent["setl_id"]}");
+        Assert.Equal(HttpStatusCode.NotFound, g3);
     }
 
     [DbFact]

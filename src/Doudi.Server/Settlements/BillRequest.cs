@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Doudi.Cases;
 using Doudi.Engine.Settlement;
 using Doudi.Server.Api;
@@ -59,8 +60,40 @@ public static class BillRequest
     /// What makes two requests the same bill, whatever their naming: the engine's bill, the person reference, region,
     /// insurance and what the bill says of its institution, diagnosis and items.
     /// </summary>
-    public static string HashOf(BillDocument d) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            Json.Serialize(d.Bill) + "|" + d.PersonKey + "|" + d.Region + "|" + d.Insurance +
-            (d.Institution is null && d.Diagnosis is null && d.Lines.Count == 0 ? "" : "|" + Json.Serialize(new { d.Institution, d.Diagnosis, d.Lines })))));
+    /// <remarks>
+    /// The SHA-256 of the UTF-8 text <c>json(bill) | person | region | insurance [| json({institution, diagnosis, lines})]</c>
+    /// (the API's JSON options), written straight as UTF-8 into a buffer kept per thread: the bytes hashed are the ones
+    /// the text gave encoded, so the hashes are the same (pinned in RequestHashTests), without building the text.
+    /// </remarks>
+    public static string HashOf(BillDocument d)
+    {
+        var buffer = t_hashBuffer ??= new ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        var w = t_hashWriter ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Json.Options.Encoder, SkipValidation = true });
+        w.Reset(buffer);
+        // A med_type that implies emergency (and a bill that does not say it) hashes as it did before med_type set it.
+        JsonSerializer.Serialize(w, d.EmergencyFromMedType ? d.Bill with { Emergency = false } : d.Bill, Json.Options);
+        w.Flush();
+        Text(buffer, "|"); Text(buffer, d.PersonKey); Text(buffer, "|"); Text(buffer, d.Region); Text(buffer, "|"); Text(buffer, d.Insurance?.ToString());
+        if (d.Institution is not null || d.Diagnosis is not null || d.Lines.Count > 0)
+        {
+            Text(buffer, "|");
+            w.Reset(buffer);
+            JsonSerializer.Serialize(w, new { d.Institution, d.Diagnosis, d.Lines }, Json.Options);
+            w.Flush();
+        }
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(buffer.WrittenSpan, hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    // Each part encoded alone gives the bytes of the whole text encoded: the parts are joined by '|', so no surrogate pair
+    // spans two parts (a lone surrogate is replaced by U+FFFD either way).
+    private static void Text(ArrayBufferWriter<byte> buffer, string? text)
+    {
+        if (!string.IsNullOrEmpty(text)) Encoding.UTF8.GetBytes(text.AsSpan(), buffer);
+    }
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_hashBuffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_hashWriter;
 }

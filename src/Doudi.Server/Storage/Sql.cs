@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Npgsql;
 
 namespace Doudi.Server.Storage;
 
@@ -8,6 +9,13 @@ public static class Sql
 {
     public static DbCommand Command(this DbConnection conn, string sql, DbTransaction? tx = null, params (string Name, object? Value)[] args)
     {
+        // PostgreSQL, one statement: its @name placeholders already turned into $n (PositionalSql), no parsing by Npgsql.
+        if (conn is NpgsqlConnection pg && Positional(sql, args) is { Statements: [var one] } translated)
+        {
+            var positional = new NpgsqlCommand(one.Text, pg, (NpgsqlTransaction?)tx);
+            Bind(positional.Parameters, one, translated.Slots(args)[0], args);
+            return positional;
+        }
         var cmd = conn.CreateCommand();
         cmd.CommandText = sql;
         cmd.Transaction = tx;
@@ -15,16 +23,50 @@ public static class Sql
         {
             var p = cmd.CreateParameter();
             p.ParameterName = name;
-            p.Value = conn is Microsoft.Data.Sqlite.SqliteConnection ? SqliteValue(value) : value switch
-            {
-                null => DBNull.Value,
-                DateTimeOffset t => t.ToUniversalTime(),
-                _ => value,
-            };
+            p.Value = conn is Microsoft.Data.Sqlite.SqliteConnection ? SqliteValue(value) : PgValue(value);
             cmd.Parameters.Add(p);
         }
         return cmd;
     }
+
+    /// <summary>
+    /// The statements of <paramref name="sql"/> (one or several, separated by semicolons) with their parameters: on PostgreSQL
+    /// several statements go as one <c>NpgsqlBatch</c> of positional statements — one round trip, as Npgsql's own splitting of
+    /// the text, with the same meaning (a statement that fails skips the rest; results in order) — and one as a command.
+    /// </summary>
+    public static SqlStatements Statements(this DbConnection conn, string sql, DbTransaction? tx, params (string Name, object? Value)[] args)
+    {
+        if (conn is NpgsqlConnection pg && Positional(sql, args) is { Statements.Length: > 1 } p)
+        {
+            var batch = new NpgsqlBatch(pg, (NpgsqlTransaction?)tx);
+            var slots = p.Slots(args);
+            for (var i = 0; i < p.Statements.Length; i++)
+            {
+                var bc = new NpgsqlBatchCommand(p.Statements[i].Text);
+                Bind(bc.Parameters, p.Statements[i], slots[i], args);
+                batch.BatchCommands.Add(bc);
+            }
+            return new SqlStatements(batch);
+        }
+        return new SqlStatements(conn.Command(sql, tx, args));
+    }
+
+    /// <summary>The positional form of a text with parameters when every placeholder in it has a value; else null (Npgsql's own parsing).</summary>
+    private static PositionalSql? Positional(string sql, (string Name, object? Value)[] args) =>
+        args.Length > 0 && PositionalSql.Of(sql) is { } p && p.AllNamesIn(args) ? p : null;
+
+    private static void Bind(NpgsqlParameterCollection parameters, PositionalSql.Statement statement, int[] slots, (string Name, object? Value)[] args)
+    {
+        for (var n = 0; n < statement.Names.Length; n++)
+            parameters.Add(new NpgsqlParameter { Value = PgValue(args[slots[n]].Value) });
+    }
+
+    private static object PgValue(object? value) => value switch
+    {
+        null => DBNull.Value,
+        DateTimeOffset t => t.ToUniversalTime(),
+        _ => value,
+    };
 
     /// <summary>How SQLite stores a value: booleans as 0/1, instants as UTC ISO 8601 text, decimals as invariant text.</summary>
     public static object SqliteValue(object? value) => value switch
@@ -46,20 +88,20 @@ public static class Sql
 
     public static async Task<int> ExecAsync(this DbConnection conn, string sql, DbTransaction? tx, params (string, object?)[] args)
     {
-        await using var cmd = conn.Command(sql, tx, args);
+        await using var cmd = conn.Statements(sql, tx, args);
         return await cmd.ExecuteNonQueryAsync();
     }
 
     public static async Task<object?> ScalarAsync(this DbConnection conn, string sql, DbTransaction? tx, params (string, object?)[] args)
     {
-        await using var cmd = conn.Command(sql, tx, args);
+        await using var cmd = conn.Statements(sql, tx, args);
         var v = await cmd.ExecuteScalarAsync();
         return v is DBNull ? null : v;
     }
 
     public static async Task<List<T>> ListAsync<T>(this DbConnection conn, string sql, DbTransaction? tx, Func<DbDataReader, T> map, params (string, object?)[] args)
     {
-        await using var cmd = conn.Command(sql, tx, args);
+        await using var cmd = conn.Statements(sql, tx, args);
         await using var r = await cmd.ExecuteReaderAsync();
         var list = new List<T>();
         while (await r.ReadAsync()) list.Add(map(r));
@@ -68,7 +110,7 @@ public static class Sql
 
     public static async Task<T?> FirstAsync<T>(this DbConnection conn, string sql, DbTransaction? tx, Func<DbDataReader, T> map, params (string, object?)[] args) where T : class
     {
-        await using var cmd = conn.Command(sql, tx, args);
+        await using var cmd = conn.Statements(sql, tx, args);
         await using var r = await cmd.ExecuteReaderAsync();
         return await r.ReadAsync() ? map(r) : null;
     }
@@ -106,4 +148,18 @@ public static class Sql
     }
 
     public static DateTimeOffset? TN(this DbDataReader r, string col) => r.IsDBNull(r.GetOrdinal(col)) ? null : r.T(col);
+}
+
+/// <summary>What <see cref="Sql.Statements"/> made: a command, or several PostgreSQL statements as one batch.</summary>
+public sealed class SqlStatements : IAsyncDisposable
+{
+    private readonly DbCommand? _command;
+    private readonly DbBatch? _batch;
+    internal SqlStatements(DbCommand command) => _command = command;
+    internal SqlStatements(DbBatch batch) => _batch = batch;
+
+    public Task<DbDataReader> ExecuteReaderAsync(CancellationToken ct = default) => _batch?.ExecuteReaderAsync(ct) ?? _command!.ExecuteReaderAsync(ct);
+    public Task<int> ExecuteNonQueryAsync(CancellationToken ct = default) => _batch?.ExecuteNonQueryAsync(ct) ?? _command!.ExecuteNonQueryAsync(ct);
+    public Task<object?> ExecuteScalarAsync(CancellationToken ct = default) => _batch?.ExecuteScalarAsync(ct) ?? _command!.ExecuteScalarAsync(ct);
+    public ValueTask DisposeAsync() => _batch?.DisposeAsync() ?? _command!.DisposeAsync();
 }

@@ -8839,6 +8839,8 @@ export interface components {
             /** Format: int64 */
             line: number;
             trace: components["schemas"]["TraceLine"][];
+            /** @default false */
+            emergency: boolean;
             direction?: null | string;
         };
         BillInNationalNames: {
