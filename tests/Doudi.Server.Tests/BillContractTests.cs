@@ -77,9 +77,12 @@ public abstract class BillContractTests(ServerFixture fx)
             bool anyRefused = false;
             foreach (var bill in file.Bills.OrderBy(b => b.Date).ThenBy(b => b.Id, StringComparer.Ordinal))
             {
-                var json = JsonSerializer.SerializeToNode(caseJson.GetProperty("bills").EnumerateArray().First(b => b.GetProperty("id").GetString() == bill.Id))!.AsObject();
-                json["id"] = prefix + bill.Id;
-                json["person"] = persons[bill.Person];
+                // A case file's bills are in our names or in the national platform's (setl_id, psn_no), as the API takes both.
+                var national = caseJson.GetProperty("bills").EnumerateArray().Any(b => b.TryGetProperty("setl_id", out _));
+                var (idName, personName) = national ? ("setl_id", "psn_no") : ("id", "person");
+                var json = JsonSerializer.SerializeToNode(caseJson.GetProperty("bills").EnumerateArray().First(b => b.GetProperty(idName).GetString() == bill.Id))!.AsObject();
+                json[idName] = prefix + bill.Id;
+                json[personName] = persons[bill.Person];
                 var r = await op.PostAsync("/api/settlements", new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json"));
                 var (status, body, text) = await Http.Read(r);
                 Assert.True((int)status < 500, $"{path} {bill.Id}: {text}");
