@@ -319,6 +319,8 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
     {
         public WriteScope? Scope;
         public readonly Timings Timings = new();
+        /// <summary>The lane's chunk's JSON columns, as UTF-8 (kept from chunk to chunk).</summary>
+        public readonly JsonArena Json = new();
         private Database Db => owner.Db;
 
         /// <param name="locked">Set once the chunk's persons are locked (the next chunk may then start), or null.</param>
@@ -344,7 +346,7 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                 }
                 try
                 {
-                    var result = await owner.SettleChunkAsync(Scope.Connection, Scope.Transaction, pending, actor, source, Timings, At);
+                    var result = await owner.SettleChunkAsync(Scope.Connection, Scope.Transaction, pending, actor, source, Timings, Json, At);
                     if (pg) await Scope.Transaction.ReleaseAsync("chunk", ct);
                     lock (report)
                     {
@@ -382,9 +384,10 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
 
     /// <summary>Settles a chunk of rows in file order (one implementation: <see cref="SettlementService.Decide"/>) and writes what it stored set-based.</summary>
     private async Task<ChunkResult> SettleChunkAsync(DbConnection c, DbTransaction tx, List<PendingRow> rows, Actor actor, string source, Timings timings,
-        Func<string, Task> at)
+        JsonArena json, Func<string, Task> at)
     {
         timings.Start();
+        json.Reset();
         var years = rows.Select(r => r.Input.Bill.Date.Year).ToList();
         var state = await SettlementBatchStore.LoadAsync(c, tx, db.Dialect, rows.Select(r => ChineseId.NormalizeKey(r.Input.PersonKey)).ToList(),
             rows.Select(r => r.Input.Bill.Id).ToList(), years.Min() - 1, years.Max());
@@ -407,7 +410,7 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                 var inputs = new SettlementService.SettlementInputs(person,
                     freshById.GetValueOrDefault(bill.Id) ?? state.Existing.GetValueOrDefault(bill.Id), state.Held.GetValueOrDefault(bill.Id),
                     person is null ? [] : state.Identities.GetValueOrDefault(person.Id) ?? [], LedgerTotals.LedgerOf(bill.Date.Year, totals));
-                var d = service.Decide(r.Input, r.Hash, actor, source, r.Hold, null, inputs);
+                var d = service.Decide(r.Input, r.Hash, actor, source, r.Hold, null, inputs, json);
                 if (d.New is { } n)
                 {
                     // What the hooks add to the running totals, with no write; they evaluate the person once the chunk is settled
@@ -445,10 +448,11 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
         var settlementRows = fresh.Select(n =>
         {
             var s = n.Stored;
+            var j = n.Utf8!; // the JSON columns, written once as UTF-8 (JsonArena)
             return new object?[]
             {
-                s.Id, s.PersonId, s.HouseholdId, s.Year, s.Date, s.Region, s.Policy, s.Source, s.RequestHash, s.BillJson, s.ResultJson, s.CountedJson,
-                s.Assistance, s.Status, s.CreatedAt, s.CreatedBy, s.ResultFormat, s.Naming, s.NationalJson, n.Kind, n.Result.PersonalBurden,
+                s.Id, s.PersonId, s.HouseholdId, s.Year, s.Date, s.Region, s.Policy, s.Source, s.RequestHash, j.Bill, j.Result, j.Counted,
+                s.Assistance, s.Status, s.CreatedAt, s.CreatedBy, s.ResultFormat, s.Naming, j.National, n.Kind, n.Result.PersonalBurden,
             };
         }).ToList();
         // PostgreSQL: straight into the table by binary COPY (no staging copy of the rows): an id stored meanwhile by someone

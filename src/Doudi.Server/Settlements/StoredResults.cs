@@ -21,17 +21,27 @@ public static class StoredResults
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
+        using (var w = new Utf8JsonWriter(buffer, Options)) Write(w, result);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>As <see cref="Write(BillResult)"/>, the same bytes, into <paramref name="w"/> (made with <see cref="WriterOptions"/>), flushed.</summary>
+    public static void Write(Utf8JsonWriter w, BillResult result)
+    {
         try
         {
-            using (var w = new Utf8JsonWriter(buffer, Options)) ResultWriter.WriteBill(w, result);
+            ResultWriter.WriteBill(w, result);
+            w.Flush();
         }
         catch (InvalidOperationException e)
         {
             // The engine rounds every tier to the fen (I-4); an amount with more decimals is a defect, not a 500.
             throw new Doudi.Engine.Settlement.SettlementException([new("result", e.Message)]);
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    /// <summary>The writer options a stored result is written with.</summary>
+    public static JsonWriterOptions WriterOptions => Options;
 
     /// <summary>
     /// Reads a stored result: format 2 with Doudi.Cases' <see cref="ResultReader"/>; format 1 (rows stored before issue 8,

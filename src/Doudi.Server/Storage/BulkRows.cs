@@ -7,7 +7,7 @@ namespace Doudi.Server.Storage;
 
 /// <summary>
 /// The types a bulk-written column may have, mapped to each dialect's storage. <see cref="BulkType.Utf8Text"/>: a text
-/// column whose value is given as UTF-8 bytes (a serialised JSON document: no UTF-16 copy made and encoded again).
+/// column whose value is given as UTF-8 bytes, a byte[] or a ReadOnlyMemory&lt;byte&gt; (a serialised JSON document: no UTF-16 copy made and encoded again).
 /// </summary>
 public enum BulkType { Text, Int, Long, Date, Bool, Timestamp, Decimal, Json, Utf8Text }
 
@@ -92,6 +92,7 @@ public static class BulkRows
                         case BulkType.Timestamp: w.Write(((DateTimeOffset)v).UtcDateTime, NpgsqlDbType.TimestampTz); break;
                         case BulkType.Decimal: w.Write(Convert.ToDecimal(v, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Numeric); break;
                         case BulkType.Json: w.Write((string)v, NpgsqlDbType.Jsonb); break;
+                        case BulkType.Utf8Text when v is ReadOnlyMemory<byte> utf8: w.Write(utf8, NpgsqlDbType.Text); break;
                         case BulkType.Utf8Text: w.Write((byte[])v, NpgsqlDbType.Text); break;
                     }
                 }
@@ -116,7 +117,12 @@ public static class BulkRows
         foreach (var row in rows)
         {
             for (int i = 0; i < columns.Count; i++)
-                ps[i].Value = columns[i].Type == BulkType.Utf8Text && row[i] is byte[] utf8 ? System.Text.Encoding.UTF8.GetString(utf8) : Sql.SqliteValue(row[i]);
+                ps[i].Value = columns[i].Type != BulkType.Utf8Text ? Sql.SqliteValue(row[i]) : row[i] switch
+                {
+                    byte[] utf8 => System.Text.Encoding.UTF8.GetString(utf8),
+                    ReadOnlyMemory<byte> utf8 => System.Text.Encoding.UTF8.GetString(utf8.Span),
+                    var v => Sql.SqliteValue(v),
+                };
             n += await cmd.ExecuteNonQueryAsync(ct);
         }
         return n;

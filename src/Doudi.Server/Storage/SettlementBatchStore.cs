@@ -23,9 +23,9 @@ public static class SettlementBatchStore
     [
         new("id", BulkType.Text), new("person_id", BulkType.Text), new("household_id", BulkType.Text), new("year", BulkType.Int),
         new("date", BulkType.Date), new("region", BulkType.Text), new("policy", BulkType.Text), new("source", BulkType.Text),
-        new("request_hash", BulkType.Text), new("bill_json", BulkType.Text), new("result_json", BulkType.Text), new("counted_json", BulkType.Text),
+        new("request_hash", BulkType.Text), new("bill_json", BulkType.Utf8Text), new("result_json", BulkType.Utf8Text), new("counted_json", BulkType.Utf8Text),
         new("assistance", BulkType.Decimal), new("status", BulkType.Text), new("created_at", BulkType.Timestamp), new("created_by", BulkType.Text),
-        new("result_format", BulkType.Int), new("naming", BulkType.Text), new("national_json", BulkType.Text),
+        new("result_format", BulkType.Int), new("naming", BulkType.Text), new("national_json", BulkType.Utf8Text),
         new("kind", BulkType.Text), new("personal_burden", BulkType.Decimal),
     ];
 
