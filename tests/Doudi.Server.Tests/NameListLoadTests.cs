@@ -220,13 +220,7 @@ public abstract class NameListLoadTests(ServerFixture fx)
         Assert.Equal(300, done.Body.GetProperty("new").GetArrayLength());
 
         // A list that fails on the first node: the other node tells why.
-        var bad = "身份证号,姓名,人员类别\n" + ids[0][..17] + (ids[0][17] == '0' ? '1' : '0') + ",钱进,7019\n";
-        var badStart = await civil.PostAsync("/api/name-lists?month=2023-08&region=pengshui&mode=changes&async=true", new StringContent(bad, Encoding.UTF8, "text/csv"));
-        Assert.Equal(HttpStatusCode.Accepted, badStart.StatusCode);
-        var failed = await WaitDoneAsync(otherCivil, badStart.Headers.Location!.ToString());
-        Assert.Equal("failed", failed.Body.Str("state"));
-        Assert.Equal(400, failed.Body.GetProperty("problem").GetProperty("status").GetInt32());
-        Assert.True(failed.Body.GetProperty("problem").GetProperty("errors").TryGetProperty("line 2.身份证号", out _), failed.Text);
+        await ABadListFailsAtItsLineAsync(civil, otherCivil, ids[0], "2023-08");
     }
 
     [DbFact]
@@ -248,10 +242,16 @@ public abstract class NameListLoadTests(ServerFixture fx)
         Assert.Equal(view.Str("batch"), done.Body.Str("batch"));
 
         // A bad list started asynchronously: GET tells why, with the line and column named, and nothing is stored.
-        var bad = "身份证号,姓名,人员类别\n" + ids[0][..17] + (ids[0][17] == '0' ? '1' : '0') + ",钱进,7019\n";
-        var badStart = await civil.PostAsync("/api/name-lists?month=2023-06&region=pengshui&mode=changes&async=true", new StringContent(bad, Encoding.UTF8, "text/csv"));
+        await ABadListFailsAtItsLineAsync(civil, civil, ids[0], "2023-06");
+    }
+
+    /// <summary>Starts a list whose one ID number has a wrong check digit on <paramref name="sender"/>'s node; <paramref name="reader"/> sees it fail at line 2.</summary>
+    private async Task ABadListFailsAtItsLineAsync(HttpClient sender, HttpClient reader, string id, string month)
+    {
+        var bad = "身份证号,姓名,人员类别\n" + id[..17] + (id[17] == '0' ? '1' : '0') + ",钱进,7019\n";
+        var badStart = await sender.PostAsync($"/api/name-lists?month={month}&region=pengshui&mode=changes&async=true", new StringContent(bad, Encoding.UTF8, "text/csv"));
         Assert.Equal(HttpStatusCode.Accepted, badStart.StatusCode);
-        var failed = await WaitDoneAsync(civil, badStart.Headers.Location!.ToString());
+        var failed = await WaitDoneAsync(reader, badStart.Headers.Location!.ToString());
         Assert.Equal("failed", failed.Body.Str("state"));
         Assert.Equal(400, failed.Body.GetProperty("problem").GetProperty("status").GetInt32());
         Assert.True(failed.Body.GetProperty("problem").GetProperty("errors").TryGetProperty("line 2.身份证号", out _), failed.Text);
