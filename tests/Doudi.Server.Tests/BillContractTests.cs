@@ -77,12 +77,12 @@ public abstract class BillContractTests(ServerFixture fx)
             bool anyRefused = false;
             foreach (var bill in file.Bills.OrderBy(b => b.Date).ThenBy(b => b.Id, StringComparer.Ordinal))
             {
-                // A case file's bill may be in the national names (setl_id, psn_no): sent as it is written.
-                var source = caseJson.GetProperty("bills").EnumerateArray().First(b => (b.TryGetProperty("id", out var i) ? i : b.GetProperty("setl_id")).GetString() == bill.Id);
-                bool national = !source.TryGetProperty("id", out _);
-                var json = JsonSerializer.SerializeToNode(source)!.AsObject();
-                json[national ? "setl_id" : "id"] = prefix + bill.Id;
-                json[national ? "psn_no" : "person"] = persons[bill.Person];
+                // A case file's bills are in our names or in the national platform's (setl_id, psn_no), as the API takes both.
+                var national = caseJson.GetProperty("bills").EnumerateArray().Any(b => b.TryGetProperty("setl_id", out _));
+                var (idName, personName) = national ? ("setl_id", "psn_no") : ("id", "person");
+                var json = JsonSerializer.SerializeToNode(caseJson.GetProperty("bills").EnumerateArray().First(b => b.GetProperty(idName).GetString() == bill.Id))!.AsObject();
+                json[idName] = prefix + bill.Id;
+                json[personName] = persons[bill.Person];
                 var r = await op.PostAsync("/api/settlements", new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json"));
                 var (status, body, text) = await Http.Read(r);
                 Assert.True((int)status < 500, $"{path} {bill.Id}: {text}");
