@@ -37,6 +37,12 @@ public sealed record BillDocument(
     Bill Bill, BillNaming Naming, string PersonKey, string? Region, InsuranceType? Insurance,
     DateTimeOffset? SettledAt, Institution? Institution, Diagnosis? Diagnosis, IReadOnlyList<ItemLine> Lines, NationalFields? National)
 {
+    /// <summary>
+    /// The bill's emergency comes from its med_type (13 急诊, 24 急诊转住院) alone, the bill not saying emergency itself.
+    /// Request hashes are computed as the bill was read before med_type set it, so a bill sent again hashes as before.
+    /// </summary>
+    public bool EmergencyFromMedType { get; init; }
+
     /// <summary>The field a path of ours is called in this bill's naming (engine problems name our fields).</summary>
     public string FieldName(string path) => Naming == BillNaming.National ? NationalNames.ForPath(path) : path;
 }

@@ -47,6 +47,8 @@ internal static class CaseMessages
     public static string LevelConflict(int given, int institution) =>
         $"hospitalLevel {given} 与机构等级 {institution} 不一致 (hospitalLevel disagrees with the institution's level)";
     public const string ReferralConflict = "医疗类别 23 转外诊治住院 即为转诊，不能同时给出 referred: false (med_type 23 is a referral; referred: false contradicts it)";
+    public static string EmergencyConflict(string medType) =>
+        $"医疗类别 {medType} 为急诊就医，即为紧急情况，不能同时给出 emergency: false (med_type {medType} is an emergency visit; emergency: false contradicts it)";
     public static string NotHospitalLevel(string shown) => $"{shown} 不是 0 到 3 的整数 (is not a whole number from 0 to 3)";
     public static string NotDate(string shown) => $"{shown} 不是有效日期 (is not a date)";
     public static string NotDateFormat(string shown) => $"{shown} 不是有效日期，格式应为 YYYY-MM-DD (is not a date; expected YYYY-MM-DD)";

@@ -49,16 +49,22 @@ public static class NationalNames
     public static readonly (string Ours, string National)[] ItemEquivalent =
         [("amount", "det_item_fee_sumamt"), ("kind", "list_type"), ("inCatalog", "chrgitm_lv"), ("code", "med_list_codg"), ("name", "hilist_name"), ("quantity", "cnt")];
 
-    /// <summary>医疗类别 med_type: the kind of bill, or why the code is refused.</summary>
-    public static bool TryMedType(ReadOnlySpan<char> code, out BillKind kind, out bool referral)
+    /// <summary>
+    /// 医疗类别 med_type: the kind of bill, whether the code itself says it was a referral (23) or an emergency visit
+    /// (13 急诊, 24 急诊转住院: the bill's <c>emergency</c>, P-8 as revised), or why the code is refused.
+    /// </summary>
+    public static bool TryMedType(ReadOnlySpan<char> code, out BillKind kind, out bool referral, out bool emergency)
     {
         referral = false;
+        emergency = false;
         kind = BillKind.Outpatient;
         switch (code)
         {
-            case "11": case "12": case "13": case "41": case "51": return true; // 普通门诊, 门诊挂号, 急诊, 定点药店购药, 生育门诊
+            case "11": case "12": case "41": case "51": return true;            // 普通门诊, 门诊挂号, 定点药店购药, 生育门诊
+            case "13": emergency = true; return true;                            // 急诊
             case "14": kind = BillKind.SpecialOutpatient; return true;           // 门诊慢特病
-            case "21": case "22": case "24": case "52": kind = BillKind.Inpatient; return true; // 普通住院, 外伤住院, 急诊转住院, 生育住院
+            case "21": case "22": case "52": kind = BillKind.Inpatient; return true; // 普通住院, 外伤住院, 生育住院
+            case "24": kind = BillKind.Inpatient; emergency = true; return true; // 急诊转住院
             case "23": kind = BillKind.Inpatient; referral = true; return true;  // 转外诊治住院
         }
         // Provinces extend 14 with sub-codes of six digits (1401xx 门诊慢性病, 1402xx 门诊特殊病): still 门诊慢特病.

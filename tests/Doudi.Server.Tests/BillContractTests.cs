@@ -77,9 +77,12 @@ public abstract class BillContractTests(ServerFixture fx)
             bool anyRefused = false;
             foreach (var bill in file.Bills.OrderBy(b => b.Date).ThenBy(b => b.Id, StringComparer.Ordinal))
             {
-                var json = JsonSerializer.SerializeToNode(caseJson.GetProperty("bills").EnumerateArray().First(b => b.GetProperty("id").GetString() == bill.Id))!.AsObject();
-                json["id"] = prefix + bill.Id;
-                json["person"] = persons[bill.Person];
+                // A case file's bills are in our names or in the national platform's (setl_id, psn_no), as the API takes both.
+                var national = caseJson.GetProperty("bills").EnumerateArray().Any(b => b.TryGetProperty("setl_id", out _));
+                var (idName, personName) = national ? ("setl_id", "psn_no") : ("id", "person");
+                var json = JsonSerializer.SerializeToNode(caseJson.GetProperty("bills").EnumerateArray().First(b => b.GetProperty(idName).GetString() == bill.Id))!.AsObject();
+                json[idName] = prefix + bill.Id;
+                json[personName] = persons[bill.Person];
                 var r = await op.PostAsync("/api/settlements", new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json"));
                 var (status, body, text) = await Http.Read(r);
                 Assert.True((int)status < 500, $"{path} {bill.Id}: {text}");
@@ -334,6 +337,15 @@ public abstract class BillContractTests(ServerFixture fx)
         var (s2, b2, t2) = await op.PostJson("/api/settlements", referred);
         Assert.True(s2 == HttpStatusCode.Created, t2);
         Assert.Equal(3200m, b2.Dec("assistance"));
+        // 13 急诊 is an emergency visit (P-8 as revised): emergency: false beside it is refused at that field, nothing stored.
+        var urgent = NationalBill(NewId("S"), person);
+        urgent["med_type"] = "13";
+        urgent["emergency"] = false;
+        var (s3, b3, t3) = await op.PostJson("/api/settlements", urgent);
+        Assert.Equal(HttpStatusCode.BadRequest, s3);
+        Assert.Contains("emergency: false contradicts it", b3.GetProperty("errors").GetProperty("emergency")[0].GetString());
+        var (g3, _, _) = await op.GetJson($"/api/settlements/{urgent["setl_id"]}");
+        Assert.Equal(HttpStatusCode.NotFound, g3);
     }
 
     [DbFact]

@@ -43,4 +43,17 @@ public sealed class RequestHashTests
         var bill = BillReader.ReadRow(header, cells).ValueOrThrow();
         Assert.Equal("1de5662f4e9c722bba36655b7cfbf9fb618de8f5865fd4a29e89a5e1ead6ba44", BillRequest.HashOf(bill));
     }
+
+    // med_type 13 (急诊) and 24 (急诊转住院) now set the bill's emergency (P-8 as revised): a bill sent before that keeps its
+    // hash, so sending it again is still a replay, not a conflict. A bill that said emergency itself hashes as before too.
+    [Theory]
+    [InlineData("13", "", "402b35a9df54e1c635436311e91c5c2a4c246f95c3cfa11f0abefcc6761b72a4")]
+    [InlineData("24", "", "66976ac54068a41e3a3ea26d30e71f66cf81d1ea697ec7b309366ce8bdc3ec0b")]
+    [InlineData("13", ",\"emergency\":true", "331f17cbf9c208900c47fb4cced5b337115d522bd3932c86ea07668660567002")]
+    public void A_national_emergency_visit_hashes_as_before(string medType, string emergency, string hash)
+    {
+        var bill = Json($$"""{"setl_id":"S-13","psn_no":"P0001","setl_time":"2023-04-01 10:00:00","med_type":"{{medType}}","insutype":"390","medfee_sumamt":"500","inscp_scp_amt":"400","hifp_pay":"100","designated":false{{emergency}}}""");
+        Assert.True(bill.Bill.Emergency);
+        Assert.Equal(hash, BillRequest.HashOf(bill));
+    }
 }

@@ -17,6 +17,7 @@ public static class ExportFields
         "hifob_pay", "hifes_pay", "cvlserv_pay", "hifmi_pay", "oth_pay", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt",
         "acct_pay", "psn_cash_pay", "insutype", "med_typecode", "mdtrt_id", "fixmedins_code", "fixmedins_name", "hosp_lv", "township",
         "dise_codg", "dise_name", "hospitalLevel", "specialDisease", "designated", "referred", "withinCity", "excluded",
+        "emergency",
     ];
 
     /// <summary>National fields the bill contract accepts and does not use.</summary>

@@ -92,7 +92,7 @@ public static class Reconciler
                 if (diff == 0) continue;
                 var difference = new BillDifference(bill.Id, bill.Person, row.Name, township, row.Institution, row.InstitutionName, bill.Date,
                     Codes.ToCode(bill.Kind), result.Category is { } c ? Codes.ToCode(c) : null, row.Paid, due, diff, known, row.Line,
-                    result.Trace.Select(t => new TraceLine(t.Step, t.Amount, t.Rule, t.Detail, t.Interpretation)).ToList());
+                    result.Trace.Select(t => new TraceLine(t.Step, t.Amount, t.Rule, t.Detail, t.Interpretation)).ToList(), bill.Emergency);
                 if (diff > 0) { report.Underpaid.Add(difference); report.ToPay += diff; }
                 else { report.Overpaid.Add(difference); report.ToRecover -= diff; }
             }

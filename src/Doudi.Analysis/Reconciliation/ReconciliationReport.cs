@@ -5,10 +5,13 @@ public sealed record TraceLine(string Step, decimal Amount, string Rule, string 
 
 /// <summary>
 /// A bill where the platform paid other than the policy gives: <see cref="Difference"/> = due − paid, positive to pay
-/// (应补), negative to recover (应退). <see cref="Trace"/> explains the amount due.
+/// (应补), negative to recover (应退). <see cref="Trace"/> explains the amount due. <see cref="Emergency"/> is the bill's
+/// emergency (紧急情况, given or from med_type 13/24), which can change the amount due (P-8): last, so that the fields
+/// published before it keep their places, and false in items stored before it existed.
 /// </summary>
 public sealed record BillDifference(string SetlId, string Person, string? Name, string? Township, string? Institution, string? InstitutionName,
-    DateOnly Date, string Kind, string? Category, decimal Paid, decimal Due, decimal Difference, bool InRegistry, long Line, IReadOnlyList<TraceLine> Trace)
+    DateOnly Date, string Kind, string? Category, decimal Paid, decimal Due, decimal Difference, bool InRegistry, long Line, IReadOnlyList<TraceLine> Trace,
+    bool Emergency = false)
 {
     public string Direction => Difference > 0 ? "to_pay" : "to_recover";
 }

@@ -7,7 +7,8 @@ public static class ReconciliationXlsx
 {
     private static readonly string[] BillHeader =
         ["结算号 setl_id", "人员编号 psn_no", "姓名 name", "乡镇 township", "机构编码 institution", "机构名称", "结算日期 date", "类型 kind", "身份 category",
-         "平台已付 paid", "应付 due", "差额 difference", "在名册 in registry", "导出行 line", "计算过程 trace"];
+         "平台已付 paid", "应付 due", "差额 difference", "在名册 in registry", "导出行 line", "计算过程 trace",
+         "紧急情况 emergency"];
 
     public static void Write(ReconciliationReport r, Stream stream) => XlsxTables.Write(stream,
     [
@@ -33,6 +34,8 @@ public static class ReconciliationXlsx
         d.SetlId, d.Person, d.Name, d.Township, d.Institution, d.InstitutionName, d.Date.ToString("yyyy-MM-dd"), d.Kind, d.Category,
         d.Paid, d.Due, d.Difference, d.InRegistry ? "是" : "否", d.Line,
         string.Join("\n", d.Trace.Select(t => $"{t.Step} {t.Amount} — {t.Rule}: {t.Detail}{(t.Interpretation is null ? "" : $" ({t.Interpretation})")}")),
+        // Appended after the published columns (extend, never move): the flag that lifts the non-designated exclusion (P-8).
+        d.Emergency ? "是" : "否",
     ];
 
     private static string[] GroupHeader(string key) =>

@@ -65,7 +65,7 @@ internal sealed partial class CaseParser
             CriticalPaid = v.National && v.Critical is null ? 0m : v.Critical,
             SupplementaryPaid = v.Supplementary, AssistancePaid = v.Assistance, ReasonableOutOfPolicy = v.Reasonable,
             SpecialDisease = v.SpecialDisease, HospitalLevel = v.HospitalLevel ?? v.InstitutionLevel,
-            Designated = v.Designated, Emergency = v.Emergency, Referred = v.Referred ?? v.Referral, WithinCity = v.WithinCity,
+            Designated = v.Designated, Emergency = v.Emergency || v.EmergencyVisit, Referred = v.Referred ?? v.Referral, WithinCity = v.WithinCity,
             Excluded = v.Excluded, Items = v.Items ?? [],
         };
         if (Lone)
@@ -78,7 +78,10 @@ internal sealed partial class CaseParser
                     v.Assistance, v.FulamtOwnpay, v.Overlmt, v.Preselfpay, v.Acct, v.PsnCash, v.MdtrtId)
                 : null;
             LastDocument = new BillDocument(bill, v.National ? BillNaming.National : BillNaming.Ours, person, v.Region,
-                v.Insurance, v.SettledAt, institution, diagnosis, v.Lines ?? [], national);
+                v.Insurance, v.SettledAt, institution, diagnosis, v.Lines ?? [], national)
+            {
+                EmergencyFromMedType = v.EmergencyVisit && (v.Seen & B.Emergency) == 0,
+            };
         }
         return bill;
     }
@@ -246,6 +249,8 @@ internal sealed partial class CaseParser
             Problem("hospitalLevel", CaseMessages.LevelConflict(given, fromInstitution));
         if (v.Referral && v.Referred == false)
             Problem("referred", CaseMessages.ReferralConflict);
+        if (v.EmergencyVisit && (v.Seen & B.Emergency) != 0 && !v.Emergency)
+            Problem("emergency", CaseMessages.EmergencyConflict(Quote(v.MedType!)));
     }
 
     /// <summary>A bill's own id: short, no control characters; for a server also a plain key (letters, digits, _ . : -).</summary>
@@ -295,6 +300,8 @@ internal sealed partial class CaseParser
         public bool SpecialDisease;
         public bool? Referred;
         public bool Referral;
+        /// <summary>The med_type code is an emergency visit (13, 24): the bill's emergency unless it says otherwise, which is refused.</summary>
+        public bool EmergencyVisit;
         public bool Designated, WithinCity, Emergency;
         public int? HospitalLevel;
         public Exclusion Excluded;

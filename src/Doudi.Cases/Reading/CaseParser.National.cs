@@ -170,15 +170,16 @@ internal sealed partial class CaseParser
         bool codeField = field == "med_typecode";
         // med_type beside a med_typecode may be the category's name (普通住院): the code decides.
         if (!codeField && (v.SeenN & N.MedTypeCode) != 0) { v.MedType ??= text; return; }
-        if (NationalNames.TryMedType(text, out var kind, out bool referral))
+        if (NationalNames.TryMedType(text, out var kind, out bool referral, out bool emergency))
         {
-            if (codeField && v.MedType is not null && v.MedType != text && NationalNames.TryMedType(v.MedType, out _, out _))
+            if (codeField && v.MedType is not null && v.MedType != text && NationalNames.TryMedType(v.MedType, out _, out _, out _))
             {
                 Problem(field, CaseMessages.MedTypeConflict(Quote(v.MedType), Quote(text)));
                 return;
             }
             v.Kind = kind;
             v.Referral = referral;
+            v.EmergencyVisit = emergency;
             v.MedType = text;
             return;
         }

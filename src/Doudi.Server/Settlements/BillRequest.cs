@@ -71,7 +71,8 @@ public static class BillRequest
         buffer.ResetWrittenCount();
         var w = t_hashWriter ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Json.Options.Encoder, SkipValidation = true });
         w.Reset(buffer);
-        JsonSerializer.Serialize(w, d.Bill, Json.Options);
+        // A med_type that implies emergency (and a bill that does not say it) hashes as it did before med_type set it.
+        JsonSerializer.Serialize(w, d.EmergencyFromMedType ? d.Bill with { Emergency = false } : d.Bill, Json.Options);
         w.Flush();
         Text(buffer, "|"); Text(buffer, d.PersonKey); Text(buffer, "|"); Text(buffer, d.Region); Text(buffer, "|"); Text(buffer, d.Insurance?.ToString());
         if (d.Institution is not null || d.Diagnosis is not null || d.Lines.Count > 0)

@@ -99,8 +99,8 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         var bill = input.Bill;
         var year = bill.Date.Year;
         // One round trip: find the person by any of its keys and lock its row (PostgreSQL: SELECT … FOR UPDATE, held until
-        // commit, so settlements of one person queue; SQLite: the one writer), then read the id's settlement (or held
-        // bill), the identities and the year's counts. Each read after the lock is a statement of its own: in READ COMMITTED
+        // commit, so settlements of one person queue; SQLite: the one writer), then whether the id is taken, the identities
+        // and the year's counts. Each read after the lock is a statement of its own: in READ COMMITTED
         // a statement sees what was committed when it started, so only statements after the lock wait see the totals the
         // person's previous settlement committed (one statement with the lock in a CTE would read them from before the wait).
         const string pid = "(SELECT id FROM persons WHERE id = @k UNION ALL SELECT id FROM persons WHERE psn_no = @k UNION ALL SELECT id FROM persons WHERE id_number = @k LIMIT 1)";
@@ -114,12 +114,14 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         PersonRecord? person = null;
         var identities = new List<IdentityRecord>();
         var counted = new List<(int, string, long)>();
+        bool settled = false, isHeld = false;
         await using (var cmd = c.Statements(
             $"SELECT {RegistryStore.PersonColumns}" + (pg ? ", " + DialectSql.Keep("person", "id") : "") + (oneStop is null ? "" : ", " + Database.LockTimeoutSetting) +
             $" FROM persons WHERE id = {pid}{db.Dialect.ForUpdate()};" +
-            $"SELECT {Columns} FROM settlements WHERE id = @id;" +
-            $"SELECT {HeldSettlement.Columns} FROM held_settlements WHERE id = @id;" +
-            $"SELECT * FROM identities WHERE person_id = {personIdSql} ORDER BY recognized, id;" +
+            // Whether the id is taken (a settlement or a held bill: read in full only then, a replay being rare) and the
+            // identities, in one statement: one row at least, whose identity columns are empty when there is none.
+            "SELECT EXISTS (SELECT 1 FROM settlements WHERE id = @id) AS id_settled, EXISTS (SELECT 1 FROM held_settlements WHERE id = @id) AS id_held, i.*" +
+            $" FROM (SELECT 1 AS one) one LEFT JOIN identities i ON i.person_id = {personIdSql} ORDER BY i.recognized, i.id;" +
             // The running totals of the year and the previous one, whose look-back deductions carry over (I-26; LedgerTotals.LedgerOf).
             LedgerTotals.SelectSql(personIdSql), tx,
             [("k", ChineseId.NormalizeKey(input.PersonKey)), ("y", year), ("py", year - 1), ("id", bill.Id),
@@ -128,14 +130,17 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         {
             if (await r.ReadAsync()) person = RegistryStore.MapPerson(r);
             await r.NextResultAsync();
-            if (await r.ReadAsync()) existing = StoredSettlement.Map(r);
-            await r.NextResultAsync();
-            if (await r.ReadAsync()) held = HeldSettlement.Map(r);
-            await r.NextResultAsync();
-            while (await r.ReadAsync()) identities.Add(RegistryStore.MapIdentity(r));
+            while (await r.ReadAsync())
+            {
+                (settled, isHeld) = (r.B("id_settled"), r.B("id_held"));
+                if (!r.IsDBNull(r.GetOrdinal("id"))) identities.Add(RegistryStore.MapIdentity(r));
+            }
             await r.NextResultAsync();
             while (await r.ReadAsync()) counted.Add(LedgerTotals.Row(r));
         }
+        // Still after the lock, in the same transaction: what a replay answers from.
+        if (settled) existing = await FindAsync(c, tx, bill.Id);
+        if (isHeld) held = await c.FirstAsync($"SELECT {HeldSettlement.Columns} FROM held_settlements WHERE id = @id", tx, HeldSettlement.Map, ("id", bill.Id));
         return await StoreAsync(c, tx, input, hash, actor, source, Decide(input, hash, actor, source, hold, owner,
             new SettlementInputs(person, existing, held, identities, LedgerTotals.LedgerOf(year, counted))), LedgerTotals.MeasuresOf(year, counted),
             commitIn: oneStop?.Scope);

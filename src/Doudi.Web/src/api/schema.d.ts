@@ -8839,6 +8839,8 @@ export interface components {
             /** Format: int64 */
             line: number;
             trace: components["schemas"]["TraceLine"][];
+            /** @default false */
+            emergency: boolean;
             direction?: null | string;
         };
         BillInNationalNames: {
@@ -9425,6 +9427,7 @@ export interface components {
             differences: components["schemas"]["LedgerDifference"][];
             truncated: boolean;
             applied: boolean;
+            yearFactsPending?: null | components["schemas"]["RegionYear"][];
         };
         LedgerRebuildRequest: {
             region: null | string;
@@ -10184,6 +10187,11 @@ export interface components {
         RegionDocuments: {
             region: string;
             documents: components["schemas"]["DocumentSummary"][];
+        };
+        RegionYear: {
+            region: string;
+            /** Format: int32 */
+            year: number;
         };
         RegionYearRequest: {
             region: string;
