@@ -146,7 +146,7 @@ public abstract class NameListLoadTests(ServerFixture fx)
         Assert.True(s1 == HttpStatusCode.Conflict, t1);
         Assert.Equal("https://doudi.example/problems/import-running", b1.Str("type"));
         Assert.NotNull(told.Headers.RetryAfter);
-        progress.End(run, null);
+        await progress.EndAsync(run, null);
 
         if (fx.Dialect == Dialect.Postgres)
         {
@@ -181,6 +181,49 @@ public abstract class NameListLoadTests(ServerFixture fx)
     }
 
     [DbFact]
+    public async Task A_running_list_shows_its_progress_on_another_node_then_its_report_or_its_failure()
+    {
+        // Another node: a second server on the same database with its own memory (its NameListProgress knows no run).
+        // Before, its GET answered 404 while the first node imported the list: progress was kept per node.
+        await using var other = fx.Factory.WithWebHostBuilder(_ => { });
+        var otherCivil = other.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        (await otherCivil.PostAsync("/api/auth/login", System.Net.Http.Json.JsonContent.Create(new { username = "civil", password = ServerFixture.StaffPassword }))).EnsureSuccessStatusCode();
+        var importer = fx.Factory.Services.GetRequiredService<NameListImporter>();
+        var reached = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        importer.ApplyingHook = async run => { reached.TrySetResult(run.Batch); await release.Task; };
+        var civil = await fx.As("civil");
+        var ids = Enumerable.Range(0, 300).Select(_ => People.UniqueIdNumber()).ToList();
+        string location;
+        try
+        {
+            var start = await civil.PostAsync("/api/name-lists?month=2023-07&region=pengshui&mode=changes&async=true", new StringContent(Csv(ids, "7019"), Encoding.UTF8, "text/csv"));
+            Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+            location = start.Headers.Location!.ToString();
+            var batch = await reached.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.Equal($"/api/name-lists/{batch}", location);
+            // Held after reading, before its write transaction: the other node shows the state and rows the first one stored.
+            var (status, view, text) = await otherCivil.GetJson(location);
+            Assert.True(status == HttpStatusCode.OK, text);
+            Assert.Equal("applying", view.Str("state"));
+            Assert.Equal(300, view.GetProperty("rowsRead").GetInt64());
+            Assert.Equal(300, view.GetProperty("rows").GetInt32());
+            Assert.Equal(batch, view.Str("batch"));
+        }
+        finally
+        {
+            importer.ApplyingHook = null;
+            release.TrySetResult();
+        }
+        var done = await WaitDoneAsync(otherCivil, location);
+        Assert.Equal("done", done.Body.Str("state"));
+        Assert.Equal(300, done.Body.GetProperty("new").GetArrayLength());
+
+        // A list that fails on the first node: the other node tells why.
+        await ABadListFailsAtItsLineAsync(civil, otherCivil, ids[0], "2023-08");
+    }
+
+    [DbFact]
     public async Task An_asynchronous_import_answers_202_and_shows_its_state_and_rows_then_its_report()
     {
         var civil = await fx.As("civil");
@@ -199,10 +242,16 @@ public abstract class NameListLoadTests(ServerFixture fx)
         Assert.Equal(view.Str("batch"), done.Body.Str("batch"));
 
         // A bad list started asynchronously: GET tells why, with the line and column named, and nothing is stored.
-        var bad = "身份证号,姓名,人员类别\n" + ids[0][..17] + (ids[0][17] == '0' ? '1' : '0') + ",钱进,7019\n";
-        var badStart = await civil.PostAsync("/api/name-lists?month=2023-06&region=pengshui&mode=changes&async=true", new StringContent(bad, Encoding.UTF8, "text/csv"));
+        await ABadListFailsAtItsLineAsync(civil, civil, ids[0], "2023-06");
+    }
+
+    /// <summary>Starts a list whose one ID number has a wrong check digit on <paramref name="sender"/>'s node; <paramref name="reader"/> sees it fail at line 2.</summary>
+    private async Task ABadListFailsAtItsLineAsync(HttpClient sender, HttpClient reader, string id, string month)
+    {
+        var bad = "身份证号,姓名,人员类别\n" + id[..17] + (id[17] == '0' ? '1' : '0') + ",钱进,7019\n";
+        var badStart = await sender.PostAsync($"/api/name-lists?month={month}&region=pengshui&mode=changes&async=true", new StringContent(bad, Encoding.UTF8, "text/csv"));
         Assert.Equal(HttpStatusCode.Accepted, badStart.StatusCode);
-        var failed = await WaitDoneAsync(civil, badStart.Headers.Location!.ToString());
+        var failed = await WaitDoneAsync(reader, badStart.Headers.Location!.ToString());
         Assert.Equal("failed", failed.Body.Str("state"));
         Assert.Equal(400, failed.Body.GetProperty("problem").GetProperty("status").GetInt32());
         Assert.True(failed.Body.GetProperty("problem").GetProperty("errors").TryGetProperty("line 2.身份证号", out _), failed.Text);

@@ -11,7 +11,7 @@ namespace Doudi.Server.Tests;
 public class NameListProgressTests
 {
     [Fact]
-    public void A_finished_run_lets_go_of_its_list_and_still_answers_its_state()
+    public async Task A_finished_run_lets_go_of_its_list_and_still_answers_its_state()
     {
         var progress = new NameListProgress(TimeProvider.System);
         var content = new byte[1 << 16];
@@ -20,8 +20,8 @@ public class NameListProgressTests
         Assert.True(done.HoldsContent);
         Assert.Same(content, done.Request.Content);
 
-        progress.End(done, null);
-        progress.End(failed, ApiProblemException.Conflict(new("冲突", "conflict")));
+        await progress.EndAsync(done, null);
+        await progress.EndAsync(failed, ApiProblemException.Conflict(new("冲突", "conflict")));
 
         Assert.False(done.HoldsContent);
         Assert.False(failed.HoldsContent);

@@ -254,6 +254,33 @@ public abstract class YearEndAtScaleTests(ServerFixture fx)
         Assert.NotNull(await fx.Db.ReadAsync(c => Storage.Sql.ScalarAsync(c, "SELECT facts FROM settlement_year_facts WHERE settlement_id = @b", null, ("b", tag))));
     }
 
+    [DbFact]
+    public async Task The_ledger_rebuild_lists_a_year_whose_facts_were_removed_by_hand_so_the_next_run_completes_them()
+    {
+        // After a hand repair (a bill's facts deleted) the region-year had to be listed again with migration 1050's
+        // statement, by someone who remembered it; the rebuild command run after a repair now lists it itself.
+        var p = await People.RegisterAsync(fx, "pengshui", "subsistence", name: "重建");
+        var op = await fx.As("operator");
+        var tag = "REBUILD-" + Guid.NewGuid().ToString("N")[..6];
+        Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag, person = p, date = "2023-07-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 15000, criticalPaid = 0, hospitalLevel = 2 })).Status);
+        var admin = await fx.As("admin");
+        var (s0, b0, t0) = await admin.PostJson("/api/ledger-totals/rebuild", new { region = "pengshui", year = 2023 });
+        Assert.True(s0 == HttpStatusCode.OK, t0);
+        Assert.Empty(b0.GetProperty("yearFactsPending").EnumerateArray());
+        await ReplaceFactsAsync(tag, null);
+        // Without apply too: listing changes no amount, it only tells the next run to look.
+        var (s1, b1, t1) = await admin.PostJson("/api/ledger-totals/rebuild", new { region = "pengshui", year = 2023 });
+        Assert.True(s1 == HttpStatusCode.OK, t1);
+        var listed = Assert.Single(b1.GetProperty("yearFactsPending").EnumerateArray());
+        Assert.Equal("pengshui", listed.GetProperty("region").GetString());
+        Assert.Equal(2023, listed.GetProperty("year").GetInt32());
+        Assert.Equal(1L, await CountAsync("SELECT COUNT(*) FROM year_facts_pending WHERE region = 'pengshui' AND year = 2023 AND completed_at IS NULL"));
+        var run = await RunAsync("pengshui", 2023, chunk: 10);
+        Assert.Contains(p, run.Persons.Keys);
+        Assert.NotNull(await fx.Db.ReadAsync(c => Storage.Sql.ScalarAsync(c, "SELECT facts FROM settlement_year_facts WHERE settlement_id = @b", null, ("b", tag))));
+        Assert.Equal(0L, await CountAsync("SELECT COUNT(*) FROM year_facts_pending WHERE region = 'pengshui' AND year = 2023 AND completed_at IS NULL"));
+    }
+
     /// <summary>Runs migration 1050's statement that lists the region-years with bills lacking facts (as it ran over a database stored before 0880).</summary>
     private async Task ListPendingAsMigration1050Async()
     {

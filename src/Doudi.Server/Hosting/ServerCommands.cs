@@ -10,7 +10,8 @@ namespace Doudi.Server.Hosting;
 /// (the same settings, <c>--data-dir</c> and <c>--Doudi:…</c> options):
 /// <c>rebuild-totals [--region R] [--year Y] [--apply]</c> — recomputes the running ledger totals from the stored
 /// settlements and supplementary payments (<see cref="LedgerRebuild"/>), prints every difference as a tab-separated line
-/// (person, year, bucket, stored, recomputed) and, with <c>--apply</c>, writes the recomputed values (audited).
+/// (person, year, bucket, stored, recomputed) and, with <c>--apply</c>, writes the recomputed values (audited); it
+/// lists again in year_facts_pending any region-year whose bills lost their year facts (said on standard error).
 /// Exit code 0: no difference, or differences written; 3: differences found and not written; 2: bad arguments.
 /// </summary>
 public static class ServerCommands
@@ -63,6 +64,9 @@ public static class ServerCommands
             : $"差异 {report.DifferenceCount} 项（共核对 {report.Checked} 项）{(report.DifferenceCount > 0 ? "，未写入：加 --apply 写入" : "")} / " +
               $"{report.DifferenceCount} differences of {report.Checked} totals checked ({scope}){(report.DifferenceCount > 0 ? "; nothing written: --apply writes them" : "")}" +
               (report.Truncated ? $"; the first {LedgerRebuild.MaxReported} are listed" : ""));
+        foreach (var ry in report.YearFactsPending ?? [])
+            Console.Error.WriteLine($"{ry.Region} {ry.Year.ToString(CultureInfo.InvariantCulture)}: 有单据缺少年度事实，已列入 year_facts_pending，下次年末运行时补齐 / " +
+                "bills without year facts: listed in year_facts_pending, the next year-end run completes them");
         return report.DifferenceCount > 0 && !report.Applied ? 3 : 0;
     }
 

@@ -73,6 +73,8 @@ public static partial class NameListEndpoints
                 else
                 {
                     var run = progress.Begin(request, NameListImporter.NewBatchId()) ?? throw NameListImporter.Running(request);
+                    // Stored before the 202, so the address answers on every node from the start.
+                    await progress.StoreAsync(run, ct);
                     var log = logs.CreateLogger("Doudi.NameLists");
                     _ = Task.Run(async () =>
                     {
@@ -104,6 +106,8 @@ public static partial class NameListEndpoints
             if (run is { State: not "done" and not "failed" }) return Results.Json(NameListProgress.View(run, Text.WantsEnglish(http)), Json.Options);
             var json = await db.ReadAsync(c => NameListBatches.ReportJsonAsync(c, id), ct);
             if (json is null && run is not null) return Results.Json(NameListProgress.View(run, Text.WantsEnglish(http)), Json.Options);
+            // Running or failed on another node: its stored progress.
+            if (json is null && await progress.FindStoredAsync(id, Text.WantsEnglish(http), ct) is { } stored) return Results.Json(stored, Json.Options);
             if (json is null) throw ApiProblemException.NotFound(new($"没有名单批次 {id}", $"no name-list batch {id}"));
             if (!http.Actor().SeesIdNumbers) json = AuditEndpoints.MaskIdNumbers(json);
             return Body.RawJson(json);

@@ -41,6 +41,9 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
     public static string HashOf(Request r) => Convert.ToHexStringLower(SHA256.HashData(
         [.. Encoding.UTF8.GetBytes($"{r.Department}|{r.Month}|{r.Region}|"), .. r.Content]));
 
+    /// <summary>Test hook: awaited once the list is read and its applying state stored, before the write transaction.</summary>
+    internal Func<NameListProgress.Run, Task>? ApplyingHook { get; set; }
+
     public static string NewBatchId() => "NL" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
 
     /// <summary>409 with Retry-After: this department's list for this region is being imported (on this node or another).</summary>
@@ -67,10 +70,13 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
         var hash = HashOf(request);
         try
         {
+            await progress.StoreAsync(run, ct);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var rows = await ParseAsync(request, run, ct);
             log?.LogDebug("Name list {Batch}: {Rows} rows read in {Ms} ms", run.Batch, rows.Count, clock.ElapsedMilliseconds);
             run.Applying(rows.Count);
+            await progress.StoreAsync(run, ct);
+            if (ApplyingHook is { } hook) await hook(run);
             var monthStart = DateOnly.ParseExact(request.Month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             var result = await db.WriteAsync(async (c, tx) =>
             {
@@ -81,19 +87,19 @@ public sealed class NameListImporter(Database db, NameListProgress progress, IEn
                 return (await ApplyAsync(c, tx, run, hash, rows, monthStart, actor, ct), true);
             }, ct);
             log?.LogInformation("Name list {Batch}: {Rows} rows in {Ms} ms", run.Batch, rows.Count, clock.ElapsedMilliseconds);
-            progress.End(run, null);
+            await progress.EndAsync(run, null);
             return result;
         }
         catch (Exception e) when (Database.IsUniqueViolation(e))
         {
             var stored = await FindAsync(request, hash, ct);
-            progress.End(run, stored is null ? ApiProblemException.Conflict(new("名单与同时写入的数据冲突，请重新提交", "the list collided with a concurrent change; send it again")) : null);
+            await progress.EndAsync(run, stored is null ? ApiProblemException.Conflict(new("名单与同时写入的数据冲突，请重新提交", "the list collided with a concurrent change; send it again")) : null);
             return (stored ?? throw new InvalidOperationException("batch vanished", e), false);
         }
-        catch (ApiProblemException e) { progress.End(run, e); throw; }
+        catch (ApiProblemException e) { await progress.EndAsync(run, e); throw; }
         catch (Exception e)
         {
-            progress.End(run, Busy.Of(e) is { } busy ? Problems.Busy(busy)
+            await progress.EndAsync(run, Busy.Of(e) is { } busy ? Problems.Busy(busy)
                 : new ApiProblemException(StatusCodes.Status500InternalServerError, new("导入失败，未保存任何内容", "the import failed; nothing was stored")));
             throw;
         }

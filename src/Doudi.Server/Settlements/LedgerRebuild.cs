@@ -7,9 +7,13 @@ namespace Doudi.Server.Settlements;
 /// <summary>One running total that differs from what the stored settlements and supplementary payments give.</summary>
 public sealed record LedgerDifference(string Person, int Year, string Bucket, decimal Stored, decimal Recomputed);
 
-/// <summary>What a rebuild of the running ledger totals found (and, with apply, wrote).</summary>
+/// <summary>
+/// What a rebuild of the running ledger totals found (and, with apply, wrote). <see cref="YearFactsPending"/>: the
+/// region-years of the scope with stored bills lacking year facts (storage repaired by hand), listed again in
+/// year_facts_pending so the next year-end run completes them (listed with or without apply: it changes no amount).
+/// </summary>
 public sealed record LedgerRebuildReport(string? Region, int? Year, bool Apply, int Checked, int DifferenceCount,
-    IReadOnlyList<LedgerDifference> Differences, bool Truncated, bool Applied);
+    IReadOnlyList<LedgerDifference> Differences, bool Truncated, bool Applied, IReadOnlyList<RegionYear>? YearFactsPending = null);
 
 /// <summary>
 /// Recomputes the running ledger totals (<see cref="LedgerTotals"/>) of a region's persons (or all) for a year (or all)
@@ -18,7 +22,8 @@ public sealed record LedgerRebuildReport(string? Region, int? Year, bool Apply, 
 /// (person, year, bucket, stored, recomputed). With <c>apply</c> it writes the recomputed values, audited, in the same
 /// transaction. Writers of the totals are held off while it reads (PostgreSQL: a table lock; SQLite: the one writer),
 /// so a settlement committing meanwhile is never reported as a difference nor overwritten: one that has not yet added
-/// its counts adds them after the rebuild commits, onto the rebuilt value.
+/// its counts adds them after the rebuild commits, onto the rebuilt value. It also lists again in year_facts_pending
+/// the region-years whose bills lost their year facts (<see cref="StoredYear.ListMissingFactsAsync"/>).
 /// </summary>
 public sealed class LedgerRebuild(Database db, IEnumerable<ILedgerMeasureSource>? measureSources = null)
 {
@@ -47,7 +52,8 @@ public sealed class LedgerRebuild(Database db, IEnumerable<ILedgerMeasureSource>
                     new { differences = differences.Take(1000).Select(d => new { d.Person, d.Year, d.Bucket, d.Stored }) },
                     new { region, year, count = differences.Count, differences = differences.Take(1000).Select(d => new { d.Person, d.Year, d.Bucket, d.Recomputed }) });
             }
+            var pending = await StoredYear.ListMissingFactsAsync(c, tx, region, year);
             return new LedgerRebuildReport(region, year, apply, stored.Keys.Union(recomputed.Keys).Count(), differences.Count,
-                differences.Take(MaxReported).ToList(), differences.Count > MaxReported, applied);
+                differences.Take(MaxReported).ToList(), differences.Count > MaxReported, applied, pending);
         }, ct);
 }

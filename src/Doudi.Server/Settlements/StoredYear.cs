@@ -119,6 +119,28 @@ public static class StoredYear
     }
 
     /// <summary>
+    /// Lists in <c>year_facts_pending</c> (again, completed_at back to null) every region-year of the scope (a region or
+    /// all, a year or all) with a stored bill that has no year facts — storage repaired by hand, a bill's facts deleted —
+    /// so that the next year-end run completes them (<see cref="CompleteFactsAsync"/>); the same statement as migration
+    /// 1050's, scoped. Returns the region-years listed, in order. Run by the ledger rebuild, the command an office runs
+    /// after repairing storage, so nobody has to remember the statement.
+    /// </summary>
+    public static async Task<List<RegionYear>> ListMissingFactsAsync(DbConnection c, DbTransaction? tx, string? region, int? year)
+    {
+        var scope = (region is null ? "" : " AND s.region = @r") + (year is null ? "" : " AND s.year = @y");
+        var args = new List<(string, object?)>(2);
+        if (region is not null) args.Add(("r", region));
+        if (year is not null) args.Add(("y", year));
+        var missing = await c.ListAsync("SELECT DISTINCT s.region, s.year FROM settlements s WHERE NOT EXISTS " +
+            $"(SELECT 1 FROM settlement_year_facts f WHERE f.settlement_id = s.id){scope} ORDER BY s.region, s.year", tx,
+            r => new RegionYear(r.S("region"), r.I("year")), [.. args]);
+        foreach (var ry in missing)
+            await c.ExecAsync("INSERT INTO year_facts_pending (region, year) VALUES (@r, @y) ON CONFLICT (region, year) DO UPDATE SET completed_at = NULL",
+                tx, ("r", ry.Region), ("y", ry.Year));
+        return missing;
+    }
+
+    /// <summary>
     /// Gives every stored bill of the region's year its year facts. Every writer of settlements writes them in its own
     /// statement since migration 0880, so only the region-years migration 1050 listed in <c>year_facts_pending</c> (bills
     /// stored before 0880) have any to complete: for every other year this is one primary-key look-up, not a count of the
@@ -149,6 +171,9 @@ public static class StoredYear
         }
     }
 }
+
+/// <summary>A region's year.</summary>
+public sealed record RegionYear(string Region, int Year);
 
 /// <summary>A stored bill as read: its facts line (or its result and bill JSON when read whole) not yet parsed.</summary>
 public sealed record StoredYearRow(string Id, string Person, string Text, string? Bill, int Format);

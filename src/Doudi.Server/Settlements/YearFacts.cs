@@ -34,14 +34,17 @@ public static class YearFacts
 
     public static string Write(Bill bill, BillResult r)
     {
-        var s = new StringBuilder(128);
-        s.Append('1').Append(Sep).Append(bill.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(Sep).Append(r.Policy).Append(Sep)
+        // One builder per thread and amounts formatted into it (invariant culture), not each into a string of its own.
+        var s = t_builder ??= new StringBuilder(256);
+        s.Clear();
+        var inv = CultureInfo.InvariantCulture;
+        s.Append('1').Append(Sep).Append(inv, $"{bill.Date:yyyy-MM-dd}").Append(Sep).Append(r.Policy).Append(Sep)
             .Append(r.Category is { } c ? Codes.ToCode(c) : "").Append(Sep);
-        foreach (var d in new[] { r.Assistance, r.Tilted, r.PersonalBurden, r.ReasonableBurden, r.CriticalIllness })
-            s.Append(d.ToString(CultureInfo.InvariantCulture)).Append(Sep);
+        s.Append(inv, $"{r.Assistance}").Append(Sep).Append(inv, $"{r.Tilted}").Append(Sep).Append(inv, $"{r.PersonalBurden}").Append(Sep)
+            .Append(inv, $"{r.ReasonableBurden}").Append(Sep).Append(inv, $"{r.CriticalIllness}").Append(Sep);
         s.Append(Codes.ToCode(bill.Kind)).Append(Sep);
-        foreach (var d in new[] { bill.Total, bill.InPolicy, bill.BasicPaid, bill.SupplementaryPaid, bill.ReasonableOutOfPolicy })
-            s.Append(d.ToString(CultureInfo.InvariantCulture)).Append(Sep);
+        s.Append(inv, $"{bill.Total}").Append(Sep).Append(inv, $"{bill.InPolicy}").Append(Sep).Append(inv, $"{bill.BasicPaid}").Append(Sep)
+            .Append(inv, $"{bill.SupplementaryPaid}").Append(Sep).Append(inv, $"{bill.ReasonableOutOfPolicy}").Append(Sep);
         s.Append(Codes.ToCode(bill.Excluded)).Append(Sep);
         if (bill.Designated) s.Append('d');
         if (bill.Referred) s.Append('r');
@@ -52,10 +55,12 @@ public static class YearFacts
             var it = bill.Items[i];
             if (i > 0) s.Append(',');
             s.Append(Codes.ToCode(it.Kind)).Append(':').Append(Codes.ToCode(it.Class)).Append(':').Append(it.InCatalog ? '1' : '0').Append(':')
-                .Append(it.Amount.ToString(CultureInfo.InvariantCulture));
+                .Append(inv, $"{it.Amount}");
         }
         return s.ToString();
     }
+
+    [ThreadStatic] private static StringBuilder? t_builder;
 
     /// <summary>The bill and result the year-end rules see (the result without its trace: the bill's steps are in its settlement).</summary>
     /// <remarks>Read field by field off the line, without splitting it: a city's run reads three million of them.</remarks>

@@ -9427,6 +9427,7 @@ export interface components {
             differences: components["schemas"]["LedgerDifference"][];
             truncated: boolean;
             applied: boolean;
+            yearFactsPending?: null | components["schemas"]["RegionYear"][];
         };
         LedgerRebuildRequest: {
             region: null | string;
@@ -10186,6 +10187,11 @@ export interface components {
         RegionDocuments: {
             region: string;
             documents: components["schemas"]["DocumentSummary"][];
+        };
+        RegionYear: {
+            region: string;
+            /** Format: int32 */
+            year: number;
         };
         RegionYearRequest: {
             region: string;
