@@ -165,7 +165,7 @@ public static class StoredYear
                 return;
             }
             foreach (var m in missing)
-                await c.ExecAsync(YearFacts.Sql[1..], tx, ("id", m.Id), ("p", m.Person), ("r", region), ("y", year),
+                await c.ExecAsync(YearFacts.InsertSql, tx, ("id", m.Id), ("p", m.Person), ("r", region), ("y", year),
                     ("yf_facts", YearFacts.Write(StoredResults.ReadBill(m.Bill, m.Format), StoredResults.Read(m.Result, m.Format))));
             after = missing[^1].Id;
         }

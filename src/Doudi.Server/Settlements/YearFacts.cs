@@ -27,9 +27,6 @@ public static class YearFacts
     /// <summary>The statement that stores a settlement's year facts (to send with the settlement's writes).</summary>
     public const string InsertSql = "INSERT INTO settlement_year_facts (settlement_id, person_id, region, year, facts) VALUES (@id, @p, @r, @y, @yf_facts)";
 
-    /// <summary><see cref="InsertSql"/> to append to a batch.</summary>
-    public const string Sql = ";" + InsertSql;
-
     public static (string, object?)[] Parameters(Bill bill, BillResult result) => [("yf_facts", Write(bill, result))];
 
     public static string Write(Bill bill, BillResult r)
