@@ -7,15 +7,21 @@ namespace Doudi.Server.Storage;
 /// <summary>Thin ADO.NET helpers: named parameters from an anonymous-free list, typed reads that work on both databases.</summary>
 public static class Sql
 {
-    public static DbCommand Command(this DbConnection conn, string sql, DbTransaction? tx = null, params (string Name, object? Value)[] args)
-    {
+    public static DbCommand Command(this DbConnection conn, string sql, DbTransaction? tx = null, params (string Name, object? Value)[] args) =>
         // PostgreSQL, one statement: its @name placeholders already turned into $n (PositionalSql), no parsing by Npgsql.
-        if (conn is NpgsqlConnection pg && Positional(sql, args) is ({ Statements: [var one] }, var slots))
-        {
-            var positional = new NpgsqlCommand(one.Text, pg, (NpgsqlTransaction?)tx);
-            Bind(positional.Parameters, one, slots[0], args);
-            return positional;
-        }
+        conn is NpgsqlConnection pg && Positional(sql, args) is ({ Statements: [var one] }, var slots)
+            ? PositionalCommand(pg, tx, one, slots[0], args)
+            : NamedCommand(conn, sql, tx, args);
+
+    private static NpgsqlCommand PositionalCommand(NpgsqlConnection pg, DbTransaction? tx, PositionalSql.Statement one, int[] slots, (string Name, object? Value)[] args)
+    {
+        var positional = new NpgsqlCommand(one.Text, pg, (NpgsqlTransaction?)tx);
+        Bind(positional.Parameters, one, slots, args);
+        return positional;
+    }
+
+    private static DbCommand NamedCommand(DbConnection conn, string sql, DbTransaction? tx, (string Name, object? Value)[] args)
+    {
         var cmd = conn.CreateCommand();
         cmd.CommandText = sql;
         cmd.Transaction = tx;
@@ -36,18 +42,17 @@ public static class Sql
     /// </summary>
     public static SqlStatements Statements(this DbConnection conn, string sql, DbTransaction? tx, params (string Name, object? Value)[] args)
     {
-        if (conn is NpgsqlConnection pg && Positional(sql, args) is ({ Statements.Length: > 1 } p, var slots))
+        // The text is translated (and its values placed) once: a bulk statement over 16 kB is not cached.
+        if (conn is not NpgsqlConnection pg || Positional(sql, args) is not ({ } p, var slots)) return new SqlStatements(NamedCommand(conn, sql, tx, args));
+        if (p.Statements is [var one]) return new SqlStatements(PositionalCommand(pg, tx, one, slots[0], args));
+        var batch = new NpgsqlBatch(pg, (NpgsqlTransaction?)tx);
+        for (var i = 0; i < p.Statements.Length; i++)
         {
-            var batch = new NpgsqlBatch(pg, (NpgsqlTransaction?)tx);
-            for (var i = 0; i < p.Statements.Length; i++)
-            {
-                var bc = new NpgsqlBatchCommand(p.Statements[i].Text);
-                Bind(bc.Parameters, p.Statements[i], slots[i], args);
-                batch.BatchCommands.Add(bc);
-            }
-            return new SqlStatements(batch);
+            var bc = new NpgsqlBatchCommand(p.Statements[i].Text);
+            Bind(bc.Parameters, p.Statements[i], slots[i], args);
+            batch.BatchCommands.Add(bc);
         }
-        return new SqlStatements(conn.Command(sql, tx, args));
+        return new SqlStatements(batch);
     }
 
     /// <summary>The positional form of a text with parameters when every placeholder in it has a value; else null (Npgsql's own parsing).</summary>
