@@ -10,12 +10,15 @@ N=${1:-5000000}
 PG=${DOUDI_TEST_PG:?set DOUDI_TEST_PG to a PostgreSQL connection string (scripts/ci-postgres.sh prints one)}
 get() { echo "$PG" | tr ';' '\n' | sed -n "s/^$1=//Ip" | head -n1; }
 export PGHOST=$(get Host) PGPORT=$(get Port) PGUSER=$(get Username) PGPASSWORD=$(get Password)
+# The server connects as the string says about TLS (scripts/ci-postgres.sh prints "SSL Mode=Disable" for loopback, as
+# docs/deployment.md advises): without it Npgsql would negotiate TLS, and encrypt every row it sends.
+SSL_MODE=$(get "SSL Mode")
 DB=doudi_console_bench
 psql -q -d "$(get Database)" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 PORT=5399
 DATA=$(mktemp -d)
 dotnet build src/Doudi.Server -c Release -p:DoudiSkipWeb=true -v q >/dev/null
-DOUDI_DB="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$DB" DOUDI_ADMIN_PASSWORD=bench-admin-password \
+DOUDI_DB="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$DB${SSL_MODE:+;SSL Mode=$SSL_MODE}" DOUDI_ADMIN_PASSWORD=bench-admin-password \
   dotnet src/Doudi.Server/bin/Release/net10.0/Doudi.Server.dll --urls http://127.0.0.1:$PORT --Doudi:DataDirectory="$DATA" > "$DATA/server.log" 2>&1 &
 SERVER=$!
 # The server holds connections to the database: stop it first, then drop the database.

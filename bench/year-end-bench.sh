@@ -14,6 +14,9 @@ CITY=${CITY:-bench/out/city-$REGION-$YEAR-$BILLS}
 PG=${DOUDI_TEST_PG:?set DOUDI_TEST_PG to a PostgreSQL connection string (scripts/ci-postgres.sh prints one)}
 get() { echo "$PG" | tr ';' '\n' | sed -n "s/^$1=//Ip" | head -n1; }
 export PGHOST=$(get Host) PGPORT=$(get Port) PGUSER=$(get Username) PGPASSWORD=$(get Password)
+# The server connects as the string says about TLS (scripts/ci-postgres.sh prints "SSL Mode=Disable" for loopback, as
+# docs/deployment.md advises): without it Npgsql would negotiate TLS, and encrypt every row it sends.
+SSL_MODE=$(get "SSL Mode")
 DB=${DB:-doudi_year_end_bench}
 OWNER="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$DB"
 echo "== machine: $(nproc) CPUs, load: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -25,7 +28,7 @@ fi
 PORT=${PORT:-$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}
 DATA=$(mktemp -d)
 start_server() {
-  DOUDI_DB="Host=$PGHOST;Port=$PGPORT;Username=doudi_app;Password=doudi_app;Database=$DB" DOUDI_DB_OWNER="$OWNER" DOUDI_ADMIN_PASSWORD=bench-admin-password \
+  DOUDI_DB="Host=$PGHOST;Port=$PGPORT;Username=doudi_app;Password=doudi_app;Database=$DB${SSL_MODE:+;SSL Mode=$SSL_MODE}" DOUDI_DB_OWNER="$OWNER" DOUDI_ADMIN_PASSWORD=bench-admin-password \
     dotnet src/Doudi.Server/bin/Release/net10.0/Doudi.Server.dll --urls http://127.0.0.1:$PORT --Doudi:DataDirectory="$DATA" --Doudi:Policies="$PWD/policies" >> "$DATA/server.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 180); do curl -sf http://127.0.0.1:$PORT/ready >/dev/null && return; sleep 1; done
