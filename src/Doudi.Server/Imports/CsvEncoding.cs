@@ -85,18 +85,9 @@ public static class CsvEncoding
         : new("文件不是有效的 GB18030/GBK 编码", "the file is not valid GB18030/GBK");
 
     /// <summary>Reads a few bytes already taken from the body first, then the rest of the body.</summary>
-    private sealed class PrefixedStream(byte[] prefix, int length, Stream rest) : Stream
+    private sealed class PrefixedStream(byte[] prefix, int length, Stream rest) : ReadOnlyStream
     {
         private int _position;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 

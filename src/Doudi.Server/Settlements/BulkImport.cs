@@ -365,7 +365,7 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
     }
 
     /// <summary>The request body, read as it is, except that before a read that has to wait for the sender it calls <paramref name="flush"/>.</summary>
-    private sealed class FlushBeforeWait(Stream inner, Func<ValueTask> flush) : Stream
+    private sealed class FlushBeforeWait(Stream inner, Func<ValueTask> flush) : ReadOnlyStream
     {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
         {
@@ -376,20 +376,12 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
         public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
+
         protected override void Dispose(bool disposing)
         {
             if (disposing) inner.Dispose();
             base.Dispose(disposing);
         }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private sealed record PendingRow(long Row, long Line, BillDocument Input, string Hash, IReadOnlyList<FieldProblem> Hold);
