@@ -139,16 +139,16 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
             try
             {
                 // Reading, checking and hashing rows (one core) runs ahead of settling and writing chunks (the other core and
-                // the database), through a bounded channel: memory stays bounded by a few chunks.
-                var channel = Channel.CreateBounded<Item>(new BoundedChannelOptions(2 * ChunkSize) { SingleReader = true, SingleWriter = true });
+                // the database), through a bounded channel of batches of rows: memory stays bounded by a few chunks.
+                var channel = new ItemBatches();
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                var producer = Task.Run(() => ReadAsync(body, format, charset, report, channel.Writer, stop.Token), stop.Token);
+                var producer = Task.Run(() => ReadAsync(body, format, charset, report, channel, stop.Token), stop.Token);
                 FieldProblem? fileProblem = null;
                 try
                 {
                     while (true)
                     {
-                        if (!channel.Reader.TryRead(out var item))
+                        if (!channel.TryRead(out var item))
                         {
                             // Nothing read yet. With lanes, a chunk is cut where the person changes, so the rows read so far may
                             // wait for more: if the sender pauses (a second), they are settled meanwhile and the progress shows them.
@@ -156,10 +156,10 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                             {
                                 using var pause = CancellationTokenSource.CreateLinkedTokenSource(ct);
                                 pause.CancelAfter(TimeSpan.FromSeconds(1));
-                                try { if (!await channel.Reader.WaitToReadAsync(pause.Token)) break; }
+                                try { if (!await channel.WaitToReadAsync(pause.Token)) break; }
                                 catch (OperationCanceledException) when (!ct.IsCancellationRequested) { await DispatchAsync(); }
                             }
-                            else if (!await channel.Reader.WaitToReadAsync(ct)) break;
+                            else if (!await channel.WaitToReadAsync(ct)) break;
                             continue;
                         }
                         if (item.FileProblem is not null) { fileProblem = item.FileProblem; continue; }
@@ -172,7 +172,7 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                         // A full chunk ends where the person changes (a file in person order then never has one person in two
                         // chunks, so the lanes seldom wait for each other), when no further row is read yet (a slow sender
                         // still sees its progress), or at four chunks' size whatever comes.
-                        if (pending.Count >= ChunkSize && (lanes == 1 || pending.Count >= 4 * ChunkSize || !channel.Reader.TryPeek(out var next)
+                        if (pending.Count >= ChunkSize && (lanes == 1 || pending.Count >= 4 * ChunkSize || !channel.TryPeek(out var next)
                                 || next.Pending is null || !string.Equals(next.Pending.Input.PersonKey, item.Pending.Input.PersonKey, StringComparison.Ordinal)))
                             await DispatchAsync();
                     }
@@ -271,10 +271,12 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
     private sealed record Item(long Row, long Line, string? Id, PendingRow? Pending, IReadOnlyList<FieldProblem>? Refused, FieldProblem? FileProblem = null);
 
     /// <summary>Reads the rows (only this task touches <see cref="BulkImportReport.Rows"/> until it ends), checks plausibility and hashes each bill.</summary>
-    private async Task ReadAsync(Stream body, string format, Encoding? charset, BulkImportReport report, ChannelWriter<Item> output, CancellationToken ct)
+    private async Task ReadAsync(Stream body, string format, Encoding? charset, BulkImportReport report, ItemBatches output, CancellationToken ct)
     {
         try
         {
+            // The rows read so far are handed on before the reader waits for the sender (a slow sender sees its progress).
+            body = new FlushBeforeWait(body, () => output.FlushAsync(ct));
             using var reader = format == "csv" ? await CsvEncoding.ReaderAsync(body, charset, ct)
                 : new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
             await foreach (var (row, line, read, rowProblems) in Rows(reader, format, ct))
@@ -291,15 +293,103 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                 catch (ApiProblemException e) { await output.WriteAsync(new(row, line, input.Bill.Id, null, e.Fields), ct); continue; }
                 await output.WriteAsync(new(row, line, input.Bill.Id, new PendingRow(row, line, input, SettlementService.HashOf(input), hold), null), ct);
             }
-            output.Complete();
+            await output.CompleteAsync(ct);
         }
         catch (Exception e) when (e is FormatException or DecoderFallbackException)
         {
             await output.WriteAsync(new(0, 0, null, null, null, new FieldProblem("file", e is DecoderFallbackException
                 ? CsvEncoding.Undecodable(charset ?? CsvEncoding.Utf8) : new(e.Message, e.Message))), ct);
-            output.Complete();
+            await output.CompleteAsync(ct);
         }
-        catch (Exception e) { output.Complete(e); }
+        catch (Exception e) { output.Fail(e); }
+    }
+
+    /// <summary>
+    /// The reader's items handed to the settling side in batches through a bounded channel: one channel operation, and at most
+    /// one wake-up of the settling side, per batch instead of per row (a wake-up per row cost a thread switch per row). A batch is
+    /// handed on when full, before the reader waits for the sender (<see cref="FlushBeforeWait"/>) and at the end. One writer
+    /// (the reader task), one reader (the dispatch loop); memory stays bounded by two chunks' rows, as with a row per item.
+    /// </summary>
+    private sealed class ItemBatches
+    {
+        public const int BatchRows = 64;
+        private readonly Channel<List<Item>> _channel =
+            Channel.CreateBounded<List<Item>>(new BoundedChannelOptions(2 * ChunkSize / BatchRows) { SingleReader = true, SingleWriter = true });
+        private List<Item> _writing = new(BatchRows);
+        private List<Item>? _reading;
+        private int _next;
+
+        public ValueTask WriteAsync(Item item, CancellationToken ct)
+        {
+            _writing.Add(item);
+            return _writing.Count >= BatchRows ? FlushAsync(ct) : ValueTask.CompletedTask;
+        }
+
+        public ValueTask FlushAsync(CancellationToken ct)
+        {
+            if (_writing.Count == 0) return ValueTask.CompletedTask;
+            var batch = _writing;
+            _writing = new List<Item>(BatchRows);
+            return _channel.Writer.WriteAsync(batch, ct);
+        }
+
+        public async Task CompleteAsync(CancellationToken ct)
+        {
+            await FlushAsync(ct);
+            _channel.Writer.Complete();
+        }
+
+        public void Fail(Exception e) => _channel.Writer.Complete(e);
+
+        public bool TryRead(out Item item)
+        {
+            if (_reading is null || _next >= _reading.Count)
+            {
+                if (!_channel.Reader.TryRead(out _reading)) { item = null!; return false; }
+                _next = 0;
+            }
+            item = _reading[_next++];
+            return true;
+        }
+
+        public bool TryPeek(out Item item)
+        {
+            if (_reading is not null && _next < _reading.Count) { item = _reading[_next]; return true; }
+            if (_channel.Reader.TryPeek(out var batch)) { item = batch[0]; return true; }
+            item = null!;
+            return false;
+        }
+
+        public ValueTask<bool> WaitToReadAsync(CancellationToken ct) =>
+            _reading is not null && _next < _reading.Count ? ValueTask.FromResult(true) : _channel.Reader.WaitToReadAsync(ct);
+    }
+
+    /// <summary>The request body, read as it is, except that before a read that has to wait for the sender it calls <paramref name="flush"/>.</summary>
+    private sealed class FlushBeforeWait(Stream inner, Func<ValueTask> flush) : Stream
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            var read = inner.ReadAsync(buffer, ct);
+            if (!read.IsCompleted) await flush();
+            return await read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private sealed record PendingRow(long Row, long Line, BillDocument Input, string Hash, IReadOnlyList<FieldProblem> Hold);
@@ -397,6 +487,7 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
         var fresh = new List<SettlementService.NewSettlement>(rows.Count);
         var freshById = new Dictionary<string, StoredSettlement>(StringComparer.Ordinal);
         var deltas = new List<LedgerDelta>(rows.Count);
+        var ledgers = new Dictionary<string, RunningLedger>(StringComparer.Ordinal);
         // The hooks' evaluations (early warning) once per person, year and key: the chunk's last bill's, with the measures before it.
         var evaluations = new Dictionary<(int Hook, string Person, int Year, string Key), (SettlementService.NewSettlement Bill, Dictionary<string, decimal> Before)>();
         foreach (var r in rows)
@@ -405,11 +496,13 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
             try
             {
                 var person = state.PersonsByKey.GetValueOrDefault(ChineseId.NormalizeKey(r.Input.PersonKey));
-                List<(int, string, long)> totals = [];
-                if (person is not null && !state.Totals.TryGetValue(person.Id, out totals!)) state.Totals[person.Id] = totals = [];
+                // The person's running totals, summed as the chunk goes (the stored rows, then each settled bill's).
+                var totals = new RunningLedger();
+                if (person is not null && !ledgers.TryGetValue(person.Id, out totals!))
+                    ledgers[person.Id] = totals = new RunningLedger(state.Totals.GetValueOrDefault(person.Id) ?? []);
                 var inputs = new SettlementService.SettlementInputs(person,
                     freshById.GetValueOrDefault(bill.Id) ?? state.Existing.GetValueOrDefault(bill.Id), state.Held.GetValueOrDefault(bill.Id),
-                    person is null ? [] : state.Identities.GetValueOrDefault(person.Id) ?? [], LedgerTotals.LedgerOf(bill.Date.Year, totals));
+                    person is null ? [] : state.Identities.GetValueOrDefault(person.Id) ?? [], totals.LedgerOf(bill.Date.Year));
                 var d = service.Decide(r.Input, r.Hash, actor, source, r.Hold, null, inputs, json);
                 if (d.New is { } n)
                 {
@@ -418,14 +511,14 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
                     var (delta, evaluate) = await service.MeasureHooksAsync(c, tx, n);
                     if (evaluate.Count > 0)
                     {
-                        var before = LedgerTotals.MeasuresOf(bill.Date.Year, totals);
+                        var before = totals.MeasuresOf(bill.Date.Year);
                         foreach (var (hook, key) in evaluate) evaluations[(hook, n.Person.Id, n.Stored.Year, key)] = (n, before);
                     }
                     fresh.Add(n);
                     deltas.Add(new LedgerDelta(n.Person.Id, n.Stored.Year, delta));
                     freshById[bill.Id] = n.Stored;
                     // The next bill of the person sees this one (I-3), as the running totals will once written.
-                    foreach (var (bucket, amount) in delta) if (amount != 0m) totals.Add((bill.Date.Year, bucket, LedgerTotals.ToFen(amount)));
+                    foreach (var (bucket, amount) in delta) if (amount != 0m) totals.Add(bill.Date.Year, bucket, LedgerTotals.ToFen(amount));
                     result.Settled++;
                     continue;
                 }
