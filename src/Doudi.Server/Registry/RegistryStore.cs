@@ -57,6 +57,14 @@ public static class RegistryStore
     public static Task<List<IdentityRecord>> IdentitiesAsync(DbConnection c, DbTransaction? tx, string personId) =>
         c.ListAsync("SELECT * FROM identities WHERE person_id = @p ORDER BY recognized, id", tx, MapIdentity, ("p", personId));
 
+    /// <summary>Puts a person's identities in the order of <see cref="IdentitiesAsync"/> (recognized, then id), in place (a reader that left ORDER BY out).</summary>
+    public static List<IdentityRecord> InOrder(List<IdentityRecord> identities)
+    {
+        if (identities.Count > 1)
+            identities.Sort(static (a, b) => a.Recognized != b.Recognized ? a.Recognized.CompareTo(b.Recognized) : a.Id.CompareTo(b.Id));
+        return identities;
+    }
+
     public static async Task EnsureHouseholdAsync(DbConnection c, DbTransaction tx, string id, string region, string? township)
     {
         await c.ExecAsync("INSERT INTO households (id, region, township, created_at) VALUES (@id, @r, @t, @at) ON CONFLICT (id) DO NOTHING", tx,

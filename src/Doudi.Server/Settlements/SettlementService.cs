@@ -121,7 +121,7 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             // Whether the id is taken (a settlement or a held bill: read in full only then, a replay being rare) and the
             // identities, in one statement: one row at least, whose identity columns are empty when there is none.
             "SELECT EXISTS (SELECT 1 FROM settlements WHERE id = @id) AS id_settled, EXISTS (SELECT 1 FROM held_settlements WHERE id = @id) AS id_held, i.*" +
-            $" FROM (SELECT 1 AS one) one LEFT JOIN identities i ON i.person_id = {personIdSql} ORDER BY i.recognized, i.id;" +
+            $" FROM (SELECT 1 AS one) one LEFT JOIN identities i ON i.person_id = {personIdSql};" +
             // The running totals of the year and the previous one, whose look-back deductions carry over (I-26; LedgerTotals.LedgerOf).
             LedgerTotals.SelectSql(personIdSql), tx,
             [("k", ChineseId.NormalizeKey(input.PersonKey)), ("y", year), ("py", year - 1), ("id", bill.Id),
@@ -138,6 +138,10 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
             await r.NextResultAsync();
             while (await r.ReadAsync()) counted.Add(LedgerTotals.Row(r));
         }
+        // Both orders in C# rather than ORDER BY (a Sort node per execution on PostgreSQL): the identities as RegistryStore.IdentitiesAsync
+        // orders them (recognized, then id: unique), the totals by year and bucket.
+        RegistryStore.InOrder(identities);
+        LedgerTotals.InOrder(counted);
         // Still after the lock, in the same transaction: what a replay answers from.
         if (settled) existing = await FindAsync(c, tx, bill.Id);
         if (isHeld) held = await c.FirstAsync($"SELECT {HeldSettlement.Columns} FROM held_settlements WHERE id = @id", tx, HeldSettlement.Map, ("id", bill.Id));
