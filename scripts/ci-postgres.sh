@@ -44,6 +44,7 @@ wal_buffers = 64MB
 max_wal_size = 8GB
 min_wal_size = 1GB
 checkpoint_timeout = 15min
+wal_compression = lz4
 CONF
 
 if ! grep -q "doudi-ci" "$CONF_DIR/pg_hba.conf"; then
