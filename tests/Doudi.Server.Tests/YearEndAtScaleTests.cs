@@ -206,7 +206,7 @@ public abstract class YearEndAtScaleTests(ServerFixture fx)
         Assert.Equal(150000m, person.Dec("assistance"));
 
         // The facts stored with the settlement still hold its first result: the loader takes the effective one over them.
-        var facts = await fx.Db.ReadAsync(c => Storage.Sql.ScalarAsync(c, "SELECT facts FROM settlement_year_facts WHERE settlement_id = @b", null, ("b", tag))) as string;
+        var facts = await FactsOfAsync(tag);
         Assert.NotNull(facts);
         Assert.Equal(0m, YearFacts.Read(tag, p, facts!).Result.Assistance);
     }
@@ -226,7 +226,7 @@ public abstract class YearEndAtScaleTests(ServerFixture fx)
         await ListPendingAsMigration1050Async();
         var run = await RunAsync("pengshui", 2024, chunk: 2);
         Assert.Equal(whole.Persons[p], run.Persons[p]);
-        Assert.NotNull(await fx.Db.ReadAsync(c => Storage.Sql.ScalarAsync(c, "SELECT facts FROM settlement_year_facts WHERE settlement_id = @b", null, ("b", tag))));
+        Assert.NotNull(await FactsOfAsync(tag));
         // Completed once: the next run has nothing pending for the year.
         Assert.Equal(0L, await CountAsync("SELECT COUNT(*) FROM year_facts_pending WHERE region = 'pengshui' AND year = 2024 AND completed_at IS NULL"));
         Assert.Equal(1L, await CountAsync("SELECT COUNT(*) FROM year_facts_pending WHERE region = 'pengshui' AND year = 2024"));
@@ -246,12 +246,12 @@ public abstract class YearEndAtScaleTests(ServerFixture fx)
         Assert.Equal(0L, await CountAsync("SELECT COUNT(*) FROM year_facts_pending WHERE region = 'pengshui' AND year = 2025"));
         await ReplaceFactsAsync(tag, null);
         await RunAsync("pengshui", 2025, chunk: 10);
-        Assert.Null(await fx.Db.ReadAsync(c => Storage.Sql.ScalarAsync(c, "SELECT facts FROM settlement_year_facts WHERE settlement_id = @b", null, ("b", tag))));
+        Assert.Null(await FactsOfAsync(tag));
         // Listed again (the repair of hand-damaged storage), the next run completes it.
         await ListPendingAsMigration1050Async();
         var run = await RunAsync("pengshui", 2025, chunk: 10);
         Assert.Contains(p, run.Persons.Keys);
-        Assert.NotNull(await fx.Db.ReadAsync(c => Storage.Sql.ScalarAsync(c, "SELECT facts FROM settlement_year_facts WHERE settlement_id = @b", null, ("b", tag))));
+        Assert.NotNull(await FactsOfAsync(tag));
     }
 
     [DbFact]
@@ -277,7 +277,7 @@ public abstract class YearEndAtScaleTests(ServerFixture fx)
         Assert.Equal(1L, await CountAsync("SELECT COUNT(*) FROM year_facts_pending WHERE region = 'pengshui' AND year = 2023 AND completed_at IS NULL"));
         var run = await RunAsync("pengshui", 2023, chunk: 10);
         Assert.Contains(p, run.Persons.Keys);
-        Assert.NotNull(await fx.Db.ReadAsync(c => Storage.Sql.ScalarAsync(c, "SELECT facts FROM settlement_year_facts WHERE settlement_id = @b", null, ("b", tag))));
+        Assert.NotNull(await FactsOfAsync(tag));
         Assert.Equal(0L, await CountAsync("SELECT COUNT(*) FROM year_facts_pending WHERE region = 'pengshui' AND year = 2023 AND completed_at IS NULL"));
     }
 
@@ -299,7 +299,7 @@ public abstract class YearEndAtScaleTests(ServerFixture fx)
         var op = await fx.As("operator");
         var tag = "BAD-" + Guid.NewGuid().ToString("N")[..6];
         Assert.Equal(HttpStatusCode.Created, (await op.PostJson("/api/settlements", new { id = tag, person = p, date = "2024-06-01", kind = "inpatient", total = 30000, inPolicy = 30000, basicPaid = 15000, criticalPaid = 0, hospitalLevel = 2 })).Status);
-        var good = (string)(await fx.Db.ReadAsync(c => Storage.Sql.ScalarAsync(c, "SELECT facts FROM settlement_year_facts WHERE settlement_id = @b", null, ("b", tag))))!;
+        var good = (await FactsOfAsync(tag))!;
         await ReplaceFactsAsync(tag, "9" + good[1..]);
         try
         {
@@ -321,6 +321,10 @@ public abstract class YearEndAtScaleTests(ServerFixture fx)
         var run = await RunAsync("pengshui", 2024, chunk: 1);
         Assert.Contains(p, run.Persons.Keys);
     }
+
+    /// <summary>The year facts stored for settlement <paramref name="bill"/>, or null when it has none.</summary>
+    private async Task<string?> FactsOfAsync(string bill) =>
+        await fx.Db.ReadAsync(c => Storage.Sql.ScalarAsync(c, "SELECT facts FROM settlement_year_facts WHERE settlement_id = @b", null, ("b", bill))) as string;
 
     private Task<long> CountAsync(string sql) => fx.Db.ReadAsync(async c => Convert.ToInt64(await Storage.Sql.ScalarAsync(c, sql, null)));
 
