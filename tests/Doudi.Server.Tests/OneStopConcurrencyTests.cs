@@ -21,7 +21,6 @@ namespace Doudi.Server.Tests;
 /// </summary>
 public abstract class OneStopConcurrencyTests(ServerFixture fx)
 {
-
     private const string Year = "2023";
 
     private static object Bill(string id, string person, string date, decimal inPolicy, decimal basic, string kind = "inpatient", decimal outOfPolicy = 1000) => new
@@ -39,7 +38,8 @@ public abstract class OneStopConcurrencyTests(ServerFixture fx)
         // 24 inpatient bills, i = 0…23: in-policy 10000 + 1000·i, basic 2500 + 250·i, total = in-policy + 1000.
         //   base_i = 7500 + 750·i;  due_i = 80% × base_i = 6000 + 600·i  (6000, 6600, …, 19800)
         //   Σ due = 24 × 6000 + 600 × (0 + 1 + … + 23 = 276) = 144000 + 165600 = 309600 > the annual limit 150000,
-        //   so the limit is crossed part-way (after 10 to 16 bills, depending on the order).
+        //   so the limit is crossed part-way: smallest first, 14 bills are paid in full (Σ 6000…13800 = 138600) and the 15th is cut;
+        //   largest first, 8 are (Σ 19800…15600 = 141600) and the 9th is cut.
         // Whatever the order: Σ paid = min(150000, 309600) = 150000.
         //   Σ total = Σ (11000 + 1000·i) = 264000 + 276000 = 540000;  Σ basic = 24 × 2500 + 250 × 276 = 60000 + 69000 = 129000
         //   personal burden (I-14) = Σ total − Σ basic − Σ paid = 540000 − 129000 − 150000 = 261000.
@@ -95,11 +95,11 @@ public abstract class OneStopConcurrencyTests(ServerFixture fx)
         // Bill j = 0…3 of person p, in month 3 + j: inpatient for even j, outpatient for odd j;
         //   in-policy 2000 + 100·p + 1000·j, basic 1000 + 500·j, total = in-policy + 500
         //   base = 1000 + 100·p + 500·j; assistance = ratio_p × base (e.g. p = 4, marginal, j = 1: 70% × 1900 = 1330).
-        // No limit binds: a person's outpatient dues are at most (1500 + 1500) + 200·15 = 6000 < the 20000 sub-limit, and the
-        // year's dues at most Σ_j (2500 + 500·j) = 13000 < 150000.
+        // No limit binds: a person's outpatient bases are (1500 + 100·p) + (2500 + 100·p) ≤ 4000 + 200·15 = 7000 < the 20000
+        // sub-limit, and the year's bases at most Σ_j (2500 + 500·j) = 13000 < 150000.
         var bills = (from p in Enumerable.Range(0, 16)
                      from j in Enumerable.Range(0, 4)
-                     select (P: p, J: j, Id: NewId($"M{p:D2}{j}-"), Kind: j % 2 == 0 ? "inpatient" : "outpatient", Month: 3 + j,
+                     select (P: p, Id: NewId($"M{p:D2}{j}-"), Kind: j % 2 == 0 ? "inpatient" : "outpatient", Month: 3 + j,
                          InPolicy: 2000m + 100m * p + 1000m * j, Basic: 1000m + 500m * j, Base: 1000m + 100m * p + 500m * j)).ToList();
         var answers = await TogetherAsync(bills.Count, i =>
         {
@@ -154,8 +154,7 @@ public abstract class OneStopConcurrencyTests(ServerFixture fx)
         var bill = Bill(id, person, "2023-05-05", 10000, 6000);
         var answers = await TogetherAsync(10, _ => Send(hospital, bill));
 
-        Assert.Single(answers, a => a.Status == HttpStatusCode.Created);
-        var created = answers.Single(a => a.Status == HttpStatusCode.Created);
+        var created = Assert.Single(answers, a => a.Status == HttpStatusCode.Created);
         Assert.False(created.Replay);
         Assert.Equal($"/api/settlements/{id}", created.Location);
         var replays = answers.Where(a => a.Status != HttpStatusCode.Created).ToList();
@@ -227,7 +226,7 @@ public abstract class OneStopConcurrencyTests(ServerFixture fx)
         var refusedId = NewId("E-");
         var sends = new List<object>(valid)
         {
-            Bill(unknownId, People.UniqueIdNumber(), "2023-07-10", 10000, 6000),                                      // nobody with this ID number: 400 naming person
+            Bill(unknownId, People.UniqueIdNumber(), "2023-07-10", 10000, 6000),                                      // nobody with this ID number: 400 naming person (today's answer)
             Bill(heldId, persons[0], "2023-07-11", 50000, 0, "outpatient", outOfPolicy: 10000),                        // total 60000 > the outpatient bound 50000: 202 held
             Bill(refusedId, persons[1], "2015-06-01", 10000, 6000),                                                    // no fuyang policy in force in 2015: 422 naming date
         };
