@@ -28,6 +28,13 @@ public abstract class OneStopConcurrencyTests(ServerFixture fx)
         id, person, date, kind, total = inPolicy + outOfPolicy, inPolicy, basicPaid = basic, criticalPaid = 0, supplementaryPaid = 0,
     };
 
+    /// <summary>The same bill in the national platform's names (2207): in-policy → inscp_scp_amt, basic → hifp_pay, inpatient → med_type 21.</summary>
+    private static Dictionary<string, object?> NationalBill(string id, string person, string date, decimal inPolicy, decimal basic, decimal outOfPolicy = 1000) => new()
+    {
+        ["setl_id"] = id, ["psn_no"] = person, ["setl_time"] = date + " 10:00:00", ["med_type"] = "21", ["insutype"] = "390",
+        ["medfee_sumamt"] = inPolicy + outOfPolicy, ["inscp_scp_amt"] = inPolicy, ["hifp_pay"] = basic, ["hifmi_pay"] = 0,
+    };
+
     private static string NewId(string prefix) => prefix + Guid.NewGuid().ToString("N")[..12];
 
     [DbFact]
@@ -43,8 +50,14 @@ public abstract class OneStopConcurrencyTests(ServerFixture fx)
         // Whatever the order: Σ paid = min(150000, 309600) = 150000.
         //   Σ total = Σ (11000 + 1000·i) = 264000 + 276000 = 540000;  Σ basic = 24 × 2500 + 250 × 276 = 60000 + 69000 = 129000
         //   personal burden (I-14) = Σ total − Σ basic − Σ paid = 540000 − 129000 − 150000 = 261000.
-        var bills = Enumerable.Range(0, 24).Select(i => (Due: 6000m + 600m * i,
-            Body: Bill(NewId($"L{i:D2}-"), person, $"2023-06-{1 + i % 28:D2}", 10000m + 1000m * i, 2500m + 250m * i))).ToList();
+        // The person is named three ways, a third of the bills each: by its id, by its ID number, and in the national names.
+        var idNumber = (await YearAsync(person)).Str("idNumber"); // the operator sees it in full
+        var bills = Enumerable.Range(0, 24).Select(i => (Due: 6000m + 600m * i, Id: NewId($"L{i:D2}-"))).Select((b, i) => (b.Due, b.Id, Body: (i % 3) switch
+        {
+            0 => Bill(b.Id, person, $"2023-06-{1 + i:D2}", 10000m + 1000m * i, 2500m + 250m * i),
+            1 => Bill(b.Id, idNumber, $"2023-06-{1 + i:D2}", 10000m + 1000m * i, 2500m + 250m * i),
+            _ => (object)NationalBill(b.Id, person, $"2023-06-{1 + i:D2}", 10000m + 1000m * i, 2500m + 250m * i),
+        })).ToList();
         var answers = await TogetherAsync(bills.Count, i => Send(clients[i % clients.Length], bills[i].Body));
 
         Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.Created, a.Text));
@@ -55,6 +68,10 @@ public abstract class OneStopConcurrencyTests(ServerFixture fx)
             Assert.InRange(paid[i], 0m, bills[i].Due); // never more than the bill's own due
             Assert.Equal(paid[i], answers[i].Body.Dec("maf_pay"));
             Assert.Equal(paid[i], Counted(answers[i].Body).GetValueOrDefault("limit.annual"));
+            Assert.Equal(bills[i].Id, answers[i].Body.Str("id"));
+            Assert.Equal(person, answers[i].Body.Str("person"));
+            if (i % 3 == 2) Assert.Equal(paid[i], answers[i].Body.GetProperty("setlinfo").Dec("maf_pay")); // answered in the names it was asked in
+            else Assert.False(answers[i].Body.TryGetProperty("setlinfo", out _), answers[i].Text);
         }
         // In the order the server settled them: bills paid in full, then at most one paid in part (the one that crossed the limit,
         // its trace saying how much was used before it), then bills paid nothing (their trace: the whole 150000 used).
@@ -101,16 +118,21 @@ public abstract class OneStopConcurrencyTests(ServerFixture fx)
                      from j in Enumerable.Range(0, 4)
                      select (P: p, Id: NewId($"M{p:D2}{j}-"), Kind: j % 2 == 0 ? "inpatient" : "outpatient", Month: 3 + j,
                          InPolicy: 2000m + 100m * p + 1000m * j, Basic: 1000m + 500m * j, Base: 1000m + 100m * p + 500m * j)).ToList();
+        // Each person's third bill names it by its ID number, the others by its id.
+        var idNumbers = new List<string>();
+        foreach (var p in persons) idNumbers.Add((await YearAsync(p)).Str("idNumber"));
         var answers = await TogetherAsync(bills.Count, i =>
         {
             var b = bills[i];
-            return Send(clients[i % clients.Length], Bill(b.Id, persons[b.P], $"2023-{b.Month:D2}-{10 + b.P:D2}", b.InPolicy, b.Basic, b.Kind, outOfPolicy: 500));
+            var key = b.Month == 5 ? idNumbers[b.P] : persons[b.P];
+            return Send(clients[i % clients.Length], Bill(b.Id, key, $"2023-{b.Month:D2}-{10 + b.P:D2}", b.InPolicy, b.Basic, b.Kind, outOfPolicy: 500));
         });
 
         Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.Created, a.Text));
         for (int i = 0; i < bills.Count; i++)
         {
             var expected = ratios[bills[i].P % 3] * bills[i].Base;
+            Assert.Equal(persons[bills[i].P], answers[i].Body.Str("person"));
             Assert.Equal(expected, answers[i].Body.Dec("assistance"));
             // I-14: personal burden = total − basic − assistance
             Assert.Equal(bills[i].InPolicy + 500 - bills[i].Basic - expected, answers[i].Body.Dec("personalBurden"));
@@ -213,14 +235,45 @@ public abstract class OneStopConcurrencyTests(ServerFixture fx)
     }
 
     [DbFact]
+    public async Task One_id_sent_at_once_for_two_persons_settles_it_for_one_and_refuses_the_other()
+    {
+        string[] persons = [await People.RegisterAsync(fx, "fuyang", "subsistence"), await People.RegisterAsync(fx, "fuyang", "subsistence")];
+        var (hospital, _) = await fx.HospitalAsync("两人撞号医院");
+        var id = NewId("D-");
+        // Either person's bill: base 10000 − 6000 = 4000 → 80% = 3200. The id is one settlement, whoever it is for.
+        var answers = await TogetherAsync(10, i => Send(hospital, Bill(id, persons[i % 2], "2023-05-07", 10000, 6000)));
+
+        var created = Assert.Single(answers, a => a.Status == HttpStatusCode.Created);
+        var winner = Array.IndexOf(answers, created) % 2;
+        for (int i = 0; i < answers.Length; i++)
+        {
+            if (i % 2 == winner)
+            {
+                Assert.True(answers[i].Status is HttpStatusCode.Created or HttpStatusCode.OK, answers[i].Text);
+                Assert.Equal(created.Text, answers[i].Text);
+            }
+            else Assert.True(answers[i].Status == HttpStatusCode.Conflict, answers[i].Text);
+        }
+        Assert.Equal(persons[winner], created.Body.Str("person"));
+        var won = await YearAsync(persons[winner]);
+        Assert.Equal(3200m, Counted(won)["limit.annual"]);
+        Assert.Equal(1, won.GetProperty("bills").GetArrayLength());
+        var lost = await YearAsync(persons[1 - winner]);
+        Assert.Empty(Counted(lost));
+        Assert.Equal(0, lost.GetProperty("bills").GetArrayLength());
+    }
+
+    [DbFact]
     public async Task A_mix_sent_at_once_gets_each_bill_its_own_answer_and_the_valid_ones_settle()
     {
         var persons = new List<string>();
         for (int p = 0; p < 4; p++) persons.Add(await People.RegisterAsync(fx, "fuyang", "subsistence"));
         var hospital = (await fx.HospitalAsync("混合医院")).Client;
         // Valid: two bills of each person, base 10000 − 6000 = 4000 → 80% = 3200 each.
+        // The second bills of persons 2 and 3 are in the national names.
         var valid = (from p in Enumerable.Range(0, 4) from j in Enumerable.Range(0, 2)
-                     select Bill(NewId($"V{p}{j}-"), persons[p], $"2023-07-{1 + 2 * p + j:D2}", 10000, 6000)).ToList();
+                     select p >= 2 && j == 1 ? (object)NationalBill(NewId($"V{p}{j}-"), persons[p], $"2023-07-{1 + 2 * p + j:D2}", 10000, 6000)
+                         : Bill(NewId($"V{p}{j}-"), persons[p], $"2023-07-{1 + 2 * p + j:D2}", 10000, 6000)).ToList();
         var unknownId = NewId("U-");
         var heldId = NewId("H-");
         var refusedId = NewId("E-");
@@ -236,6 +289,7 @@ public abstract class OneStopConcurrencyTests(ServerFixture fx)
         {
             Assert.True(answers[k].Status == HttpStatusCode.Created, answers[k].Text);
             Assert.Equal(3200m, answers[k].Body.Dec("assistance"));
+            Assert.Equal(valid[k] is Dictionary<string, object?>, answers[k].Body.TryGetProperty("setlinfo", out _));
         }
         var unknown = answers[valid.Count];
         Assert.True(unknown.Status == HttpStatusCode.BadRequest, unknown.Text);
