@@ -52,6 +52,7 @@ public static class ServerApp
         services.AddSingleton<EngineHost>();
         services.AddSingleton<ISettlementCalculator>(sp => sp.GetRequiredService<EngineHost>());
         services.AddSingleton<SettlementService>();
+        services.AddSingleton<OneStopGroups>();
         services.AddSingleton<Reconciliation.ReconciliationService>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => Settlements.PlausibilityOptions.From(sp.GetRequiredService<IConfiguration>()));

@@ -21,6 +21,10 @@ public interface ISettlementAggregateHook
 
     /// <summary>Adds many new settlements at once (a bulk import's chunk), summed first: the same totals as one statement each.</summary>
     Task SettlementsStoredAsync(DbConnection c, DbTransaction tx, IEnumerable<(PersonRecord Person, Bill Bill, BillResult Result, SettlementDetails? Details)> settlements);
+
+    /// <summary>PostgreSQL: <see cref="SettlementsStoredAsync"/>'s one statement, to send in a batch (parameters named by <paramref name="prefix"/>); null: nothing to add.</summary>
+    (string Sql, (string, object?)[] Args)? SettlementsStoredSql(DbConnection c, IEnumerable<(PersonRecord Person, Bill Bill, BillResult Result, SettlementDetails? Details)> settlements,
+        string prefix);
 }
 
 /// <summary>
@@ -37,6 +41,11 @@ public sealed class InsightHooks(Database db) : ISettlementAggregateHook
         IEnumerable<(PersonRecord Person, Bill Bill, BillResult Result, SettlementDetails? Details)> settlements) =>
         InsightStore.ApplyManyAsync(c, tx, settlements.Select(s => InsightFacts.From(s.Person.Region, s.Person.Township, s.Bill, s.Result, s.Details)), +1,
             InsightStore.ShardOf(db, c));
+
+    public (string Sql, (string, object?)[] Args)? SettlementsStoredSql(DbConnection c,
+        IEnumerable<(PersonRecord Person, Bill Bill, BillResult Result, SettlementDetails? Details)> settlements, string prefix) =>
+        InsightStore.ApplyManySql(settlements.Select(s => InsightFacts.From(s.Person.Region, s.Person.Township, s.Bill, s.Result, s.Details)), +1,
+            InsightStore.ShardOf(db, c), prefix);
 
     public async Task SettlementReversedAsync(DbConnection c, DbTransaction tx, StoredSettlement s)
     {

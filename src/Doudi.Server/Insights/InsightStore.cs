@@ -122,33 +122,12 @@ public static class InsightStore
     /// </summary>
     public static async Task ApplyManyAsync(DbConnection c, DbTransaction tx, IEnumerable<InsightFacts> facts, int sign, int shard)
     {
-        var sums = new Dictionary<(string Region, string Month, string Dim, string Key, int Shard), Sum>();
-        foreach (var f in facts)
-            foreach (var (dim, key, label, qty, money, bills, ass) in RowsOf(f))
-            {
-                var k = (f.Region, f.Month, dim, key, dim == Item ? 0 : shard);
-                if (!sums.TryGetValue(k, out var s)) sums[k] = s = new Sum();
-                if (label.Length > 0) s.Label = label;
-                s.Bills += bills * sign; s.Assisted += ass * sign; s.Quantity += qty * sign;
-                for (var j = 0; j < money.Length; j++) s.Money[j] += money[j] * sign;
-            }
-        if (sums.Count == 0) return;
-        // In key order: two writers (an import's two lanes) lock shared rows (items) in the same order, never in a cycle.
-        var rows = sums.OrderBy(x => x.Key.Region, StringComparer.Ordinal).ThenBy(x => x.Key.Month, StringComparer.Ordinal)
-            .ThenBy(x => x.Key.Dim, StringComparer.Ordinal).ThenBy(x => x.Key.Key, StringComparer.Ordinal).ThenBy(x => x.Key.Shard).ToList();
+        var rows = Summed(facts, sign, shard);
+        if (rows.Count == 0) return;
         if (c is Npgsql.NpgsqlConnection)
         {
-            var args = new List<(string, object?)>
-            {
-                ("r", rows.Select(x => x.Key.Region).ToArray()), ("m", rows.Select(x => x.Key.Month).ToArray()),
-                ("d", rows.Select(x => x.Key.Dim).ToArray()), ("k", rows.Select(x => x.Key.Key).ToArray()),
-                ("l", rows.Select(x => x.Value.Label).ToArray()), ("s", rows.Select(x => (short)x.Key.Shard).ToArray()),
-                ("b", rows.Select(x => x.Value.Bills).ToArray()), ("a", rows.Select(x => x.Value.Assisted).ToArray()),
-                ("q", rows.Select(x => x.Value.Quantity).ToArray()),
-            };
-            for (var j = 0; j < MoneyColumns.Length; j++) { var jj = j; args.Add(($"v{j}", rows.Select(x => x.Value.Money[jj]).ToArray())); }
-            var names = string.Join(", ", args.Select(a => "@" + a.Item1));
-            await c.ExecAsync($"INSERT INTO insight_monthly ({Columns}) SELECT * FROM unnest({names}){OnConflict}", tx, args.ToArray());
+            var (sql, args) = ApplyManySql(rows, "");
+            await c.ExecAsync(sql, tx, args);
             return;
         }
         // SQLite: 50 rows (850 parameters) per statement.
@@ -170,6 +149,47 @@ public static class InsightStore
             sql.Append(OnConflict);
             await c.ExecAsync(sql.ToString(), tx, args.ToArray());
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL: <see cref="ApplyManyAsync"/>'s one upsert, to send in a batch (parameters named by <paramref name="prefix"/>);
+    /// null when there is nothing to add.
+    /// </summary>
+    public static (string Sql, (string, object?)[] Args)? ApplyManySql(IEnumerable<InsightFacts> facts, int sign, int shard, string prefix) =>
+        Summed(facts, sign, shard) is { Count: > 0 } rows ? ApplyManySql(rows, prefix) : null;
+
+    // The columns as arrays, unnested: one statement whatever the count.
+    private static (string Sql, (string, object?)[] Args) ApplyManySql(List<KeyValuePair<(string Region, string Month, string Dim, string Key, int Shard), Sum>> rows, string p)
+    {
+        var args = new List<(string, object?)>
+        {
+            ($"{p}r", rows.Select(x => x.Key.Region).ToArray()), ($"{p}m", rows.Select(x => x.Key.Month).ToArray()),
+            ($"{p}d", rows.Select(x => x.Key.Dim).ToArray()), ($"{p}k", rows.Select(x => x.Key.Key).ToArray()),
+            ($"{p}l", rows.Select(x => x.Value.Label).ToArray()), ($"{p}s", rows.Select(x => (short)x.Key.Shard).ToArray()),
+            ($"{p}b", rows.Select(x => x.Value.Bills).ToArray()), ($"{p}a", rows.Select(x => x.Value.Assisted).ToArray()),
+            ($"{p}q", rows.Select(x => x.Value.Quantity).ToArray()),
+        };
+        for (var j = 0; j < MoneyColumns.Length; j++) { var jj = j; args.Add(($"{p}v{j}", rows.Select(x => x.Value.Money[jj]).ToArray())); }
+        var names = string.Join(", ", args.Select(a => "@" + a.Item1));
+        return ($"INSERT INTO insight_monthly ({Columns}) SELECT * FROM unnest({names}){OnConflict}", args.ToArray());
+    }
+
+    /// <summary>The rows of many settlements' facts summed in memory (exact: integers of fen), in key order: two writers (an import's
+    /// two lanes) lock shared rows (items) in the same order, never in a cycle.</summary>
+    private static List<KeyValuePair<(string Region, string Month, string Dim, string Key, int Shard), Sum>> Summed(IEnumerable<InsightFacts> facts, int sign, int shard)
+    {
+        var sums = new Dictionary<(string Region, string Month, string Dim, string Key, int Shard), Sum>();
+        foreach (var f in facts)
+            foreach (var (dim, key, label, qty, money, bills, ass) in RowsOf(f))
+            {
+                var k = (f.Region, f.Month, dim, key, dim == Item ? 0 : shard);
+                if (!sums.TryGetValue(k, out var s)) sums[k] = s = new Sum();
+                if (label.Length > 0) s.Label = label;
+                s.Bills += bills * sign; s.Assisted += ass * sign; s.Quantity += qty * sign;
+                for (var j = 0; j < money.Length; j++) s.Money[j] += money[j] * sign;
+            }
+        return sums.OrderBy(x => x.Key.Region, StringComparer.Ordinal).ThenBy(x => x.Key.Month, StringComparer.Ordinal)
+            .ThenBy(x => x.Key.Dim, StringComparer.Ordinal).ThenBy(x => x.Key.Key, StringComparer.Ordinal).ThenBy(x => x.Key.Shard).ToList();
     }
 
     /// <summary>Sums of one dimension per key (and per month when <paramref name="byMonth"/>), for regions (null: all) and months from..to.</summary>

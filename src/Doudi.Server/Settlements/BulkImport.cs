@@ -477,70 +477,19 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
         await at("locked");
         timings.Add(ref timings.Load);
         var result = new ChunkResult();
-        var fresh = new List<SettlementService.NewSettlement>(rows.Count);
-        var freshById = new Dictionary<string, StoredSettlement>(StringComparer.Ordinal);
-        var deltas = new List<LedgerDelta>(rows.Count);
-        var ledgers = new Dictionary<string, RunningLedger>(StringComparer.Ordinal);
-        // The hooks' evaluations (early warning) once per person, year and key: the chunk's last bill's, with the measures before it.
-        var evaluations = new Dictionary<(int Hook, string Person, int Year, string Key), (SettlementService.NewSettlement Bill, Dictionary<string, decimal> Before)>();
-        foreach (var r in rows)
+        var group = await service.SettleGroupAsync(c, tx, rows.Select(r => new GroupBill(r.Input, r.Hash, actor, source, r.Hold)).ToList(), state, json);
+        for (var i = 0; i < rows.Count; i++)
         {
-            var bill = r.Input.Bill;
-            try
-            {
-                var person = state.PersonsByKey.GetValueOrDefault(ChineseId.NormalizeKey(r.Input.PersonKey));
-                // The person's running totals, summed as the chunk goes (the stored rows, then each settled bill's).
-                var totals = new RunningLedger();
-                if (person is not null && !ledgers.TryGetValue(person.Id, out totals!))
-                    ledgers[person.Id] = totals = new RunningLedger(state.Totals.GetValueOrDefault(person.Id) ?? []);
-                var inputs = new SettlementService.SettlementInputs(person,
-                    freshById.GetValueOrDefault(bill.Id) ?? state.Existing.GetValueOrDefault(bill.Id), state.Held.GetValueOrDefault(bill.Id),
-                    person is null ? [] : state.Identities.GetValueOrDefault(person.Id) ?? [], totals.LedgerOf(bill.Date.Year));
-                var d = service.Decide(r.Input, r.Hash, actor, source, r.Hold, null, inputs, json);
-                if (d.New is { } n)
-                {
-                    // What the hooks add to the running totals, with no write; they evaluate the person once the chunk is settled
-                    // (below), seeing the measures before the person's last bill, as one-stop settlement of that bill would.
-                    var (delta, evaluate) = await service.MeasureHooksAsync(c, tx, n);
-                    if (evaluate.Count > 0)
-                    {
-                        var before = totals.MeasuresOf(bill.Date.Year);
-                        foreach (var (hook, key) in evaluate) evaluations[(hook, n.Person.Id, n.Stored.Year, key)] = (n, before);
-                    }
-                    fresh.Add(n);
-                    deltas.Add(new LedgerDelta(n.Person.Id, n.Stored.Year, delta));
-                    freshById[bill.Id] = n.Stored;
-                    // The next bill of the person sees this one (I-3), as the running totals will once written.
-                    foreach (var (bucket, amount) in delta) if (amount != 0m) totals.Add(bill.Date.Year, bucket, LedgerTotals.ToFen(amount));
-                    result.Settled++;
-                    continue;
-                }
-                var outcome = await service.StoreAsync(c, tx, r.Input, r.Hash, actor, source, d); // an answer already, or a bill held for review
-                if (outcome.Held is not null)
-                {
-                    state.Held[bill.Id] = outcome.Held;
-                    if (outcome.Replayed) result.Replayed++; else result.Held++;
-                }
-                else result.Replayed++;
-            }
-            catch (ApiProblemException e)
-            {
-                result.Refused.Add((r, e.Fields.Count > 0 ? e.Fields : [new FieldProblem("$", e.Title)]));
-            }
+            var o = group.Outcomes[i];
+            if (o.New is not null) result.Settled++;
+            else if (o.Refused is { } e) result.Refused.Add((rows[i], e.Fields.Count > 0 ? e.Fields : [new FieldProblem("$", e.Title)]));
+            else if (o.Answer is { Held: not null, Replayed: false }) result.Held++;
+            else result.Replayed++;
         }
-        foreach (var ((hook, _, _, _), (n, before)) in evaluations) await service.EvaluateHookAsync(c, tx, hook, n, actor, before);
+        var (fresh, deltas) = (group.Fresh, group.Deltas);
         timings.Add(ref timings.Decide);
         if (fresh.Count == 0) return result;
-        var settlementRows = fresh.Select(n =>
-        {
-            var s = n.Stored;
-            var j = n.Utf8!; // the JSON columns, written once as UTF-8 (JsonArena)
-            return new object?[]
-            {
-                s.Id, s.PersonId, s.HouseholdId, s.Year, s.Date, s.Region, s.Policy, s.Source, s.RequestHash, j.Bill, j.Result, j.Counted,
-                s.Assistance, s.Status, s.CreatedAt, s.CreatedBy, s.ResultFormat, s.Naming, j.National, n.Kind, n.Result.PersonalBurden,
-            };
-        }).ToList();
+        var settlementRows = fresh.Select(SettlementBatchStore.SettlementRow).ToList();
         // PostgreSQL: straight into the table by binary COPY (no staging copy of the rows): an id stored meanwhile by someone
         // else (the chunk read it absent) fails the COPY with a unique violation, and the chunk is read and settled again.
         // SQLite has one writer: nobody stores anything meanwhile.
@@ -551,9 +500,9 @@ public sealed class BulkImport(Database db, SettlementService service, Plausibil
         await at("written");
         // What the year-end rules read of each bill (YearFacts), as the one-stop settlement stores it.
         await BulkRows.WriteAsync(c, tx, "settlement_year_facts", SettlementBatchStore.YearFactColumns,
-            fresh.Select(n => new object?[] { n.Stored.Id, n.Stored.PersonId, n.Stored.Region, n.Stored.Year, YearFacts.Write(n.Bill, n.Result) }).ToList());
+            fresh.Select(SettlementBatchStore.YearFactRow).ToList());
         timings.Add(ref timings.Settlements);
-        await BulkRows.WriteAsync(c, tx, "audit_log", SettlementBatchStore.AuditColumns, fresh.Select(n => n.Audit.Select(a => a.Item2).ToArray()).ToList());
+        await BulkRows.WriteAsync(c, tx, "audit_log", SettlementBatchStore.AuditColumns, fresh.Select(SettlementBatchStore.AuditRow).ToList());
         await BulkRows.WriteAsync(c, tx, "settlement_context", SettlementBatchStore.ContextColumns,
             fresh.Select(n => SettlementContext.ContextRow(n.Input)).OfType<object?[]>().ToList());
         await BulkRows.WriteAsync(c, tx, "settlement_items", SettlementBatchStore.ItemColumns, fresh.SelectMany(n => SettlementContext.ItemRows(n.Input)).ToList());

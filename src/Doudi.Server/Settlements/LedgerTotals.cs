@@ -144,20 +144,12 @@ public static class LedgerTotals
     /// <summary>Adds many deltas (bulk paths), summed per person, year and bucket first, in the caller's transaction.</summary>
     public static async Task AddManyAsync(DbConnection c, DbTransaction tx, IEnumerable<LedgerDelta> deltas)
     {
-        var sums = new Dictionary<(string, int, string), long>();
-        foreach (var d in deltas)
-            foreach (var (p, y, b, fen) in Fen(d))
-                sums[(p, y, b)] = sums.GetValueOrDefault((p, y, b)) + fen;
-        // In key order: concurrent writers lock the rows in one order.
-        var rows = sums.Where(kv => kv.Value != 0).OrderBy(kv => kv.Key.Item1, StringComparer.Ordinal).ThenBy(kv => kv.Key.Item2)
-            .ThenBy(kv => kv.Key.Item3, StringComparer.Ordinal).ToList();
+        var rows = Summed(deltas);
         if (rows.Count == 0) return;
         if (c is Npgsql.NpgsqlConnection)
         {
-            // PostgreSQL: one statement whatever the count, the columns sent as four arrays (no parameter per value to bind).
-            await c.ExecAsync("INSERT INTO ledger_totals (person_id, year, bucket, amount_fen) SELECT * FROM unnest(@p, @y, @b, @a)" + OnConflictAdd, tx,
-                ("p", rows.Select(r => r.Key.Item1).ToArray()), ("y", rows.Select(r => r.Key.Item2).ToArray()),
-                ("b", rows.Select(r => r.Key.Item3).ToArray()), ("a", rows.Select(r => r.Value).ToArray()));
+            var (sql, args) = AddManySql(rows, "");
+            await c.ExecAsync(sql, tx, args);
             return;
         }
         foreach (var chunk in rows.Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Value)).Chunk(RowsPerStatement))
@@ -165,6 +157,30 @@ public static class LedgerTotals
             var (sql, args) = UpsertSql(chunk, "lt_", add: true);
             await c.ExecAsync(sql, tx, args);
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL: <see cref="AddManyAsync"/>'s one statement, to send in a batch (parameters named by <paramref name="prefix"/>);
+    /// null when the deltas change nothing.
+    /// </summary>
+    public static (string Sql, (string, object?)[] Args)? AddManySql(IEnumerable<LedgerDelta> deltas, string prefix) =>
+        Summed(deltas) is { Count: > 0 } rows ? AddManySql(rows, prefix) : null;
+
+    // The columns sent as four arrays: one statement whatever the count, no parameter per value to bind.
+    private static (string Sql, (string, object?)[] Args) AddManySql(List<KeyValuePair<(string, int, string), long>> rows, string prefix) =>
+        ($"INSERT INTO ledger_totals (person_id, year, bucket, amount_fen) SELECT * FROM unnest(@{prefix}p, @{prefix}y, @{prefix}b, @{prefix}a)" + OnConflictAdd,
+            [($"{prefix}p", rows.Select(r => r.Key.Item1).ToArray()), ($"{prefix}y", rows.Select(r => r.Key.Item2).ToArray()),
+             ($"{prefix}b", rows.Select(r => r.Key.Item3).ToArray()), ($"{prefix}a", rows.Select(r => r.Value).ToArray())]);
+
+    /// <summary>Deltas summed per person, year and bucket, the zeros left out, in key order: concurrent writers lock the rows in one order.</summary>
+    private static List<KeyValuePair<(string, int, string), long>> Summed(IEnumerable<LedgerDelta> deltas)
+    {
+        var sums = new Dictionary<(string, int, string), long>();
+        foreach (var d in deltas)
+            foreach (var (p, y, b, fen) in Fen(d))
+                sums[(p, y, b)] = sums.GetValueOrDefault((p, y, b)) + fen;
+        return sums.Where(kv => kv.Value != 0).OrderBy(kv => kv.Key.Item1, StringComparer.Ordinal).ThenBy(kv => kv.Key.Item2)
+            .ThenBy(kv => kv.Key.Item3, StringComparer.Ordinal).ToList();
     }
 
     private const string OnConflictAdd = " ON CONFLICT (person_id, year, bucket) DO UPDATE SET amount_fen = ledger_totals.amount_fen + excluded.amount_fen";

@@ -11,7 +11,7 @@ public static class SettlementEndpoints
     {
         var g = app.MapGroup("/api/settlements").WithTags("Settlements");
 
-        g.MapPost("/", async (HttpContext http, SettlementService service, Plausibility plausibility, CancellationToken ct) =>
+        g.MapPost("/", async (HttpContext http, OneStopGroups service, Plausibility plausibility, CancellationToken ct) =>
         {
             var input = await BillRequest.ReadAsync(http.Request, ct);
             var hold = plausibility.Check(input);

@@ -24,7 +24,7 @@ public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed, H
 /// releases it (then settled like any bill, against the ledger of that moment) or rejects it.
 /// Concurrency: PostgreSQL locks the person's row (SELECT … FOR UPDATE); SQLite has one writer.
 /// </summary>
-public sealed class SettlementService(Database db, ISettlementCalculator calculator, IEnumerable<Prevention.Common.ISettlementStoredHook>? hooks = null,
+public sealed partial class SettlementService(Database db, ISettlementCalculator calculator, IEnumerable<Prevention.Common.ISettlementStoredHook>? hooks = null,
     IEnumerable<Prevention.Common.ISettlementReversedHook>? reversedHooks = null,
     IEnumerable<Insights.ISettlementAggregateHook>? aggregateHooks = null)
 {
@@ -264,6 +264,12 @@ public sealed class SettlementService(Database db, ISettlementCalculator calcula
         foreach (var h in aggregateHooks ?? [])
             await h.SettlementsStoredAsync(c, tx, settlements.Select(n => (n.Person, n.Bill, n.Result, (Insights.SettlementDetails?)Insights.SettlementDetails.From(n.Input))));
     }
+
+    /// <summary>PostgreSQL: <see cref="AggregateManyAsync"/>'s statements, to send in a batch (parameters named by <paramref name="prefix"/> and the hook's number).</summary>
+    internal IEnumerable<(string Sql, (string, object?)[] Args)> AggregateManySql(DbConnection c, IReadOnlyList<NewSettlement> settlements, string prefix) =>
+        (aggregateHooks ?? []).Select((h, i) => h.SettlementsStoredSql(c,
+                settlements.Select(n => (n.Person, n.Bill, n.Result, (Insights.SettlementDetails?)Insights.SettlementDetails.From(n.Input))), $"{prefix}{i}_"))
+            .OfType<(string, (string, object?)[])>();
 
     /// <summary>Writes a decision of one bill: nothing for an answer, the held bill, or the settlement with its audit entry, context, totals and hooks.</summary>
     /// <param name="commitIn">PostgreSQL: the one-stop transaction's scope; a new settlement's batch then also stores its item lines and

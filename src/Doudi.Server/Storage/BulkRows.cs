@@ -105,6 +105,54 @@ public static class BulkRows
         return await SqliteInsertAsync(c, tx, table, columns, rows, "", ct);
     }
 
+    /// <summary>
+    /// PostgreSQL: one INSERT of <paramref name="rows"/> (values in <paramref name="columns"/>' order; null for NULL) to send in a
+    /// batch of statements, e.g. one that ends with COMMIT. Each column goes as one array parameter, unnested, so the text does
+    /// not depend on the number of rows (one prepared statement serves every group) and nothing is bound per value. Parameter
+    /// names begin with <paramref name="prefix"/>.
+    /// </summary>
+    public static (string Sql, (string, object?)[] Args) UnnestInsert(string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<object?[]> rows, string prefix)
+    {
+        var args = new (string, object?)[columns.Count];
+        for (var i = 0; i < columns.Count; i++) args[i] = ($"{prefix}{i}", ArrayOf(columns[i].Type, rows, i));
+        var select = string.Join(", ", columns.Select((x, i) => x.Type == BulkType.Json ? $"c{i}::jsonb" : $"c{i}"));
+        return ($"INSERT INTO {table} ({string.Join(", ", columns.Select(x => x.Name))}) SELECT {select} FROM unnest({string.Join(", ", args.Select(a => "@" + a.Item1))}) " +
+                $"AS u({string.Join(", ", columns.Select((_, i) => $"c{i}"))})", args);
+    }
+
+    /// <summary>Column <paramref name="i"/> of the rows as a typed array (elements null for NULL), as Npgsql sends it.</summary>
+    private static Array ArrayOf(BulkType type, IReadOnlyList<object?[]> rows, int i)
+    {
+        static T?[] Of<T>(IReadOnlyList<object?[]> rows, int i, Func<object, T> convert) where T : struct
+        {
+            var a = new T?[rows.Count];
+            for (var n = 0; n < a.Length; n++) a[n] = rows[n][i] is { } v ? convert(v) : null;
+            return a;
+        }
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        switch (type)
+        {
+            case BulkType.Text or BulkType.Json or BulkType.Utf8Text:
+                var text = new string?[rows.Count];
+                for (var n = 0; n < text.Length; n++)
+                    text[n] = rows[n][i] switch
+                    {
+                        null => null,
+                        byte[] utf8 => System.Text.Encoding.UTF8.GetString(utf8),
+                        ReadOnlyMemory<byte> utf8 => System.Text.Encoding.UTF8.GetString(utf8.Span),
+                        var v => (string)v,
+                    };
+                return text;
+            case BulkType.Int: return Of(rows, i, v => Convert.ToInt32(v, inv));
+            case BulkType.Long: return Of(rows, i, v => Convert.ToInt64(v, inv));
+            case BulkType.Date: return Of(rows, i, v => (DateOnly)v);
+            case BulkType.Bool: return Of(rows, i, v => (bool)v);
+            case BulkType.Timestamp: return Of(rows, i, v => ((DateTimeOffset)v).UtcDateTime);
+            case BulkType.Decimal: return Of(rows, i, v => Convert.ToDecimal(v, inv));
+            default: throw new ArgumentOutOfRangeException(nameof(type), type, null);
+        }
+    }
+
     private static async Task<long> SqliteInsertAsync(DbConnection c, DbTransaction tx, string table, IReadOnlyList<BulkColumn> columns,
         IEnumerable<object?[]> rows, string tail, CancellationToken ct)
     {

@@ -45,6 +45,26 @@ public static class SettlementBatchStore
         BulkType.Text, BulkType.Int, BulkType.Text, BulkType.Text, BulkType.Text, BulkType.Text, BulkType.Bool,
         BulkType.Decimal, BulkType.Decimal);
 
+    /// <summary>A new settlement's row in <see cref="SettlementColumns"/>' order: its JSON columns as UTF-8 when the bulk import's arena wrote them, else as text.</summary>
+    public static object?[] SettlementRow(SettlementService.NewSettlement n)
+    {
+        var s = n.Stored;
+        var j = n.Utf8;
+        return
+        [
+            s.Id, s.PersonId, s.HouseholdId, s.Year, s.Date, s.Region, s.Policy, s.Source, s.RequestHash,
+            j is null ? s.BillJson : (object?)j.Bill, j is null ? s.ResultJson : (object?)j.Result, j is null ? s.CountedJson : (object?)j.Counted,
+            s.Assistance, s.Status, s.CreatedAt, s.CreatedBy, s.ResultFormat, s.Naming, j is null ? s.NationalJson : (object?)j.National, n.Kind, n.Result.PersonalBurden,
+        ];
+    }
+
+    /// <summary>What the year-end rules read of a new settlement (YearFacts), in <see cref="YearFactColumns"/>' order, as the one-bill path stores it.</summary>
+    public static object?[] YearFactRow(SettlementService.NewSettlement n) =>
+        [n.Stored.Id, n.Stored.PersonId, n.Stored.Region, n.Stored.Year, YearFacts.Write(n.Bill, n.Result)];
+
+    /// <summary>A new settlement's audit entry in <see cref="AuditColumns"/>' order.</summary>
+    public static object?[] AuditRow(SettlementService.NewSettlement n) => n.Audit.Select(a => a.Item2).ToArray();
+
     private static BulkColumn[] Typed(string columns, params BulkType[] types) =>
         columns.Split(", ").Select((name, i) => new BulkColumn(name, types[i])).ToArray();
 
@@ -76,11 +96,7 @@ public static class SettlementBatchStore
         var persons = await c.ListAsync(
             $"SELECT {RegistryStore.PersonColumns} FROM persons WHERE {Sql.In(d, "id", "@k")} OR {Sql.In(d, "psn_no", "@k")} OR {Sql.In(d, "id_number", "@k")} ORDER BY id{d.ForUpdate()}",
             tx, RegistryStore.MapPerson, ("k", k));
-        // A key finds a person by our id first, then psn_no, then ID number (as the one-stop settlement does).
-        var byKey = new Dictionary<string, PersonRecord>(StringComparer.Ordinal);
-        foreach (var p in persons.Where(p => p.IdNumber is not null)) byKey[p.IdNumber] = p;
-        foreach (var p in persons.Where(p => p.PsnNo is not null)) byKey[p.PsnNo!] = p;
-        foreach (var p in persons) byKey[p.Id] = p;
+        var byKey = ByKey(persons, p => p.Id, p => p.PsnNo, p => p.IdNumber);
 
         var pids = Sql.ListParam(d, persons.Select(p => p.Id));
         var idList = Sql.ListParam(d, ids.Distinct(StringComparer.Ordinal));
@@ -97,6 +113,80 @@ public static class SettlementBatchStore
                      $"SELECT person_id, year, bucket, amount_fen FROM ledger_totals WHERE {Sql.In(d, "person_id", "@p")} AND year >= @y0 AND year <= @y1", tx,
                      r => (r.GetString(0), r.GetInt32(1), r.GetString(2), Convert.ToInt64(r.GetValue(3))), ("p", pids), ("y0", fromYear), ("y1", toYear)))
             (totals.TryGetValue(p, out var l) ? l : totals[p] = []).Add((y, bucket, fen));
+        foreach (var rows in totals.Values) LedgerTotals.InOrder(rows);
+        return new ChunkState(byKey, existing, held, identities, totals);
+    }
+
+    /// <summary>A key finds a person by our id first, then psn_no, then ID number (as the one-stop settlement does).</summary>
+    private static Dictionary<string, T> ByKey<T>(IReadOnlyCollection<T> persons, Func<T, string> id, Func<T, string?> psnNo, Func<T, string?> idNumber)
+    {
+        var byKey = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var p in persons) if (idNumber(p) is { } n) byKey[n] = p;
+        foreach (var p in persons) if (psnNo(p) is { } n) byKey[n] = p;
+        foreach (var p in persons) byKey[id(p)] = p;
+        return byKey;
+    }
+
+    private const string PersonsOfKeys = "persons WHERE id = ANY(@k) OR psn_no = ANY(@k) OR id_number = ANY(@k)";
+
+    /// <summary>
+    /// PostgreSQL, a group of one-stop settlements (<see cref="OneStopGroups"/>): what <see cref="LoadAsync"/> reads, in one round
+    /// trip, locking only the persons no other transaction holds (FOR UPDATE SKIP LOCKED: a group never waits, so groups never
+    /// wait on each other in a cycle). A key whose person another transaction holds is left out of
+    /// <see cref="ChunkState.PersonsByKey"/>, as is a key of nobody: its bill goes the one-bill way, which waits for the lock or
+    /// answers that there is no such person. Every read after the lock is a statement of its own, so it sees what was committed
+    /// before the lock was taken (READ COMMITTED), as on the one-bill path.
+    /// </summary>
+    /// <param name="lockTimeout">The transaction's lock wait, set in the same round trip (its writes may wait for rows others hold, the monthly aggregates of an item).</param>
+    public static async Task<ChunkState> LoadGroupAsync(DbConnection c, DbTransaction tx, IReadOnlyCollection<string> keys, IReadOnlyCollection<string> ids,
+        int fromYear, int toYear, TimeSpan lockTimeout)
+    {
+        var locked = new Dictionary<string, PersonRecord>(StringComparer.Ordinal);
+        var matched = new List<(string Id, string? PsnNo, string IdNumber)>();
+        var existing = new Dictionary<string, StoredSettlement>(StringComparer.Ordinal);
+        var held = new Dictionary<string, HeldSettlement>(StringComparer.Ordinal);
+        var identities = new Dictionary<string, List<IdentityRecord>>(StringComparer.Ordinal);
+        var totals = new Dictionary<string, List<(int, string, long)>>(StringComparer.Ordinal);
+        await using (var cmd = c.Statements(
+            Database.LockTimeoutSql + ";" +
+            $"SELECT {RegistryStore.PersonColumns} FROM {PersonsOfKeys} FOR UPDATE SKIP LOCKED;" +
+            // Every person a key names, locked or not: a key resolves to the person the one-bill path would find, even one held elsewhere.
+            $"SELECT id, psn_no, id_number FROM {PersonsOfKeys};" +
+            $"SELECT {SettlementService.Columns} FROM settlements WHERE id = ANY(@ids);" +
+            $"SELECT {HeldSettlement.Columns} FROM held_settlements WHERE id = ANY(@ids);" +
+            $"SELECT * FROM identities WHERE person_id IN (SELECT id FROM {PersonsOfKeys});" +
+            $"SELECT person_id, year, bucket, amount_fen FROM ledger_totals WHERE person_id IN (SELECT id FROM {PersonsOfKeys}) AND year >= @y0 AND year <= @y1", tx,
+            ("k", keys.Distinct(StringComparer.Ordinal).ToArray()), ("ids", ids.Distinct(StringComparer.Ordinal).ToArray()), ("y0", fromYear), ("y1", toYear),
+            ("lock_timeout", Database.LockTimeoutValue(lockTimeout))))
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            await r.NextResultAsync();
+            while (await r.ReadAsync()) { var p = RegistryStore.MapPerson(r); locked[p.Id] = p; }
+            await r.NextResultAsync();
+            while (await r.ReadAsync()) matched.Add((r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2)));
+            await r.NextResultAsync();
+            while (await r.ReadAsync()) { var s = StoredSettlement.Map(r); existing[s.Id] = s; }
+            await r.NextResultAsync();
+            while (await r.ReadAsync()) { var h = HeldSettlement.Map(r); held[h.Id] = h; }
+            await r.NextResultAsync();
+            while (await r.ReadAsync())
+            {
+                var i = RegistryStore.MapIdentity(r);
+                (identities.TryGetValue(i.PersonId, out var l) ? l : identities[i.PersonId] = []).Add(i);
+            }
+            await r.NextResultAsync();
+            while (await r.ReadAsync())
+            {
+                var p = r.GetString(0);
+                (totals.TryGetValue(p, out var l) ? l : totals[p] = []).Add((r.GetInt32(1), r.GetString(2), r.GetInt64(3)));
+            }
+        }
+        // Both orders in C#, as the one-bill path reads them (RegistryStore.IdentitiesAsync's; LedgerTotals.InOrder).
+        foreach (var l in identities.Values) RegistryStore.InOrder(l);
+        foreach (var l in totals.Values) LedgerTotals.InOrder(l);
+        var byKey = new Dictionary<string, PersonRecord>(StringComparer.Ordinal);
+        foreach (var (key, m) in ByKey(matched, m => m.Id, m => m.PsnNo, m => m.IdNumber))
+            if (locked.TryGetValue(m.Id, out var person)) byKey[key] = person;
         return new ChunkState(byKey, existing, held, identities, totals);
     }
 }
