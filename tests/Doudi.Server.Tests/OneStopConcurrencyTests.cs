@@ -100,6 +100,42 @@ public abstract class OneStopConcurrencyTests(ServerFixture fx)
     }
 
     [DbFact]
+    public async Task Twelve_persons_crossing_their_limits_all_at_once_are_each_paid_the_limits_once()
+    {
+        var persons = new List<string>();
+        for (int p = 0; p < 12; p++) persons.Add(await People.RegisterAsync(fx, "fuyang", "subsistence"));
+        var clients = await ClientsAsync("丁医院", "戊医院");
+        // Each person: four inpatient bills, base 125000 − 0 → due 80% = 100000, and two outpatient bills, base 18750 − 0 →
+        // due 15000, which count against the general-outpatient sub-limit 20000 too. Σ inpatient due 400000 alone exceeds the
+        // annual limit 150000, so whatever the order each person is paid exactly 150000, of it at most 20000 for outpatient
+        // bills; any two of a person's bills settled against the same totals would break one of the two.
+        // The 72 bills are interleaved (bill i is person i mod 12's), so bills of several persons arrive together.
+        var bills = Enumerable.Range(0, 72).Select(i => (P: i % 12, Outpatient: i / 12 >= 4, Id: NewId($"T{i:D2}-"))).ToList();
+        var answers = await TogetherAsync(bills.Count, i =>
+        {
+            var b = bills[i];
+            var body = b.Outpatient
+                ? Bill(b.Id, persons[b.P], $"2023-10-{1 + i / 12:D2}", 18750, 0, "outpatient", outOfPolicy: 0)
+                : Bill(b.Id, persons[b.P], $"2023-10-{1 + i / 12:D2}", 125000, 0);
+            return Send(clients[i % clients.Length], body);
+        });
+
+        Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.Created, a.Text));
+        for (int p = 0; p < persons.Count; p++)
+        {
+            var mine = Enumerable.Range(0, bills.Count).Where(i => bills[i].P == p).ToList();
+            Assert.All(mine, i => Assert.InRange(answers[i].Body.Dec("assistance"), 0m, bills[i].Outpatient ? 15000m : 100000m));
+            Assert.Equal(150000m, mine.Sum(i => answers[i].Body.Dec("assistance")));
+            Assert.InRange(mine.Where(i => bills[i].Outpatient).Sum(i => answers[i].Body.Dec("assistance")), 0m, 20000m);
+            var summary = await YearAsync(persons[p]);
+            Assert.Equal(150000m, summary.Dec("assistance"));
+            Assert.Equal(SumCounted(mine.Select(i => answers[i].Body)), Counted(summary));
+            Assert.Equal(150000m, Counted(summary)["limit.annual"]);
+        }
+        await AssertRebuildFindsNothingAsync();
+    }
+
+    [DbFact]
     public async Task Sixteen_persons_with_four_bills_each_all_at_once_keep_each_ledger_and_the_monthly_aggregates()
     {
         // Person p = 0…15 is subsistence (80%), marginal (70%) or destitute (100%) by p mod 3 (fuyang-2023 二.3).
