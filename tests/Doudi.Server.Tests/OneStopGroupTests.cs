@@ -141,6 +141,37 @@ public sealed class OneStopGroupTests(OneLanePostgresFixture fx) : IClassFixture
             .Concat(answer.GetProperty("trace").EnumerateArray().Select(t => $"{t.Str("step")}:{t.Dec("amount")}")));
 
     [DbFact]
+    public async Task A_group_stores_every_bill_as_one_bill_alone_does()
+    {
+        // Two persons alike in everything the rules read; the same twelve bills in the national names (institution, diagnosis,
+        // items; every fifth a large stay, so the annual limit binds part-way), alone for the first, as one group for the second.
+        var (household1, household2) = ("HG-" + NewTag(), "HG-" + NewTag());
+        var a = await People.RegisterAsync(fx, "fuyang", "subsistence", household: household1, name: "甲");
+        var b = await People.RegisterAsync(fx, "fuyang", "subsistence", household: household2, name: "乙");
+        var (hospital, _) = await fx.HospitalAsync("alike HIS");
+        var op = await fx.As("operator");
+        var tag = NewTag();
+        const int bills = 12;
+        var before = await SettledAlike.InsightsAsync(fx);
+        for (var n = 0; n < bills; n++)
+        {
+            var (s, _, t) = await hospital.PostRaw("/api/settlements", SettledAlike.National($"{tag}-a{n}", a, n), "application/json");
+            Assert.True(s == HttpStatusCode.Created, t);
+        }
+        var afterAlone = await SettledAlike.InsightsAsync(fx);
+        var groups = Groups.Committed;
+        var answers = await AsOneGroupAsync(hospital, Enumerable.Range(0, bills)
+            .Select(n => (object)JsonDocument.Parse(SettledAlike.National($"{tag}-b{n}", b, n)).RootElement).ToList());
+        Assert.All(answers, x => Assert.True(x.Status == HttpStatusCode.Created, x.Text));
+        Assert.Equal((groups.Groups + 1, groups.Bills + bills), Groups.Committed);
+        // The console's monthly aggregates gain the same (every region, township, category, kind, institution, diagnosis and item row).
+        var aloneAdded = SettledAlike.Delta(before, afterAlone);
+        Assert.Contains(aloneAdded.Keys, k => k.StartsWith("item|", StringComparison.Ordinal));
+        Assert.Equal(aloneAdded, SettledAlike.Delta(afterAlone, await SettledAlike.InsightsAsync(fx)));
+        await SettledAlike.AssertStoredAlikeAsync(fx, op, Enumerable.Range(0, bills).Select(n => ($"{tag}-a{n}", $"{tag}-b{n}")).ToList(), (a, household1), (b, household2));
+    }
+
+    [DbFact]
     public async Task A_bill_whose_person_is_held_elsewhere_waits_alone_while_the_rest_of_its_group_settles()
     {
         var (hospital, _) = await fx.HospitalAsync("busy group HIS");
