@@ -161,5 +161,7 @@ public sealed class OneStopGroups : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         try { await Task.WhenAll(_lanes); } catch (Exception) { }
+        if (_lanes.Length > 0)
+            _log.LogInformation("one-stop settlement: {Groups} groups committed {Bills} bills", Interlocked.Read(ref _groups), Interlocked.Read(ref _grouped));
     }
 }
