@@ -30,12 +30,12 @@ namespace Doudi.Server.Settlements;
 /// </summary>
 public sealed class OneStopGroups : IAsyncDisposable
 {
-    private sealed record Waiting(GroupBill Bill, TaskCompletionSource<SettleOutcome> Answer, CancellationToken Ct);
+    private sealed record Queued(GroupBill Bill, TaskCompletionSource<SettleOutcome> Answer, CancellationToken Ct);
 
     private readonly Database _db;
     private readonly SettlementService _service;
     private readonly ILogger<OneStopGroups> _log;
-    private readonly Channel<Waiting> _queue = Channel.CreateUnbounded<Waiting>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly Channel<Queued> _queue = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
     private readonly Task[] _lanes;
     private readonly int _size;
 
@@ -47,11 +47,25 @@ public sealed class OneStopGroups : IAsyncDisposable
         _lanes = Enumerable.Range(0, lanes).Select(_ => Task.Run(LaneAsync)).ToArray();
     }
 
+    /// <summary>
+    /// Tests only (null otherwise): awaited by a lane at a point — "taking" (a bill waits; the lane is about to take what
+    /// waits as a group), "read" (the group's persons are locked and its reads done, nothing written yet).
+    /// </summary>
+    public Func<string, Task>? Hook { get; set; }
+
+    /// <summary>Bills waiting for a lane.</summary>
+    public int Waiting => _queue.Reader.Count;
+
+    private long _groups, _grouped;
+
+    /// <summary>Groups committed so far, and the bills they settled or answered (the rest went the one-bill way).</summary>
+    public (long Groups, long Bills) Committed => (Interlocked.Read(ref _groups), Interlocked.Read(ref _grouped));
+
     /// <summary>Settles one bill (as <see cref="SettlementService.SettleAsync"/>, whose answers it gives), in a group when others are waiting.</summary>
     public Task<SettleOutcome> SettleAsync(BillDocument input, Actor actor, string source, CancellationToken ct, IReadOnlyList<FieldProblem>? hold)
     {
         if (_lanes.Length == 0 || hold is { Count: > 0 }) return _service.SettleAsync(input, actor, source, ct, hold);
-        var waiting = new Waiting(new GroupBill(input, SettlementService.HashOf(input), actor, source, null),
+        var waiting = new Queued(new GroupBill(input, SettlementService.HashOf(input), actor, source, null),
             new TaskCompletionSource<SettleOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), ct);
         return _queue.Writer.TryWrite(waiting) ? waiting.Answer.Task : _service.SettleAsync(input, actor, source, ct, hold);
     }
@@ -60,9 +74,10 @@ public sealed class OneStopGroups : IAsyncDisposable
     private async Task LaneAsync()
     {
         var reader = _queue.Reader;
-        var group = new List<Waiting>(_size);
+        var group = new List<Queued>(_size);
         while (await reader.WaitToReadAsync())
         {
+            if (Hook is { } hook) await hook("taking");
             group.Clear();
             while (group.Count < _size && reader.TryRead(out var w))
             {
@@ -84,14 +99,14 @@ public sealed class OneStopGroups : IAsyncDisposable
     }
 
     /// <summary>The one-bill way, answering the waiting request with what it answers.</summary>
-    private async Task AloneAsync(Waiting w)
+    private async Task AloneAsync(Queued w)
     {
         try { w.Answer.TrySetResult(await _service.SettleAsync(w.Bill.Input, w.Bill.Actor, w.Bill.Source, w.Ct)); }
         catch (OperationCanceledException) when (w.Ct.IsCancellationRequested) { w.Answer.TrySetCanceled(w.Ct); }
         catch (Exception e) { w.Answer.TrySetException(e); }
     }
 
-    private async Task GroupAsync(List<Waiting> group)
+    private async Task GroupAsync(List<Queued> group)
     {
         (GroupOutcome[] Outcomes, bool[] Alone) done;
         try
@@ -105,6 +120,8 @@ public sealed class OneStopGroups : IAsyncDisposable
             foreach (var w in group) _ = AloneAsync(w);
             return;
         }
+        Interlocked.Increment(ref _groups);
+        Interlocked.Add(ref _grouped, done.Alone.Count(a => !a));
         for (var i = 0; i < group.Count; i++)
         {
             var (w, o) = (group[i], done.Outcomes[i]);
@@ -116,7 +133,7 @@ public sealed class OneStopGroups : IAsyncDisposable
         }
     }
 
-    private async Task<(GroupOutcome[], bool[])> SettleAndStoreAsync(WriteScope scope, List<Waiting> group)
+    private async Task<(GroupOutcome[], bool[])> SettleAndStoreAsync(WriteScope scope, List<Queued> group)
     {
         var (c, tx) = (scope.Connection, scope.Transaction);
         var keys = group.Select(w => ChineseId.NormalizeKey(w.Bill.Input.PersonKey)).ToList();
@@ -124,6 +141,7 @@ public sealed class OneStopGroups : IAsyncDisposable
         var state = await SettlementBatchStore.LoadGroupAsync(c, tx, keys, group.Select(w => w.Bill.Input.Bill.Id).ToList(), years.Min() - 1, years.Max(),
             _db.SettlementLockTimeout);
         // A bill whose person this group could not lock (held by another transaction) or that names nobody goes the one-bill way.
+        if (Hook is { } hook) await hook("read");
         var alone = keys.Select(k => !state.PersonsByKey.ContainsKey(k)).ToArray();
         var mine = group.Where((_, i) => !alone[i]).Select(w => w.Bill).ToList();
         var settled = await _service.SettleGroupAsync(c, tx, mine, state, json: null);
@@ -143,5 +161,7 @@ public sealed class OneStopGroups : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         try { await Task.WhenAll(_lanes); } catch (Exception) { }
+        if (_lanes.Length > 0)
+            _log.LogInformation("one-stop settlement: {Groups} groups committed {Bills} bills", Interlocked.Read(ref _groups), Interlocked.Read(ref _grouped));
     }
 }
