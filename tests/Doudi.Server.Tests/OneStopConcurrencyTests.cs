@@ -18,6 +18,8 @@ namespace Doudi.Server.Tests;
 /// The server waits up to 30 s for a person's row or the SQLite writer (<see cref="PatientSqliteFixture"/>): these tests are
 /// about totals and answers, not about the counter's short lock wait (a queue of one person's bills on a loaded 2-core
 /// machine may outlast the default 3 s and be answered 503, by design; <see cref="OneStopLockedPersonTests"/> pins that).
+/// Simpler forms stay where they were: 6 racing retries (SettlementTests), 24 equal bills of one person (LedgerTotalsTests), one
+/// bill of a locked person alone (NameListLoadTests).
 /// </summary>
 public abstract class OneStopConcurrencyTests(ServerFixture fx)
 {
