@@ -18,6 +18,60 @@ public sealed class OneLanePostgresFixture : PostgresFixture
     }
 }
 
+/// <summary>One lane and a long lock wait: a bill waiting for its person's lock stays waiting while the test looks.</summary>
+public sealed class OneLaneLongWaitPostgresFixture : PostgresFixture
+{
+    protected override void Configure(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Doudi:Settlement:GroupLanes", "1");
+        builder.UseSetting("Doudi:Database:SettlementLockTimeoutMs", "60000");
+    }
+}
+
+/// <summary>
+/// A lone bill that waits for its person's lock (held by a name-list import, another node) does not hold up the lane: the
+/// next hospital's bill is settled meanwhile. Before, the only lane waited for the lone bill's answer, so every counter
+/// waited up to the lock timeout.
+/// </summary>
+public sealed class OneStopLoneWaitTests(OneLaneLongWaitPostgresFixture fx) : IClassFixture<OneLaneLongWaitPostgresFixture>, IPostgresTests
+{
+    [DbFact]
+    public async Task A_lone_bill_waiting_for_a_lock_does_not_hold_up_the_next_bill()
+    {
+        var (hospital, _) = await fx.HospitalAsync("lone HIS");
+        var held = await People.RegisterAsync(fx, "fuyang", "subsistence", name: "久占");
+        var next = await People.RegisterAsync(fx, "fuyang", "subsistence", name: "下一位");
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        await using var other = new NpgsqlConnection(fx.Db.ConnectionString);
+        await other.OpenAsync();
+        var tx = await other.BeginTransactionAsync();
+        await using (var cmd = new NpgsqlCommand("SELECT 1 FROM persons WHERE id = @p FOR UPDATE", other, tx))
+        {
+            cmd.Parameters.AddWithValue("p", held);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        // base 10,000 − 6,000 = 4,000 → 80 % = 3,200 (富政办〔2022〕21号 二.3).
+        object Bill(string id, string person) => new
+        {
+            id, person, date = "2023-07-01", kind = "inpatient", total = 12_000, inPolicy = 10_000, basicPaid = 6_000, criticalPaid = 0, hospitalLevel = 3, referred = true,
+        };
+        var waiting = hospital.PostJson("/api/settlements", Bill($"L{tag}-0", held));
+        // Until the lone bill waits on the person's lock.
+        var until = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (DateTime.UtcNow < until && Convert.ToInt64(await fx.Db.ReadAsync(c => Doudi.Server.Storage.Sql.ScalarAsync(c,
+                   "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", null))) == 0)
+            await Task.Delay(10);
+        var (status, body, text) = await hospital.PostJson("/api/settlements", Bill($"L{tag}-1", next)).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(status == HttpStatusCode.Created, text);
+        Assert.Equal(3_200m, body.Dec("maf_pay"));
+        Assert.False(waiting.IsCompleted, "the lone bill was answered before the lock was released");
+        await tx.RollbackAsync();
+        var (s2, b2, t2) = await waiting.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(s2 == HttpStatusCode.Created, t2);
+        Assert.Equal(3_200m, b2.Dec("maf_pay"));
+    }
+}
+
 /// <summary>
 /// One-stop settlements gathered into a group (<see cref="OneStopGroups"/>, PostgreSQL) are answered exactly as one bill after
 /// another would be. The groups are made deterministic with the test hook: the lane is held at "taking" until every bill of

@@ -86,7 +86,7 @@ public sealed class OneStopGroups : IAsyncDisposable
             }
             try
             {
-                if (group.Count == 1) await AloneAsync(group[0]);
+                if (group.Count == 1) await LoneAsync(group[0]);
                 else if (group.Count > 1) await GroupAsync(group);
             }
             catch (Exception e)
@@ -96,6 +96,21 @@ public sealed class OneStopGroups : IAsyncDisposable
                 foreach (var w in group) w.Answer.TrySetException(e);
             }
         }
+    }
+
+    /// <summary>
+    /// How long a lane waits for a lone bill's answer before it takes what waits next. While it waits, the bills arriving
+    /// meanwhile make the next group (a lane that never waited would take every bill alone); a bill whose person another
+    /// transaction holds waits up to the lock timeout, and must not hold up every counter that long.
+    /// </summary>
+    private static readonly TimeSpan LoneWait = TimeSpan.FromMilliseconds(20);
+
+    private async Task LoneAsync(Queued w)
+    {
+        var answer = AloneAsync(w);
+        using var stop = new CancellationTokenSource();
+        await Task.WhenAny(answer, Task.Delay(LoneWait, stop.Token));
+        await stop.CancelAsync();
     }
 
     /// <summary>The one-bill way, answering the waiting request with what it answers.</summary>
@@ -140,8 +155,8 @@ public sealed class OneStopGroups : IAsyncDisposable
         var years = group.Select(w => w.Bill.Input.Bill.Date.Year).ToList();
         var state = await SettlementBatchStore.LoadGroupAsync(c, tx, keys, group.Select(w => w.Bill.Input.Bill.Id).ToList(), years.Min() - 1, years.Max(),
             _db.SettlementLockTimeout);
-        // A bill whose person this group could not lock (held by another transaction) or that names nobody goes the one-bill way.
         if (Hook is { } hook) await hook("read");
+        // A bill whose person this group could not lock (held by another transaction) or that names nobody goes the one-bill way.
         var alone = keys.Select(k => !state.PersonsByKey.ContainsKey(k)).ToArray();
         var mine = group.Where((_, i) => !alone[i]).Select(w => w.Bill).ToList();
         var settled = await _service.SettleGroupAsync(c, tx, mine, state, json: null);
