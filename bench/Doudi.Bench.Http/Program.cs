@@ -14,6 +14,8 @@ using System.Text.Json;
 //   … --keep-db: leave the PostgreSQL database after the run (to inspect it)
 //   … --server-env NAME=VALUE: an environment variable for the server process only (repeatable)
 //   … --warmup N (3000, one at a time) --warmup-concurrent N (0): unmeasured settlements before the measured run
+//   … --during-import N (0): a settlement import of N more bills runs while one-stop is measured, of persons of its own
+//     (as many again) or, with --import-same-persons, of the persons settled at the counter
 
 var opts = Args.Parse(args);
 var port = 5090 + Random.Shared.Next(0, 100);
@@ -67,7 +69,11 @@ try
     // Persons: one civil-affairs name list (subsistence, fuyang), recognised long before the bills.
     var csv = new StringBuilder("身份证号,姓名,人员类别,recognized\n");
     var idNumbers = new List<string>();
-    for (var i = 0; i < opts.Persons; i++)
+    // With --during-import (unless --import-same-persons), as many persons again for the import alone: a city's import of a
+    // period's records seldom names the patients at the counter that minute.
+    var sharedPersons = Array.IndexOf(args, "--import-same-persons") >= 0;
+    var registered = opts.DuringImport > 0 && !sharedPersons ? 2 * opts.Persons : opts.Persons;
+    for (var i = 0; i < registered; i++)
     {
         var id = Doudi.Bench.Http.Ids.Make("330183", new DateOnly(1940, 1, 1).AddDays(i % 25000), i / 25000 + i % 997);
         idNumbers.Add(id);
@@ -82,9 +88,9 @@ try
     using var hospital = new HttpClient(hHandler) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
     hospital.DefaultRequestHeaders.Authorization = new("Bearer", token);
 
-    byte[] Body(long n)
+    byte[] Body(long n, int offset = 0)
     {
-        var person = idNumbers[(int)(n % idNumbers.Count)];
+        var person = idNumbers[offset + (int)(n % opts.Persons)];
         var day = 1 + (int)(n % 28);
         return Encoding.UTF8.GetBytes($"{{\"setl_id\":\"B{n}\",\"psn_no\":\"{person}\",\"setl_time\":\"2023-06-{day:D2} 10:00:00\",\"med_type\":\"21\",\"insutype\":\"390\"," +
                                       $"\"medfee_sumamt\":12000,\"fulamt_ownpay_amt\":2000,\"inscp_scp_amt\":10000,\"hifp_pay\":6000,\"hifmi_pay\":0,\"oth_pay\":0}}");
@@ -101,6 +107,26 @@ try
         {
             while (Interlocked.Increment(ref w) is var i && i < opts.WarmupConcurrent) await Post(hospital, Body(2_000_000_000L + i));
         }));
+    }
+    // --during-import N: a settlement import of N more bills (JSON Lines, as a bureau's back office sends
+    // a period's records) runs while one-stop settlement is measured, so the figures show the counter during an import.
+    Task<string>? import = null;
+    if (opts.DuringImport > 0)
+    {
+        var lines = new StringBuilder();
+        for (var i = 0; i < opts.DuringImport; i++) lines.Append(Encoding.UTF8.GetString(Body(3_000_000_000L + i, sharedPersons ? 0 : opts.Persons))).Append('\n');
+        var file = lines.ToString();
+        var importer = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromHours(1) };
+        import = Task.Run(async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            using var r = await importer.PostAsync("/api/settlement-imports?format=jsonl", new StringContent(file, Encoding.UTF8, "application/x-ndjson"));
+            var report = await r.Content.ReadFromJsonAsync<JsonElement>();
+            var seconds = clock.Elapsed.TotalSeconds;
+            return $"import during the run: HTTP {(int)r.StatusCode}, {opts.DuringImport} rows in {seconds:F1} s ({opts.DuringImport / seconds:F0} rows/s), " +
+                   $"settled {report.GetProperty("settled").GetInt64()}, rejected {report.GetProperty("rejected").GetInt64()}";
+        });
+        await Task.Delay(500); // the import under way (its first chunks read and settling) before the measured run starts
     }
     // A profiler can start at this line (bench/Doudi.Bench.Http is also the harness for perf/dotnet-trace runs).
     Console.Error.WriteLine($"measuring: server pid {server.Id}");
@@ -139,6 +165,7 @@ try
     Console.WriteLine($"throughput={done / elapsed:F0} settlements/s p50={P(0.50):F2} ms p90={P(0.90):F2} ms p99={P(0.99):F2} ms max={measured.LastOrDefault():F2} ms");
     Console.WriteLine($"cpu per settlement: server={cpuServer * 1e6 / done:F0} µs postgres={(opts.Db == "postgres" ? cpuPg * 1e6 / done : 0):F0} µs (this database's backends {cpuBackends * 1e6 / done:F0} µs) loader={cpuSelf * 1e6 / done:F0} µs " +
                       $"(machine load average at start {loadAtStart}, at end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}); server context switches {(double)switches / done:F1} per settlement");
+    if (import is not null) Console.WriteLine(await import);
     if (errors > 0) Environment.ExitCode = 1;
 }
 finally
@@ -212,7 +239,7 @@ static string FindServerDll()
     throw new FileNotFoundException("build the server first: dotnet build -c Release src/Doudi.Server");
 }
 
-sealed record Args(string Db, int Requests, int Concurrency, int Seconds, int Persons, string Pg, int Warmup, int WarmupConcurrent)
+sealed record Args(string Db, int Requests, int Concurrency, int Seconds, int Persons, string Pg, int Warmup, int WarmupConcurrent, int DuringImport)
 {
     public static Args Parse(string[] a)
     {
@@ -220,6 +247,6 @@ sealed record Args(string Db, int Requests, int Concurrency, int Seconds, int Pe
         return new Args(Get("--db", "sqlite"), int.Parse(Get("--requests", "20000")), int.Parse(Get("--concurrency", "16")),
             int.Parse(Get("--seconds", "60")), int.Parse(Get("--persons", "20000")),
             Get("--pg", Environment.GetEnvironmentVariable("DOUDI_TEST_PG") ?? "Host=127.0.0.1;Port=5432;Username=doudi;Password=doudi;Database=doudi;SSL Mode=Disable"),
-            int.Parse(Get("--warmup", "3000")), int.Parse(Get("--warmup-concurrent", "0")));
+            int.Parse(Get("--warmup", "3000")), int.Parse(Get("--warmup-concurrent", "0")), int.Parse(Get("--during-import", "0")));
     }
 }
