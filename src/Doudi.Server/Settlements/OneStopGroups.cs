@@ -10,9 +10,9 @@ namespace Doudi.Server.Settlements;
 /// <summary>
 /// One-stop settlement on PostgreSQL when many hospitals settle at once: bills that arrive while others are being settled are
 /// settled together, in one transaction per group, by the same rules as one bill alone (<see cref="SettlementService.SettleGroupAsync"/>,
-/// which the bulk import's chunks use too). A group costs one round trip to lock its persons and read what their bills need
-/// (<see cref="SettlementBatchStore.LoadGroupAsync"/>), one to store its settlements set-based and COMMIT — where one bill alone
-/// costs two — so the database starts a handful of statements and flushes its WAL once per group instead of once per bill.
+/// which the bulk import's chunks use too). A group costs two round trips to lock its persons and read what their bills need
+/// (<see cref="SettlementBatchStore.LoadGroupAsync"/>) and one to store its settlements set-based and COMMIT — where one bill
+/// alone costs two — so the database starts a handful of statements and flushes its WAL once per group instead of once per bill.
 /// Every bill is answered only after its group's COMMIT has returned (synchronous_commit stays on): nothing answered can be lost.
 /// <para>
 /// A bill goes the one-bill way (<see cref="SettlementService.SettleAsync"/>), with today's answers, when it arrives alone

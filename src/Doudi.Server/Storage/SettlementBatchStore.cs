@@ -127,15 +127,15 @@ public static class SettlementBatchStore
         return byKey;
     }
 
-    private const string PersonsOfKeys = "persons WHERE id = ANY(@k) OR psn_no = ANY(@k) OR id_number = ANY(@k)";
-
     /// <summary>
-    /// PostgreSQL, a group of one-stop settlements (<see cref="OneStopGroups"/>): what <see cref="LoadAsync"/> reads, in one round
-    /// trip, locking only the persons no other transaction holds (FOR UPDATE SKIP LOCKED: a group never waits, so groups never
+    /// PostgreSQL, a group of one-stop settlements (<see cref="OneStopGroups"/>): what <see cref="LoadAsync"/> reads, in two round
+    /// trips, locking only the persons no other transaction holds (FOR UPDATE SKIP LOCKED: a group never waits, so groups never
     /// wait on each other in a cycle). A key whose person another transaction holds is left out of
     /// <see cref="ChunkState.PersonsByKey"/>, as is a key of nobody: its bill goes the one-bill way, which waits for the lock or
     /// answers that there is no such person. Every read after the lock is a statement of its own, so it sees what was committed
-    /// before the lock was taken (READ COMMITTED), as on the one-bill path.
+    /// before the lock was taken (READ COMMITTED), as on the one-bill path. The identities and running totals are read in the
+    /// second round trip by the locked persons' ids (an index look-up per person whatever plan the statement keeps), not through
+    /// a join on the keys, whose generic plan could start from the other side.
     /// </summary>
     /// <param name="lockTimeout">The transaction's lock wait, set in the same round trip (its writes may wait for rows others hold, the monthly aggregates of an item).</param>
     public static async Task<ChunkState> LoadGroupAsync(DbConnection c, DbTransaction tx, IReadOnlyCollection<string> keys, IReadOnlyCollection<string> ids,
@@ -147,16 +147,15 @@ public static class SettlementBatchStore
         var held = new Dictionary<string, HeldSettlement>(StringComparer.Ordinal);
         var identities = new Dictionary<string, List<IdentityRecord>>(StringComparer.Ordinal);
         var totals = new Dictionary<string, List<(int, string, long)>>(StringComparer.Ordinal);
+        const string persons = "persons WHERE id = ANY(@k) OR psn_no = ANY(@k) OR id_number = ANY(@k)";
         await using (var cmd = c.Statements(
             Database.LockTimeoutSql + ";" +
-            $"SELECT {RegistryStore.PersonColumns} FROM {PersonsOfKeys} FOR UPDATE SKIP LOCKED;" +
+            $"SELECT {RegistryStore.PersonColumns} FROM {persons} FOR UPDATE SKIP LOCKED;" +
             // Every person a key names, locked or not: a key resolves to the person the one-bill path would find, even one held elsewhere.
-            $"SELECT id, psn_no, id_number FROM {PersonsOfKeys};" +
+            $"SELECT id, psn_no, id_number FROM {persons};" +
             $"SELECT {SettlementService.Columns} FROM settlements WHERE id = ANY(@ids);" +
-            $"SELECT {HeldSettlement.Columns} FROM held_settlements WHERE id = ANY(@ids);" +
-            $"SELECT * FROM identities WHERE person_id IN (SELECT id FROM {PersonsOfKeys});" +
-            $"SELECT person_id, year, bucket, amount_fen FROM ledger_totals WHERE person_id IN (SELECT id FROM {PersonsOfKeys}) AND year >= @y0 AND year <= @y1", tx,
-            ("k", keys.Distinct(StringComparer.Ordinal).ToArray()), ("ids", ids.Distinct(StringComparer.Ordinal).ToArray()), ("y0", fromYear), ("y1", toYear),
+            $"SELECT {HeldSettlement.Columns} FROM held_settlements WHERE id = ANY(@ids)", tx,
+            ("k", keys.Distinct(StringComparer.Ordinal).ToArray()), ("ids", ids.Distinct(StringComparer.Ordinal).ToArray()),
             ("lock_timeout", Database.LockTimeoutValue(lockTimeout))))
         await using (var r = await cmd.ExecuteReaderAsync())
         {
@@ -168,7 +167,14 @@ public static class SettlementBatchStore
             while (await r.ReadAsync()) { var s = StoredSettlement.Map(r); existing[s.Id] = s; }
             await r.NextResultAsync();
             while (await r.ReadAsync()) { var h = HeldSettlement.Map(r); held[h.Id] = h; }
-            await r.NextResultAsync();
+        }
+        if (locked.Count > 0)
+        {
+            await using var cmd = c.Statements(
+                "SELECT * FROM identities WHERE person_id = ANY(@p);" +
+                "SELECT person_id, year, bucket, amount_fen FROM ledger_totals WHERE person_id = ANY(@p) AND year >= @y0 AND year <= @y1", tx,
+                ("p", locked.Keys.ToArray()), ("y0", fromYear), ("y1", toYear));
+            await using var r = await cmd.ExecuteReaderAsync();
             while (await r.ReadAsync())
             {
                 var i = RegistryStore.MapIdentity(r);
