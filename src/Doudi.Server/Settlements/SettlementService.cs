@@ -22,7 +22,9 @@ public sealed record SettleOutcome(StoredSettlement Settlement, bool Replayed, H
 /// returns the stored answer and never counts twice; the same id with a different bill is a conflict.
 /// A bill outside the plausibility bounds is held instead (stored, paying and counting nothing) until a bureau operator
 /// releases it (then settled like any bill, against the ledger of that moment) or rejects it.
-/// Concurrency: PostgreSQL locks the person's row (SELECT … FOR UPDATE); SQLite has one writer.
+/// Concurrency: PostgreSQL locks the person's row (SELECT … FOR UPDATE); SQLite has one writer. On PostgreSQL the one-stop
+/// endpoint settles through <see cref="OneStopGroups"/>, which settles bills arriving together in one transaction per group
+/// (<see cref="SettleGroupAsync"/>) and sends a lone bill here.
 /// </summary>
 public sealed partial class SettlementService(Database db, ISettlementCalculator calculator, IEnumerable<Prevention.Common.ISettlementStoredHook>? hooks = null,
     IEnumerable<Prevention.Common.ISettlementReversedHook>? reversedHooks = null,
