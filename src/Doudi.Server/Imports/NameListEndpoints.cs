@@ -107,7 +107,12 @@ public static partial class NameListEndpoints
             var json = await db.ReadAsync(c => NameListBatches.ReportJsonAsync(c, id), ct);
             if (json is null && run is not null) return Results.Json(NameListProgress.View(run, Text.WantsEnglish(http)), Json.Options);
             // Running or failed on another node: its stored progress.
-            if (json is null && await progress.FindStoredAsync(id, Text.WantsEnglish(http), ct) is { } stored) return Results.Json(stored, Json.Options);
+            if (json is null && await progress.FindStoredAsync(id, Text.WantsEnglish(http), ct) is { } stored)
+            {
+                // "done" is stored only after the batch committed: a run that ended between the two reads has its report now.
+                if (stored.State == "done") json = await db.ReadAsync(c => NameListBatches.ReportJsonAsync(c, id), ct);
+                if (json is null) return Results.Json(stored, Json.Options);
+            }
             if (json is null) throw ApiProblemException.NotFound(new($"没有名单批次 {id}", $"no name-list batch {id}"));
             if (!http.Actor().SeesIdNumbers) json = AuditEndpoints.MaskIdNumbers(json);
             return Body.RawJson(json);
