@@ -39,13 +39,14 @@ public sealed class InsightHooks(Database db) : ISettlementAggregateHook
 
     public Task SettlementsStoredAsync(DbConnection c, DbTransaction tx,
         IEnumerable<(PersonRecord Person, Bill Bill, BillResult Result, SettlementDetails? Details)> settlements) =>
-        InsightStore.ApplyManyAsync(c, tx, settlements.Select(s => InsightFacts.From(s.Person.Region, s.Person.Township, s.Bill, s.Result, s.Details)), +1,
-            InsightStore.ShardOf(db, c));
+        InsightStore.ApplyManyAsync(c, tx, FactsOf(settlements), +1, InsightStore.ShardOf(db, c));
 
     public (string Sql, (string, object?)[] Args)? SettlementsStoredSql(DbConnection c,
         IEnumerable<(PersonRecord Person, Bill Bill, BillResult Result, SettlementDetails? Details)> settlements, string prefix) =>
-        InsightStore.ApplyManySql(settlements.Select(s => InsightFacts.From(s.Person.Region, s.Person.Township, s.Bill, s.Result, s.Details)), +1,
-            InsightStore.ShardOf(db, c), prefix);
+        InsightStore.ApplyManySql(FactsOf(settlements), +1, InsightStore.ShardOf(db, c), prefix);
+
+    private static IEnumerable<InsightFacts> FactsOf(IEnumerable<(PersonRecord Person, Bill Bill, BillResult Result, SettlementDetails? Details)> settlements) =>
+        settlements.Select(s => InsightFacts.From(s.Person.Region, s.Person.Township, s.Bill, s.Result, s.Details));
 
     public async Task SettlementReversedAsync(DbConnection c, DbTransaction tx, StoredSettlement s)
     {

@@ -142,7 +142,7 @@ public sealed class OneStopGroups : IAsyncDisposable
             var (w, o) = (group[i], done.Outcomes[i]);
             if (done.Alone[i]) _ = AloneAsync(w);
             else if (o.New is { } n)
-                w.Answer.TrySetResult(new SettleOutcome(n.Stored, Replayed: false, National: n.Input.National is null ? null : NationalAnswer.Record(n.Input, n.Person)));
+                w.Answer.TrySetResult(n.Answer());
             else if (o.Refused is { } refused) w.Answer.TrySetException(refused);
             else w.Answer.TrySetResult(o.Answer!);
         }

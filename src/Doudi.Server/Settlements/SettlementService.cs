@@ -162,7 +162,11 @@ public sealed partial class SettlementService(Database db, ISettlementCalculator
     /// <param name="Utf8">Set when <see cref="Decide"/> was given a <see cref="JsonArena"/> (the bulk import): the JSON columns as UTF-8,
     /// and <paramref name="Stored"/>'s BillJson, ResultJson, CountedJson (and NationalJson, when the bill has one) are then empty.</param>
     public sealed record NewSettlement(StoredSettlement Stored, BillDocument Input, PersonRecord Person, IReadOnlyList<IdentityRecord> Identities,
-        Doudi.Engine.Cases.Bill Bill, BillResult Result, string Kind, (string, object?)[] Audit, StoredJson? Utf8 = null);
+        Doudi.Engine.Cases.Bill Bill, BillResult Result, string Kind, (string, object?)[] Audit, StoredJson? Utf8 = null)
+    {
+        /// <summary>What the settlement answers once it is stored (with the national fields, for a bill in national names).</summary>
+        public SettleOutcome Answer() => new(Stored, Replayed: false, National: Input.National is null ? null : NationalAnswer.Record(Input, Person));
+    }
 
     /// <summary>
     /// The rules of one bill for a stored person, with no I/O: the one implementation the one-stop API, held-bill release and
@@ -264,14 +268,16 @@ public sealed partial class SettlementService(Database db, ISettlementCalculator
     internal async Task AggregateManyAsync(DbConnection c, DbTransaction tx, IReadOnlyList<NewSettlement> settlements)
     {
         foreach (var h in aggregateHooks ?? [])
-            await h.SettlementsStoredAsync(c, tx, settlements.Select(n => (n.Person, n.Bill, n.Result, (Insights.SettlementDetails?)Insights.SettlementDetails.From(n.Input))));
+            await h.SettlementsStoredAsync(c, tx, Stored(settlements));
     }
 
     /// <summary>PostgreSQL: <see cref="AggregateManyAsync"/>'s statements, to send in a batch (parameters named by <paramref name="prefix"/> and the hook's number).</summary>
     internal IEnumerable<(string Sql, (string, object?)[] Args)> AggregateManySql(DbConnection c, IReadOnlyList<NewSettlement> settlements, string prefix) =>
-        (aggregateHooks ?? []).Select((h, i) => h.SettlementsStoredSql(c,
-                settlements.Select(n => (n.Person, n.Bill, n.Result, (Insights.SettlementDetails?)Insights.SettlementDetails.From(n.Input))), $"{prefix}{i}_"))
-            .OfType<(string, (string, object?)[])>();
+        (aggregateHooks ?? []).Select((h, i) => h.SettlementsStoredSql(c, Stored(settlements), $"{prefix}{i}_")).OfType<(string, (string, object?)[])>();
+
+    /// <summary>New settlements as the aggregate hooks take them.</summary>
+    private static IEnumerable<(PersonRecord, Doudi.Engine.Cases.Bill, BillResult, Insights.SettlementDetails?)> Stored(IReadOnlyList<NewSettlement> settlements) =>
+        settlements.Select(n => (n.Person, n.Bill, n.Result, (Insights.SettlementDetails?)Insights.SettlementDetails.From(n.Input)));
 
     /// <summary>Writes a decision of one bill: nothing for an answer, the held bill, or the settlement with its audit entry, context, totals and hooks.</summary>
     /// <param name="commitIn">PostgreSQL: the one-stop transaction's scope; a new settlement's batch then also stores its item lines and
@@ -312,7 +318,7 @@ public sealed partial class SettlementService(Database db, ISettlementCalculator
             .. n.Audit, .. SettlementContext.Parameters(n.Input), .. YearFacts.Parameters(n.Bill, n.Result), .. totalsArgs, .. aggregates.SelectMany(a => a).SelectMany(a => a.Args), .. items.SelectMany(i => i.Args)]);
         if (commitIn is not null) commitIn.MarkCommitted();
         else await SettlementContext.WriteItemsAsync(c, tx, n.Input);
-        return new SettleOutcome(stored, Replayed: false, National: n.Input.National is null ? null : NationalAnswer.Record(n.Input, n.Person));
+        return n.Answer();
     }
 
     /// <summary>冲销: marks the settlement reversed (it no longer counts against any limit) and records who, when and why.</summary>

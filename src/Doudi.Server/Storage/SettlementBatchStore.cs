@@ -104,17 +104,42 @@ public static class SettlementBatchStore
             .ToDictionary(s => s.Id, StringComparer.Ordinal);
         var held = (await c.ListAsync($"SELECT {HeldSettlement.Columns} FROM held_settlements WHERE {Sql.In(d, "id", "@ids")}", tx, HeldSettlement.Map, ("ids", idList)))
             .ToDictionary(s => s.Id, StringComparer.Ordinal);
-        var identities = new Dictionary<string, List<IdentityRecord>>(StringComparer.Ordinal);
-        foreach (var i in await c.ListAsync($"SELECT * FROM identities WHERE {Sql.In(d, "person_id", "@p")} ORDER BY person_id, recognized, id", tx, RegistryStore.MapIdentity, ("p", pids)))
-            (identities.TryGetValue(i.PersonId, out var l) ? l : identities[i.PersonId] = []).Add(i);
-        // The persons' running totals (LedgerTotals) of the years the chunk's bills need (each bill's year and the one before).
-        var totals = new Dictionary<string, List<(int, string, long)>>(StringComparer.Ordinal);
-        foreach (var (p, y, bucket, fen) in await c.ListAsync(
-                     $"SELECT person_id, year, bucket, amount_fen FROM ledger_totals WHERE {Sql.In(d, "person_id", "@p")} AND year >= @y0 AND year <= @y1", tx,
-                     r => (r.GetString(0), r.GetInt32(1), r.GetString(2), Convert.ToInt64(r.GetValue(3))), ("p", pids), ("y0", fromYear), ("y1", toYear)))
-            (totals.TryGetValue(p, out var l) ? l : totals[p] = []).Add((y, bucket, fen));
-        foreach (var rows in totals.Values) LedgerTotals.InOrder(rows);
+        var (identities, totals) = await PersonsDataAsync(c, tx, d, persons.Select(p => p.Id).ToList(), fromYear, toYear);
         return new ChunkState(byKey, existing, held, identities, totals);
+    }
+
+    /// <summary>
+    /// The identities of locked persons and their running totals (LedgerTotals) of the years <paramref name="fromYear"/>..<paramref name="toYear"/>
+    /// (each bill's year and the one before), in one round trip, each person's in the order the one-bill path reads them
+    /// (RegistryStore.InOrder, LedgerTotals.InOrder: sorted in C#, no Sort node per execution).
+    /// </summary>
+    private static async Task<(Dictionary<string, List<IdentityRecord>> Identities, Dictionary<string, List<(int, string, long)>> Totals)> PersonsDataAsync(
+        DbConnection c, DbTransaction tx, Dialect d, IReadOnlyCollection<string> personIds, int fromYear, int toYear)
+    {
+        var identities = new Dictionary<string, List<IdentityRecord>>(StringComparer.Ordinal);
+        var totals = new Dictionary<string, List<(int, string, long)>>(StringComparer.Ordinal);
+        if (personIds.Count == 0) return (identities, totals);
+        await using (var cmd = c.Statements(
+            $"SELECT * FROM identities WHERE {Sql.In(d, "person_id", "@p")};" +
+            $"SELECT person_id, year, bucket, amount_fen FROM ledger_totals WHERE {Sql.In(d, "person_id", "@p")} AND year >= @y0 AND year <= @y1", tx,
+            ("p", Sql.ListParam(d, personIds)), ("y0", fromYear), ("y1", toYear)))
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            while (await r.ReadAsync())
+            {
+                var i = RegistryStore.MapIdentity(r);
+                (identities.TryGetValue(i.PersonId, out var l) ? l : identities[i.PersonId] = []).Add(i);
+            }
+            await r.NextResultAsync();
+            while (await r.ReadAsync())
+            {
+                var p = r.GetString(0);
+                (totals.TryGetValue(p, out var l) ? l : totals[p] = []).Add((r.GetInt32(1), r.GetString(2), Convert.ToInt64(r.GetValue(3))));
+            }
+        }
+        foreach (var l in identities.Values) RegistryStore.InOrder(l);
+        foreach (var l in totals.Values) LedgerTotals.InOrder(l);
+        return (identities, totals);
     }
 
     /// <summary>A key finds a person by our id first, then psn_no, then ID number (as the one-stop settlement does).</summary>
@@ -145,8 +170,6 @@ public static class SettlementBatchStore
         var matched = new List<(string Id, string? PsnNo, string IdNumber)>();
         var existing = new Dictionary<string, StoredSettlement>(StringComparer.Ordinal);
         var held = new Dictionary<string, HeldSettlement>(StringComparer.Ordinal);
-        var identities = new Dictionary<string, List<IdentityRecord>>(StringComparer.Ordinal);
-        var totals = new Dictionary<string, List<(int, string, long)>>(StringComparer.Ordinal);
         const string persons = "persons WHERE id = ANY(@k) OR psn_no = ANY(@k) OR id_number = ANY(@k)";
         await using (var cmd = c.Statements(
             Database.LockTimeoutSql + ";" +
@@ -168,28 +191,7 @@ public static class SettlementBatchStore
             await r.NextResultAsync();
             while (await r.ReadAsync()) { var h = HeldSettlement.Map(r); held[h.Id] = h; }
         }
-        if (locked.Count > 0)
-        {
-            await using var cmd = c.Statements(
-                "SELECT * FROM identities WHERE person_id = ANY(@p);" +
-                "SELECT person_id, year, bucket, amount_fen FROM ledger_totals WHERE person_id = ANY(@p) AND year >= @y0 AND year <= @y1", tx,
-                ("p", locked.Keys.ToArray()), ("y0", fromYear), ("y1", toYear));
-            await using var r = await cmd.ExecuteReaderAsync();
-            while (await r.ReadAsync())
-            {
-                var i = RegistryStore.MapIdentity(r);
-                (identities.TryGetValue(i.PersonId, out var l) ? l : identities[i.PersonId] = []).Add(i);
-            }
-            await r.NextResultAsync();
-            while (await r.ReadAsync())
-            {
-                var p = r.GetString(0);
-                (totals.TryGetValue(p, out var l) ? l : totals[p] = []).Add((r.GetInt32(1), r.GetString(2), r.GetInt64(3)));
-            }
-        }
-        // Both orders in C#, as the one-bill path reads them (RegistryStore.IdentitiesAsync's; LedgerTotals.InOrder).
-        foreach (var l in identities.Values) RegistryStore.InOrder(l);
-        foreach (var l in totals.Values) LedgerTotals.InOrder(l);
+        var (identities, totals) = await PersonsDataAsync(c, tx, Dialect.Postgres, locked.Keys, fromYear, toYear);
         var byKey = new Dictionary<string, PersonRecord>(StringComparer.Ordinal);
         foreach (var (key, m) in ByKey(matched, m => m.Id, m => m.PsnNo, m => m.IdNumber))
             if (locked.TryGetValue(m.Id, out var person)) byKey[key] = person;
